@@ -1,0 +1,171 @@
+"""The immutable result of one population estimate, whatever the method, with text/HTML/dict summaries."""
+
+from __future__ import annotations
+
+import html
+import math
+from dataclasses import dataclass, field
+from importlib import metadata
+from typing import Any
+
+import numpy as np
+
+__all__ = ["EstimateResult", "code_version", "json_safe"]
+
+
+def code_version() -> str:
+    """The installed tollbook version, or "0+unknown" when running from an uninstalled checkout."""
+    try:
+        return metadata.version("tollbook")
+    except metadata.PackageNotFoundError:
+        return "0+unknown"
+
+
+def json_safe(value: Any) -> Any:
+    """Convert numpy values, tuples and non-finite floats (to None) so ``json.dumps`` accepts the value."""
+    if isinstance(value, dict):
+        return {str(key): json_safe(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(item) for item in value]
+    if isinstance(value, np.ndarray):
+        return json_safe(value.tolist())
+    if isinstance(value, np.generic):
+        return json_safe(value.item())
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+@dataclass(frozen=True, eq=False)
+class EstimateResult:
+    """One estimate of a population's size: point value, 95% interval, the data and settings that produced it.
+
+    ``estimate`` is the posterior median for Bayesian methods and the MLE for log-linear models.
+    ``draws`` (the posterior draws of N, Bayesian methods only) is kept for summing
+    strata and is never serialised.
+    """
+
+    method: str
+    model: str | None
+    estimate: float
+    lower: float
+    upper: float
+    observed: int
+    stratum: str | None
+    settings: dict
+    diagnostics: dict
+    data_hash: str
+    code_version: str = field(default_factory=code_version)
+    converged: bool | None = None
+    warnings: tuple[str, ...] = ()
+    draws: np.ndarray | None = field(default=None, repr=False)
+
+    @property
+    def label(self) -> str:
+        """Method and model in one short name, e.g. "loglinear Mth Chao" or "lcmcr"."""
+        return f"{self.method} {self.model}" if self.model else self.method
+
+    def to_dict(self) -> dict:
+        """All fields but the draws, as JSON-safe values (non-finite numbers become null)."""
+        return json_safe(
+            {
+                "method": self.method,
+                "model": self.model,
+                "estimate": float(self.estimate),
+                "lower": float(self.lower),
+                "upper": float(self.upper),
+                "observed": int(self.observed),
+                "stratum": self.stratum,
+                "converged": self.converged,
+                "warnings": list(self.warnings),
+                "settings": self.settings,
+                "diagnostics": self.diagnostics,
+                "data_hash": self.data_hash,
+                "code_version": self.code_version,
+            }
+        )
+
+    def summary(self, fmt: str = "text") -> str | dict:
+        """Render the result as plain text, an HTML table, or a dict (the same as :meth:`to_dict`)."""
+        if fmt == "dict":
+            return self.to_dict()
+        if fmt == "text":
+            return _text_summary(self)
+        if fmt == "html":
+            return _html_summary(self)
+        raise ValueError(f"unknown summary format {fmt!r}; use 'text', 'html' or 'dict'")
+
+    def __str__(self) -> str:
+        return _text_summary(self)
+
+
+def _fmt_number(value: Any) -> str:
+    """Format a number for people: integers with thousands separators, others to 4 significant digits."""
+    if isinstance(value, bool) or value is None:
+        return str(value)
+    if isinstance(value, int | np.integer):
+        return f"{int(value):,}"
+    if isinstance(value, float | np.floating):
+        if not math.isfinite(value):
+            return str(value)
+        return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
+    return str(value)
+
+
+def _convergence_line(result: EstimateResult) -> str | None:
+    """A plain-words convergence statement, or None when the method does not have one."""
+    if result.converged is None:
+        return None
+    if result.converged:
+        return "converged: yes"
+    return "converged: NO — do not rely on this number before reading the warnings"
+
+
+def _rows(result: EstimateResult) -> list[tuple[str, str]]:
+    """The (name, value) rows shared by the text and HTML summaries."""
+    rows = [
+        ("method", result.label),
+        ("stratum", "all" if result.stratum is None else result.stratum),
+        ("documented (observed)", _fmt_number(result.observed)),
+        ("estimate", _fmt_number(float(result.estimate))),
+        ("95% interval", f"{_fmt_number(float(result.lower))} – {_fmt_number(float(result.upper))}"),
+    ]
+    rows += [
+        (f"  {key}", _fmt_number(value)) for key, value in result.diagnostics.items() if _is_scalar(value)
+    ]
+    rows += [
+        (f"  setting {key}", _fmt_number(value))
+        for key, value in result.settings.items()
+        if _is_scalar(value)
+    ]
+    rows += [("data hash", result.data_hash[:16]), ("code version", result.code_version)]
+    return rows
+
+
+def _is_scalar(value: Any) -> bool:
+    return value is None or isinstance(value, bool | int | float | str | np.generic)
+
+
+def _text_summary(result: EstimateResult) -> str:
+    rows = _rows(result)
+    width = max(len(name) for name, _ in rows)
+    lines = [f"Population estimate ({result.label})", "-" * (width + 20)]
+    lines += [f"{name.ljust(width)}  {value}" for name, value in rows]
+    status = _convergence_line(result)
+    lines += [status] if status else []
+    lines += [f"WARNING: {text}" for text in result.warnings]
+    return "\n".join(lines)
+
+
+def _html_summary(result: EstimateResult) -> str:
+    cells = "".join(
+        f"<tr><th>{html.escape(name.strip())}</th><td>{html.escape(value)}</td></tr>"
+        for name, value in _rows(result)
+    )
+    status = _convergence_line(result)
+    notes = [f"<p class='convergence'>{html.escape(status)}</p>"] if status else []
+    notes += [f"<p class='warning'>Warning: {html.escape(text)}</p>" for text in result.warnings]
+    caption = html.escape(f"Population estimate ({result.label})")
+    return f"<table class='tollbook-estimate'><caption>{caption}</caption>{cells}</table>{''.join(notes)}"
