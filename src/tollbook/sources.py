@@ -1,0 +1,66 @@
+"""Sources: the lists and publishers that victim reports come from."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tollbook.audit import record_event
+from tollbook.enums import SourceKind
+from tollbook.errors import NotFoundError, TollbookError
+from tollbook.model import Source
+
+
+def add_source(session: Session, name: str, kind: SourceKind | str = SourceKind.OTHER,
+               independence_group: str | None = None, description: str | None = None,
+               contact: str | None = None, actor: str = "system") -> Source:
+    """Register a source; names are unique and kinds come from SourceKind."""
+    name = name.strip()
+    if not name:
+        raise TollbookError("a source needs a non-empty name")
+    if session.scalar(select(Source).where(Source.name == name)) is not None:
+        raise TollbookError(f"source {name!r} already exists: pick another name or use it as it is")
+    source = Source(name=name, kind=parse_kind(kind), independence_group=independence_group,
+                    description=description, contact=contact)
+    session.add(source)
+    session.flush()
+    record_event(session, actor, "source.add", "source", source.id, {"name": name, "kind": source.kind.value})
+    return source
+
+
+def parse_kind(kind: SourceKind | str) -> SourceKind:
+    """A SourceKind from its value, with the allowed values listed when it is wrong."""
+    try:
+        return SourceKind(kind)
+    except ValueError:
+        allowed = ", ".join(k.value for k in SourceKind)
+        raise TollbookError(f"unknown source kind {kind!r}: use one of {allowed}") from None
+
+
+def get_source(session: Session, name: str) -> Source:
+    """The source called `name`, or a NotFoundError that says how to add it."""
+    source = session.scalar(select(Source).where(Source.name == name))
+    if source is None:
+        raise NotFoundError(f"no source named {name!r}: add it with `tollbook sources add {name}`")
+    return source
+
+
+def get_or_create_source(session: Session, name: str, kind: SourceKind | str = SourceKind.OTHER,
+                         actor: str = "system") -> Source:
+    """The named source, registered first when it does not exist yet."""
+    source = session.scalar(select(Source).where(Source.name == name))
+    return source or add_source(session, name, kind, actor=actor)
+
+
+def list_sources(session: Session) -> list[Source]:
+    """All sources by name."""
+    return list(session.scalars(select(Source).order_by(Source.name)))
+
+
+def source_row(source: Source, confidential: bool = False) -> dict:
+    """A source as a plain dict; the contact is included only when asked for."""
+    row = {"id": source.id, "name": source.name, "kind": source.kind.value,
+           "independence_group": source.group, "description": source.description}
+    if confidential:
+        row["contact"] = source.contact
+    return row

@@ -1,0 +1,153 @@
+"""Open a database from any SQLAlchemy URL and keep its schema current with Alembic.
+
+SQLite (the default, `sqlite:///tollbook.db`) runs in WAL mode with foreign keys on; PostgreSQL works through
+`postgresql+psycopg://…`. Every other module reaches the database through the engines and sessions made here.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from tollbook.errors import StoreError
+
+DEFAULT_URL = "sqlite:///tollbook.db"
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def default_url() -> str:
+    """The database URL from TOLLBOOK_DB, else the local SQLite file."""
+    return os.environ.get("TOLLBOOK_DB") or DEFAULT_URL
+
+
+def mask_url(url: str) -> str:
+    """The URL with any password hidden, for messages."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
+def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
+    """WAL for concurrent readers, foreign keys enforced."""
+    cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def open_engine(url: str | None = None) -> Engine:
+    """An engine for `url`, checked by connecting once; failures name the URL (password masked)."""
+    url = url or default_url()
+    try:
+        engine = create_engine(url, future=True)
+    except (ArgumentError, SQLAlchemyError, ImportError, ValueError) as exc:
+        raise StoreError(f"cannot open database {mask_url(url)}: {_reason(exc)}") from exc
+    if engine.dialect.name == "sqlite":
+        _check_sqlite_dir(url)
+        event.listen(engine, "connect", _sqlite_pragmas)
+    try:
+        with engine.connect():
+            pass
+    except SQLAlchemyError as exc:
+        raise StoreError(f"cannot open database {mask_url(url)}: {_reason(exc)}") from exc
+    return engine
+
+
+def _check_sqlite_dir(url: str) -> None:
+    """SQLite creates the file but not its folder: say so plainly."""
+    database = make_url(url).database
+    if database and database != ":memory:" and not Path(database).parent.exists():
+        raise StoreError(f"cannot open database {url}: folder {Path(database).parent} does not exist")
+
+
+def _reason(exc: BaseException) -> str:
+    """The first line of the driver's message, without SQLAlchemy's boilerplate."""
+    original = getattr(exc, "orig", None) or exc
+    text = str(original).strip().splitlines()
+    return text[0] if text else type(original).__name__
+
+
+def alembic_config(engine: Engine) -> Config:
+    """An Alembic configuration bound to `engine`, reading the package's migrations."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["engine"] = engine
+    return config
+
+
+def schema_revision(engine: Engine) -> str | None:
+    """The Alembic revision the database is at, or None for an empty database."""
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def head_revision() -> str:
+    """The newest revision this code knows."""
+    return ScriptDirectory(str(MIGRATIONS)).get_current_head() or ""
+
+
+def migrate(engine: Engine) -> tuple[str | None, str]:
+    """Bring the schema to head, never dropping data; refuse a schema newer than this code."""
+    before = schema_revision(engine)
+    if before is not None and not _known(ScriptDirectory(str(MIGRATIONS)), before):
+        raise StoreError(
+            f"database {mask_url(str(engine.url))} has schema revision {before}, newer than this "
+            f"Tollbook knows ({head_revision()}); upgrade Tollbook before using it"
+        )
+    if before is None and _has_foreign_tables(engine):
+        raise StoreError(f"database {mask_url(str(engine.url))} holds tables that are not Tollbook's; use another")
+    command.upgrade(alembic_config(engine), "head")
+    return before, head_revision()
+
+
+def _known(scripts: ScriptDirectory, revision: str) -> bool:
+    """Whether `revision` is one of this code's migrations."""
+    try:
+        return scripts.get_revision(revision) is not None
+    except Exception:  # alembic raises several kinds for an unknown id
+        return False
+
+
+def _has_foreign_tables(engine: Engine) -> bool:
+    """An unversioned database with tables of its own is not ours to migrate."""
+    names = set(inspect(engine).get_table_names())
+    return bool(names - {"alembic_version"})
+
+
+def require_current(engine: Engine) -> None:
+    """Refuse to work on a database that was not initialised or is behind/ahead of the code."""
+    current = schema_revision(engine)
+    if current is None:
+        raise StoreError(f"database {mask_url(str(engine.url))} is not initialised: run `tollbook init` first")
+    if current != head_revision():
+        raise StoreError(
+            f"database {mask_url(str(engine.url))} is at schema {current}, this code expects {head_revision()}: "
+            "run `tollbook init` to migrate it"
+        )
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """A session committed on success and rolled back on any exception."""
+    session = sessionmaker(engine, expire_on_commit=False)()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
