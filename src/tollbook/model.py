@@ -273,7 +273,7 @@ def _refuse_changes_to_immutable_rows(session: Session, _ctx: object, _instances
         if isinstance(obj, AuditEvent) and session.is_modified(obj):
             raise ImmutableError(f"audit event {obj.id} is append-only")
         if isinstance(obj, Record) and _changed_fields(session, obj) & IMMUTABLE_RECORD_FIELDS:
-            raise ImmutableError(f"record {obj.id} is immutable: use tollbook.records.revise() for a correction")
+            raise ImmutableError(f"record {obj.id} is immutable: use tollbook.records.revise_record() for a correction")
     for obj in session.deleted:
         if isinstance(obj, AuditEvent | Record):
             raise ImmutableError(f"{type(obj).__name__} {obj.id} cannot be deleted")

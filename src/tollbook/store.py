@@ -48,15 +48,18 @@ def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     cursor.close()
 
 
-def open_engine(url: str | None = None) -> Engine:
-    """An engine for `url`, checked by connecting once; failures name the URL (password masked)."""
+def open_engine(url: str | None = None, create: bool = True) -> Engine:
+    """An engine for `url`, checked by connecting once; failures name the URL (password masked).
+
+    With `create=False` a missing SQLite file is an error instead of a new empty database.
+    """
     url = url or default_url()
     try:
         engine = create_engine(url, future=True)
     except (ArgumentError, SQLAlchemyError, ImportError, ValueError) as exc:
         raise StoreError(f"cannot open database {mask_url(url)}: {_reason(exc)}") from exc
     if engine.dialect.name == "sqlite":
-        _check_sqlite_dir(url)
+        _check_sqlite_file(url, create)
         event.listen(engine, "connect", _sqlite_pragmas)
     try:
         with engine.connect():
@@ -66,11 +69,15 @@ def open_engine(url: str | None = None) -> Engine:
     return engine
 
 
-def _check_sqlite_dir(url: str) -> None:
-    """SQLite creates the file but not its folder: say so plainly."""
+def _check_sqlite_file(url: str, create: bool) -> None:
+    """SQLite creates the file but not its folder: say so plainly, and do not create files by accident."""
     database = make_url(url).database
-    if database and database != ":memory:" and not Path(database).parent.exists():
+    if not database or database == ":memory:":
+        return
+    if not Path(database).parent.exists():
         raise StoreError(f"cannot open database {url}: folder {Path(database).parent} does not exist")
+    if not create and not Path(database).exists():
+        raise StoreError(f"no database at {url}: create it with `tollbook init --db {url}`")
 
 
 def _reason(exc: BaseException) -> str:

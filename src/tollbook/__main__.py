@@ -1,0 +1,5 @@
+"""`python -m tollbook` runs the CLI."""
+
+from tollbook.cli import main
+
+main()

@@ -1,0 +1,44 @@
+"""Tollbook's command line: a thin Typer layer over the library (`python -m tollbook` or `tollbook`)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from tollbook import __version__
+from tollbook.cli import admin
+from tollbook.cli.common import STATE
+
+app = typer.Typer(
+    name="tollbook",
+    help="Document victim reports, link lists into persons, estimate the true toll, track claims, publish.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+
+
+def _version(value: bool) -> None:
+    """Print the version and stop."""
+    if value:
+        typer.echo(f"tollbook {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    debug: Annotated[bool, typer.Option("--debug", help="Show full tracebacks on errors.")] = False,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """Tollbook: count the dead when a state will not."""
+    STATE["debug"] = debug
+
+
+admin.register(app)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

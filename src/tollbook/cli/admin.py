@@ -1,0 +1,131 @@
+"""Commands for the database itself: init, status, sources, records, audit, demo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tollbook import audit, records, sources, status
+from tollbook.cli.common import (
+    DbOption,
+    JsonOption,
+    console,
+    fail,
+    handled_errors,
+    open_session,
+    print_json,
+    print_table,
+)
+from tollbook.store import default_url, mask_url
+
+sources_app = typer.Typer(help="Register and list the lists and publishers reports come from.", no_args_is_help=True)
+records_app = typer.Typer(help="List and show victim records (latest revisions).", no_args_is_help=True)
+audit_app = typer.Typer(help="Check the append-only audit log.", no_args_is_help=True)
+
+
+def init(db: DbOption = "") -> None:
+    """Create the database, or migrate an existing one forward (never drops data)."""
+    from tollbook.store import migrate
+
+    with open_session(db, migrated=False) as session:
+        before, after = migrate(session.get_bind())  # type: ignore[arg-type]
+    state = "created" if before is None else ("already current" if before == after else f"migrated from {before}")
+    console.print(f"database {mask_url(db or default_url())}: {state} (schema {after})")
+
+
+def show_status(db: DbOption = "", as_json: JsonOption = False) -> None:
+    """Counts of sources, records, persons, claims and review items."""
+    with open_session(db) as session:
+        counts = status.database_status(session)
+    if as_json:
+        print_json(counts)
+    else:
+        print_table("Tollbook status", [{"what": k, "count": v} for k, v in counts.items()])
+
+
+@sources_app.command("add")
+def sources_add(
+    name: Annotated[str, typer.Argument(help="Unique name of the list or publisher.")],
+    kind: Annotated[str, typer.Option(help="activist_network, ngo, media, official, family, field_collector, other")]
+    = "other",
+    group: Annotated[str | None, typer.Option("--group", help="Independence group (sources of one network).")]
+    = None,
+    description: Annotated[str | None, typer.Option(help="What the list is.")] = None,
+    db: DbOption = "",
+) -> None:
+    """Register a source."""
+    with open_session(db) as session:
+        source = sources.add_source(session, name, kind, group, description, actor="cli")
+        console.print(f"added source {source.name!r} (id {source.id}, {source.kind.value})")
+
+
+@sources_app.command("list")
+def sources_list(db: DbOption = "", as_json: JsonOption = False) -> None:
+    """List sources."""
+    with open_session(db) as session:
+        rows = [sources.source_row(s) for s in sources.list_sources(session)]
+    print_json(rows) if as_json else print_table("Sources", rows)
+
+
+@records_app.command("list")
+def records_list(
+    source: Annotated[str | None, typer.Option(help="Only this source's records.")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many (0 = all).")] = 50,
+    db: DbOption = "",
+    as_json: JsonOption = False,
+) -> None:
+    """List current records (latest revisions)."""
+    with open_session(db) as session:
+        source_id = sources.get_source(session, source).id if source else None
+        rows = [records.record_row(r) for r in records.list_records(session, source_id, limit or None)]
+    columns = ["id", "source", "source_record_id", "given_name", "family_name", "age", "date_of_death",
+               "province", "city", "status", "person_id"]
+    print_json(rows) if as_json else print_table("Records", rows, columns)
+
+
+@records_app.command("show")
+def records_show(record_id: Annotated[int, typer.Argument(help="Record id.")], db: DbOption = "",
+                 as_json: JsonOption = False) -> None:
+    """Show one record with every parsed field and the raw row as imported."""
+    with open_session(db) as session:
+        row = records.record_row(records.get_record(session, record_id), confidential=True)
+    print_json(row) if as_json else print_table(f"Record {record_id}", [{"field": k, "value": v}
+                                                                         for k, v in row.items()])
+
+
+@audit_app.command("verify")
+def audit_verify(db: DbOption = "", as_json: JsonOption = False) -> None:
+    """Walk the hash chain and name the first event that was edited or removed."""
+    with open_session(db) as session:
+        report = audit.verify_chain(session)
+    if as_json:
+        print_json({"ok": report.ok, "events": report.events, "broken_at": report.broken_at, "reason": report.reason})
+    if not report.ok:
+        raise fail(f"audit chain broken at event {report.broken_at}: {report.reason}")
+    if not as_json:
+        console.print(f"audit chain intact: {report.events} events")
+
+
+def demo(
+    out: Annotated[Path, typer.Option("--out", help="Folder to build the example in.")] = Path("demo"),
+    total: Annotated[int, typer.Option(help="True number of victims in the synthetic example.")] = 1500,
+    seed: Annotated[int, typer.Option(help="Seed of the synthetic example.")] = 2019,
+) -> None:
+    """Build the bundled Iran 2019 example (synthetic lists) into OUT and print what to run next."""
+    from tollbook.demo import build_demo
+
+    with handled_errors():
+        summary = build_demo(out, total=total, seed=seed, console=console)
+    console.print(summary.render())
+
+
+def register(app: typer.Typer) -> None:
+    """Attach these commands to the main app."""
+    app.command("init")(init)
+    app.command("status")(show_status)
+    app.command("demo")(demo)
+    app.add_typer(sources_app, name="sources")
+    app.add_typer(records_app, name="records")
+    app.add_typer(audit_app, name="audit")

@@ -1,0 +1,79 @@
+"""What every command shares: the --db option, opening the store, JSON output and one-line errors."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy.orm import Session
+
+from tollbook.errors import TollbookError
+from tollbook.store import DEFAULT_URL, open_engine, require_current, session_scope
+
+console = Console()
+err_console = Console(stderr=True)
+
+DbOption = Annotated[
+    str,
+    typer.Option("--db", envvar="TOLLBOOK_DB", help=f"Database URL (env TOLLBOOK_DB; default {DEFAULT_URL}).",
+                 show_default=False),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+STATE = {"debug": False}
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    """Print one red line to stderr and return the Exit to raise."""
+    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    return typer.Exit(code)
+
+
+@contextmanager
+def handled_errors() -> Iterator[None]:
+    """Turn library errors into one line and a non-zero exit; --debug shows the traceback."""
+    try:
+        yield
+    except TollbookError as exc:
+        if STATE["debug"]:
+            raise
+        raise fail(str(exc)) from None
+
+
+@contextmanager
+def open_session(db: str, migrated: bool = True) -> Iterator[Session]:
+    """A session on the database at `db`, which must be initialised and current."""
+    with handled_errors():
+        engine = open_engine(db or None, create=not migrated)
+        try:
+            if migrated:
+                require_current(engine)
+            with session_scope(engine) as session:
+                yield session
+        finally:
+            engine.dispose()
+
+
+def print_json(data: Any) -> None:
+    """Write data as indented UTF-8 JSON on stdout."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def print_table(title: str, rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None) -> None:
+    """A Rich table of dict rows; an empty list prints a note instead."""
+    if not rows:
+        console.print(f"[dim]{title}: none[/]")
+        return
+    table = Table(title=title)
+    columns = list(columns or rows[0].keys())
+    for column in columns:
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
+    console.print(table)

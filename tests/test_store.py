@@ -1,0 +1,82 @@
+"""The store: opening URLs, migrations forward on both engines, refusing newer schemas."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import Engine, inspect, text
+
+from tollbook.errors import StoreError
+from tollbook.model import Source
+from tollbook.store import head_revision, migrate, open_engine, require_current, schema_revision, session_scope
+
+
+def test_migrate_creates_every_table(engine: Engine) -> None:
+    tables = set(inspect(engine).get_table_names())
+    assert {"sources", "records", "persons", "links", "review_decisions", "claims", "evidence", "users",
+            "audit_events", "import_batches", "bundles", "alembic_version"} <= tables
+    assert schema_revision(engine) == head_revision()
+
+
+def test_migrate_again_keeps_data(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        session.add(Source(name="Amnesty"))
+    before, after = migrate(engine)
+    assert before == after == head_revision()
+    with session_scope(engine) as session:
+        assert session.query(Source).one().name == "Amnesty"
+
+
+def test_newer_schema_is_refused(engine: Engine) -> None:
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '9999_future'"))
+    with pytest.raises(StoreError, match="newer than this Tollbook"):
+        migrate(engine)
+    with pytest.raises(StoreError, match="9999_future"):
+        require_current(engine)
+
+
+def test_foreign_database_is_refused(db_url: str) -> None:
+    engine = open_engine(db_url)
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE someone_elses (id integer)"))
+    with pytest.raises(StoreError, match="not Tollbook's"):
+        migrate(engine)
+    engine.dispose()
+
+
+def test_uninitialised_database_is_named(db_url: str) -> None:
+    engine = open_engine(db_url)
+    with pytest.raises(StoreError, match="not initialised"):
+        require_current(engine)
+    engine.dispose()
+
+
+def test_unreachable_url_masks_password() -> None:
+    with pytest.raises(StoreError) as caught:
+        open_engine("postgresql+psycopg://alice:s3cret@127.0.0.1:1/nowhere")
+    assert "s3cret" not in str(caught.value)
+    assert "alice:***@127.0.0.1:1/nowhere" in str(caught.value)
+
+
+def test_bad_url_is_one_clear_error() -> None:
+    with pytest.raises(StoreError, match="cannot open database"):
+        open_engine("nonsense://x")
+
+
+def test_missing_sqlite_folder(tmp_path) -> None:
+    with pytest.raises(StoreError, match="does not exist"):
+        open_engine(f"sqlite:///{tmp_path}/no/such/dir/t.db")
+
+
+def test_missing_sqlite_file_not_created(tmp_path) -> None:
+    with pytest.raises(StoreError, match="tollbook init"):
+        open_engine(f"sqlite:///{tmp_path}/t.db", create=False)
+    assert not (tmp_path / "t.db").exists()
+
+
+def test_sqlite_pragmas(sqlite_url: str) -> None:
+    engine = open_engine(sqlite_url)
+    with engine.connect() as connection:
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    engine.dispose()
