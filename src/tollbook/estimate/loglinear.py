@@ -1,0 +1,428 @@
+"""Log-linear capture-recapture models, as Rcapture's ``closedp.t`` and ``closedpCI.t`` fit them.
+
+A Poisson regression on the counts of all 2^J - 1 observable capture histories (zeros included) estimates the
+unobserved cell; the named models (M0, Mt, Mh, Mth with Chao, Poisson, Darroch or Gamma heterogeneity, Mb, Mbh)
+follow Baillargeon & Rivest (2007, J. Stat. Software 19(5)) and Rivest & Lévesque (2001). Standard errors use the
+delta method and intervals the profile multinomial likelihood, both as Rcapture computes them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import combinations
+
+import numpy as np
+from scipy.optimize import brentq, minimize_scalar
+from scipy.special import gammaln, xlogy
+from scipy.stats import chi2, norm
+
+from tollbook.estimate._poisson import PoissonFit, fit_poisson
+from tollbook.estimate.histories import CaptureHistories, HistoryError
+from tollbook.estimate.result import EstimateResult
+
+__all__ = ["RCAPTURE_MODELS", "LogLinearModel", "ModelSpec", "closedp"]
+
+MAX_LISTS = 16  # 2^16 - 1 cells; beyond that the full table is too large to fit (use LCMCR)
+HETEROGENEITY = ("Chao", "Poisson", "Darroch", "Gamma")
+BASES = ("M0", "Mt", "Mb", "Mbh")
+_DEFAULT_THETA = {"Poisson": 2.0, "Gamma": 3.5}
+_FMAX_UPPER = 3.0  # Rcapture's fmaxSupCL: the profile upper bound is sought below 3 × the estimate
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """A log-linear model: base (M0, Mt, Mb, Mbh), list interactions and optional heterogeneity columns."""
+
+    name: str
+    base: str = "Mt"
+    heterogeneity: str | None = None
+    theta: float | None = None
+    terms: tuple[tuple[str, ...], ...] = ()
+
+
+RCAPTURE_MODELS: tuple[ModelSpec, ...] = (
+    ModelSpec("M0", "M0"),
+    ModelSpec("Mt", "Mt"),
+    ModelSpec("Mh Chao (LB)", "M0", "Chao"),
+    ModelSpec("Mh Poisson2", "M0", "Poisson", 2.0),
+    ModelSpec("Mh Darroch", "M0", "Darroch"),
+    ModelSpec("Mh Gamma3.5", "M0", "Gamma", 3.5),
+    ModelSpec("Mth Chao (LB)", "Mt", "Chao"),
+    ModelSpec("Mth Poisson2", "Mt", "Poisson", 2.0),
+    ModelSpec("Mth Darroch", "Mt", "Darroch"),
+    ModelSpec("Mth Gamma3.5", "Mt", "Gamma", 3.5),
+    ModelSpec("Mb", "Mb"),
+    ModelSpec("Mbh", "Mbh"),
+)
+
+
+@dataclass(frozen=True)
+class Design:
+    """Design matrix over the observable cells (intercept first); columns from ``n_fixed`` on are Chao etas."""
+
+    X: np.ndarray
+    names: tuple[str, ...]
+    n_fixed: int
+    chao: bool
+
+
+@dataclass(frozen=True)
+class Abundance:
+    """Point estimate of N, its delta-method standard error, and the fit it came from."""
+
+    total: float
+    se: float
+    fit: PoissonFit
+    names: tuple[str, ...]
+    removed: tuple[str, ...]
+
+
+# ---------------------------------------------------------------- design matrices (pure)
+
+
+def cell_patterns(n_lists: int) -> np.ndarray:
+    """All 2^J - 1 observable histories as rows of 0/1, in the order of ``CaptureHistories.full_table()[1:]``."""
+    index = np.arange(1, 2**n_lists)
+    shifts = np.arange(n_lists - 1, -1, -1)
+    return ((index[:, None] >> shifts) & 1).astype(float)
+
+
+def _base_columns(patterns: np.ndarray, lists: Sequence[str], base: str) -> tuple[np.ndarray, list[str]]:
+    """Columns of the base model: captures (M0), list effects (Mt) or behavioural terms (Mb, Mbh)."""
+    nbcap = patterns.sum(axis=1)
+    before = np.argmax(patterns > 0, axis=1).astype(float)  # occasions before the first capture
+    if base == "M0":
+        return nbcap[:, None], ["beta"]
+    if base == "Mt":
+        return patterns, list(lists)
+    if base == "Mb":
+        return np.column_stack([before, nbcap - 1]), ["beta_first", "beta_after"]
+    return np.column_stack([1 - patterns[:, 0], before, nbcap - 1]), ["eta", "beta_first", "beta_after"]
+
+
+def heterogeneity_columns(nbcap: np.ndarray, kind: str, theta: float | None) -> tuple[np.ndarray, list[str]]:
+    """Rivest's heterogeneity covariates on the number of captures (Chao's lower bound uses several)."""
+    if kind == "Chao":
+        steps = range(3, int(nbcap.max()) + 1)
+        cols = [np.maximum(nbcap - j + 1, 0) for j in steps]
+        return np.column_stack(cols) if cols else np.zeros((len(nbcap), 0)), [f"eta{j}" for j in steps]
+    if kind == "Poisson":
+        return (theta**nbcap - 1)[:, None], ["tau"]
+    if kind == "Darroch":
+        return (nbcap**2 / 2)[:, None], ["tau"]
+    return (np.log(theta) - np.log(theta + nbcap))[:, None], ["tau"]
+
+
+def hierarchical_closure(terms: Sequence[Sequence[str]]) -> list[tuple[str, ...]]:
+    """Every interaction of two or more lists implied by ``terms`` (all their subsets), lowest order first."""
+    closed: set[tuple[str, ...]] = set()
+    for term in terms:
+        for size in range(2, len(term) + 1):
+            closed.update(combinations(tuple(term), size))
+    return sorted(closed, key=lambda t: (len(t), t))
+
+
+def _interaction_columns(
+    patterns: np.ndarray, lists: Sequence[str], terms: Sequence[tuple[str, ...]]
+) -> tuple[np.ndarray, list[str]]:
+    """Product columns, one per interaction term, named like "A:B"."""
+    position = {name: i for i, name in enumerate(lists)}
+    cols = [np.prod(patterns[:, [position[name] for name in term]], axis=1) for term in terms]
+    names = [":".join(term) for term in terms]
+    return (np.column_stack(cols) if cols else np.zeros((len(patterns), 0))), names
+
+
+def build_design(spec: ModelSpec, lists: Sequence[str]) -> Design:
+    """The full design matrix of ``spec`` over the observable cells of ``lists``."""
+    patterns = cell_patterns(len(lists))
+    base, base_names = _base_columns(patterns, lists, spec.base)
+    inter, inter_names = _interaction_columns(patterns, lists, hierarchical_closure(spec.terms))
+    het, het_names = np.zeros((len(patterns), 0)), []
+    if spec.heterogeneity:
+        het, het_names = heterogeneity_columns(patterns.sum(axis=1), spec.heterogeneity, spec.theta)
+    X = np.column_stack([np.ones(len(patterns)), base, inter, het])
+    n_fixed = 1 + base.shape[1] + inter.shape[1]
+    return Design(X, ("(Intercept)", *base_names, *inter_names, *het_names), n_fixed, spec.heterogeneity == "Chao")
+
+
+# ---------------------------------------------------------------- fitting
+
+
+def fit_design(
+    y: np.ndarray, design: Design, neg: bool = True, start: np.ndarray | None = None
+) -> tuple[PoissonFit, tuple[str, ...], tuple[str, ...]]:
+    """Fit the design; for Chao models refit without the first negative eta until none is (Rcapture's neg)."""
+    X, names, removed = design.X, design.names, ()
+    fit = fit_poisson(y, X, start=start)
+    while design.chao and neg:
+        eta = fit.coef[design.n_fixed :]
+        negative = np.flatnonzero(np.nan_to_num(eta, nan=0.0) < 0)
+        if len(negative) == 0:
+            break
+        drop = design.n_fixed + int(negative[0])
+        removed += (names[drop],)
+        X, names = np.delete(X, drop, axis=1), names[:drop] + names[drop + 1 :]
+        fit = fit_poisson(y, X)
+    return fit, names, removed
+
+
+def _behavioural_abundance(base: str, coef: np.ndarray, cov: np.ndarray, t: int) -> tuple[float, float]:
+    """N and its standard error for Mb and Mbh (Rcapture's closed forms; the variance subtracts N)."""
+    if base == "Mb":
+        a, b1, b2 = coef[:3]
+        denom = 1 + np.exp(b2) - np.exp(b1)
+        N = np.exp(a) * (1 + np.exp(b2)) ** t / denom
+        grad = N * np.array([1, np.exp(b1) / denom, t * np.exp(b2) / (1 + np.exp(b2)) - np.exp(b2) / denom])
+        var = grad @ cov[:3, :3] @ grad - N
+        return float(N), float(np.sqrt(var)) if var >= 0 else float("nan")
+    a, e, u, v = coef[:4]
+    denom = 1 + np.exp(v) - np.exp(u)
+    scale = np.exp(a) * (1 + np.exp(v)) ** (t - 1)
+    ratio = np.exp(e + u) / denom
+    N = scale * (1 + ratio)
+    grad = scale * np.array(
+        [
+            1 + ratio,
+            ratio,
+            ratio + np.exp(e + 2 * u) / denom**2,
+            (t - 1) * np.exp(v) / (1 + np.exp(v)) - np.exp(e + u + v) / denom**2,
+        ]
+    )
+    var = grad @ cov[:4, :4] @ grad - N
+    return float(N), float(np.sqrt(var)) if var >= 0 else float("nan")
+
+
+def abundance(y: np.ndarray, spec: ModelSpec, design: Design, n_lists: int, neg: bool = True) -> Abundance:
+    """Fit ``spec`` and estimate N: n + exp(intercept) for the log-linear models, closed forms for Mb/Mbh."""
+    fit, names, removed = fit_design(y, design, neg)
+    n = float(y.sum())
+    cov = fit.cov
+    if spec.base in ("Mb", "Mbh"):
+        with np.errstate(all="ignore"):
+            N, se = _behavioural_abundance(spec.base, fit.coef, cov, n_lists)
+    else:
+        with np.errstate(over="ignore"):
+            missing = float(np.exp(fit.coef[0]))
+            N, se = n + missing, float(np.sqrt(missing + missing**2 * cov[0, 0]))
+    return Abundance(N, se, fit, names, removed)
+
+
+# ---------------------------------------------------------------- profile likelihood interval
+
+
+def _cormack_term(N: float, n0: float) -> float:
+    """Log ratio of the multinomial to the Poisson likelihood at total N with n0 unobserved (Cormack 1992)."""
+    return float(gammaln(N + 1) - gammaln(n0 + 1) + xlogy(n0, n0) - xlogy(N, N))
+
+
+def _profile_function(y: np.ndarray, design: Design, neg: bool):
+    """Profile multinomial log-likelihood of N: the Poisson fit with the unobserved cell set to N - n."""
+    n = float(y.sum())
+    zero_row = np.zeros((1, design.X.shape[1]))
+    zero_row[0, 0] = 1.0
+    augmented = Design(np.vstack([design.X, zero_row]), design.names, design.n_fixed, design.chao)
+    last: dict[str, np.ndarray] = {}
+
+    def loglik(N: float) -> float:
+        n0 = max(N - n, 0.0)
+        fit, _, _ = fit_design(np.append(y, n0), augmented, neg, start=last.get("coef"))
+        last["coef"] = fit.coef[fit.kept]
+        return -(fit.deviance - 2.0 * _cormack_term(n + n0, n0)) / 2.0
+
+    return loglik
+
+
+def profile_interval(
+    y: np.ndarray, design: Design, N_hat: float, alpha: float = 0.05, neg: bool = True
+) -> tuple[float, float, float, list[str]]:
+    """Multinomial MLE of N and its profile-likelihood interval, searched on (n, 3 N̂) as closedpCI does."""
+    n = float(y.sum())
+    loglik = _profile_function(y, design, neg)
+    top = _FMAX_UPPER * N_hat
+    best = minimize_scalar(lambda N: -loglik(N), bounds=(n, top), method="bounded", options={"xatol": 1e-4})
+    N_max, target = float(best.x), -float(best.fun) - chi2.ppf(1 - alpha, 1) / 2
+    gap = lambda N: loglik(N) - target  # noqa: E731
+    warnings: list[str] = []
+    lower = n if gap(n) > 0 else brentq(gap, n, N_max, xtol=1e-4)
+    if gap(top) > 0:
+        upper = float("inf")
+        warnings.append(f"the profile-likelihood upper bound is above {top:,.0f} (3 × the estimate)")
+    else:
+        upper = brentq(gap, N_max, top, xtol=1e-4)
+    return N_max, float(lower), float(upper), warnings
+
+
+def lognormal_interval(total: float, se: float, n: float, alpha: float = 0.05) -> tuple[float, float]:
+    """Chao's (1987) log-normal interval for N, used where no profile likelihood exists (Mb, Mbh)."""
+    missing = total - n
+    if not (np.isfinite(se) and missing > 0):
+        return float("nan"), float("nan")
+    c = np.exp(norm.ppf(1 - alpha / 2) * np.sqrt(np.log(1 + se**2 / missing**2)))
+    return float(n + missing / c), float(n + missing * c)
+
+
+# ---------------------------------------------------------------- model → fit → result
+
+
+def _check_histories(histories: CaptureHistories, spec: ModelSpec) -> None:
+    """Refuse inputs the model cannot be fitted to, saying what to do instead."""
+    if not isinstance(histories, CaptureHistories):
+        raise HistoryError(f"log-linear models need CaptureHistories; got {type(histories).__name__}")
+    J = histories.n_lists
+    if J > MAX_LISTS:
+        raise HistoryError(
+            f"log-linear models fit all 2^J - 1 cells; {J} lists give {2**J - 1:,} cells (at most {MAX_LISTS} "
+            "lists): merge related lists or use LCMCR"
+        )
+    if spec.base not in BASES:
+        raise ValueError(f"unknown base model {spec.base!r}; use one of {BASES}")
+    if spec.heterogeneity is not None and spec.heterogeneity not in HETEROGENEITY:
+        raise ValueError(f"unknown heterogeneity {spec.heterogeneity!r}; use one of {HETEROGENEITY}")
+    if (spec.heterogeneity or spec.base == "Mbh") and J < 3:
+        raise HistoryError(f"model {spec.name!r} needs at least 3 lists; got {J}: {list(histories.lists)}")
+    _check_terms(spec.terms, histories.lists)
+
+
+def _check_terms(terms: Sequence[Sequence[str]], lists: Sequence[str]) -> None:
+    """Each interaction term must name two or more distinct lists of the data."""
+    for term in terms:
+        unknown = [name for name in term if name not in lists]
+        if unknown:
+            raise HistoryError(f"interaction {tuple(term)} names lists {unknown} not among {list(lists)}")
+        if len(set(term)) < 2 or len(set(term)) != len(term):
+            raise ValueError(f"interaction {tuple(term)} must name two or more distinct lists")
+
+
+def _fit_warnings(est: Abundance, observed: int) -> list[str]:
+    """Plain-words warnings about convergence, aliased columns and estimates at the boundary."""
+    warnings = []
+    if not est.fit.converged:
+        warnings.append(f"the Poisson fit did not converge in {est.fit.iterations} iterations")
+    if not est.fit.kept.all():
+        warnings.append("the design matrix is not of full rank; some coefficients cannot be estimated")
+    if np.min(est.fit.fitted) < 1e-8:
+        warnings.append("fitted counts numerically 0: a parameter is at the boundary (infinite)")
+    if not np.isfinite(est.total) or est.total < observed:
+        warnings.append(f"the estimate ({est.total:.4g}) is not a valid population size")
+    elif est.total > 100 * observed:
+        warnings.append(f"the estimate is more than 100 × the {observed:,} observed: the model extrapolates")
+    if not np.isfinite(est.se):
+        warnings.append("the standard error cannot be computed (non-positive delta-method variance)")
+    return warnings
+
+
+def _interval(y: np.ndarray, spec: ModelSpec, design: Design, est: Abundance, alpha: float, neg: bool):
+    """(multinomial N, lower, upper, interval method, warnings) for the fitted model."""
+    n = float(y.sum())
+    if spec.base in ("Mb", "Mbh"):
+        lower, upper = lognormal_interval(est.total, est.se, n, alpha)
+        return float("nan"), lower, upper, "log-normal (Chao 1987)", []
+    if not (np.isfinite(est.total) and est.total < 1e4 * max(n, 1.0)):
+        return float("nan"), float("nan"), float("nan"), "none", ["no interval: the estimate is not finite"]
+    try:
+        N_max, lower, upper, warnings = profile_interval(y, design, est.total, alpha, neg)
+    except (ValueError, FloatingPointError, np.linalg.LinAlgError) as exc:
+        return float("nan"), float("nan"), float("nan"), "none", [f"profile interval failed: {exc}"]
+    return N_max, lower, upper, "profile likelihood (multinomial, as Rcapture closedpCI)", warnings
+
+
+def _diagnostics(est: Abundance, observed: int, n_max: float, interval_method: str) -> dict:
+    """Fit statistics reported with every log-linear estimate."""
+    fit = est.fit
+    return {
+        "se": est.se,
+        "deviance": fit.deviance,
+        "df": fit.df_residual,
+        "AIC": fit.aic(),
+        "BIC": fit.bic(observed),
+        "multinomial_estimate": n_max,
+        "interval_method": interval_method,
+        "iterations": fit.iterations,
+        "coefficients": dict(zip(est.names, fit.coef[fit.kept].tolist(), strict=True)),
+        "eta_set_to_zero": list(est.removed),
+    }
+
+
+def fit_spec(histories: CaptureHistories, spec: ModelSpec, alpha: float = 0.05, neg: bool = True) -> EstimateResult:
+    """Fit one log-linear model to the histories and return its estimate, interval and fit statistics."""
+    _check_histories(histories, spec)
+    y = histories.full_table()[1:].astype(float)
+    design = build_design(spec, histories.lists)
+    if design.X.shape[1] > len(y):
+        raise HistoryError(
+            f"model {spec.name!r} has {design.X.shape[1]} parameters but only {len(y)} cells to fit them"
+        )
+    est = abundance(y, spec, design, histories.n_lists, neg)
+    n_max, lower, upper, how, ci_warnings = _interval(y, spec, design, est, alpha, neg)
+    settings = {
+        "model": spec.name,
+        "base": spec.base,
+        "heterogeneity": spec.heterogeneity,
+        "theta": spec.theta,
+        "terms": [list(t) for t in spec.terms],
+        "alpha": alpha,
+        "neg": neg,
+    }
+    return EstimateResult(
+        method="loglinear",
+        model=spec.name,
+        estimate=est.total,
+        lower=lower,
+        upper=upper,
+        observed=histories.observed,
+        stratum=histories.stratum,
+        settings=settings,
+        diagnostics=_diagnostics(est, histories.observed, n_max, how),
+        data_hash=histories.data_hash(),
+        converged=est.fit.converged,
+        warnings=tuple(_fit_warnings(est, histories.observed) + ci_warnings),
+    )
+
+
+class LogLinearModel:
+    """A hierarchical log-linear model with list interactions ``terms``, e.g. ``[("A", "B"), ("B", "C")]``.
+
+    ``base`` is "Mt" (one effect per list, the usual MSE model) or another Rcapture base; ``heterogeneity``
+    adds Chao, Poisson, Darroch or Gamma columns on the number of lists (with ``theta`` for the last two).
+    """
+
+    def __init__(
+        self,
+        histories: CaptureHistories,
+        terms: Sequence[Sequence[str]] = (),
+        *,
+        base: str = "Mt",
+        heterogeneity: str | None = None,
+        theta: float | None = None,
+        name: str | None = None,
+        alpha: float = 0.05,
+        neg: bool = True,
+    ) -> None:
+        theta = _DEFAULT_THETA.get(heterogeneity or "") if theta is None else theta
+        terms = tuple(tuple(str(name) for name in term) for term in terms)
+        self.spec = ModelSpec(name or _model_name(base, heterogeneity, theta, terms), base, heterogeneity, theta, terms)
+        self.histories, self.alpha, self.neg = histories, alpha, neg
+        _check_histories(histories, self.spec)
+        if not 0 < alpha < 1:
+            raise ValueError(f"alpha must be between 0 and 1 (0.05 gives a 95% interval); got {alpha}")
+
+    def fit(self) -> EstimateResult:
+        """Fit by Poisson regression and return the estimate with its profile-likelihood interval."""
+        return fit_spec(self.histories, self.spec, self.alpha, self.neg)
+
+
+def _model_name(base: str, heterogeneity: str | None, theta: float | None, terms: tuple) -> str:
+    """A readable name such as "Mt + [A,B] + [B,C]" or "Mth Poisson2"."""
+    name = base
+    if heterogeneity:
+        shown = f"{theta:g}" if heterogeneity in _DEFAULT_THETA else ""
+        name = f"{base.replace('M0', 'Mh').replace('Mt', 'Mth')} {heterogeneity}{shown}"
+    return " + ".join([name, *(f"[{','.join(term)}]" for term in terms)])
+
+
+def closedp(histories: CaptureHistories, alpha: float = 0.05, neg: bool = True) -> list[EstimateResult]:
+    """Fit Rcapture's closedp.t models (M0, Mt, Mh ×4, Mth ×4, Mb, Mbh; only M0, Mt, Mb for 2 lists)."""
+    _check_histories(histories, RCAPTURE_MODELS[0])
+    specs = RCAPTURE_MODELS if histories.n_lists >= 3 else RCAPTURE_MODELS[:2] + RCAPTURE_MODELS[10:11]
+    return [fit_spec(histories, spec, alpha, neg) for spec in specs]

@@ -1,0 +1,191 @@
+"""Log-linear models against Rcapture 1.4-4 (closedp.t and closedpCI.t).
+
+Reference figures: the issue's runs of Rcapture's closedp.t on Kosovo and the snowshoe hare, and the printed
+output of Rcapture's own examples (tests/Examples/Rcapture-Ex.Rout.save in the Rcapture sources: the hare table,
+the HIV closedpCI.t intervals and the two-occasion example of Seber 1982, p. 107).
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tollbook.estimate.histories import CaptureHistories, HistoryError, read_pattern_csv
+from tollbook.estimate.loglinear import LogLinearModel, closedp, hierarchical_closure
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "mse"
+
+
+def load(name: str) -> CaptureHistories:
+    return read_pattern_csv(DATA / f"{name}.csv")[None]
+
+
+def agrees(value: float, reference: float, figures: int = 3) -> bool:
+    """True when ``value`` is within half a unit of the ``figures``-th significant figure of ``reference``."""
+    unit = 10.0 ** (math.floor(math.log10(abs(reference))) - figures + 1)
+    return abs(value - reference) <= unit / 2
+
+
+def by_model(histories: CaptureHistories) -> dict:
+    return {result.model: result for result in closedp(histories)}
+
+
+@pytest.fixture(scope="module")
+def kosovo() -> dict:
+    return by_model(load("kosovo_1999_lcmcr"))
+
+
+@pytest.fixture(scope="module")
+def hare() -> dict:
+    return by_model(load("snowshoe_hare_rcapture"))
+
+
+KOSOVO = [  # Rcapture closedp.t on kosovo_aggregate (the issue): abundance, standard error
+    ("M0", 7608, 137),
+    ("Mt", 7395, 130),
+    ("Mth Chao (LB)", 8591, 214),
+    ("Mth Poisson2", 9328, 306),
+    ("Mth Darroch", 12797, 815),
+    ("Mb", 5190, None),
+]
+
+
+@pytest.mark.parametrize(("model", "estimate", "se"), KOSOVO)
+def test_kosovo_matches_rcapture_to_3_significant_figures(kosovo, model, estimate, se):
+    result = kosovo[model]
+    assert agrees(result.estimate, estimate)
+    if se is not None:
+        assert agrees(result.diagnostics["se"], se)
+    assert result.converged
+
+
+HARE = [  # Rcapture-Ex.Rout.save, closedp.t(hare): abundance, stderr, deviance, df, AIC
+    ("M0", 75.4, 3.5, 68.516, 61, 154.707),
+    ("Mt", 75.1, 3.4, 58.314, 56, 154.505),
+    ("Mh Chao (LB)", 79.8, 6.4, 58.023, 58, 150.214),
+    ("Mh Poisson2", 81.5, 5.7, 59.107, 60, 147.298),
+    ("Mh Darroch", 90.4, 11.6, 61.600, 60, 149.791),
+    ("Mh Gamma3.5", 100.6, 21.7, 62.771, 60, 150.961),
+    ("Mth Chao (LB)", 79.6, 6.3, 47.115, 52, 151.305),
+    ("Mth Poisson2", 81.1, 5.6, 48.137, 55, 146.327),
+    ("Mth Darroch", 90.5, 11.7, 50.706, 55, 148.896),
+    ("Mth Gamma3.5", 101.6, 22.4, 51.956, 55, 150.147),
+    ("Mb", 81.1, 8.3, 67.027, 60, 155.217),
+    ("Mbh", 74.2, 14.6, 63.257, 59, 153.447),
+]
+
+
+@pytest.mark.parametrize(("model", "estimate", "se", "deviance", "df", "aic"), HARE)
+def test_hare_table_matches_rcapture_example(hare, model, estimate, se, deviance, df, aic):
+    result = hare[model]
+    assert round(result.estimate, 1) == pytest.approx(estimate)
+    assert round(result.diagnostics["se"], 1) == pytest.approx(se)
+    assert result.diagnostics["deviance"] == pytest.approx(deviance, abs=5e-4)
+    assert result.diagnostics["df"] == df
+    assert result.diagnostics["AIC"] == pytest.approx(aic, abs=5e-4)
+
+
+@pytest.mark.parametrize(
+    ("model", "estimate", "se"),
+    [("Mt", 75.07, 3.35), ("Mth Poisson2", 81.08, 5.57), ("Mh Poisson2", 81.53, 5.71)],  # the issue
+)
+def test_hare_two_decimals_from_the_issue(hare, model, estimate, se):
+    assert round(hare[model].estimate, 2) == pytest.approx(estimate)
+    assert round(hare[model].diagnostics["se"], 2) == pytest.approx(se)
+
+
+def test_bic_is_aic_with_log_n_penalty(hare):
+    result = hare["Mt"]
+    rank = 1 + 6  # intercept and one effect per occasion
+    assert result.diagnostics["BIC"] == pytest.approx(result.diagnostics["AIC"] + (math.log(68) - 2) * rank)
+
+
+def test_hiv_profile_intervals_match_closedpci():
+    # Rcapture-Ex.Rout.save: closedpCI.t(HIV, mX = ~ . + c1:c2) and mX = ~ (c1+c2+c3+c4)^2
+    hiv = load("hiv_rome_rcapture")
+    one = LogLinearModel(hiv, [("c1", "c2")]).fit()
+    assert (round(one.estimate, 1), round(one.diagnostics["se"], 1)) == (12318.5, 1188.7)
+    assert round(one.diagnostics["multinomial_estimate"]) == 12308
+    assert (round(one.lower), round(one.upper, 1)) == (10266, 14992.3)
+    pairs = [("c1", "c2"), ("c1", "c3"), ("c1", "c4"), ("c2", "c3"), ("c2", "c4"), ("c3", "c4")]
+    double = LogLinearModel(hiv, pairs).fit()
+    assert round(double.estimate, 1) == 23443.5
+    assert (round(double.lower, 1), round(double.upper, 1)) == (10027.6, 50046.3)
+    assert double.diagnostics["df"] == 4
+
+
+def test_two_lists_fit_m0_mt_mb_as_seber_example():
+    # Rcapture-Ex.Rout.save: Seber (1982) p.107, counts 167 (both), 781 (first only), 254 (second only)
+    two = CaptureHistories(("a", "b"), np.array([[1, 1], [1, 0], [0, 1]]), np.array([167, 781, 254]))
+    results = by_model(two)
+    assert list(results) == ["M0", "Mt", "Mb"]
+    assert round(results["M0"].estimate, 1) == 2805.6
+    assert round(results["Mt"].estimate, 1) == 2389.9
+    assert round(results["Mb"].estimate, 1) == 1295.0
+    assert round(results["Mb"].diagnostics["se"], 1) == 17.3
+
+
+def test_interval_brackets_estimate_and_observed(kosovo):
+    for result in kosovo.values():
+        assert result.observed <= result.lower <= result.estimate <= result.upper
+        assert result.method == "loglinear"
+        assert result.settings["model"] == result.model
+
+
+def test_chao_negative_eta_is_reported(hare):
+    assert hare["Mh Chao (LB)"].diagnostics["eta_set_to_zero"] == ["eta5"]
+
+
+def test_hierarchical_closure_adds_lower_order_terms():
+    assert hierarchical_closure([("A", "B", "C")]) == [("A", "B"), ("A", "C"), ("B", "C"), ("A", "B", "C")]
+
+
+def test_saturated_model_has_zero_df_and_custom_name():
+    kosovo = load("kosovo_1999_lcmcr")
+    result = LogLinearModel(kosovo, [("EXH", "ABA", "OSCE"), ("EXH", "ABA", "HRW")], name="two triples").fit()
+    assert result.model == "two triples"
+    assert result.diagnostics["df"] == 15 - 1 - 4 - 5 - 2  # all pairs but OSCE:HRW, two triples
+    assert result.estimate >= result.observed
+
+
+def test_non_convergence_or_boundary_is_warned():
+    # list c never overlaps list a: the a:c interaction runs off to minus infinity
+    patterns = np.array([[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 0], [0, 1, 1]])
+    sparse = CaptureHistories(("a", "b", "c"), patterns, np.array([30, 40, 20, 10, 5]))
+    result = LogLinearModel(sparse, [("a", "c")]).fit()
+    assert any("boundary" in text or "converge" in text for text in result.warnings)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"terms": [("EXH", "XYZ")]}, "not among"),
+        ({"terms": [("EXH", "EXH")]}, "distinct lists"),
+        ({"heterogeneity": "Weibull"}, "unknown heterogeneity"),
+        ({"base": "Mx"}, "unknown base"),
+        ({"alpha": 1.5}, "alpha"),
+    ],
+)
+def test_bad_model_arguments_are_refused(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        LogLinearModel(load("kosovo_1999_lcmcr"), **kwargs)
+
+
+def test_heterogeneity_needs_three_lists():
+    two = CaptureHistories(("a", "b"), np.array([[1, 1], [1, 0], [0, 1]]), np.array([5, 6, 7]))
+    with pytest.raises(HistoryError, match="at least 3 lists"):
+        LogLinearModel(two, heterogeneity="Chao")
+
+
+def test_too_many_lists_is_refused_with_advice():
+    colombia = load("colombia_verdata_reclutamiento_R1_hombre_1999")
+    with pytest.raises(HistoryError, match="LCMCR"):
+        closedp(colombia)
+
+
+def test_wrong_input_type_is_refused():
+    with pytest.raises(HistoryError, match="CaptureHistories"):
+        closedp({"a": 1})  # type: ignore[arg-type]
