@@ -1,0 +1,157 @@
+"""Name keys for linkage: canonical Latin form, phonetic key and variant id of a name in either script.
+
+Known names (the package's name-variant data) map to one canonical spelling: Mohammad/Mohammed/Muhammad/محمد ->
+"mohammad". Unknown names fall back to letter rules. Results are memoised because linkage keys millions of records.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from tollbook.text.name_data import name_index, persian_lookup_key
+from tollbook.text.normalize import fold_latin, is_persian, normalize_persian
+from tollbook.text.translit import latin_skeleton, loose_latin_key, persian_skeleton, rule_transliterate
+
+_SPLIT = re.compile(r"[\s\-_.,/()]+")
+# First parts of Persian compound given names: "Mohammad Hassan" is one name, "Mohammadhassan".
+_COMPOUND_HEADS = {"mohammad", "amir", "ali", "gholam", "mir", "abol", "abdol", "abdul", "abul", "hossein"}
+_ARTICLES = {"ol", "al", "ul", "el", "od", "ad", "or", "os"}  # the Arabic article in Abd-ol-Reza, Nasr-ol-lah
+_SUFFIXES_LATIN = {
+    "zadeh": "zadeh", "zade": "zadeh", "pour": "pour", "poor": "pour", "pur": "pour", "nejad": "nejad",
+    "nezhad": "nejad", "nia": "nia", "far": "far", "rad": "rad", "vand": "vand", "lou": "lou", "loo": "lou",
+}  # fmt: skip
+_SUFFIXES_PERSIAN = {"زاده": "zadeh", "پور": "pour", "نژاد": "nejad", "نیا": "nia", "فر": "far", "راد": "rad",
+                     "وند": "vand", "لو": "lou"}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _Part:
+    canonical: str
+    known: bool
+    persian: str  # the Persian source spelling, "" when the part was written in Latin
+
+
+def _split_compound(key: str, lookup: dict[str, str], suffixes: dict[str, str]) -> str | None:
+    """Split an unknown single word into a known name plus a known name or family suffix (محمدحسن, hosseinpour)."""
+    for i in range(len(key) - 2, 1, -1):
+        head, tail = key[:i], key[i:]
+        if head in lookup and (tail in lookup or tail in suffixes):
+            return lookup[head] + (lookup.get(tail) or suffixes[tail])
+    return None
+
+
+def _persian_part(token: str) -> _Part:
+    index = name_index()
+    key = persian_lookup_key(token)
+    if key in index.by_persian:
+        return _Part(index.by_persian[key], True, key)
+    split = _split_compound(key, index.by_persian, _SUFFIXES_PERSIAN)
+    return _Part(split, True, key) if split else _Part(rule_transliterate(key), False, key)
+
+
+def _latin_part(token: str) -> _Part:
+    index = name_index()
+    word = re.sub(r"[^a-z]", "", token)
+    if word in index.by_latin:
+        return _Part(index.by_latin[word], True, "")
+    loose = index.by_loose.get(loose_latin_key(word), frozenset())
+    if len(loose) == 1:
+        return _Part(next(iter(loose)), True, "")
+    split = _split_compound(word, index.by_latin, _SUFFIXES_LATIN)
+    return _Part(split, True, "") if split else _Part(word, False, "")
+
+
+def _fuse(first: _Part, second: _Part) -> _Part | None:
+    """Join two parts written apart that form one name: a known compound, a compound head, or a suffix."""
+    index = name_index()
+    joined = first.canonical + second.canonical
+    known = index.by_latin.get(joined)
+    suffix = _SUFFIXES_LATIN.get(second.canonical)
+    head = first.canonical in _COMPOUND_HEADS and second.known and _is_given(second.canonical)
+    link = first.canonical == "abd" or second.canonical in _ARTICLES
+    if not (known or suffix or head or link):
+        return None
+    canonical = known or (first.canonical + suffix if suffix else joined)
+    is_known = known is not None or (first.known and (second.known or bool(suffix)))
+    return _Part(canonical, is_known, first.persian + second.persian)
+
+
+def _is_given(canonical: str) -> bool:
+    name = name_index().names.get(canonical)
+    return name is not None and name.kind == "given"
+
+
+@lru_cache(maxsize=1 << 20)
+def _parts(s: str) -> tuple[_Part, ...]:
+    text = fold_latin(normalize_persian(s))
+    tokens = [t for t in _SPLIT.split(text) if t.strip("\u200c")]
+    parts = [_persian_part(t) if is_persian(t) else _latin_part(t) for t in tokens]
+    parts = [p for p in parts if p.canonical]
+    fused: list[_Part] = []
+    for part in parts:
+        joined = _fuse(fused[-1], part) if fused else None
+        if joined:
+            fused[-1] = joined
+        else:
+            fused.append(part)
+    return tuple(fused)
+
+
+@lru_cache(maxsize=1 << 20)
+def canonical_name(s: str) -> str:
+    """Canonical lower-case Latin form of a name in any script or romanisation (محمد, Muhammad -> "mohammad");
+    compounds are joined (Amir Hossein, امیر حسین -> "amirhossein"). Unknown names keep a rule spelling."""
+    return " ".join(p.canonical for p in _parts(s))
+
+
+def _part_skeleton(part: _Part) -> str:
+    if part.known or not part.persian:
+        return latin_skeleton(part.canonical)
+    return persian_skeleton(part.persian)
+
+
+@lru_cache(maxsize=1 << 20)
+def phonetic_key(s: str) -> str:
+    """Script-independent consonant skeleton of a name (vowels dropped; q/gh, kh, sh, zh/j, ou/u folded), so
+    حسینی, Hosseini and Husseini share "hsn". Coarser than `canonical_name`: Hassan and Hossein collide too."""
+    return "".join(_part_skeleton(p) for p in _parts(s))
+
+
+def name_variant_id(s: str) -> str | None:
+    """Id of the known given or family name that `s` spells ("given:mohammad", "family:hosseini"), else None."""
+    parts = _parts(s)
+    if len(parts) != 1 or not parts[0].known:
+        return None
+    name = name_index().names.get(parts[0].canonical)
+    return name.id if name else None
+
+
+def transliterate(s: str) -> str:
+    """Persian script to lower-case Latin, word by word: known names from the variant data, others by letter
+    rules. Latin words are only lower-cased and stripped of accents."""
+    words = fold_latin(normalize_persian(s)).split(" ")
+    return " ".join(_persian_part(w).canonical if is_persian(w) else w for w in words if w)
+
+
+@dataclass(frozen=True)
+class NamePartKeys:
+    """Linkage keys of one name part (given, family or father's name)."""
+
+    canonical: str
+    phonetic: str
+    variant_id: str | None
+
+
+def name_part_keys(s: str | None) -> NamePartKeys:
+    """All keys of one name part at once; empty/None input gives empty keys."""
+    if not s or not s.strip():
+        return NamePartKeys("", "", None)
+    return NamePartKeys(canonical_name(s), phonetic_key(s), name_variant_id(s))
+
+
+def name_key(given: str, family: str) -> str:
+    """Script-independent key of a whole name, "given:family" of phonetic keys, for blocking and exact
+    comparison (محمد حسینی and Muhammad Husseini both give "mhmd:hsn")."""
+    return f"{phonetic_key(given or '')}:{phonetic_key(family or '')}"
