@@ -1,0 +1,274 @@
+"""Bayesian model averaging over decomposable graphical models (Madigan & York 1997), as dga's ``bma.cr``.
+
+Each decomposable graph on the lists is a log-linear model with a hyper-Dirichlet prior (every cell of the
+2^J table gets ``delta`` prior counts). For every graph and every candidate number of unlisted people the
+marginal likelihood is exact, so the posterior of N is computed on a grid, averaged over graphs with a uniform
+prior on graphs, and summarised by its median and 2.5% / 97.5% quantiles (dga's rule: the first grid value
+whose cumulative probability exceeds the level).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.special import gammaln, logsumexp
+
+from tollbook.estimate._graphs import decomposable_graphs, describe, perfect_families
+from tollbook.estimate.histories import CaptureHistories, HistoryError
+from tollbook.estimate.result import EstimateResult
+
+__all__ = ["DGA", "InverseNPrior", "NegativeBinomialPrior", "graph_coefficients", "log_posterior"]
+
+MAX_GRID_POINTS = 100_000
+_CHUNK = 8_192
+_TAIL = 1e-7  # the grid ends where N × density(N) falls below this share of the total posterior
+
+
+@dataclass(frozen=True)
+class InverseNPrior:
+    """p(N) ∝ 1/N on the total population, dga's default."""
+
+    def log_density(self, total: np.ndarray) -> np.ndarray:
+        """Unnormalised log prior at each total N."""
+        return -np.log(total)
+
+    def describe(self) -> dict:
+        """The prior as settings."""
+        return {"prior": "1/N"}
+
+
+@dataclass(frozen=True)
+class NegativeBinomialPrior:
+    """Madigan & York's negative binomial prior on the total N, with shape ``a`` and scale ``b`` (mean a b)."""
+
+    a: float
+    b: float
+
+    def __post_init__(self) -> None:
+        if not (self.a > 0 and self.b > 0):
+            raise ValueError(f"the negative binomial prior needs a > 0 and b > 0; got a={self.a}, b={self.b}")
+
+    def log_density(self, total: np.ndarray) -> np.ndarray:
+        """log p(N) = N log b − (N + a) log(1 + b) + lgamma(N + a) − lgamma(N + 1) − lgamma(a)."""
+        a, b = self.a, self.b
+        return total * np.log(b) - (total + a) * np.log1p(b) + gammaln(total + a) - gammaln(total + 1) - gammaln(a)
+
+    def describe(self) -> dict:
+        """The prior as settings."""
+        return {"prior": "negative binomial", "prior_a": self.a, "prior_b": self.b}
+
+
+# ---------------------------------------------------------------- marginal likelihoods (pure)
+
+
+def graph_coefficients(n_lists: int) -> tuple[tuple, np.ndarray]:
+    """All decomposable graphs and, per graph, ±1 weights on the 2^J list subsets (bit j = list j).
+
+    A graph's log marginal likelihood is the weighted sum of the subsets' marginal log-likelihoods.
+    """
+    graphs = decomposable_graphs(n_lists)
+    coef = np.zeros((len(graphs), 2**n_lists))
+    for row, graph in enumerate(graphs):
+        for vertex, parents in perfect_families(n_lists, graph):
+            mask = sum(1 << p for p in parents)
+            coef[row, mask | 1 << vertex] += 1
+            coef[row, mask] -= 1
+    coef[:, 0] = 0.0  # the empty subset's marginal likelihood is 1
+    return graphs, coef
+
+
+def _marginal(table: np.ndarray, n_lists: int, subset: int) -> np.ndarray:
+    """Counts of the margin of ``subset`` (cell 0 = on none of its lists) from the full 2^J table."""
+    index = np.arange(2**n_lists)
+    members = [j for j in range(n_lists) if subset >> j & 1]
+    key = np.zeros_like(index)
+    for rank, j in enumerate(members):
+        key |= ((index >> (n_lists - 1 - j)) & 1) << rank
+    return np.bincount(key, weights=table, minlength=2 ** len(members))
+
+
+def subset_loglik(table: np.ndarray, n_lists: int, delta: float, missing: np.ndarray) -> np.ndarray:
+    """Dirichlet-multinomial log marginal likelihood of every subset's margin, for each number missing.
+
+    Returns (2^J, len(missing)); the unlisted people join the margin's all-zero cell.
+    """
+    total_alpha, n = delta * 2**n_lists, table.sum()
+    out = np.zeros((2**n_lists, len(missing)))
+    for subset in range(1, 2**n_lists):
+        counts = _marginal(table, n_lists, subset)
+        alpha = total_alpha / len(counts)
+        fixed = np.sum(gammaln(counts[1:] + alpha)) - len(counts) * gammaln(alpha) + gammaln(total_alpha)
+        out[subset] = fixed + gammaln(counts[0] + missing + alpha) - gammaln(n + missing + total_alpha)
+    return out
+
+
+def log_posterior(
+    table: np.ndarray, n_lists: int, delta: float, missing: np.ndarray, prior, coef: np.ndarray
+) -> np.ndarray:
+    """Unnormalised log posterior of (graph, number missing): rows graphs, columns ``missing``."""
+    n = table.sum()
+    total = n + missing
+    common = gammaln(total + 1) - gammaln(missing + 1) - np.sum(gammaln(table[1:] + 1))
+    return coef @ subset_loglik(table, n_lists, delta, missing) + common + prior.log_density(total)
+
+
+def _accumulate(table, n_lists, delta, grid, prior, coef) -> tuple[np.ndarray, np.ndarray]:
+    """Log posterior mass by graph and by grid point, computed in chunks of the grid to bound memory."""
+    by_graph = np.full(coef.shape[0], -np.inf)
+    by_n = np.empty(len(grid))
+    for start in range(0, len(grid), _CHUNK):
+        part = log_posterior(table, n_lists, delta, grid[start : start + _CHUNK], prior, coef)
+        by_graph = np.logaddexp(by_graph, logsumexp(part, axis=1))
+        by_n[start : start + _CHUNK] = logsumexp(part, axis=0)
+    return by_graph, by_n
+
+
+def choose_grid_end(table, n_lists, delta, prior, coef, cap: float) -> tuple[int, bool]:
+    """Where the posterior of N becomes negligible, from a coarse geometric scan up to ``cap``.
+
+    Returns (last number missing to include, whether the tail was still not negligible at ``cap``).
+    """
+    coarse = np.unique(np.concatenate([[0.0], np.round(np.geomspace(1, cap, 600))]))
+    log_n = logsumexp(log_posterior(table, n_lists, delta, coarse, prior, coef), axis=0)
+    widths = np.diff(coarse, prepend=-1.0)
+    log_total = logsumexp(log_n + np.log(widths))
+    negligible = log_n + np.log(np.maximum(coarse, 1.0)) < log_total + np.log(_TAIL)
+    still = np.flatnonzero(~negligible)
+    last = int(still[-1]) if len(still) else 0
+    if last + 1 >= len(coarse):
+        return int(cap), True
+    return int(coarse[last + 1]), False
+
+
+# ---------------------------------------------------------------- summaries (pure)
+
+
+def grid_quantile(grid: np.ndarray, probs: np.ndarray, level: float) -> float:
+    """dga's quantile: the first grid value whose cumulative probability exceeds ``level``."""
+    index = np.searchsorted(np.cumsum(probs), level, side="right")
+    return float(grid[min(index, len(grid) - 1)])
+
+
+def posterior_summary(total: np.ndarray, probs: np.ndarray) -> dict:
+    """Median, 2.5% and 97.5% quantiles, mean, mode and the Bayes estimate under relative squared error."""
+    return {
+        "median": grid_quantile(total, probs, 0.5),
+        "lower": grid_quantile(total, probs, 0.025),
+        "upper": grid_quantile(total, probs, 0.975),
+        "posterior_mean": float(probs @ total),
+        "posterior_mode": float(total[np.argmax(probs)]),
+        "bayes_relative_squared_error": float((probs @ (1 / total)) / (probs @ (1 / total**2))),
+    }
+
+
+def model_weights(graphs: tuple, weights: np.ndarray, lists: tuple[str, ...], top: int = 20) -> list[dict]:
+    """The ``top`` graphs by posterior probability, described by their cliques."""
+    order = np.argsort(weights)[::-1][:top]
+    return [{"graph": describe(len(lists), graphs[i], lists), "probability": float(weights[i])} for i in order]
+
+
+# ---------------------------------------------------------------- model → fit → result
+
+
+class DGA:
+    """Decomposable graphical model averaging for 3 to 5 lists; ``fit()`` returns an EstimateResult.
+
+    ``delta`` is the hyper-Dirichlet prior count per cell (default 1 / 2^lists); ``prior`` the prior on the total
+    N (default :class:`InverseNPrior`); ``n_max`` the largest number of unlisted people on the grid (default:
+    where the posterior becomes negligible). ``n_draws`` posterior draws of N are kept so strata can be summed.
+    """
+
+    def __init__(
+        self,
+        histories: CaptureHistories,
+        delta: float | None = None,
+        prior: InverseNPrior | NegativeBinomialPrior | None = None,
+        n_max: int | None = None,
+        n_draws: int = 4000,
+        seed: int = 0,
+    ) -> None:
+        _check_histories(histories)
+        self.histories = histories
+        self.delta = 1.0 / 2**histories.n_lists if delta is None else float(delta)
+        self.prior = InverseNPrior() if prior is None else prior
+        self.n_max, self.n_draws, self.seed = n_max, n_draws, seed
+        _check_settings(self.delta, n_max, n_draws)
+
+    def grid(self, coef: np.ndarray) -> tuple[np.ndarray, list[str]]:
+        """The numbers of unlisted people to evaluate, with a warning if the posterior tail was cut."""
+        table, n_lists = self.histories.full_table().astype(float), self.histories.n_lists
+        warnings = []
+        end = self.n_max
+        if end is None:
+            cap = max(1e4 * self.histories.observed, 1e6)
+            end, cut = choose_grid_end(table, n_lists, self.delta, self.prior, coef, cap)
+            if cut:
+                warnings.append(f"the posterior of N has a heavy tail; it was truncated at {cap:,.0f} missing")
+        step = max(1, int(np.ceil((end + 1) / MAX_GRID_POINTS)))
+        return np.arange(0, end + 1, step, dtype=float), warnings
+
+    def fit(self) -> EstimateResult:
+        """Compute the posterior over graphs and N and summarise it."""
+        h = self.histories
+        graphs, coef = graph_coefficients(h.n_lists)
+        missing, warnings = self.grid(coef)
+        by_graph, by_n = _accumulate(h.full_table().astype(float), h.n_lists, self.delta, missing, self.prior, coef)
+        probs = np.exp(by_n - logsumexp(by_n))
+        total = h.observed + missing
+        summary = posterior_summary(total, probs)
+        if probs[-1] > 1e-6:
+            warnings.append("posterior probability remains at the end of the grid; raise n_max")
+        draws = np.random.default_rng(self.seed).choice(total, size=self.n_draws, p=probs)
+        weights = np.exp(by_graph - logsumexp(by_graph))
+        diagnostics = {
+            **{k: v for k, v in summary.items() if k not in ("median", "lower", "upper")},
+            "model_weights": model_weights(graphs, weights, h.lists),
+            "n_models": len(graphs),
+            "grid": {"missing_min": 0, "missing_max": float(missing[-1]), "step": float(missing[1] - missing[0])},
+        }
+        settings = {
+            "delta": self.delta,
+            **self.prior.describe(),
+            "n_max": self.n_max,
+            "n_draws": self.n_draws,
+            "seed": self.seed,
+            "graphs": "all decomposable",
+        }
+        return EstimateResult(
+            method="dga",
+            model=None,
+            estimate=summary["median"],
+            lower=summary["lower"],
+            upper=summary["upper"],
+            observed=h.observed,
+            stratum=h.stratum,
+            settings=settings,
+            diagnostics=diagnostics,
+            data_hash=h.data_hash(),
+            warnings=tuple(warnings),
+            draws=draws,
+        )
+
+
+def _check_histories(histories: CaptureHistories) -> None:
+    """DGA needs CaptureHistories on 3 to 5 lists (the graphs are enumerated exhaustively)."""
+    if not isinstance(histories, CaptureHistories):
+        raise HistoryError(f"DGA needs CaptureHistories; got {type(histories).__name__}")
+    if not 3 <= histories.n_lists <= 5:
+        raise HistoryError(
+            f"DGA averages over all decomposable graphs on 3 to 5 lists; got {histories.n_lists} "
+            f"({list(histories.lists)}): merge related lists, or use LCMCR or a log-linear model"
+        )
+    if histories.observed == 0:
+        raise HistoryError("no one is recorded on any list; there is nothing to estimate from")
+
+
+def _check_settings(delta: float, n_max: int | None, n_draws: int) -> None:
+    """Refuse prior counts, grid ends and draw counts that make no sense."""
+    if not (np.isfinite(delta) and delta > 0):
+        raise ValueError(f"delta (prior count per cell) must be positive; got {delta}")
+    if n_max is not None and (int(n_max) != n_max or n_max < 1):
+        raise ValueError(f"n_max (largest number of unlisted people) must be a positive integer; got {n_max}")
+    if int(n_draws) != n_draws or n_draws < 1:
+        raise ValueError(f"n_draws must be a positive integer; got {n_draws}")
