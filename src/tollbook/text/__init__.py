@@ -1,5 +1,6 @@
 """Persian text handling for Tollbook: normalisation, digits, transliteration, name keys and dates."""
 
+from tollbook.text.dates import DateError, ParsedDate, parse_date
 from tollbook.text.names import (
     NamePartKeys,
     canonical_name,
@@ -12,6 +13,9 @@ from tollbook.text.names import (
 from tollbook.text.normalize import fold_latin, is_persian, normalize_persian, to_ascii_digits
 
 __all__ = [
+    "DateError",
+    "ParsedDate",
+    "parse_date",
     "NamePartKeys",
     "canonical_name",
     "fold_latin",

@@ -1,0 +1,175 @@
+"""Parse dates as people type them, in the Gregorian or the Solar Hijri (Jalali) calendar, keeping partial dates.
+
+The calendar of a date is told by its year: 1300-1499 is Solar Hijri, 1800-2199 Gregorian. A date is stored as the
+Gregorian first day of its period, with its precision, so "Aban 1398" is never turned into an invented day.
+
+Calendar caveat: conversions use jdatetime, whose leap years follow the arithmetic 33-year rule (a year is leap when
+``year % 33`` is 1, 5, 9, 13, 17, 22, 26 or 30). Iran's official calendar is astronomical (the year starts on the
+day of the March equinox as seen from Tehran), and the arithmetic rule can disagree with it in some years, mostly
+far from the 1300s-1400s; around Nowruz and on Esfand 30 of such a year a conversion may then be one day off.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+import jdatetime
+
+from tollbook.text.normalize import fold_latin, normalize_persian, to_ascii_digits
+
+Precision = Literal["day", "month", "year"]
+Calendar = Literal["gregorian", "jalali"]
+JALALI_YEARS = range(1300, 1500)
+GREGORIAN_YEARS = range(1800, 2200)
+
+_JALALI_MONTHS = {
+    "farvardin": 1, "ordibehesht": 2, "khordad": 3, "tir": 4, "mordad": 5, "amordad": 5, "shahrivar": 6,
+    "mehr": 7, "aban": 8, "azar": 9, "dey": 10, "dei": 10, "bahman": 11, "esfand": 12, "isfand": 12,
+    "فروردین": 1, "اردیبهشت": 2, "خرداد": 3, "تیر": 4, "مرداد": 5, "امرداد": 5, "شهریور": 6, "مهر": 7,
+    "آبان": 8, "ابان": 8, "آذر": 9, "اذر": 9, "دی": 10, "بهمن": 11, "اسفند": 12,
+}  # fmt: skip
+_GREGORIAN_NAMES = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
+                    "october", "november", "december"]  # fmt: skip
+_GREGORIAN_MONTHS = {
+    **{name: i + 1 for i, name in enumerate(_GREGORIAN_NAMES)},
+    **{name[:3]: i + 1 for i, name in enumerate(_GREGORIAN_NAMES)},
+    "sept": 9,
+    **{normalize_persian(k): v for k, v in {
+        "ژانویه": 1, "فوریه": 2, "مارس": 3, "آوریل": 4, "مه": 5, "می": 5, "ژوئن": 6, "ژوئیه": 7, "جولای": 7,
+        "اوت": 8, "آگوست": 8, "سپتامبر": 9, "اکتبر": 10, "نوامبر": 11, "دسامبر": 12}.items()},
+}  # fmt: skip
+_MARKERS = {"sh", "ap", "hs", "ش", "هش", "هجری", "شمسی", "ad", "ce", "م", "میلادی"}
+_NUMERIC = re.compile(r"^(\d{1,4})[/\-.](\d{1,4})(?:[/\-.](\d{1,4}))?$")
+_WORD_SPLIT = re.compile(r"[\s,،]+")
+
+
+class DateError(ValueError):
+    """A date text that cannot be read; the message says what was wrong and what forms are accepted."""
+
+
+@dataclass(frozen=True)
+class ParsedDate:
+    """A date as entered: Gregorian first day of its period (`value`), precision, calendar and original text."""
+
+    value: dt.date
+    precision: Precision
+    calendar: Calendar
+    text: str
+
+    @property
+    def end(self) -> dt.date:
+        """Last Gregorian day of the period (equal to `value` for day precision)."""
+        if self.precision == "day":
+            return self.value
+        if self.calendar == "jalali":
+            start = jdatetime.date.fromgregorian(date=self.value)
+            nxt = _jalali_next(start.year, start.month if self.precision == "month" else 12)
+            return nxt.togregorian() - dt.timedelta(days=1)
+        nxt_month = self.value.month if self.precision == "month" else 12
+        year, month = (self.value.year + 1, 1) if nxt_month == 12 else (self.value.year, nxt_month + 1)
+        return dt.date(year, month, 1) - dt.timedelta(days=1)
+
+    def jalali(self) -> str:
+        """Solar Hijri text at the date's precision ("1398/08/25", "1398/08", "1398"); a partial Gregorian date
+        has no single Jalali equivalent and is shown as its day span ("1398/08/10..1398/09/09")."""
+        if self.calendar == "gregorian" and self.precision != "day":
+            return f"{_jalali_text(self.value)}..{_jalali_text(self.end)}"
+        return _jalali_text(self.value, self.precision)
+
+    def iso(self) -> str:
+        """ISO 8601 text at the date's precision ("2019-11-16", "2019-11", "2019"); a partial Jalali date is
+        shown as its Gregorian day span ("2019-10-23..2019-11-21")."""
+        if self.calendar == "jalali" and self.precision != "day":
+            return f"{self.value.isoformat()}..{self.end.isoformat()}"
+        return self.value.isoformat()[: {"day": 10, "month": 7, "year": 4}[self.precision]]
+
+
+def _jalali_next(year: int, month: int) -> jdatetime.date:
+    return jdatetime.date(year + 1, 1, 1) if month == 12 else jdatetime.date(year, month + 1, 1)
+
+
+def _jalali_text(day: dt.date, precision: Precision = "day") -> str:
+    j = jdatetime.date.fromgregorian(date=day)
+    text = f"{j.year:04d}/{j.month:02d}/{j.day:02d}"
+    return text[: {"day": 10, "month": 7, "year": 4}[precision]]
+
+
+def _calendar_of(year: int, text: str) -> Calendar:
+    if year in JALALI_YEARS:
+        return "jalali"
+    if year in GREGORIAN_YEARS:
+        return "gregorian"
+    raise DateError(
+        f"Date {text!r}: year {year} is neither Solar Hijri (1300-1499) nor Gregorian (1800-2199); "
+        "write the year in full with four digits."
+    )
+
+
+def _build(text: str, year: int, month: int | None, day: int | None) -> ParsedDate:
+    calendar = _calendar_of(year, text)
+    precision: Precision = "day" if day else ("month" if month else "year")
+    if month is not None and not 1 <= month <= 12:
+        raise DateError(f"Date {text!r}: month {month} is not between 1 and 12 (is the day/month order right?).")
+    try:
+        if calendar == "jalali":
+            value = jdatetime.date(year, month or 1, day or 1).togregorian()
+        else:
+            value = dt.date(year, month or 1, day or 1)
+    except ValueError as exc:
+        raise DateError(f"Date {text!r}: no such {calendar} day ({exc}).") from None
+    return ParsedDate(value, precision, calendar, text)
+
+
+def _numeric(text: str, match: re.Match[str], dayfirst: bool) -> ParsedDate:
+    a, b, c = (int(g) if g else None for g in match.groups())
+    first_long, last_long = len(match.group(1)) == 4, bool(match.group(3)) and len(match.group(3)) == 4
+    if c is None:
+        if first_long:
+            return _build(text, a, b, None)  # type: ignore[arg-type]
+        if len(match.group(2)) == 4:
+            return _build(text, b, a, None)  # type: ignore[arg-type]
+    elif first_long:
+        return _build(text, a, b, c)  # type: ignore[arg-type]
+    elif last_long:
+        day, month = (a, b) if dayfirst else (b, a)
+        return _build(text, c, month, day)
+    raise DateError(f"Date {text!r}: cannot tell the year; write it with four digits (1398/08/25, 16/11/2019).")
+
+
+def _worded(text: str, words: list[str]) -> ParsedDate:
+    months = [(w, _JALALI_MONTHS.get(w), _GREGORIAN_MONTHS.get(w)) for w in words if not w.isdigit()]
+    numbers = [w for w in words if w.isdigit()]
+    if len(months) != 1 or not 1 <= len(numbers) <= 2:
+        raise DateError(
+            f"Date {text!r} is not in a known form; use e.g. 1398/08/25, 25 Aban 1398, 2019-11-16 or 16 November 2019."
+        )
+    word, jalali_month, gregorian_month = months[0]
+    if jalali_month is None and gregorian_month is None:
+        raise DateError(f"Date {text!r}: {word!r} is not a month name (Gregorian or Solar Hijri).")
+    years = [int(n) for n in numbers if len(n) == 4]
+    days = [int(n) for n in numbers if len(n) <= 2]
+    if len(years) != 1 or len(days) != len(numbers) - 1:
+        raise DateError(f"Date {text!r}: expected a day (1-31) and a four-digit year beside the month name.")
+    calendar = _calendar_of(years[0], text)
+    month = jalali_month if calendar == "jalali" else gregorian_month
+    if month is None:
+        raise DateError(f"Date {text!r}: month {word!r} does not belong to the {calendar} calendar of {years[0]}.")
+    return _build(text, years[0], month, days[0] if days else None)
+
+
+def parse_date(text: str, dayfirst: bool = True) -> ParsedDate:
+    """Read a Gregorian or Solar Hijri date in the forms people type (numeric, month names in English, Persian or
+    romanised Persian, Persian digits); month- and year-only dates keep their precision. Raises DateError."""
+    if not isinstance(text, str) or not text.strip():
+        raise DateError("Date is empty; leave the field blank for an unknown date instead.")
+    clean = fold_latin(to_ascii_digits(normalize_persian(text)))
+    clean = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", clean)
+    words = [w for w in _WORD_SPLIT.split(clean.strip(" .")) if w and w not in _MARKERS]
+    if len(words) == 1 and (match := _NUMERIC.match(words[0])):
+        return _numeric(text, match, dayfirst)
+    if len(words) == 1 and words[0].isdigit() and len(words[0]) == 4:
+        return _build(text, int(words[0]), None, None)
+    return _worded(text, [w.strip(".") for w in words])
