@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from tollbook import __version__
-from tollbook.cli import admin
+from tollbook.cli import admin, ingest
 from tollbook.cli.common import STATE
 
 app = typer.Typer(
@@ -37,6 +37,7 @@ def main_options(
 
 
 admin.register(app)
+ingest.register(app)
 
 
 def main() -> None:

@@ -1,0 +1,71 @@
+"""`tollbook import`: load a list file into a source, with a progress bar and a report of every bad row."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from tollbook.cli.common import (
+    DbOption,
+    JsonOption,
+    console,
+    fail,
+    handled_errors,
+    open_session,
+    print_json,
+    print_table,
+)
+from tollbook.ingest import ImportReport, StrictImportError, import_file, load_mapping
+
+
+def import_command(
+    file: Annotated[Path, typer.Argument(help="CSV (UTF-8 or Windows-1256), XLSX or JSON file of victim reports.")],
+    source: Annotated[str, typer.Option("--source", help="Name of the source list (created if new).")],
+    mapping: Annotated[Path | None, typer.Option(help="TOML column mapping; without it headers are detected.")]
+    = None,
+    strict: Annotated[bool, typer.Option(help="Any bad row fails the whole import (nothing is written).")] = False,
+    report_csv: Annotated[Path | None, typer.Option("--report-csv", help="Write every issue to this CSV.")] = None,
+    kind: Annotated[str, typer.Option(help="Kind of a new source (ngo, media, activist_network, …).")] = "other",
+    db: DbOption = "",
+    as_json: JsonOption = False,
+) -> None:
+    """Import FILE into SOURCE. Re-importing the same file or rows adds nothing."""
+    with handled_errors():
+        column_mapping = load_mapping(mapping) if mapping else None
+    with Progress(TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console, transient=True, disable=as_json) as bar:
+        task = bar.add_task("rows", total=None)
+        try:
+            with open_session(db) as session:
+                report = import_file(session, file, source, column_mapping, strict,
+                                     lambda done, total: bar.update(task, completed=done, total=total),
+                                     actor="cli", source_kind=kind)
+            report.committed = True
+        except StrictImportError as exc:
+            report = exc.report
+    _finish(report, report_csv, as_json)
+    if strict and not report.committed:
+        raise fail(f"{file}: {len(report.errors)} bad row(s) in strict mode; nothing was imported")
+
+
+def _finish(report: ImportReport, report_csv: Path | None, as_json: bool) -> None:
+    """Print the report (table or JSON) and write its CSV."""
+    if report_csv:
+        report.write_csv(report_csv)
+    if as_json:
+        print_json(report.to_dict())
+        return
+    if report.already_imported:
+        console.print(f"{report.file}: already imported into {report.source!r}; nothing added")
+        return
+    print_table(f"Issues in {report.file}", [issue.__dict__ for issue in report.issues])
+    console.print(f"{report.file} → {report.source!r}: {report.rows_total} rows, {report.imported} imported, "
+                  f"{report.duplicates} already present, {report.failed} failed, {len(report.warnings)} warnings")
+
+
+def register(app: typer.Typer) -> None:
+    """Attach the import command."""
+    app.command("import")(import_command)
