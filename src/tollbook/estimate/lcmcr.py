@@ -1,0 +1,276 @@
+"""LCMCR: the Bayesian non-parametric latent class capture-recapture model of Manrique-Vallier (2016).
+
+Model (Biometrics 72(4), 1246-1254): each of N people falls in one of K* latent classes with truncated
+stick-breaking weights (concentration alpha ~ Gamma(a_alpha, b_alpha)); within a class, lists record people
+independently with probabilities lambda_jk ~ Beta(1, 1); p(N) is proportional to 1/N. The Gibbs sampler works
+on pattern counts (see :mod:`._lcmcr_kernel`). Several chains run in parallel threads; R-hat and ESS of N
+(ArviZ) say whether they agree.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import warnings
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, wait
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from tollbook.estimate import _lcmcr_kernel as kernel
+from tollbook.estimate.histories import CaptureHistories, HistoryError
+from tollbook.estimate.result import EstimateResult
+
+__all__ = ["LCMCR", "LCMCRSettings", "convergence_diagnostics"]
+
+RHAT_LIMIT = 1.05
+ESS_LIMIT = 400
+_CHUNK = 5_000
+ProgressCallback = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class LCMCRSettings:
+    """Every setting of one LCMCR fit; ``warmup`` iterations (alpha held fixed) precede the burn-in, as in R."""
+
+    K: int = 10
+    burnin: int = 10_000
+    samples: int = 2_000
+    thinning: int = 10
+    chains: int = 4
+    seed: int | None = None
+    a_alpha: float = 0.25
+    b_alpha: float = 0.25
+    warmup: int = 500
+
+    def validate(self) -> None:
+        """Raise ValueError naming the first setting that cannot work."""
+        checks = [
+            (self.K >= 1, f"K must be at least 1 latent class; got {self.K}"),
+            (self.burnin >= 0, f"burnin must be 0 or more iterations; got {self.burnin}"),
+            (self.samples >= 1, f"samples must be at least 1; got {self.samples}"),
+            (self.thinning >= 1, f"thinning must be at least 1; got {self.thinning}"),
+            (self.chains >= 1, f"chains must be at least 1; got {self.chains}"),
+            (self.a_alpha > 0 and self.b_alpha > 0, "a_alpha and b_alpha must be positive"),
+            (self.warmup >= 0, f"warmup must be 0 or more iterations; got {self.warmup}"),
+        ]
+        for ok, message in checks:
+            if not ok:
+                raise ValueError(message)
+
+    @property
+    def iterations_per_chain(self) -> int:
+        """Gibbs iterations one chain runs, warm-up included."""
+        return self.warmup + self.burnin + self.samples * self.thinning
+
+
+@dataclass(frozen=True)
+class _Data:
+    """Observed patterns in the sparse form the kernel reads: for pattern m, lists ones_idx[ones_ptr[m]:...]."""
+
+    ones_ptr: np.ndarray
+    ones_idx: np.ndarray
+    counts: np.ndarray
+    n_lists: int
+
+    @classmethod
+    def from_histories(cls, histories: CaptureHistories) -> _Data:
+        rows, cols = np.nonzero(histories.patterns)
+        ptr = np.zeros(histories.n_patterns + 1, dtype=np.int64)
+        np.cumsum(np.bincount(rows, minlength=histories.n_patterns), out=ptr[1:])
+        return cls(ptr, cols.astype(np.int64), histories.counts.astype(np.int64), histories.n_lists)
+
+
+@dataclass
+class _ChainState:
+    """Mutable state of one chain: inclusion probabilities, stick weights, (alpha, n0), class allocations."""
+
+    lam: np.ndarray
+    log_nu: np.ndarray
+    nu: np.ndarray
+    scalars: np.ndarray
+    alloc: np.ndarray
+    alloc0: np.ndarray
+
+
+def _initial_state(data: _Data, K: int) -> _ChainState:
+    """Start as the reference does: lambda at each list's share of the observed, weight 0.9 on four classes."""
+    observed = data.counts.sum()
+    per_entry = np.repeat(data.counts, np.diff(data.ones_ptr)).astype(float)
+    shares = np.bincount(data.ones_idx, weights=per_entry, minlength=data.n_lists)
+    lam = np.tile((shares / observed)[:, None], (1, K))
+    heavy = min(4, K - 1)
+    nu = np.full(K, 0.1 / (K - heavy) if heavy else 1.0)
+    nu[:heavy] = 0.9 / max(heavy, 1)
+    scalars = np.array([0.3 / K, 0.0])
+    alloc = np.zeros((len(data.counts), K), dtype=np.int64)
+    return _ChainState(lam, np.log(nu), nu, scalars, alloc, np.zeros(K, dtype=np.int64))
+
+
+def _sort_classes(state: _ChainState) -> None:
+    """Relabel classes by decreasing weight (the stick-breaking prior is not label-invariant)."""
+    order = np.argsort(-state.nu, kind="stable")
+    state.lam[:] = state.lam[:, order]
+    state.nu[:] = state.nu[order]
+    state.log_nu[:] = state.log_nu[order]
+    state.alloc[:] = state.alloc[:, order]
+    state.alloc0[:] = state.alloc0[order]
+
+
+def _run(
+    data: _Data,
+    state: _ChainState,
+    cfg: LCMCRSettings,
+    n_iter: int,
+    thin: int,
+    out: np.ndarray,
+    row: int,
+    update_alpha: bool = True,
+) -> int:
+    """Advance one chain ``n_iter`` iterations in the compiled kernel; returns the next free row of ``out``."""
+    priors = np.array([cfg.a_alpha, cfg.b_alpha])
+    return kernel.sweep(
+        data.ones_ptr, data.ones_idx, data.counts, priors, state.lam, state.log_nu, state.nu,
+        state.scalars, state.alloc, state.alloc0, n_iter, thin, update_alpha, out, row,
+    )  # fmt: skip
+
+
+def _chain(data: _Data, cfg: LCMCRSettings, seed: int, done: list[int], slot: int) -> np.ndarray:
+    """Run one whole chain in the calling thread; returns its (samples, 3) trace of (N, alpha, occupied)."""
+    kernel.seed_thread(seed)
+    state = _initial_state(data, cfg.K)
+    out = np.zeros((cfg.samples, 3))
+    _run(data, state, cfg, cfg.warmup, 0, out, 0, update_alpha=False)
+    _sort_classes(state)
+    done[slot] += cfg.warmup
+    for start in range(0, cfg.burnin, _CHUNK):
+        step = min(_CHUNK, cfg.burnin - start)
+        _run(data, state, cfg, step, 0, out, 0)
+        done[slot] += step
+    row, per_chunk = 0, max(1, _CHUNK // cfg.thinning)
+    while row < cfg.samples:
+        keep = min(per_chunk, cfg.samples - row)
+        row = _run(data, state, cfg, keep * cfg.thinning, cfg.thinning, out, row)
+        done[slot] += keep * cfg.thinning
+    return out
+
+
+def chain_seeds(seed: int | None, chains: int) -> tuple[int, list[int]]:
+    """The root seed actually used (drawn when None, so it can be reported) and one 32-bit seed per chain."""
+    root = int(np.random.SeedSequence(seed).entropy) if seed is None else int(seed)
+    states = np.random.SeedSequence(root).spawn(chains)
+    return root, [int(s.generate_state(1, dtype=np.uint32)[0]) for s in states]
+
+
+def _quiet_arviz():  # noqa: ANN202 - the module type is arviz's
+    """Import ArviZ without its refactoring FutureWarning."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        import arviz
+
+    return arviz
+
+
+def convergence_diagnostics(draws: np.ndarray) -> dict[str, float]:
+    """Rank-normalised split R-hat and bulk/tail ESS (ArviZ) of a (chains, draws) array."""
+    az = _quiet_arviz()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return {
+            "rhat": float(az.rhat(draws)),
+            "ess_bulk": float(az.ess(draws, method="bulk")),
+            "ess_tail": float(az.ess(draws, method="tail")),
+        }
+
+
+def convergence_warnings(diag: dict[str, float]) -> tuple[str, ...]:
+    """Plain-words warnings when R-hat exceeds 1.05 or an ESS is below 400 (or they cannot be computed)."""
+    found: list[str] = []
+    rhat = diag["rhat"]
+    if not np.isfinite(rhat) or rhat > RHAT_LIMIT:
+        found.append(
+            f"chains disagree: R-hat of N is {rhat:.3f} (> {RHAT_LIMIT}); the sampler has likely found "
+            "different modes — run longer or more chains and compare the chain medians before using N"
+        )
+    low = [name for name in ("ess_bulk", "ess_tail") if not np.isfinite(diag[name]) or diag[name] < ESS_LIMIT]
+    if low:
+        figures = ", ".join(f"{name} {diag[name]:.0f}" for name in low)
+        found.append(f"too few effective draws of N ({figures}; need {ESS_LIMIT}): run more samples")
+    return tuple(found)
+
+
+class LCMCR:
+    """LCMCR estimator: ``LCMCR(histories, K=10, ...).fit()`` returns an :class:`EstimateResult`.
+
+    After ``fit`` the per-chain traces of N, alpha and the number of occupied classes are in ``trace``.
+    """
+
+    def __init__(
+        self,
+        histories: CaptureHistories,
+        K: int = 10,  # noqa: N803 - K* is the model's own name
+        burnin: int = 10_000,
+        samples: int = 2_000,
+        thinning: int = 10,
+        seed: int | None = None,
+        chains: int = 4,
+        a_alpha: float = 0.25,
+        b_alpha: float = 0.25,
+        warmup: int = 500,
+    ) -> None:
+        if histories.observed == 0:
+            raise HistoryError(f"stratum {histories.stratum!r} has nobody recorded; nothing to estimate from")
+        self.histories = histories
+        self.settings = LCMCRSettings(K, burnin, samples, thinning, chains, seed, a_alpha, b_alpha, warmup)
+        self.settings.validate()
+        self.trace: dict[str, np.ndarray] = {}
+
+    def fit(self, progress: ProgressCallback | None = None, workers: int | None = None) -> EstimateResult:
+        """Run the chains (in parallel threads) and summarise the posterior of N."""
+        cfg = self.settings
+        root, seeds = chain_seeds(cfg.seed, cfg.chains)
+        started = time.perf_counter()
+        traces = self._run_chains(seeds, progress, workers)
+        seconds = time.perf_counter() - started
+        self.trace = {name: traces[:, :, i] for i, name in enumerate(("N", "alpha", "occupied"))}
+        return self._result(root, seconds)
+
+    def _run_chains(self, seeds: list[int], progress: ProgressCallback | None, workers: int | None) -> np.ndarray:
+        """All chains' traces as a (chains, samples, 3) array, reporting progress from this thread."""
+        cfg, data = self.settings, _Data.from_histories(self.histories)
+        done = [0] * cfg.chains
+        total = cfg.iterations_per_chain * cfg.chains
+        n_workers = workers or min(cfg.chains, os.cpu_count() or 1)
+        with ThreadPoolExecutor(max_workers=n_workers) as pool:
+            futures = [pool.submit(_chain, data, cfg, seed, done, i) for i, seed in enumerate(seeds)]
+            while progress is not None and not all(f.done() for f in futures):
+                wait(futures, timeout=0.25)
+                progress(sum(done), total)
+            traces = np.stack([f.result() for f in futures])
+        if progress is not None:
+            progress(total, total)
+        return traces
+
+    def _result(self, root_seed: int, seconds: float) -> EstimateResult:
+        """Summarise the traces into an EstimateResult with convergence diagnostics and warnings."""
+        n_draws = self.trace["N"]
+        pooled = n_draws.reshape(-1)
+        low, median, high = np.quantile(pooled, [0.025, 0.5, 0.975])
+        diag = convergence_diagnostics(n_draws)
+        found = convergence_warnings(diag)
+        diag |= {
+            "mean": float(pooled.mean()),
+            "sd": float(pooled.std(ddof=1)) if len(pooled) > 1 else float("nan"),
+            "chain_medians": [float(v) for v in np.median(n_draws, axis=1)],
+            "occupied_classes_mean": float(self.trace["occupied"].mean()),
+            "alpha_mean": float(self.trace["alpha"].mean()),
+            "seconds": round(seconds, 3),
+        }
+        settings = asdict(self.settings) | {"seed": root_seed, "lambda_prior": "Beta(1,1)", "N_prior": "1/N"}
+        return EstimateResult(
+            method="lcmcr", model=None, estimate=float(median), lower=float(low), upper=float(high),
+            observed=self.histories.observed, stratum=self.histories.stratum, settings=settings,
+            diagnostics=diag, data_hash=self.histories.data_hash(), converged=not found, warnings=found,
+            draws=pooled.copy(),
+        )  # fmt: skip
