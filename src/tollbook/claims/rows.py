@@ -1,0 +1,233 @@
+"""One claim row from a file or the command line: parse and validate it into a `ClaimDraft`, or say why not.
+
+Pure functions only; every error names the field, the value and the reason; the importer adds file and row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields
+from typing import Any
+
+import pycountry
+
+from tollbook.enums import ClaimMetric, Qualifier
+
+COLUMNS = (
+    "claim_key",
+    "source",
+    "date_stated",
+    "date_inferred",
+    "date_basis",
+    "metric",
+    "qualifier",
+    "value",
+    "value_high",
+    "share_percent",
+    "scope_area",
+    "scope_start",
+    "scope_end",
+    "subset",
+    "quote",
+    "citation",
+    "url",
+    "notes",
+)
+REQUIRED = ("source", "date_stated", "metric")
+KEY_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$")
+TRUE_WORDS = frozenset({"true", "yes", "1", "y"})
+FALSE_WORDS = frozenset({"false", "no", "0", "n", ""})
+
+
+@dataclass(frozen=True)
+class ClaimDraft:
+    """A validated claim, not yet stored: what someone said, when, of what."""
+
+    source: str
+    date_stated: dt.date
+    metric: ClaimMetric
+    qualifier: Qualifier = Qualifier.EXACTLY
+    value: float | None = None
+    value_high: float | None = None
+    share_percent: float | None = None
+    scope_area: str = "IR"
+    scope_start: dt.date | None = None
+    scope_end: dt.date | None = None
+    subset: str | None = None
+    date_inferred: bool = False
+    date_basis: str | None = None
+    quote: str | None = None
+    citation: str | None = None
+    url: str | None = None
+    notes: str | None = None
+    claim_key: str | None = None
+
+    def content(self) -> tuple:
+        """Everything but the key: two drafts with equal content are the same claim."""
+        return tuple(getattr(self, f.name) for f in fields(self) if f.name != "claim_key")
+
+
+@dataclass(frozen=True)
+class RowError:
+    """Why one field of one row was refused; `row` counts as a spreadsheet does (header = row 1)."""
+
+    file: str
+    row: int
+    field: str
+    value: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.file}, row {self.row}, field {self.field!r} = {self.value!r}: {self.reason}"
+
+
+class FieldError(ValueError):
+    """A single field's value is unusable; the message is the reason."""
+
+
+def _text(value: str) -> str | None:
+    """Stripped text, or None when empty."""
+    value = value.strip()
+    return value or None
+
+
+def _date(value: str) -> dt.date | None:
+    """An ISO date (YYYY-MM-DD), or None when empty."""
+    if not value.strip():
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise FieldError("not an ISO date: write it as YYYY-MM-DD") from None
+
+
+def _number(value: str) -> float | None:
+    """A non-negative number (thousands separators allowed), or None when empty."""
+    text = value.strip().replace(",", "").replace("_", "")
+    if not text:
+        return None
+    try:
+        number = float(text)
+    except ValueError:
+        raise FieldError("not a number") from None
+    if number < 0 or number != number:
+        raise FieldError("a count cannot be negative")
+    return number
+
+
+def _boolean(value: str) -> bool:
+    """true/false, yes/no, 1/0; empty means false."""
+    word = value.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise FieldError("write true or false")
+
+
+def _choice(enum: type[ClaimMetric] | type[Qualifier]) -> Callable[[str], Any]:
+    """A parser for one of an enum's values, listing the allowed ones when wrong."""
+
+    def parse(value: str) -> Any:
+        try:
+            return enum(value.strip().lower().replace(" ", "_"))
+        except ValueError:
+            raise FieldError(
+                f"unknown {enum.__name__}: use one of {', '.join(m.value for m in enum)}"
+            ) from None
+
+    return parse
+
+
+def scope_area(value: str) -> str:
+    """`IR` for the whole country or an ISO 3166-2 province code such as IR-23 (Tehran)."""
+    code = (value.strip() or "IR").upper()
+    if code == "IR" or (code.startswith("IR-") and pycountry.subdivisions.get(code=code) is not None):
+        return code
+    raise FieldError("not IR nor an ISO 3166-2 code of an Iranian province (e.g. IR-23 for Tehran)")
+
+
+def _key(value: str) -> str | None:
+    """A claim key: letters, digits and . _ : - only, at most 100 characters."""
+    key = value.strip()
+    if key and not KEY_PATTERN.match(key):
+        raise FieldError("a claim key holds letters, digits and . _ : - only (at most 100)")
+    return key or None
+
+
+PARSERS: dict[str, Callable[[str], Any]] = {
+    "claim_key": _key,
+    "source": _text,
+    "date_stated": _date,
+    "date_inferred": _boolean,
+    "date_basis": _text,
+    "metric": _choice(ClaimMetric),
+    "qualifier": _choice(Qualifier),
+    "value": _number,
+    "value_high": _number,
+    "share_percent": _number,
+    "scope_area": scope_area,
+    "scope_start": _date,
+    "scope_end": _date,
+    "subset": _text,
+    "quote": _text,
+    "citation": _text,
+    "url": _text,
+    "notes": _text,
+}
+
+
+def _parse_fields(raw: Mapping[str, Any], file: str, row: int) -> tuple[dict[str, Any], list[RowError]]:
+    """Each known field parsed on its own, collecting every error rather than stopping at the first."""
+    values: dict[str, Any] = {}
+    errors: list[RowError] = []
+    for name, parse in PARSERS.items():
+        text = "" if raw.get(name) is None else str(raw.get(name))
+        try:
+            values[name] = parse(text)
+        except FieldError as exc:
+            errors.append(RowError(file, row, name, text, str(exc)))
+    values["qualifier"] = values.get("qualifier") or Qualifier.EXACTLY
+    return values, errors
+
+
+def _rule_errors(values: dict[str, Any], today: dt.date) -> list[tuple[str, Any, str]]:
+    """Checks across fields: what is required, ranges the right way round, no dates from the future."""
+    problems = [(name, "", "required: a claim needs it") for name in REQUIRED if values.get(name) is None]
+    stated = values.get("date_stated")
+    if stated and stated > today:
+        problems.append(("date_stated", stated, f"in the future (today is {today.isoformat()})"))
+    low, high = values.get("value"), values.get("value_high")
+    if low is not None and high is not None and high < low:
+        problems.append(("value_high", high, f"range inverted: value_high is below value {low:g}"))
+    if high is not None and low is None:
+        problems.append(("value_high", high, "a range needs its low end in value"))
+    if low is None and values.get("share_percent") is None:
+        problems.append(
+            ("value", "", "required: give a value, or a share_percent for a share without a total")
+        )
+    share = values.get("share_percent")
+    if share is not None and share > 100:
+        problems.append(("share_percent", share, "a share is at most 100 percent"))
+    start, end = values.get("scope_start"), values.get("scope_end")
+    if start and end and end < start:
+        problems.append(("scope_end", end, "scope period inverted: scope_end is before scope_start"))
+    if values.get("date_inferred") and not values.get("date_basis"):
+        problems.append(("date_basis", "", "an inferred date must say what it was inferred from"))
+    return problems
+
+
+def parse_row(
+    raw: Mapping[str, Any], file: str = "<input>", row: int = 2, today: dt.date | None = None
+) -> ClaimDraft | list[RowError]:
+    """A draft from one raw row of text values, or every error found in it."""
+    values, errors = _parse_fields(raw, file, row)
+    failed = {error.field for error in errors}
+    for name, value, reason in _rule_errors(values, today or dt.date.today()):
+        if name not in failed:
+            errors.append(RowError(file, row, name, "" if value is None else str(value), reason))
+    if errors:
+        return errors
+    return ClaimDraft(**values)

@@ -1,0 +1,178 @@
+"""Claims over time beside what the list documents and what the estimate says, for one metric and scope.
+
+The documented count at a claim's date is the number of unique persons (linked `Person`s through their current
+records) of the claim's scope whose date of death is on or before the day the claim was made.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from sqlalchemy import distinct, func, select
+from sqlalchemy.orm import Session
+
+from tollbook.claims.fields import extra, figure
+from tollbook.claims.ledger import list_claims
+from tollbook.enums import ClaimMetric, Status
+from tollbook.model import Claim, Record
+
+STATUS_OF_METRIC = {
+    ClaimMetric.KILLED: Status.KILLED,
+    ClaimMetric.INJURED: Status.INJURED,
+    ClaimMetric.ARRESTED: Status.DETAINED,
+}
+COUNTRY_STRATA = frozenset({"", "IR", "ALL", "TOTAL", "COUNTRY"})
+
+
+@dataclass(frozen=True)
+class StratumEstimate:
+    """An estimate of the true number for one stratum (province code or country) and its 95% interval."""
+
+    stratum: str
+    estimate: float
+    lower: float
+    upper: float
+
+
+def _field(item: Any, name: str) -> Any:
+    """A field of a dict or an attribute of an object (estimates come as either)."""
+    return item.get(name) if isinstance(item, dict) else getattr(item, name, None)
+
+
+def as_estimates(items: Iterable[Any] | None) -> list[StratumEstimate]:
+    """Estimates from dicts or objects with stratum, estimate, lower and upper (e.g. EstimateResult)."""
+    return [
+        StratumEstimate(
+            str(_field(i, "stratum") or "IR"),
+            float(_field(i, "estimate")),
+            float(_field(i, "lower")),
+            float(_field(i, "upper")),
+        )
+        for i in items or []
+    ]
+
+
+def estimate_for(estimates: Iterable[StratumEstimate], area: str) -> StratumEstimate | None:
+    """The estimate whose stratum is the scope area; for `IR` also a stratum named all/total/country."""
+    wanted = COUNTRY_STRATA if area.upper() == "IR" else {area.upper()}
+    return next((e for e in estimates if e.stratum.upper() in wanted), None)
+
+
+def documented_count(
+    session: Session, metric: ClaimMetric, area: str, on_or_before: dt.date, since: dt.date | None = None
+) -> int | None:
+    """Unique persons of the scope with a current record of this metric dated on or before the day; None when
+    the list does not hold the metric (cities, names released)."""
+    status = STATUS_OF_METRIC.get(metric)
+    if status is None:
+        return None
+    newer = select(Record.supersedes_id).where(Record.supersedes_id.is_not(None))
+    query = select(func.count(distinct(Record.person_id))).where(
+        Record.person_id.is_not(None),
+        Record.id.not_in(newer),
+        Record.status == status,
+        Record.date_of_death.is_not(None),
+        Record.date_of_death <= on_or_before,
+    )
+    if area.upper() != "IR":
+        query = query.where(Record.province_code == area.upper())
+    if since is not None:
+        query = query.where(Record.date_of_death >= since)
+    return int(session.scalar(query) or 0)
+
+
+def claim_documented(session: Session, claim: Claim) -> int | None:
+    """The documented count for a claim's own scope and period, as of the day it was made; None for a subset
+    (e.g. one cause of death), which the list cannot be narrowed to."""
+    if extra(claim, "subset") is not None:
+        return None
+    until = min(claim.date_stated, claim.scope_end) if claim.scope_end else claim.date_stated
+    return documented_count(session, claim.metric, claim.scope_area, until, claim.scope_start)
+
+
+@dataclass(frozen=True)
+class TimelinePoint:
+    """One claim beside the documented count at its date and the estimate for its scope."""
+
+    claim_key: str
+    date: dt.date
+    figure: str
+    qualifier: str
+    value: float
+    value_high: float | None
+    date_inferred: bool
+    documented: int | None
+    estimate: float | None = None
+    lower: float | None = None
+    upper: float | None = None
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """Each source's series of claims for one metric and scope, oldest first."""
+
+    metric: str
+    area: str
+    series: dict[str, list[TimelinePoint]] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready: dates in ISO form."""
+        series = {
+            source: [asdict(p) | {"date": p.date.isoformat()} for p in points]
+            for source, points in self.series.items()
+        }
+        return {"metric": self.metric, "area": self.area, "series": series}
+
+    def rows(self) -> list[dict[str, Any]]:
+        """One flat row per point, sources in order of their first claim (for tables)."""
+        return [
+            {"source": source} | asdict(point) for source, points in self.series.items() for point in points
+        ]
+
+
+def in_series(claim: Claim, start: dt.date | None, end: dt.date | None) -> bool:
+    """Whether a claim is a plain count of the whole scope and period (not a share nor a subset)."""
+    return (
+        claim.value is not None
+        and extra(claim, "subset") is None
+        and claim.scope_start == start
+        and claim.scope_end == end
+    )
+
+
+def _point(session: Session, claim: Claim, estimate: StratumEstimate | None) -> TimelinePoint:
+    """A timeline point for one claim."""
+    numbers = (estimate.estimate, estimate.lower, estimate.upper) if estimate else (None, None, None)
+    return TimelinePoint(
+        claim.claim_key or str(claim.id),
+        claim.date_stated,
+        figure(claim),
+        claim.qualifier.value,
+        float(claim.value or 0),
+        claim.value_high,
+        claim.date_inferred,
+        claim_documented(session, claim),
+        *numbers,
+    )
+
+
+def timeline(
+    session: Session,
+    metric: ClaimMetric | str,
+    area: str = "IR",
+    estimates: Iterable[Any] | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> Timeline:
+    """Each source's claims of `metric` for `area` (and the period start–end, if given) with the documented
+    count at each date and, for killings, the estimate for that stratum."""
+    metric = ClaimMetric(metric)
+    stratum = estimate_for(as_estimates(estimates), area) if metric is ClaimMetric.KILLED else None
+    result = Timeline(metric.value, area.upper())
+    for claim in list_claims(session, metric, area=area):
+        if in_series(claim, start, end):
+            result.series.setdefault(claim.source, []).append(_point(session, claim, stratum))
+    return result
