@@ -1,0 +1,151 @@
+"""Calibration constants of the synthetic Iran 2019 example (see examples/iran-2019/README.md for sources).
+
+Province counts are the 15 December 2019 breakdown quoted in the articles (Tehran 400, Kermanshah 320,
+Fars 270, Khuzestan 240, Isfahan 120, Alborz 100 of 1,500); the split of the remaining 50 over other
+provinces, the cities and their weights are illustrative choices, not published figures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class City:
+    """A city: usual English name, Persian name and other Latin spellings people write."""
+
+    en: str
+    fa: str
+    weight: float
+    variants: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Province:
+    """A province: deaths at a true total of 1,500, names, and its cities with relative weights."""
+
+    en: str
+    fa: str
+    count_at_1500: int
+    cities: tuple[City, ...]
+    variants: tuple[str, ...] = ()
+
+
+PROVINCES: tuple[Province, ...] = (
+    Province("Tehran", "تهران", 400, (
+        City("Tehran", "تهران", 0.35), City("Shahriar", "شهریار", 0.15, ("Shahriyar",)),
+        City("Eslamshahr", "اسلامشهر", 0.12, ("Islamshahr",)), City("Qods", "قدس", 0.10, ("Shahr-e Qods",)),
+        City("Baharestan", "بهارستان", 0.10), City("Malard", "ملارد", 0.08),
+        City("Robat Karim", "رباط‌کریم", 0.05, ("Robat-Karim",)), City("Pakdasht", "پاکدشت", 0.05))),
+    Province("Kermanshah", "کرمانشاه", 320, (
+        City("Kermanshah", "کرمانشاه", 0.55), City("Javanrud", "جوانرود", 0.20, ("Javanrood",)),
+        City("Eslamabad-e Gharb", "اسلام‌آباد غرب", 0.10, ("Islamabad-e Gharb",)),
+        City("Ravansar", "روانسر", 0.08), City("Sahneh", "صحنه", 0.07))),
+    Province("Fars", "فارس", 270, (
+        City("Shiraz", "شیراز", 0.60), City("Sadra", "صدرا", 0.10),
+        City("Kazerun", "کازرون", 0.10, ("Kazeroon",)),
+        City("Marvdasht", "مرودشت", 0.10), City("Jahrom", "جهرم", 0.10))),
+    Province("Khuzestan", "خوزستان", 240, (
+        City("Mahshahr", "ماهشهر", 0.35, ("Bandar-e Mahshahr", "Bandar Mahshahr")),
+        City("Ahvaz", "اهواز", 0.25),
+        City("Behbahan", "بهبهان", 0.15), City("Shadegan", "شادگان", 0.10),
+        City("Khorramshahr", "خرمشهر", 0.08), City("Abadan", "آبادان", 0.07)), ("Khouzestan",)),
+    Province("Isfahan", "اصفهان", 120, (
+        City("Isfahan", "اصفهان", 0.45, ("Esfahan",)),
+        City("Shahin Shahr", "شاهین‌شهر", 0.20, ("Shahinshahr",)),
+        City("Najafabad", "نجف‌آباد", 0.15), City("Khomeini Shahr", "خمینی‌شهر", 0.10, ("Khomeinishahr",)),
+        City("Fuladshahr", "فولادشهر", 0.10)), ("Esfahan",)),
+    Province("Alborz", "البرز", 100, (
+        City("Karaj", "کرج", 0.65), City("Fardis", "فردیس", 0.20), City("Mohammadshahr", "محمدشهر", 0.08),
+        City("Nazarabad", "نظرآباد", 0.07))),
+    Province("Kerman", "کرمان", 10, (City("Sirjan", "سیرجان", 0.7), City("Kerman", "کرمان", 0.3))),
+    Province("Kurdistan", "کردستان", 10, (City("Marivan", "مریوان", 0.5), City("Sanandaj", "سنندج", 0.5)),
+             ("Kordestan",)),
+    Province("Bushehr", "بوشهر", 5, (City("Bushehr", "بوشهر", 1.0),)),
+    Province("Markazi", "مرکزی", 4, (City("Arak", "اراک", 1.0),)),
+    Province("Razavi Khorasan", "خراسان رضوی", 4, (City("Mashhad", "مشهد", 1.0),), ("Khorasan Razavi",)),
+    Province("Lorestan", "لرستان", 4, (City("Khorramabad", "خرم‌آباد", 1.0),)),
+    Province("Mazandaran", "مازندران", 3, (City("Sari", "ساری", 1.0),)),
+    Province("Kohgiluyeh and Boyer-Ahmad", "کهگیلویه و بویراحمد", 3, (City("Gachsaran", "گچساران", 1.0),)),
+    Province("Hamadan", "همدان", 3, (City("Hamadan", "همدان", 1.0),)),
+    Province("Qazvin", "قزوین", 2, (City("Qazvin", "قزوین", 1.0),)),
+    Province("Golestan", "گلستان", 2, (City("Gorgan", "گرگان", 1.0),)),
+)
+
+# Day of death (November 2019 unless the day exceeds 30) -> weight. 16-17 November carry 72%, as in the
+# verified list (220 of 304); the tail after 20 November stands for those who died later of their wounds.
+DAY_WEIGHTS: dict[int, float] = {
+    15: 0.05, 16: 0.40, 17: 0.32, 18: 0.13, 19: 0.06, 20: 0.02, 21: 0.01, 25: 0.005, 29: 0.005,
+}
+
+# Cause -> weight: all but a handful shot in the head or torso; four beaten, two by tear gas of 304.
+CAUSE_WEIGHTS: dict[str, float] = {"gunshot_head": 0.52, "gunshot_torso": 0.40, "gunshot_other": 0.06,
+                                   "beating": 0.013, "tear_gas": 0.007}
+PERPETRATOR_WEIGHTS: dict[str, float] = {"irgc": 0.30, "basij": 0.20, "police": 0.25, "unknown": 0.25}
+MALE_SHARE = 0.94
+
+# Latent visibility class -> chance of appearing on each list. Tehran cases are more often highly visible.
+VISIBILITY_SHARES = {"tehran": (0.25, 0.40, 0.35), "other": (0.12, 0.33, 0.55)}  # (high, mid, low)
+CAPTURE = {  # list -> (high, mid, low)
+    "network": (0.85, 0.60, 0.35),
+    "ngo": (0.58, 0.24, 0.09),
+    "media_on_network": (0.75, 0.40, 0.15),  # media follows the network: higher odds for people it names
+    "media_off_network": (0.35, 0.12, 0.04),
+    "verified": (0.24, 0.04, 0.006),
+}
+
+PERSIAN_MONTHS = (
+    "فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور", "مهر", "آبان", "آذر", "دی", "بهمن", "اسفند",
+)
+CAUSE_FA = {"gunshot_head": "شلیک به سر", "gunshot_torso": "شلیک به سینه", "gunshot_other": "شلیک",
+            "beating": "ضرب و شتم", "tear_gas": "گاز اشک‌آور", "unknown": "نامعلوم"}
+CAUSE_EN = {"gunshot_head": ("Gunshot to head", "gunshot - head", "Shot in the head"),
+            "gunshot_torso": ("Gunshot to chest", "gunshot - torso", "Shot in the chest"),
+            "gunshot_other": ("Gunshot", "Gunshot wound"),
+            "beating": ("Beating", "Beaten to death"), "tear_gas": ("Tear gas",), "unknown": ("Unknown",)}
+CAUSE_MEDIA = {"gunshot_head": "shot in the head", "gunshot_torso": "shot in the chest",
+               "gunshot_other": "killed by gunfire", "beating": "beaten by security forces",
+               "tear_gas": "tear gas inhalation", "unknown": "killed"}
+PERPETRATOR_EN = {"irgc": "IRGC", "basij": "Basij", "police": "Police", "unknown": "Unknown"}
+EVIDENCE = ("video of shooting", "photo of body", "death certificate", "burial record", "family testimony",
+            "witness testimony", "hospital record")
+PLACE_DETAIL = ("main square", "highway junction", "outside the governor's office", "near a petrol station",
+                "bazaar entrance", "outside a bank branch")
+
+# A small fallback name table, used only when tollbook.text's name data cannot be read.
+FALLBACK_GIVEN = (
+    ("mohammad", "محمد", "m"), ("ali", "علی", "m"), ("hossein", "حسین", "m"), ("reza", "رضا", "m"),
+    ("mehdi", "مهدی", "m"), ("amirhossein", "امیرحسین", "m"), ("fatemeh", "فاطمه", "f"),
+    ("maryam", "مریم", "f"),
+)
+FALLBACK_FAMILY = (("hosseini", "حسینی"), ("mohammadi", "محمدی"), ("ahmadi", "احمدی"), ("rezaei", "رضایی"),
+                   ("karimi", "کریمی"), ("moradi", "مرادی"))
+
+# Deliberately malformed rows, per list: (field, value, reason). "name" empties both given and family name.
+MALFORMED: dict[str, tuple[tuple[str, object, str], ...]] = {
+    "network": (
+        ("date_of_death", "۱۳۹۸/۱۳/۴۰", "date does not exist (month 13, day 40)"),
+        ("province", "آتلانتیس", "unknown province (Atlantis)"),
+        ("age", "-3", "negative age"),
+        ("name", "", "empty name (no given or family name)"),
+        ("age", "بیست", "age is not a number"),
+    ),
+    "ngo": (
+        ("date_of_death", "31/02/2019", "date does not exist (31 February)"),
+        ("province", "Atlantis", "unknown province"),
+        ("age", -4, "negative age"),
+        ("age", "twenty-two", "age is not a number"),
+    ),
+    "media": (
+        ("date_of_death", "2019-02-30", "date does not exist (30 February)"),
+        ("province", "Atlantis", "unknown province"),
+        ("age", "twenty", "age is not a number"),
+        ("name", "", "empty name (no given or family name)"),
+    ),
+    "verified": (
+        ("date_of_death", "1398/13/40", "date does not exist (month 13, day 40)"),
+        ("province", "Atlantis", "unknown province"),
+        ("age", "-1", "negative age"),
+    ),
+}
+DUPLICATES_AT_1500 = {"network": 6, "ngo": 2, "media": 5, "verified": 0}
