@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 import jdatetime
@@ -91,6 +92,7 @@ def _jalali_next(year: int, month: int) -> jdatetime.date:
     return jdatetime.date(year + 1, 1, 1) if month == 12 else jdatetime.date(year, month + 1, 1)
 
 
+@lru_cache(maxsize=1 << 16)
 def _jalali_text(day: dt.date, precision: Precision = "day") -> str:
     j = jdatetime.date.fromgregorian(date=day)
     text = f"{j.year:04d}/{j.month:02d}/{j.day:02d}"
@@ -162,9 +164,15 @@ def _worded(text: str, words: list[str]) -> ParsedDate:
 
 def parse_date(text: str, dayfirst: bool = True) -> ParsedDate:
     """Read a Gregorian or Solar Hijri date in the forms people type (numeric, month names in English, Persian or
-    romanised Persian, Persian digits); month- and year-only dates keep their precision. Raises DateError."""
+    romanised Persian, Persian digits); month- and year-only dates keep their precision. Raises DateError.
+    Memoised: source lists repeat the same few thousand date texts."""
     if not isinstance(text, str) or not text.strip():
         raise DateError("Date is empty; leave the field blank for an unknown date instead.")
+    return _parse(text, dayfirst)
+
+
+@lru_cache(maxsize=1 << 16)
+def _parse(text: str, dayfirst: bool) -> ParsedDate:
     clean = fold_latin(to_ascii_digits(normalize_persian(text)))
     clean = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", clean)
     words = [w for w in _WORD_SPLIT.split(clean.strip(" .")) if w and w not in _MARKERS]
