@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from tollbook.errors import TollbookError
 from tollbook.store import DEFAULT_URL, open_engine, require_current, session_scope
 
-console = Console()
+console = Console(soft_wrap=True)
 err_console = Console(stderr=True)
 
 DbOption = Annotated[

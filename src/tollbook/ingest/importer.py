@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from tollbook.audit import record_event
 from tollbook.enums import SourceKind
 from tollbook.ingest.mapping import ColumnMapping, check_mapping, detect_mapping
-from tollbook.ingest.readers import RawRow, read_table
+from tollbook.ingest.readers import RawRow, ReadError, read_table
 from tollbook.ingest.report import ImportReport
 from tollbook.ingest.validate import RowContext, parse_row
 from tollbook.model import ImportBatch, Record
@@ -47,6 +47,8 @@ def import_file(session: Session, path: Path, source_name: str, mapping: ColumnM
                 strict: bool = False, progress: Progress | None = None, actor: str = "system",
                 source_kind: SourceKind | str = SourceKind.OTHER) -> ImportReport:
     """Import `path` into the source `source_name` in the caller's transaction and report what happened."""
+    if not path.is_file():
+        raise ReadError(f"{path}: no such file")
     source = get_or_create_source(session, source_name, source_kind, actor=actor)
     report = ImportReport(file=str(path), source=source.name)
     digest = file_sha256(path)

@@ -1,0 +1,133 @@
+"""`tollbook claims …`: add, import, list, annotate claims; their timeline; the consistency checks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tollbook import claims
+from tollbook.claims.fields import claim_row, figure
+from tollbook.claims.timeline import load_estimates
+from tollbook.cli.common import DbOption, JsonOption, console, fail, open_session, print_json, print_table
+
+claims_app = typer.Typer(help="The claims ledger: who said how many, when, of what.", no_args_is_help=True)
+
+Area = Annotated[str, typer.Option("--area", help="IR for the country or an ISO 3166-2 code such as IR-23.")]
+Metric = Annotated[str, typer.Option(help="killed, injured, arrested, cities_affected, names_released, …")]
+EstimatesOption = Annotated[
+    Path | None,
+    typer.Option("--estimates", help="JSON list of {stratum, estimate, lower, upper} to set claims against."),
+]
+LIST_COLUMNS = ["claim_key", "source", "date_stated", "metric", "figure", "scope_area", "subset"]
+
+
+@claims_app.command("add")
+def add(
+    source: Annotated[str, typer.Option(help="Who said it, e.g. 'Amnesty International'.")],
+    date: Annotated[str, typer.Option(help="Date stated, YYYY-MM-DD.")],
+    metric: Metric,
+    value: Annotated[str, typer.Option(help="The number (low end of a range).")] = "",
+    qualifier: Annotated[str, typer.Option(help="exactly, at_least, more_than, about, up_to")] = "exactly",
+    value_high: Annotated[str, typer.Option(help="High end of a range.")] = "",
+    share: Annotated[str, typer.Option(help="Share in percent, for a share stated without a total.")] = "",
+    area: Area = "IR",
+    inferred_from: Annotated[str, typer.Option(help="For an inferred date: what it came from.")] = "",
+    subset: Annotated[str, typer.Option(help="A sub-population counted, e.g. cause=beating.")] = "",
+    quote: Annotated[str, typer.Option(help="Verbatim, at most one sentence.")] = "",
+    citation: Annotated[str, typer.Option(help="Where it was said.")] = "",
+    key: Annotated[str, typer.Option(help="Stable claim key (default: from date, source, metric).")] = "",
+    db: DbOption = "",
+    as_json: JsonOption = False,
+) -> None:
+    """Add one claim, validated as an imported row would be."""
+    raw = {"source": source, "date_stated": date, "metric": metric, "value": value, "qualifier": qualifier,
+           "value_high": value_high, "share_percent": share, "scope_area": area, "subset": subset,
+           "date_inferred": "true" if inferred_from else "false", "date_basis": inferred_from, "quote": quote,
+           "citation": citation, "claim_key": key}
+    with open_session(db) as session:
+        row = claim_row(claims.add_claim_fields(session, raw, actor="cli"))
+    print_json(row) if as_json else console.print(f"added claim {row['claim_key']}")
+
+
+@claims_app.command("import")
+def import_file(
+    path: Annotated[Path, typer.Argument(help="Claims CSV or JSON (columns: see examples/iran-2019).")],
+    strict: Annotated[bool, typer.Option("--strict", help="Any bad row fails the whole file.")] = False,
+    db: DbOption = "",
+    as_json: JsonOption = False,
+) -> None:
+    """Import claims; bad rows are listed (file, row, field, value, reason) and good rows kept."""
+    with open_session(db) as session:
+        report = claims.import_claims(session, path, actor="cli", strict=strict)
+    summary = report.as_dict()
+    if as_json:
+        print_json(summary)
+    else:
+        console.print(f"{path.name}: {summary['rows']} rows, {summary['added']} added, "
+                      f"{summary['unchanged']} already present, {summary['failed_rows']} refused")
+        if report.errors:
+            print_table("Refused fields", [e.__dict__ for e in report.errors])
+    if report.errors:
+        raise fail(f"{summary['failed_rows']} row(s) refused; the other rows were imported")
+
+
+@claims_app.command("list")
+def list_(
+    metric: Annotated[str | None, typer.Option(help="Only this metric.")] = None,
+    source: Annotated[str | None, typer.Option(help="Only this source.")] = None,
+    area: Annotated[str | None, typer.Option("--area", help="Only this scope area.")] = None,
+    include_superseded: Annotated[bool, typer.Option("--all", help="Include superseded claims.")] = False,
+    db: DbOption = "",
+    as_json: JsonOption = False,
+) -> None:
+    """List claims in the order they were made."""
+    with open_session(db) as session:
+        found = claims.list_claims(session, metric, source, area, include_superseded)
+        rows = [claim_row(c) | {"figure": figure(c)} for c in found]
+    print_json(rows) if as_json else print_table("Claims", rows, LIST_COLUMNS)
+
+
+@claims_app.command("annotate")
+def annotate(
+    key: Annotated[str, typer.Argument(help="Claim key.")],
+    text: Annotated[str, typer.Argument(help="The remark; the claim itself is never changed.")],
+    db: DbOption = "",
+) -> None:
+    """Append a dated remark to a claim."""
+    with open_session(db) as session:
+        claims.annotate_claim(session, key, text, actor="cli")
+    console.print(f"annotated claim {key}")
+
+
+@claims_app.command("timeline")
+def show_timeline(
+    metric: Metric = "killed",
+    area: Area = "IR",
+    estimates: EstimatesOption = None,
+    db: DbOption = "",
+    as_json: JsonOption = False,
+) -> None:
+    """Each source's claims over time beside the documented count and the estimate."""
+    with open_session(db) as session:
+        result = claims.timeline(session, metric, area, load_estimates(estimates) if estimates else None)
+    columns = ["source", "date", "figure", "documented", "estimate", "lower", "upper", "claim_key"]
+    print_json(result.as_dict()) if as_json else print_table(f"{metric} in {area}", result.rows(), columns)
+
+
+@claims_app.command("check")
+def check(estimates: EstimatesOption = None, db: DbOption = "", as_json: JsonOption = False) -> None:
+    """Run the consistency checks and list what they find."""
+    with open_session(db) as session:
+        findings = claims.run_checks(session, load_estimates(estimates) if estimates else None)
+    rows = [f.as_dict() | {"claim_keys": ", ".join(f.claim_keys)} for f in findings]
+    if as_json:
+        print_json([f.as_dict() for f in findings])
+    else:
+        print_table("Findings", rows, ["kind", "message", "claim_keys"])
+
+
+def register(app: typer.Typer) -> None:
+    """Attach `tollbook claims …` to the main app."""
+    app.add_typer(claims_app, name="claims")
