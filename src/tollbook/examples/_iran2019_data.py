@@ -35,7 +35,7 @@ PROVINCES: tuple[Province, ...] = (
     Province("Tehran", "تهران", 400, (
         City("Tehran", "تهران", 0.35), City("Shahriar", "شهریار", 0.15, ("Shahriyar",)),
         City("Eslamshahr", "اسلامشهر", 0.12, ("Islamshahr",)), City("Qods", "قدس", 0.10, ("Shahr-e Qods",)),
-        City("Baharestan", "بهارستان", 0.10), City("Malard", "ملارد", 0.08),
+        City("Nasimshahr", "نسیم‌شهر", 0.10, ("Nasim Shahr",)), City("Malard", "ملارد", 0.08),
         City("Robat Karim", "رباط‌کریم", 0.05, ("Robat-Karim",)), City("Pakdasht", "پاکدشت", 0.05))),
     Province("Kermanshah", "کرمانشاه", 320, (
         City("Kermanshah", "کرمانشاه", 0.55), City("Javanrud", "جوانرود", 0.20, ("Javanrood",)),
@@ -44,7 +44,7 @@ PROVINCES: tuple[Province, ...] = (
     Province("Fars", "فارس", 270, (
         City("Shiraz", "شیراز", 0.60), City("Sadra", "صدرا", 0.10),
         City("Kazerun", "کازرون", 0.10, ("Kazeroon",)),
-        City("Marvdasht", "مرودشت", 0.10), City("Jahrom", "جهرم", 0.10))),
+        City("Fasa", "فسا", 0.10), City("Jahrom", "جهرم", 0.10))),
     Province("Khuzestan", "خوزستان", 240, (
         City("Mahshahr", "ماهشهر", 0.35, ("Bandar-e Mahshahr", "Bandar Mahshahr")),
         City("Ahvaz", "اهواز", 0.25),
@@ -56,7 +56,8 @@ PROVINCES: tuple[Province, ...] = (
         City("Najafabad", "نجف‌آباد", 0.15), City("Khomeini Shahr", "خمینی‌شهر", 0.10, ("Khomeinishahr",)),
         City("Fuladshahr", "فولادشهر", 0.10)), ("Esfahan",)),
     Province("Alborz", "البرز", 100, (
-        City("Karaj", "کرج", 0.65), City("Fardis", "فردیس", 0.20), City("Mohammadshahr", "محمدشهر", 0.08),
+        City("Karaj", "کرج", 0.65), City("Kamal Shahr", "کمال‌شهر", 0.20, ("Kamalshahr",)),
+        City("Mohammadshahr", "محمدشهر", 0.08),
         City("Nazarabad", "نظرآباد", 0.07))),
     Province("Kerman", "کرمان", 10, (City("Sirjan", "سیرجان", 0.7), City("Kerman", "کرمان", 0.3))),
     Province("Kurdistan", "کردستان", 10, (City("Marivan", "مریوان", 0.5), City("Sanandaj", "سنندج", 0.5)),
@@ -66,7 +67,8 @@ PROVINCES: tuple[Province, ...] = (
     Province("Razavi Khorasan", "خراسان رضوی", 4, (City("Mashhad", "مشهد", 1.0),), ("Khorasan Razavi",)),
     Province("Lorestan", "لرستان", 4, (City("Khorramabad", "خرم‌آباد", 1.0),)),
     Province("Mazandaran", "مازندران", 3, (City("Sari", "ساری", 1.0),)),
-    Province("Kohgiluyeh and Boyer-Ahmad", "کهگیلویه و بویراحمد", 3, (City("Gachsaran", "گچساران", 1.0),)),
+    Province("Kohgiluyeh and Boyer-Ahmad", "کهگیلویه و بویراحمد", 3,
+             (City("Yasuj", "یاسوج", 1.0, ("Yasouj",)),)),
     Province("Hamadan", "همدان", 3, (City("Hamadan", "همدان", 1.0),)),
     Province("Qazvin", "قزوین", 2, (City("Qazvin", "قزوین", 1.0),)),
     Province("Golestan", "گلستان", 2, (City("Gorgan", "گرگان", 1.0),)),
@@ -104,8 +106,8 @@ CAUSE_EN = {"gunshot_head": ("Gunshot to head", "gunshot - head", "Shot in the h
             "gunshot_other": ("Gunshot", "Gunshot wound"),
             "beating": ("Beating", "Beaten to death"), "tear_gas": ("Tear gas",), "unknown": ("Unknown",)}
 CAUSE_MEDIA = {"gunshot_head": "shot in the head", "gunshot_torso": "shot in the chest",
-               "gunshot_other": "killed by gunfire", "beating": "beaten by security forces",
-               "tear_gas": "tear gas inhalation", "unknown": "killed"}
+               "gunshot_other": "gunshot wound", "beating": "beaten to death", "tear_gas": "tear gas",
+               "unknown": "unknown"}
 PERPETRATOR_EN = {"irgc": "IRGC", "basij": "Basij", "police": "Police", "unknown": "Unknown"}
 EVIDENCE = ("video of shooting", "photo of body", "death certificate", "burial record", "family testimony",
             "witness testimony", "hospital record")
@@ -121,31 +123,33 @@ FALLBACK_GIVEN = (
 FALLBACK_FAMILY = (("hosseini", "حسینی"), ("mohammadi", "محمدی"), ("ahmadi", "احمدی"), ("rezaei", "رضایی"),
                    ("karimi", "کریمی"), ("moradi", "مرادی"))
 
-# Deliberately malformed rows, per list: (field, value, reason). "name" empties both given and family name.
-MALFORMED: dict[str, tuple[tuple[str, object, str], ...]] = {
+# Deliberately malformed rows, per list: (field, value, reason, severity). "name" empties both given and
+# family name. An "error" keeps the row out of the database; a "warning" (an unknown place) imports the row
+# with the field flagged and left unresolved.
+MALFORMED: dict[str, tuple[tuple[str, object, str, str], ...]] = {
     "network": (
-        ("date_of_death", "۱۳۹۸/۱۳/۴۰", "date does not exist (month 13, day 40)"),
-        ("province", "آتلانتیس", "unknown province (Atlantis)"),
-        ("age", "-3", "negative age"),
-        ("name", "", "empty name (no given or family name)"),
-        ("age", "بیست", "age is not a number"),
+        ("date_of_death", "۱۳۹۸/۱۳/۴۰", "date does not exist (month 13, day 40)", "error"),
+        ("province", "آتلانتیس", "unknown province (Atlantis)", "warning"),
+        ("age", "-3", "negative age", "error"),
+        ("name", "", "empty name (no given or family name)", "error"),
+        ("age", "بیست", "age is not a number", "error"),
     ),
     "ngo": (
-        ("date_of_death", "31/02/2019", "date does not exist (31 February)"),
-        ("province", "Atlantis", "unknown province"),
-        ("age", -4, "negative age"),
-        ("age", "twenty-two", "age is not a number"),
+        ("date_of_death", "31/02/2019", "date does not exist (31 February)", "error"),
+        ("province", "Atlantis", "unknown province", "warning"),
+        ("age", -4, "negative age", "error"),
+        ("age", "twenty-two", "age is not a number", "error"),
     ),
     "media": (
-        ("date_of_death", "2019-02-30", "date does not exist (30 February)"),
-        ("province", "Atlantis", "unknown province"),
-        ("age", "twenty", "age is not a number"),
-        ("name", "", "empty name (no given or family name)"),
+        ("date_of_death", "2019-02-30", "date does not exist (30 February)", "error"),
+        ("province", "Atlantis", "unknown province", "warning"),
+        ("age", "twenty", "age is not a number", "error"),
+        ("name", "", "empty name (no given or family name)", "error"),
     ),
     "verified": (
-        ("date_of_death", "1398/13/40", "date does not exist (month 13, day 40)"),
-        ("province", "Atlantis", "unknown province"),
-        ("age", "-1", "negative age"),
+        ("date_of_death", "1398/13/40", "date does not exist (month 13, day 40)", "error"),
+        ("province", "Atlantis", "unknown province", "warning"),
+        ("age", "-1", "negative age", "error"),
     ),
 }
 DUPLICATES_AT_1500 = {"network": 6, "ngo": 2, "media": 5, "verified": 0}

@@ -26,8 +26,8 @@ ID_PREFIX = {"network": "NW-", "ngo": "HR-", "media": "MED-", "verified": "VC-"}
 MEDIA_URL = "https://news.example.org/synthetic/2019/{record_id}"
 TRUTH_FILE, PERSONS_FILE, MANIFEST_FILE, MAPPING_FILE = (
     "truth.csv", "truth_persons.csv", "MANIFEST.json", "media.mapping.toml")
-ROW_NUMBERING = ("row counts the header as row 1, as a spreadsheet shows it (the first record is row 2; "
-                 "for the JSON file, records[index] is row index + 2); index is 0-based")
+ROW_NUMBERING = ("CSV and XLSX rows are numbered as a spreadsheet shows them (header = row 1, first "
+                 "record = row 2); JSON records from 1 (records[0] is row 1); index is 0-based")
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,7 @@ class Malformed:
     column: str
     value: Any
     reason: str
+    severity: str  # "error": the row must not be imported; "warning": imported with the field flagged
 
 
 @dataclass(frozen=True)
@@ -69,8 +70,9 @@ class GeneratedExample:
     mapping: Path
 
     def expected_valid(self, source: str) -> int:
-        """Rows of SOURCE's file an importer should accept (all rows less the malformed ones)."""
-        return self.rows[source] - sum(1 for m in self.malformed if m.source == source)
+        """Rows of SOURCE's file an importer should accept: all rows less those with an error-level fault."""
+        rejected = [m for m in self.malformed if m.source == source and m.severity == "error"]
+        return self.rows[source] - len(rejected)
 
 
 def _scaled(count_at_1500: int, total: int) -> int:
@@ -94,10 +96,11 @@ def _inject_malformed(name: str, rows: list[Row], rng: np.random.Generator) -> l
     specs = data.MALFORMED[name][: len(rows) // 5]
     chosen = sorted(int(i) for i in rng.choice(len(rows), size=len(specs), replace=False))
     broken = []
-    for index, (field, value, reason) in zip(chosen, specs, strict=True):
+    first_row = 1 if name == "media" else 2  # JSON has no header row
+    for index, (field, value, reason, severity) in zip(chosen, specs, strict=True):
         _break(rows[index], field, value)
-        broken.append(Malformed(name, FILES[name], index + 2, index, rows[index]["record_id"], field,
-                                _column(name, field), value, reason))
+        broken.append(Malformed(name, FILES[name], index + first_row, index, rows[index]["record_id"], field,
+                                _column(name, field), value, reason, severity))
     return broken
 
 
@@ -148,8 +151,9 @@ def _write_truth(out_dir: Path, lists: dict[str, SourceList], people: list[Perso
 
 def _file_entry(listed: SourceList) -> dict[str, Any]:
     rows, persons = len(listed.rows), len(set(listed.person_ids))
+    errors = sum(1 for m in listed.malformed if m.severity == "error")
     return {"source": listed.name, "kind": SOURCE_KINDS[listed.name], "rows": rows,
-            "malformed": len(listed.malformed), "valid": rows - len(listed.malformed), "persons": persons,
+            "malformed": len(listed.malformed), "errors": errors, "valid": rows - errors, "persons": persons,
             "duplicate_rows": rows - persons, "mapping": MAPPING_FILE if listed.name == "media" else None}
 
 
@@ -195,7 +199,7 @@ def main(argv: list[str] | None = None) -> None:
     result = generate(args.out_dir, args.total, args.seed)
     for name, path in result.files.items():
         broken = result.rows[name] - result.expected_valid(name)
-        print(f"{path}: {result.rows[name]} rows, {broken} malformed")
+        print(f"{path}: {result.rows[name]} rows, {result.expected_valid(name)} to import, {broken} rejected")
 
 
 if __name__ == "__main__":
