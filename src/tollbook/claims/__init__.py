@@ -3,7 +3,14 @@ estimate (DESIGN.md, "Claim"; issue 6)."""
 
 from tollbook.claims.checks import ClaimFact, Finding, run_checks
 from tollbook.claims.importer import ClaimImportError, ClaimImportReport, import_claims
-from tollbook.claims.ledger import add_claim, annotate_claim, get_claim, list_claims, supersede_claim
+from tollbook.claims.ledger import (
+    add_claim,
+    add_claim_fields,
+    annotate_claim,
+    get_claim,
+    list_claims,
+    supersede_claim,
+)
 from tollbook.claims.rows import COLUMNS, ClaimDraft, RowError, parse_row
 from tollbook.claims.timeline import StratumEstimate, Timeline, documented_count, timeline
 
@@ -18,6 +25,7 @@ __all__ = [
     "StratumEstimate",
     "Timeline",
     "add_claim",
+    "add_claim_fields",
     "annotate_claim",
     "documented_count",
     "get_claim",

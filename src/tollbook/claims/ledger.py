@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
+from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from tollbook.audit import record_event
 from tollbook.claims.fields import draft_of, new_claim
-from tollbook.claims.rows import ClaimDraft
+from tollbook.claims.rows import ClaimDraft, parse_row
 from tollbook.enums import ClaimMetric
 from tollbook.errors import NotFoundError, TollbookError
 from tollbook.model import Claim
@@ -150,3 +151,14 @@ def same_content(session: Session, draft: ClaimDraft) -> Claim | None:
         )
     )
     return next((claim for claim in candidates if draft_of(claim).content() == draft.content()), None)
+
+
+def add_claim_fields(
+    session: Session, raw: dict[str, Any], actor: str = "system", today: dt.date | None = None
+) -> Claim:
+    """Validate one claim given as text fields (as on the command line) and store it, or list every error."""
+    parsed = parse_row(raw, "command line", 1, today)
+    if isinstance(parsed, list):
+        problems = "; ".join(f"{error.field} = {error.value!r}: {error.reason}" for error in parsed)
+        raise TollbookError(f"claim refused: {problems}")
+    return add_claim(session, parsed, actor)

@@ -128,9 +128,11 @@ def _boolean(value: str) -> bool:
 
 
 def _choice(enum: type[ClaimMetric] | type[Qualifier]) -> Callable[[str], Any]:
-    """A parser for one of an enum's values, listing the allowed ones when wrong."""
+    """A parser for one of an enum's values (None when empty), listing the allowed ones when wrong."""
 
     def parse(value: str) -> Any:
+        if not value.strip():
+            return None
         try:
             return enum(value.strip().lower().replace(" ", "_"))
         except ValueError:

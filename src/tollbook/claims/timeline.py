@@ -7,8 +7,10 @@ records) of the claim's scope whose date of death is on or before the day the cl
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import distinct, func, select
@@ -17,6 +19,7 @@ from sqlalchemy.orm import Session
 from tollbook.claims.fields import extra, figure
 from tollbook.claims.ledger import list_claims
 from tollbook.enums import ClaimMetric, Status
+from tollbook.errors import TollbookError
 from tollbook.model import Claim, Record
 
 STATUS_OF_METRIC = {
@@ -53,6 +56,18 @@ def as_estimates(items: Iterable[Any] | None) -> list[StratumEstimate]:
         )
         for i in items or []
     ]
+
+
+def load_estimates(path: Path | str) -> list[StratumEstimate]:
+    """Estimates from a JSON file: a list of objects with stratum, estimate, lower and upper."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        return as_estimates(data if isinstance(data, list) else [data])
+    except (OSError, ValueError, TypeError, AttributeError) as exc:
+        raise TollbookError(
+            f"cannot read estimates from {path}: {exc}; give a JSON list of "
+            '{"stratum": "IR-23", "estimate": 500, "lower": 420, "upper": 640} objects'
+        ) from None
 
 
 def estimate_for(estimates: Iterable[StratumEstimate], area: str) -> StratumEstimate | None:

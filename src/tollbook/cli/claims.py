@@ -42,10 +42,22 @@ def add(
     as_json: JsonOption = False,
 ) -> None:
     """Add one claim, validated as an imported row would be."""
-    raw = {"source": source, "date_stated": date, "metric": metric, "value": value, "qualifier": qualifier,
-           "value_high": value_high, "share_percent": share, "scope_area": area, "subset": subset,
-           "date_inferred": "true" if inferred_from else "false", "date_basis": inferred_from, "quote": quote,
-           "citation": citation, "claim_key": key}
+    raw = {
+        "source": source,
+        "date_stated": date,
+        "metric": metric,
+        "value": value,
+        "qualifier": qualifier,
+        "value_high": value_high,
+        "share_percent": share,
+        "scope_area": area,
+        "subset": subset,
+        "date_inferred": "true" if inferred_from else "false",
+        "date_basis": inferred_from,
+        "quote": quote,
+        "citation": citation,
+        "claim_key": key,
+    }
     with open_session(db) as session:
         row = claim_row(claims.add_claim_fields(session, raw, actor="cli"))
     print_json(row) if as_json else console.print(f"added claim {row['claim_key']}")
@@ -65,8 +77,10 @@ def import_file(
     if as_json:
         print_json(summary)
     else:
-        console.print(f"{path.name}: {summary['rows']} rows, {summary['added']} added, "
-                      f"{summary['unchanged']} already present, {summary['failed_rows']} refused")
+        console.print(
+            f"{path.name}: {summary['rows']} rows, {summary['added']} added, "
+            f"{summary['unchanged']} already present, {summary['failed_rows']} refused"
+        )
         if report.errors:
             print_table("Refused fields", [e.__dict__ for e in report.errors])
     if report.errors:
