@@ -1,4 +1,4 @@
-"""Bad claim rows are refused with file, row, field, value and reason; good rows stay; re-imports are no-ops."""
+"""Bad claim rows: refused naming file, row, field, value and reason; good rows kept; re-import is a no-op."""
 
 from __future__ import annotations
 
