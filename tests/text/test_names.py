@@ -40,8 +40,10 @@ def test_data_sizes_and_shape():
         (["Mohammad", "Mohammed", "Muhammad", "MOHAMAD", "محمد", "مُحَمَّد", "ﻣﺤﻤﺪ"], "mohammad"),
         (["Hosseini", "Hoseini", "Hoseyni", "Husseini", "Ḥoseynī", "حسینی", "حسيني"], "hosseini"),
         (["Ghasem", "Qasem", "Qassem", "قاسم"], "ghasem"),
-        (["Amirhossein", "Amir Hossein", "Amir-Hossein", "amir_hosein", "امیرحسین", "امیر حسین", "امیر‌حسین"],
-         "amirhossein"),
+        (
+            ["Amirhossein", "Amir Hossein", "Amir-Hossein", "amir_hosein", "امیرحسین", "امیر حسین", "امیر‌حسین"],
+            "amirhossein",
+        ),
         (["Abdolreza", "Abd ol-Reza", "Abdul Reza", "عبدالرضا"], "abdolreza"),
         (["Rezaei", "Rezaee", "Rezaie", "رضایی", "رضائی"], "rezaei"),
         (["Hosseinzadeh", "Hossein-Zadeh", "Hossein Zadeh", "حسین‌زاده", "حسین زاده"], "hosseinzadeh"),

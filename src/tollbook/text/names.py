@@ -15,6 +15,7 @@ from tollbook.text.normalize import fold_latin, is_persian, normalize_persian
 from tollbook.text.translit import latin_skeleton, loose_latin_key, persian_skeleton, rule_transliterate
 
 _SPLIT = re.compile(r"[\s\-_.,/()]+")
+_NON_LETTERS = re.compile(r"[^a-z]")
 # First parts of Persian compound given names: "Mohammad Hassan" is one name, "Mohammadhassan".
 _COMPOUND_HEADS = {"mohammad", "amir", "ali", "gholam", "mir", "abol", "abdol", "abdul", "abul", "hossein"}
 _ARTICLES = {"ol", "al", "ul", "el", "od", "ad", "or", "os"}  # the Arabic article in Abd-ol-Reza, Nasr-ol-lah
@@ -42,6 +43,7 @@ def _split_compound(key: str, lookup: dict[str, str], suffixes: dict[str, str]) 
     return None
 
 
+@lru_cache(maxsize=1 << 18)
 def _persian_part(token: str) -> _Part:
     index = name_index()
     key = persian_lookup_key(token)
@@ -51,9 +53,10 @@ def _persian_part(token: str) -> _Part:
     return _Part(split, True, key) if split else _Part(rule_transliterate(key), False, key)
 
 
+@lru_cache(maxsize=1 << 18)
 def _latin_part(token: str) -> _Part:
     index = name_index()
-    word = re.sub(r"[^a-z]", "", token)
+    word = _NON_LETTERS.sub("", token)
     if word in index.by_latin:
         return _Part(index.by_latin[word], True, "")
     loose = index.by_loose.get(loose_latin_key(word), frozenset())
@@ -83,11 +86,11 @@ def _is_given(canonical: str) -> bool:
     return name is not None and name.kind == "given"
 
 
-@lru_cache(maxsize=1 << 20)
+@lru_cache(maxsize=1 << 18)
 def _parts(s: str) -> tuple[_Part, ...]:
     text = fold_latin(normalize_persian(s))
     tokens = [t for t in _SPLIT.split(text) if t.strip("\u200c")]
-    parts = [_persian_part(t) if is_persian(t) else _latin_part(t) for t in tokens]
+    parts = [_latin_part(t) if t.isascii() or not is_persian(t) else _persian_part(t) for t in tokens]
     parts = [p for p in parts if p.canonical]
     fused: list[_Part] = []
     for part in parts:
@@ -99,7 +102,7 @@ def _parts(s: str) -> tuple[_Part, ...]:
     return tuple(fused)
 
 
-@lru_cache(maxsize=1 << 20)
+@lru_cache(maxsize=1 << 18)
 def canonical_name(s: str) -> str:
     """Canonical lower-case Latin form of a name in any script or romanisation (محمد, Muhammad -> "mohammad");
     compounds are joined (Amir Hossein, امیر حسین -> "amirhossein"). Unknown names keep a rule spelling."""
@@ -112,7 +115,7 @@ def _part_skeleton(part: _Part) -> str:
     return persian_skeleton(part.persian)
 
 
-@lru_cache(maxsize=1 << 20)
+@lru_cache(maxsize=1 << 18)
 def phonetic_key(s: str) -> str:
     """Script-independent consonant skeleton of a name (vowels dropped; q/gh, kh, sh, zh/j, ou/u folded), so
     حسینی, Hosseini and Husseini share "hsn". Coarser than `canonical_name`: Hassan and Hossein collide too."""

@@ -38,6 +38,7 @@ _INVISIBLE = "\u200b\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067
 _NORMALISE_TABLE = str.maketrans({**_LETTER_MAP, **{ch: "" for ch in _DIACRITICS + _INVISIBLE}})
 
 _DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
+_ASCII_MARKS = str.maketrans("", "", "'`")
 _WHITESPACE = re.compile(r"\s+")
 _ZWNJ_SPAN = re.compile(f" *{ZWNJ}[ {ZWNJ}]*")
 _ARABIC_SCRIPT = re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
@@ -52,6 +53,8 @@ def to_ascii_digits(s: str) -> str:
 def normalize_persian(s: str) -> str:
     """Normalise Persian text: Arabic letter forms to Persian, diacritics/tatweel/invisibles removed, one space
     between words and no stray ZWNJ. Idempotent; Latin text passes through with only its whitespace tidied."""
+    if s.isascii():
+        return " ".join(s.split())
     text = unicodedata.normalize("NFKC", s).translate(_NORMALISE_TABLE)
     text = _WHITESPACE.sub(" ", text.replace("\u00a0", " "))
     text = _ZWNJ_SPAN.sub(lambda m: " " if " " in m.group(0) else ZWNJ, text)
@@ -67,6 +70,8 @@ def is_persian(s: str) -> bool:
 def fold_latin(s: str) -> str:
     """Lower-case Latin text with accents and apostrophe-like marks removed (Ḥoseynī -> hoseyni, Ja'far -> jafar);
     Persian letters are left untouched."""
+    if s.isascii():
+        return s.lower().translate(_ASCII_MARKS)
     out = []
     for ch in s.lower():
         if ch in "'`’‘ʿʾ´":

@@ -26,6 +26,10 @@ _LATIN_DIGRAPHS = [
     ("ck", "k"), ("c", "k"), ("w", "v"),
 ]  # fmt: skip
 _REPEATS = re.compile(r"(.)\1+")
+_NON_LETTERS = re.compile(r"[^a-z]")
+_LATIN_VOWELS = re.compile(r"[aeiouy]")
+_FINAL_OW = re.compile(r"ow$")
+_FINAL_EH = re.compile(r"eh$")
 
 
 def _waw(word: str, i: int) -> str:
@@ -86,24 +90,21 @@ def persian_skeleton(word: str) -> str:
 
 def latin_skeleton(word: str) -> str:
     """Consonant skeleton of a lower-case Latin word, with the same symbols as `persian_skeleton`."""
-    word = re.sub(r"[^a-z]", "", word)
+    word = _NON_LETTERS.sub("", word)
     if not word:
         return ""
-    word = re.sub(r"ow$", "o", word)
-    word = re.sub(r"eh$", "e", word)
+    word = _FINAL_EH.sub("e", _FINAL_OW.sub("o", word))
     head = "a" if word[0] in "aeiou" else ("y" if word[0] == "y" else "")
     for old, new in _LATIN_DIGRAPHS:
         word = word.replace(old, new)
-    body = re.sub(r"[aeiouy]", "", word[1:] if head else word)
+    body = _LATIN_VOWELS.sub("", word[1:] if head else word)
     return _REPEATS.sub(r"\1", head + body)
 
 
 def loose_latin_key(word: str) -> str:
     """A finer Latin key that keeps vowel classes, used to fold romanisations of the same name together:
     Hosseini/Husseini/Hoseyni share one, Hassan/Hossein do not."""
-    word = re.sub(r"[^a-z]", "", word)
-    word = re.sub(r"ow$", "o", word)
-    word = re.sub(r"eh$", "e", word)
+    word = _FINAL_EH.sub("e", _FINAL_OW.sub("o", _NON_LETTERS.sub("", word)))
     for old, new in [("dj", "j"), ("ph", "f"), ("w", "v"), ("q", "gh"), ("iye", "ie"), ("iya", "ia")]:
         word = word.replace(old, new)
     word = _REPEATS.sub(r"\1", word)
@@ -111,4 +112,4 @@ def loose_latin_key(word: str) -> str:
         word = word.replace(old, new)
     for old, new in [("ey", "y"), ("ei", "y"), ("ay", "y"), ("ai", "y"), ("e", "a")]:
         word = word.replace(old, new)
-    return _REPEATS.sub(r"\1", re.sub(r"y$", "i", word))
+    return _REPEATS.sub(r"\1", word[:-1] + "i" if word.endswith("y") else word)
