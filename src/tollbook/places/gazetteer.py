@@ -11,7 +11,7 @@ import csv
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Literal
 
@@ -126,6 +126,7 @@ def _lookup(text: str, kind: str) -> tuple[list, str]:
     return loose.get(name_skeleton(_strip_words(text, _CITY_WORDS | _PROVINCE_WORDS)), []), "phonetic"
 
 
+@lru_cache(maxsize=1 << 16)
 def resolve_province(s: str | None) -> Province | None:
     """The province that `s` names (Persian, English or romanised, with or without "province"/"استان", or an ISO
     code), or None when it names none or more than one."""
@@ -145,9 +146,10 @@ def province_by_code(code: str) -> Province:
     raise KeyError(f"No province with code {code!r}; codes are IR-00 to IR-30 (ISO 3166-2:IR).")
 
 
+@lru_cache(maxsize=1 << 18)
 def resolve_city(s: str | None, province_hint: str | None = None) -> PlaceMatch:
     """Resolve a city name (either script, usual romanisations, "Karaj, Alborz") to one city and its province;
-    names that fit several cities, or none, come back "ambiguous" or "unknown" with the candidates."""
+    names that fit several cities, or none, come back "ambiguous" or "unknown" with the candidates. Memoised."""
     if not s or not s.strip():
         return PlaceMatch("unknown", reason="empty place name")
     name, _, rest = s.partition("،" if "،" in s else ",")

@@ -107,9 +107,9 @@ def loose_latin_key(word: str) -> str:
     word = _FINAL_EH.sub("e", _FINAL_OW.sub("o", _NON_LETTERS.sub("", word)))
     for old, new in [("dj", "j"), ("ph", "f"), ("w", "v"), ("q", "gh"), ("iye", "ie"), ("iya", "ia")]:
         word = word.replace(old, new)
-    word = _REPEATS.sub(r"\1", word)
     for old, new in [("ee", "i"), ("oo", "o"), ("ou", "o"), ("u", "o")]:
         word = word.replace(old, new)
+    word = _REPEATS.sub(r"\1", word)
     for old, new in [("ey", "y"), ("ei", "y"), ("ay", "y"), ("ai", "y"), ("e", "a")]:
         word = word.replace(old, new)
     return _REPEATS.sub(r"\1", word[:-1] + "i" if word.endswith("y") else word)
