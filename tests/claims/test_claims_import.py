@@ -106,3 +106,24 @@ def test_parse_row_collects_every_error_of_a_row() -> None:
     assert isinstance(errors, list)
     assert sorted(e.field for e in errors) == ["date_stated", "source", "value"]
     assert {e.row for e in errors} == {7}
+
+
+def test_a_key_used_twice_in_one_file_keeps_the_first_and_refuses_the_second(
+    session: Session, tmp_path: Path
+) -> None:
+    rows = [GOOD, GOOD, GOOD | {"value": "1"}, GOOD | {"claim_key": ""}, GOOD | {"claim_key": ""}]
+    report = import_claims(session, write_csv(tmp_path / "c.csv", rows), today=TODAY)
+    assert [(e.row, e.field, e.reason) for e in report.errors] == [
+        (4, "claim_key", "used twice in this file for different claims")
+    ]
+    assert (report.added, len(report.unchanged)) == (["k-good"], 3)
+
+
+def test_strict_import_refuses_a_key_conflict_before_adding_anything(
+    session: Session, tmp_path: Path
+) -> None:
+    import_claims(session, write_csv(tmp_path / "a.csv", [GOOD]), today=TODAY)
+    path = write_csv(tmp_path / "b.csv", [GOOD | {"claim_key": "new"}, GOOD | {"value": "1"}])
+    with pytest.raises(ClaimImportError, match="b.csv, row 3, field 'claim_key'"):
+        import_claims(session, path, strict=True, today=TODAY)
+    assert [c.claim_key for c in list_claims(session)] == ["k-good"]

@@ -82,25 +82,24 @@ def read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
         yield from enumerate(reader, start=2)
 
 
-def _place(
-    session: Session, draft: ClaimDraft, file: str, row: int, report: ClaimImportReport, actor: str
-) -> None:
-    """Add one valid draft unless the ledger already holds it; a key reused for other content is an error."""
-    existing = find_claim(session, draft.claim_key) if draft.claim_key else same_content(session, draft)
-    if existing is not None and draft_of(existing).content() == draft.content():
-        report.unchanged.append(existing.claim_key or "")
-    elif existing is not None:
-        report.errors.append(
-            RowError(
-                file,
-                row,
-                "claim_key",
-                draft.claim_key or "",
-                "already in the ledger with other content: supersede that claim instead",
-            )
-        )
-    else:
-        report.added.append(add_claim(session, draft, actor).claim_key or "")
+KEY_TAKEN = "already in the ledger with other content: supersede that claim instead"
+KEY_TWICE = "used twice in this file for different claims"
+
+
+def _decide(
+    session: Session, draft: ClaimDraft, file: str, row: int, seen: dict[object, tuple]
+) -> str | RowError | None:
+    """The key of a claim the ledger (or this file, earlier) already holds; an error when a key is reused for
+    other content; None when the draft is new. `seen` maps keys and contents of this file's new claims."""
+    stored = find_claim(session, draft.claim_key) if draft.claim_key else same_content(session, draft)
+    slot = draft.claim_key or draft.content()
+    known, reason = (draft_of(stored).content(), KEY_TAKEN) if stored else (seen.get(slot), KEY_TWICE)
+    if known is None:
+        seen[slot] = seen[draft.content()] = draft.content()
+        return None
+    if known != draft.content():
+        return RowError(file, row, "claim_key", draft.claim_key or "", reason)
+    return draft.claim_key or (stored.claim_key if stored else "") or ""
 
 
 def import_claims(
@@ -115,15 +114,19 @@ def import_claims(
     if not path.is_file():
         raise TollbookError(f"no claims file at {path}")
     report = ClaimImportReport(path.name)
-    drafts: list[tuple[int, ClaimDraft]] = []
+    new: list[ClaimDraft] = []
+    seen: dict[object, tuple] = {}
     for row, raw in read_rows(path):
         report.rows += 1
         parsed = parse_row(raw, path.name, row, today)
-        report.errors.extend(parsed) if isinstance(parsed, list) else drafts.append((row, parsed))
+        outcome = parsed if isinstance(parsed, list) else _decide(session, parsed, path.name, row, seen)
+        if isinstance(outcome, list | RowError):
+            report.errors.extend(outcome if isinstance(outcome, list) else [outcome])
+        elif outcome is None:
+            new.append(parsed)
+        else:
+            report.unchanged.append(outcome)
     if strict and report.errors:
         raise ClaimImportError(report)
-    for row, draft in drafts:
-        _place(session, draft, path.name, row, report, actor)
-    if strict and report.errors:
-        raise ClaimImportError(report)
+    report.added = [add_claim(session, draft, actor).claim_key or "" for draft in new]
     return report
