@@ -1,0 +1,164 @@
+"""The synthetic Iran 2019 generator: deterministic, consistent with its manifest, calibrated."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from conftest import read_csv
+from openpyxl import load_workbook
+
+from tollbook.examples._iran2019_data import PROVINCES
+from tollbook.examples.iran2019 import FILES, GeneratedExample, generate
+
+EXAMPLE_DIR = Path(__file__).resolve().parents[2] / "examples" / "iran-2019"
+GENERATED = ("network_fa.csv", "ngo_verified.xlsx", "media_export.json", "verified_cases.csv", "truth.csv",
+             "truth_persons.csv", "MANIFEST.json", "media.mapping.toml")
+# The 15 December 2019 breakdown (deadlock article in the sources): deaths per province of 1,500.
+ARTICLE_PROVINCES = {"Tehran": 400, "Kermanshah": 320, "Fars": 270, "Khuzestan": 240, "Isfahan": 120,
+                     "Alborz": 100}
+
+
+def data_rows(example: GeneratedExample, source: str) -> list[list[object]]:
+    """The data rows of one list file as lists of cells (header excluded; JSON records flattened)."""
+    path = example.files[source]
+    if path.suffix == ".xlsx":
+        return [list(r) for r in load_workbook(path)["Victims"].iter_rows(min_row=2, values_only=True)]
+    if path.suffix == ".json":
+        return [flat_values(record) for record in json.loads(path.read_text(encoding="utf-8"))["records"]]
+    return [list(r.values()) for r in read_csv(path)]
+
+
+def flat_values(record: dict) -> list[object]:
+    """Leaf values of a nested JSON object, in order."""
+    values: list[object] = []
+    for value in record.values():
+        values += flat_values(value) if isinstance(value, dict) else [value]
+    return values
+
+
+def test_same_seed_gives_identical_bytes(example: GeneratedExample, tmp_path: Path) -> None:
+    generate(tmp_path)
+    for name in GENERATED:
+        assert (tmp_path / name).read_bytes() == (example.out_dir / name).read_bytes(), name
+
+
+def test_another_seed_gives_other_lists(example: GeneratedExample, tmp_path: Path) -> None:
+    other = generate(tmp_path, seed=7)
+    assert other.files["network"].read_bytes() != example.files["network"].read_bytes()
+
+
+def test_committed_example_is_the_generators_output(example: GeneratedExample) -> None:
+    """The files in examples/iran-2019 cannot drift from the generator (regenerate with the module's main)."""
+    for name in GENERATED:
+        assert (EXAMPLE_DIR / name).read_bytes() == (example.out_dir / name).read_bytes(), name
+
+
+def test_row_counts_match_manifest_and_result(example: GeneratedExample, manifest: dict) -> None:
+    for source, file_name in FILES.items():
+        counted = len(data_rows(example, source))
+        assert counted == example.rows[source] == manifest["files"][file_name]["rows"], source
+        assert manifest["files"][file_name]["valid"] == example.expected_valid(source)
+
+
+def test_list_sizes_are_realistic(example: GeneratedExample, manifest: dict) -> None:
+    total = manifest["total"]
+    persons = {source: manifest["files"][name]["persons"] for source, name in FILES.items()}
+    assert 0.42 * total <= persons["network"] <= 0.60 * total  # the largest list, about half
+    assert 250 <= persons["ngo"] <= 360  # about 304 verified by the organisation
+    assert 40 <= persons["verified"] <= 90
+    assert max(persons.values()) < manifest["documented_persons"] < total
+
+
+def test_truth_names_every_row_once(example: GeneratedExample, persons: list[dict[str, str]]) -> None:
+    truth = read_csv(example.truth)
+    keys = [(row["source"], row["record_id"]) for row in truth]
+    assert len(keys) == len(set(keys)) == sum(example.rows.values())
+    for source in FILES:
+        ids = {row[0] for row in data_rows(example, source)}
+        assert ids == {record_id for s, record_id in keys if s == source}, source
+    assert {row["person_id"] for row in truth} <= {p["person_id"] for p in persons}
+
+
+def test_within_list_duplicates_are_few(manifest: dict) -> None:
+    for name, entry in manifest["files"].items():
+        assert 0 <= entry["duplicate_rows"] <= 8, name
+    assert manifest["files"]["network_fa.csv"]["duplicate_rows"] > 0
+
+
+def test_province_counts_follow_the_15_december_breakdown(persons: list[dict[str, str]]) -> None:
+    counts = Counter(p["province"] for p in persons)
+    for province, count in ARTICLE_PROVINCES.items():
+        assert counts[province] == count * len(persons) // 1500, province
+    assert sum(counts.values()) - sum(counts[p] for p in ARTICLE_PROVINCES) == 50
+
+
+def test_province_shares_scale_with_total(tmp_path: Path) -> None:
+    result = generate(tmp_path, total=600, seed=3)
+    counts = Counter(p["province"] for p in read_csv(result.persons))
+    assert counts["Tehran"] == 160 and counts["Kermanshah"] == 128 and counts["Alborz"] == 40
+
+
+def test_most_deaths_on_16_and_17_november(example: GeneratedExample, persons: list[dict[str, str]]) -> None:
+    true_share = sum(p["date_of_death"] in ("2019-11-16", "2019-11-17") for p in persons) / len(persons)
+    assert true_share == pytest.approx(220 / 304, abs=0.04)
+    media = json.loads(example.files["media"].read_text(encoding="utf-8"))["records"]
+    dated = [r["died"] for r in media if r["died"]]
+    media_share = sum(d in ("2019-11-16", "2019-11-17") for d in dated) / len(dated)
+    assert media_share == pytest.approx(220 / 304, abs=0.08)
+
+
+def test_nearly_all_shot_a_few_beaten_or_gassed(persons: list[dict[str, str]]) -> None:
+    causes = Counter(p["cause"] for p in persons)
+    assert (causes["gunshot_head"] + causes["gunshot_torso"]) / len(persons) > 0.85
+    assert 0 < causes["beating"] + causes["tear_gas"] <= 0.03 * len(persons)
+
+
+def test_mostly_young_men(persons: list[dict[str, str]]) -> None:
+    assert sum(p["sex"] == "male" for p in persons) / len(persons) > 0.9
+    assert sum(15 <= int(p["age"]) <= 45 for p in persons) / len(persons) > 0.75
+
+
+def test_lists_overlap_with_correlated_chances(persons: list[dict[str, str]]) -> None:
+    """Media names people on the network's list more often than others, and Tehran cases are more visible."""
+    on = [set(p["lists"].split(";")) - {""} for p in persons]
+    with_net = [lists for lists in on if "network" in lists]
+    without = [lists for lists in on if "network" not in lists]
+    media_given_network = sum("media" in x for x in with_net) / len(with_net)
+    assert media_given_network > 1.5 * sum("media" in x for x in without) / len(without)
+    tehran = [lists for p, lists in zip(persons, on, strict=True) if p["province"] == "Tehran"]
+    assert sum(bool(x) for x in tehran) / len(tehran) > sum(bool(x) for x in on) / len(on)
+
+
+def test_every_file_says_synthetic(example: GeneratedExample, manifest: dict) -> None:
+    assert all("SYNTHETIC" in row["توضیحات"] for row in read_csv(example.files["network"]))
+    assert all(row["notes"] == "SYNTHETIC" for row in read_csv(example.files["verified"]))
+    book = load_workbook(example.files["ngo"])
+    assert book["About"]["A1"].value == "SYNTHETIC"
+    assert all("SYNTHETIC" in row[-1] for row in data_rows(example, "ngo"))
+    media = json.loads(example.files["media"].read_text(encoding="utf-8"))
+    assert media["synthetic"] is True and all("synthetic" in r["source_url"] for r in media["records"])
+    assert manifest["synthetic"] is True and "SYNTHETIC" in example.mapping.read_text(encoding="utf-8")
+
+
+def test_malformed_rows_are_where_the_manifest_says(example: GeneratedExample, manifest: dict) -> None:
+    per_file = Counter(entry["file"] for entry in manifest["malformed"])
+    assert all(3 <= per_file[name] <= 6 for name in FILES.values())
+    rows = {source: data_rows(example, source) for source in FILES}
+    for entry in manifest["malformed"]:
+        row = rows[entry["source"]][entry["index"]]
+        assert row[0] == entry["record_id"]
+        assert entry["value"] in row or (entry["field"] == "name" and row[1] in ("", None)), entry
+
+
+def test_rejects_a_total_too_small_for_four_lists(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="at least 100"):
+        generate(tmp_path, total=20)
+
+
+def test_article_provinces_are_in_the_calibration_table() -> None:
+    table = {p.en: p.count_at_1500 for p in PROVINCES}
+    assert {name: table[name] for name in ARTICLE_PROVINCES} == ARTICLE_PROVINCES
+    assert sum(table.values()) == 1500
