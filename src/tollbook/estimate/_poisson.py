@@ -45,8 +45,9 @@ class PoissonFit:
 
 def poisson_deviance(y: np.ndarray, mu: np.ndarray) -> float:
     """Twice the log-likelihood ratio of the saturated model to ``mu`` (zero counts contribute 2 mu)."""
-    ratio = np.where(y > 0, y / np.where(mu > 0, mu, 1.0), 1.0)
-    return float(2.0 * np.sum(y * np.log(ratio) - (y - mu)))
+    with np.errstate(over="ignore", divide="ignore"):
+        ratio = np.where(y > 0, y / np.where(mu > 0, mu, 1.0), 1.0)
+        return float(2.0 * np.sum(y * np.log(ratio) - (y - mu)))
 
 
 def _poisson_loglik(y: np.ndarray, mu: np.ndarray) -> float:

@@ -10,6 +10,7 @@ whose cumulative probability exceeds the level).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from scipy.special import gammaln, logsumexp
@@ -20,9 +21,11 @@ from tollbook.estimate.result import EstimateResult
 
 __all__ = ["DGA", "InverseNPrior", "NegativeBinomialPrior", "graph_coefficients", "log_posterior"]
 
-MAX_GRID_POINTS = 100_000
+INTEGER_GRID = (5_000, 50_000)  # every number missing up to the bulk's end, clipped to this range
+GRID_RATIO = 1 + 2e-4  # beyond it, a geometric grid: points 0.02% apart
 _CHUNK = 8_192
-_TAIL = 1e-7  # the grid ends where N × density(N) falls below this share of the total posterior
+_TAIL = 1e-9  # the grid ends where a coarse point's mass falls below this share of the total posterior
+_GRAPH_FLOOR = 1e-12  # graphs with less posterior weight than this (relative to the best) are not refined
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,7 @@ class NegativeBinomialPrior:
 # ---------------------------------------------------------------- marginal likelihoods (pure)
 
 
+@lru_cache(maxsize=4)
 def graph_coefficients(n_lists: int) -> tuple[tuple, np.ndarray]:
     """All decomposable graphs and, per graph, ±1 weights on the 2^J list subsets (bit j = list j).
 
@@ -75,6 +79,7 @@ def graph_coefficients(n_lists: int) -> tuple[tuple, np.ndarray]:
             coef[row, mask | 1 << vertex] += 1
             coef[row, mask] -= 1
     coef[:, 0] = 0.0  # the empty subset's marginal likelihood is 1
+    coef.setflags(write=False)
     return graphs, coef
 
 
@@ -113,32 +118,61 @@ def log_posterior(
     return coef @ subset_loglik(table, n_lists, delta, missing) + common + prior.log_density(total)
 
 
-def _accumulate(table, n_lists, delta, grid, prior, coef) -> tuple[np.ndarray, np.ndarray]:
-    """Log posterior mass by graph and by grid point, computed in chunks of the grid to bound memory."""
+def missing_grid(end: int, integer_end: int) -> tuple[np.ndarray, np.ndarray]:
+    """Numbers missing 0..``end``: every integer up to ``integer_end``, then geometric; with each point's width."""
+    ints = np.arange(0, min(end, integer_end) + 1, dtype=float)
+    steps = np.ceil(np.log(max(end, 1) / integer_end) / np.log(GRID_RATIO)) if end > integer_end else 0
+    geo = np.round(integer_end * GRID_RATIO ** np.arange(1, int(steps) + 1))
+    grid = np.unique(np.concatenate([ints, np.minimum(geo, end)]))
+    edges = np.concatenate([[grid[0] - 0.5], (grid[1:] + grid[:-1]) / 2, [grid[-1] + 0.5]])
+    return grid, np.diff(edges)
+
+
+def _accumulate(table, n_lists, delta, grid, widths, prior, coef) -> tuple[np.ndarray, np.ndarray]:
+    """Log posterior mass by graph and by grid point (density × width), in chunks of the grid."""
     by_graph = np.full(coef.shape[0], -np.inf)
     by_n = np.empty(len(grid))
     for start in range(0, len(grid), _CHUNK):
         part = log_posterior(table, n_lists, delta, grid[start : start + _CHUNK], prior, coef)
-        by_graph = np.logaddexp(by_graph, logsumexp(part, axis=1))
-        by_n[start : start + _CHUNK] = logsumexp(part, axis=0)
+        top = part.max()
+        scaled = np.exp(part + np.log(widths[start : start + _CHUNK]) - top)
+        with np.errstate(divide="ignore"):
+            by_graph = np.logaddexp(by_graph, np.log(scaled.sum(axis=1)) + top)
+            by_n[start : start + _CHUNK] = np.log(scaled.sum(axis=0)) + top
     return by_graph, by_n
 
 
-def choose_grid_end(table, n_lists, delta, prior, coef, cap: float) -> tuple[int, bool]:
-    """Where the posterior of N becomes negligible, from a coarse geometric scan up to ``cap``.
+@dataclass(frozen=True)
+class Scan:
+    """The posterior on a coarse geometric grid: where its tail ends and which graphs carry any weight."""
 
-    Returns (last number missing to include, whether the tail was still not negligible at ``cap``).
+    end: int
+    cut: bool
+    graphs: np.ndarray
+    integer_end: int
+
+
+def coarse_scan(table, n_lists, delta, prior, coef, cap: float, fixed_end: int | None) -> Scan:
+    """Scan 0..``cap`` missing on 600 geometric points (cheap for all graphs) before the fine grid.
+
+    The grid ends where a point's mass falls below 1e-9 of the total for good (or at ``fixed_end``); graphs whose
+    mass is below 1e-12 of the largest are left out of the fine computation.
     """
-    coarse = np.unique(np.concatenate([[0.0], np.round(np.geomspace(1, cap, 600))]))
-    log_n = logsumexp(log_posterior(table, n_lists, delta, coarse, prior, coef), axis=0)
-    widths = np.diff(coarse, prepend=-1.0)
-    log_total = logsumexp(log_n + np.log(widths))
-    negligible = log_n + np.log(np.maximum(coarse, 1.0)) < log_total + np.log(_TAIL)
-    still = np.flatnonzero(~negligible)
-    last = int(still[-1]) if len(still) else 0
+    top = float(fixed_end) if fixed_end is not None else cap
+    coarse = np.unique(np.concatenate([[0.0], np.round(np.geomspace(1, max(top, 1.0), 600))]))
+    edges = np.concatenate([[-0.5], (coarse[1:] + coarse[:-1]) / 2, [coarse[-1] + 0.5]])
+    mass = log_posterior(table, n_lists, delta, coarse, prior, coef) + np.log(np.diff(edges))
+    by_graph, by_n = logsumexp(mass, axis=1), logsumexp(mass, axis=0)
+    keep = by_graph > by_graph.max() + np.log(_GRAPH_FLOOR)
+    probs = np.exp(by_n - logsumexp(by_n))
+    bulk = int(np.clip(grid_quantile(coarse, probs, 0.999), *INTEGER_GRID))
+    if fixed_end is not None:
+        return Scan(int(fixed_end), False, keep, bulk)
+    alive = np.flatnonzero(probs > _TAIL)
+    last = int(alive[-1]) if len(alive) else 0
     if last + 1 >= len(coarse):
-        return int(cap), True
-    return int(coarse[last + 1]), False
+        return Scan(int(cap), True, keep, bulk)
+    return Scan(int(coarse[last + 1]), False, keep, bulk)
 
 
 # ---------------------------------------------------------------- summaries (pure)
@@ -150,14 +184,17 @@ def grid_quantile(grid: np.ndarray, probs: np.ndarray, level: float) -> float:
     return float(grid[min(index, len(grid) - 1)])
 
 
-def posterior_summary(total: np.ndarray, probs: np.ndarray) -> dict:
-    """Median, 2.5% and 97.5% quantiles, mean, mode and the Bayes estimate under relative squared error."""
+def posterior_summary(total: np.ndarray, probs: np.ndarray, widths: np.ndarray) -> dict:
+    """Median, 2.5% and 97.5% quantiles, mean, mode and the Bayes estimate under relative squared error.
+
+    ``probs`` are the masses of the grid points and ``widths`` the spans they stand for (1 on integer grids).
+    """
     return {
         "median": grid_quantile(total, probs, 0.5),
         "lower": grid_quantile(total, probs, 0.025),
         "upper": grid_quantile(total, probs, 0.975),
         "posterior_mean": float(probs @ total),
-        "posterior_mode": float(total[np.argmax(probs)]),
+        "posterior_mode": float(total[np.argmax(probs / widths)]),
         "bayes_relative_squared_error": float((probs @ (1 / total)) / (probs @ (1 / total**2))),
     }
 
@@ -195,29 +232,28 @@ class DGA:
         self.n_max, self.n_draws, self.seed = n_max, n_draws, seed
         _check_settings(self.delta, n_max, n_draws)
 
-    def grid(self, coef: np.ndarray) -> tuple[np.ndarray, list[str]]:
-        """The numbers of unlisted people to evaluate, with a warning if the posterior tail was cut."""
-        table, n_lists = self.histories.full_table().astype(float), self.histories.n_lists
-        warnings = []
-        end = self.n_max
-        if end is None:
-            cap = max(1e4 * self.histories.observed, 1e6)
-            end, cut = choose_grid_end(table, n_lists, self.delta, self.prior, coef, cap)
-            if cut:
-                warnings.append(f"the posterior of N has a heavy tail; it was truncated at {cap:,.0f} missing")
-        step = max(1, int(np.ceil((end + 1) / MAX_GRID_POINTS)))
-        return np.arange(0, end + 1, step, dtype=float), warnings
+    def scan(self, coef: np.ndarray) -> tuple[Scan, list[str]]:
+        """Coarse scan of the posterior, with a warning if its tail had to be cut."""
+        h = self.histories
+        cap = max(1e4 * h.observed, 1e6)
+        found = coarse_scan(h.full_table().astype(float), h.n_lists, self.delta, self.prior, coef, cap, self.n_max)
+        warnings = [f"the posterior of N has a heavy tail; it was truncated at {cap:,.0f} missing"] if found.cut else []
+        return found, warnings
 
     def fit(self) -> EstimateResult:
         """Compute the posterior over graphs and N and summarise it."""
         h = self.histories
         graphs, coef = graph_coefficients(h.n_lists)
-        missing, warnings = self.grid(coef)
-        by_graph, by_n = _accumulate(h.full_table().astype(float), h.n_lists, self.delta, missing, self.prior, coef)
+        found, warnings = self.scan(coef)
+        missing, widths = missing_grid(found.end, found.integer_end)
+        table = h.full_table().astype(float)
+        kept = _accumulate(table, h.n_lists, self.delta, missing, widths, self.prior, coef[found.graphs])
+        by_graph = np.full(len(graphs), -np.inf)
+        by_graph[found.graphs], by_n = kept
         probs = np.exp(by_n - logsumexp(by_n))
         total = h.observed + missing
-        summary = posterior_summary(total, probs)
-        if probs[-1] > 1e-6:
+        summary = posterior_summary(total, probs, widths)
+        if probs[-1] / widths[-1] * max(missing[-1], 1.0) > 1e-4:
             warnings.append("posterior probability remains at the end of the grid; raise n_max")
         draws = np.random.default_rng(self.seed).choice(total, size=self.n_draws, p=probs)
         weights = np.exp(by_graph - logsumexp(by_graph))
@@ -225,7 +261,8 @@ class DGA:
             **{k: v for k, v in summary.items() if k not in ("median", "lower", "upper")},
             "model_weights": model_weights(graphs, weights, h.lists),
             "n_models": len(graphs),
-            "grid": {"missing_min": 0, "missing_max": float(missing[-1]), "step": float(missing[1] - missing[0])},
+            "n_models_refined": int(found.graphs.sum()),
+            "grid": {"missing_max": float(missing[-1]), "points": len(missing), "integer_up_to": found.integer_end},
         }
         settings = {
             "delta": self.delta,

@@ -10,35 +10,39 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import combinations
 
 import numpy as np
 from scipy.optimize import brentq, minimize_scalar
 from scipy.special import gammaln, xlogy
 from scipy.stats import chi2, norm
 
+from tollbook.estimate._loglinear_design import (
+    Design,
+    ModelSpec,
+    build_design,
+    cell_patterns,
+    heterogeneity_columns,
+    hierarchical_closure,
+)
 from tollbook.estimate._poisson import PoissonFit, fit_poisson
 from tollbook.estimate.histories import CaptureHistories, HistoryError
 from tollbook.estimate.result import EstimateResult
 
-__all__ = ["RCAPTURE_MODELS", "LogLinearModel", "ModelSpec", "closedp"]
+__all__ = [
+    "RCAPTURE_MODELS",
+    "LogLinearModel",
+    "ModelSpec",
+    "cell_patterns",
+    "closedp",
+    "heterogeneity_columns",
+    "hierarchical_closure",
+]
 
 MAX_LISTS = 16  # 2^16 - 1 cells; beyond that the full table is too large to fit (use LCMCR)
 HETEROGENEITY = ("Chao", "Poisson", "Darroch", "Gamma")
 BASES = ("M0", "Mt", "Mb", "Mbh")
 _DEFAULT_THETA = {"Poisson": 2.0, "Gamma": 3.5}
 _FMAX_UPPER = 3.0  # Rcapture's fmaxSupCL: the profile upper bound is sought below 3 × the estimate
-
-
-@dataclass(frozen=True)
-class ModelSpec:
-    """A log-linear model: base (M0, Mt, Mb, Mbh), list interactions and optional heterogeneity columns."""
-
-    name: str
-    base: str = "Mt"
-    heterogeneity: str | None = None
-    theta: float | None = None
-    terms: tuple[tuple[str, ...], ...] = ()
 
 
 RCAPTURE_MODELS: tuple[ModelSpec, ...] = (
@@ -58,16 +62,6 @@ RCAPTURE_MODELS: tuple[ModelSpec, ...] = (
 
 
 @dataclass(frozen=True)
-class Design:
-    """Design matrix over the observable cells (intercept first); columns from ``n_fixed`` on are Chao etas."""
-
-    X: np.ndarray
-    names: tuple[str, ...]
-    n_fixed: int
-    chao: bool
-
-
-@dataclass(frozen=True)
 class Abundance:
     """Point estimate of N, its delta-method standard error, and the fit it came from."""
 
@@ -76,74 +70,6 @@ class Abundance:
     fit: PoissonFit
     names: tuple[str, ...]
     removed: tuple[str, ...]
-
-
-# ---------------------------------------------------------------- design matrices (pure)
-
-
-def cell_patterns(n_lists: int) -> np.ndarray:
-    """All 2^J - 1 observable histories as rows of 0/1, in the order of ``CaptureHistories.full_table()[1:]``."""
-    index = np.arange(1, 2**n_lists)
-    shifts = np.arange(n_lists - 1, -1, -1)
-    return ((index[:, None] >> shifts) & 1).astype(float)
-
-
-def _base_columns(patterns: np.ndarray, lists: Sequence[str], base: str) -> tuple[np.ndarray, list[str]]:
-    """Columns of the base model: captures (M0), list effects (Mt) or behavioural terms (Mb, Mbh)."""
-    nbcap = patterns.sum(axis=1)
-    before = np.argmax(patterns > 0, axis=1).astype(float)  # occasions before the first capture
-    if base == "M0":
-        return nbcap[:, None], ["beta"]
-    if base == "Mt":
-        return patterns, list(lists)
-    if base == "Mb":
-        return np.column_stack([before, nbcap - 1]), ["beta_first", "beta_after"]
-    return np.column_stack([1 - patterns[:, 0], before, nbcap - 1]), ["eta", "beta_first", "beta_after"]
-
-
-def heterogeneity_columns(nbcap: np.ndarray, kind: str, theta: float | None) -> tuple[np.ndarray, list[str]]:
-    """Rivest's heterogeneity covariates on the number of captures (Chao's lower bound uses several)."""
-    if kind == "Chao":
-        steps = range(3, int(nbcap.max()) + 1)
-        cols = [np.maximum(nbcap - j + 1, 0) for j in steps]
-        return np.column_stack(cols) if cols else np.zeros((len(nbcap), 0)), [f"eta{j}" for j in steps]
-    if kind == "Poisson":
-        return (theta**nbcap - 1)[:, None], ["tau"]
-    if kind == "Darroch":
-        return (nbcap**2 / 2)[:, None], ["tau"]
-    return (np.log(theta) - np.log(theta + nbcap))[:, None], ["tau"]
-
-
-def hierarchical_closure(terms: Sequence[Sequence[str]]) -> list[tuple[str, ...]]:
-    """Every interaction of two or more lists implied by ``terms`` (all their subsets), lowest order first."""
-    closed: set[tuple[str, ...]] = set()
-    for term in terms:
-        for size in range(2, len(term) + 1):
-            closed.update(combinations(tuple(term), size))
-    return sorted(closed, key=lambda t: (len(t), t))
-
-
-def _interaction_columns(
-    patterns: np.ndarray, lists: Sequence[str], terms: Sequence[tuple[str, ...]]
-) -> tuple[np.ndarray, list[str]]:
-    """Product columns, one per interaction term, named like "A:B"."""
-    position = {name: i for i, name in enumerate(lists)}
-    cols = [np.prod(patterns[:, [position[name] for name in term]], axis=1) for term in terms]
-    names = [":".join(term) for term in terms]
-    return (np.column_stack(cols) if cols else np.zeros((len(patterns), 0))), names
-
-
-def build_design(spec: ModelSpec, lists: Sequence[str]) -> Design:
-    """The full design matrix of ``spec`` over the observable cells of ``lists``."""
-    patterns = cell_patterns(len(lists))
-    base, base_names = _base_columns(patterns, lists, spec.base)
-    inter, inter_names = _interaction_columns(patterns, lists, hierarchical_closure(spec.terms))
-    het, het_names = np.zeros((len(patterns), 0)), []
-    if spec.heterogeneity:
-        het, het_names = heterogeneity_columns(patterns.sum(axis=1), spec.heterogeneity, spec.theta)
-    X = np.column_stack([np.ones(len(patterns)), base, inter, het])
-    n_fixed = 1 + base.shape[1] + inter.shape[1]
-    return Design(X, ("(Intercept)", *base_names, *inter_names, *het_names), n_fixed, spec.heterogeneity == "Chao")
 
 
 # ---------------------------------------------------------------- fitting
@@ -303,8 +229,11 @@ def _fit_warnings(est: Abundance, observed: int) -> list[str]:
         warnings.append("the design matrix is not of full rank; some coefficients cannot be estimated")
     if np.min(est.fit.fitted) < 1e-8:
         warnings.append("fitted counts numerically 0: a parameter is at the boundary (infinite)")
-    if not np.isfinite(est.total) or est.total < observed:
-        warnings.append(f"the estimate ({est.total:.4g}) is not a valid population size")
+    if not _valid(est.total, observed):
+        warnings.append(
+            f"no valid estimate: the fitted model gives N = {est.total:.4g} with {observed:,} observed "
+            "(reported as NaN); the model does not suit these data"
+        )
     elif est.total > 100 * observed:
         warnings.append(f"the estimate is more than 100 × the {observed:,} observed: the model extrapolates")
     if not np.isfinite(est.se):
@@ -312,9 +241,16 @@ def _fit_warnings(est: Abundance, observed: int) -> list[str]:
     return warnings
 
 
+def _valid(total: float, observed: int) -> bool:
+    """A population size is valid when finite and at least the number observed."""
+    return bool(np.isfinite(total) and total >= observed)
+
+
 def _interval(y: np.ndarray, spec: ModelSpec, design: Design, est: Abundance, alpha: float, neg: bool):
     """(multinomial N, lower, upper, interval method, warnings) for the fitted model."""
     n = float(y.sum())
+    if not _valid(est.total, int(n)):
+        return float("nan"), float("nan"), float("nan"), "none", []
     if spec.base in ("Mb", "Mbh"):
         lower, upper = lognormal_interval(est.total, est.se, n, alpha)
         return float("nan"), lower, upper, "log-normal (Chao 1987)", []
@@ -332,6 +268,7 @@ def _diagnostics(est: Abundance, observed: int, n_max: float, interval_method: s
     fit = est.fit
     return {
         "se": est.se,
+        "raw_estimate": est.total,
         "deviance": fit.deviance,
         "df": fit.df_residual,
         "AIC": fit.aic(),
@@ -341,6 +278,21 @@ def _diagnostics(est: Abundance, observed: int, n_max: float, interval_method: s
         "iterations": fit.iterations,
         "coefficients": dict(zip(est.names, fit.coef[fit.kept].tolist(), strict=True)),
         "eta_set_to_zero": list(est.removed),
+    }
+
+
+def _settings(spec: ModelSpec, alpha: float, neg: bool) -> dict:
+    """Everything that defines the fit, for the record."""
+    terms = [list(term) for term in spec.terms]
+    return {
+        "model": spec.name,
+        "base": spec.base,
+        "heterogeneity": spec.heterogeneity,
+        "theta": spec.theta,
+        "terms": terms,
+        "alpha": alpha,
+        "neg": neg,
+        "interval_level": 1 - alpha,
     }
 
 
@@ -355,24 +307,15 @@ def fit_spec(histories: CaptureHistories, spec: ModelSpec, alpha: float = 0.05, 
         )
     est = abundance(y, spec, design, histories.n_lists, neg)
     n_max, lower, upper, how, ci_warnings = _interval(y, spec, design, est, alpha, neg)
-    settings = {
-        "model": spec.name,
-        "base": spec.base,
-        "heterogeneity": spec.heterogeneity,
-        "theta": spec.theta,
-        "terms": [list(t) for t in spec.terms],
-        "alpha": alpha,
-        "neg": neg,
-    }
     return EstimateResult(
         method="loglinear",
         model=spec.name,
-        estimate=est.total,
+        estimate=est.total if _valid(est.total, histories.observed) else float("nan"),
         lower=lower,
         upper=upper,
         observed=histories.observed,
         stratum=histories.stratum,
-        settings=settings,
+        settings=_settings(spec, alpha, neg),
         diagnostics=_diagnostics(est, histories.observed, n_max, how),
         data_hash=histories.data_hash(),
         converged=est.fit.converged,
