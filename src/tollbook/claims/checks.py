@@ -155,31 +155,28 @@ def breakdown_mismatches(facts: Iterable[ClaimFact]) -> list[Finding]:
     return findings
 
 
+def _below(fact: ClaimFact, count: int) -> Finding:
+    """The finding for a claim below the documented count: a contradiction unless it is a lower bound."""
+    nature = (
+        "a lower bound the list has already passed"
+        if fact.qualifier in LOWER_BOUNDS
+        else "contradicted by the list"
+    )
+    message = (
+        f"{fact.source} said {fact.figure} {fact.metric} in {fact.area} on {fact.date}, but {count:,} "
+        f"persons were already documented for that scope by then: {nature}"
+    )
+    numbers = {"claimed": fact.top, "documented": count, "shortfall": count - fact.top}
+    return Finding("below_documented", message, (fact.key,), numbers)
+
+
 def below_documented(facts: Iterable[ClaimFact], documented: Mapping[str, int | None]) -> list[Finding]:
     """Claims whose highest figure is below the persons already documented for their scope by their date."""
-    findings = []
-    for fact in facts:
-        count = documented.get(fact.key)
-        if fact.top is None or count is None or count <= fact.top:
-            continue
-        nature = (
-            "a lower bound the list has already passed"
-            if fact.qualifier in LOWER_BOUNDS
-            else "contradicted by the list"
-        )
-        message = (
-            f"{fact.source} said {fact.figure} {fact.metric} in {fact.area} on {fact.date}, but {count:,} "
-            f"persons were already documented for that scope by then: {nature}"
-        )
-        findings.append(
-            Finding(
-                "below_documented",
-                message,
-                (fact.key,),
-                {"claimed": fact.top, "documented": count, "shortfall": count - fact.top},
-            )
-        )
-    return findings
+    return [
+        _below(fact, documented[fact.key])
+        for fact in facts
+        if fact.top is not None and (documented.get(fact.key) or 0) > fact.top
+    ]
 
 
 def _implied(
@@ -198,39 +195,43 @@ def _implied(
     return numbers
 
 
+def _same_scope_totals(share: ClaimFact, facts: list[ClaimFact]) -> list[ClaimFact]:
+    """Counts of the share's metric, area and period that are not themselves about a subset."""
+    return [
+        f
+        for f in facts
+        if f.value is not None
+        and f.subset is None
+        and f.metric == share.metric
+        and f.area == share.area
+        and (f.start, f.end) == (share.start, share.end)
+    ]
+
+
+def _share_finding(share: ClaimFact, totals: list[ClaimFact], estimate: StratumEstimate | None) -> Finding:
+    """The finding for one share: the counts it implies, in numbers and in words."""
+    numbers = _implied(share, totals, estimate)
+    implied = [f"{value:,.0f} under {name[6:]}" for name, value in numbers.items() if name[:6] == "under:"]
+    described = "; ".join(implied) or "no total to apply it to"
+    message = f"{share.source} on {share.date}: {share.figure} of {share.metric} in {share.area}: {described}"
+    return Finding("share_implied_counts", message, (share.key, *(t.key for t in totals)), numbers)
+
+
 def share_implications(
     facts: Iterable[ClaimFact], estimates: Iterable[StratumEstimate] = ()
 ) -> list[Finding]:
     """A share stated without a total, turned into the count it implies under every other claim of its scope
     (same metric, area and period) and under the estimate for that stratum."""
-    facts, estimates, findings = list(facts), list(estimates), []
-    for share in (f for f in facts if f.share_percent is not None and f.value is None):
-        totals = [
-            f
-            for f in facts
-            if f.value is not None
-            and f.subset is None
-            and f.metric == share.metric
-            and f.area == share.area
-            and (f.start, f.end) == (share.start, share.end)
-        ]
-        estimate = estimate_for(estimates, share.area) if share.metric == "killed" else None
-        numbers = _implied(share, totals, estimate)
-        described = (
-            "; ".join(
-                f"{value:,.0f} under {name[6:]}"
-                for name, value in numbers.items()
-                if name.startswith("under:") and value is not None
-            )
-            or "no total to apply it to"
+    facts, estimates = list(facts), list(estimates)
+    shares = [f for f in facts if f.share_percent is not None and f.value is None]
+    return [
+        _share_finding(
+            share,
+            _same_scope_totals(share, facts),
+            estimate_for(estimates, share.area) if share.metric == "killed" else None,
         )
-        message = (
-            f"{share.source} on {share.date}: {share.figure} of {share.metric} in {share.area} → {described}"
-        )
-        findings.append(
-            Finding("share_implied_counts", message, (share.key, *(t.key for t in totals)), numbers)
-        )
-    return findings
+        for share in shares
+    ]
 
 
 def run_checks(session: Session, estimates: Iterable[Any] | None = None) -> list[Finding]:
