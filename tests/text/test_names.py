@@ -5,6 +5,8 @@ from importlib import resources
 
 import pytest
 from cross_script_pairs import KNOWN_PAIRS, UNKNOWN_PAIRS
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tollbook.text import (
     canonical_name,
@@ -121,3 +123,17 @@ def test_cross_script_pairs_unknown_names():
     canonical, phonetic = _agreement(UNKNOWN_PAIRS)
     assert phonetic == len(UNKNOWN_PAIRS)
     assert canonical < len(UNKNOWN_PAIRS)  # without data, vowels are guessed: the canonical forms differ
+
+
+def test_punctuation_and_digits_are_not_name_parts():
+    assert canonical_name("«محمد»") == canonical_name("Ali (2)".replace("Ali", "Mohammad")) == "mohammad"
+    assert canonical_name("علیرضا ۲") == "alireza"
+    assert canonical_name("Fatemeh Zahra") == canonical_name("فاطمه‌زهرا") == "fatemehzahra"
+
+
+@given(st.text(max_size=30))
+def test_keys_never_fail_and_canonical_is_idempotent(s):
+    canonical = canonical_name(s)
+    assert canonical == canonical.strip() and canonical == canonical.lower()
+    assert canonical_name(canonical) == canonical  # idempotent
+    assert is_persian(s) or phonetic_key(canonical) == phonetic_key(s)  # Latin: key follows canonical form

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from tollbook.text.name_data import name_index, persian_lookup_key
-from tollbook.text.normalize import fold_latin, is_persian, normalize_persian
+from tollbook.text.normalize import fold_latin, is_persian, normalize_persian, to_ascii_digits
 from tollbook.text.translit import latin_skeleton, loose_latin_key, persian_skeleton, rule_transliterate
 
-_SPLIT = re.compile(r"[\s\-_.,/()]+")
+_SPLIT = re.compile(r"[^\w\u200c]+|_+")  # anything but letters, digits and ZWNJ separates words
 _NON_LETTERS = re.compile(r"[^a-z]")
 # First parts of Persian compound given names: "Mohammad Hassan" is one name, "Mohammadhassan".
 _COMPOUND_HEADS = {"mohammad", "amir", "ali", "gholam", "mir", "abol", "abdol", "abdul", "abul", "hossein"}
@@ -88,7 +88,7 @@ def _is_given(canonical: str) -> bool:
 
 @lru_cache(maxsize=1 << 18)
 def _parts(s: str) -> tuple[_Part, ...]:
-    text = fold_latin(normalize_persian(s))
+    text = fold_latin(normalize_persian(to_ascii_digits(s)))
     tokens = [t for t in _SPLIT.split(text) if t.strip("\u200c")]
     parts = [_latin_part(t) if t.isascii() or not is_persian(t) else _persian_part(t) for t in tokens]
     parts = [p for p in parts if p.canonical]

@@ -62,7 +62,9 @@ def _letter(word: str, i: int) -> str:
     if ch == "ع":
         return "a" if i == 0 else ""
     rules = {"و": _waw, "ی": _yeh, "ه": _heh}
-    return rules[ch](word, i) if ch in rules else ("" if ch == "\u200c" else ch)
+    if ch in rules:
+        return rules[ch](word, i)
+    return ch if ch.isascii() and ch.isalpha() else ""  # ZWNJ, digits, punctuation: dropped
 
 
 def rule_transliterate(word: str) -> str:
