@@ -14,7 +14,7 @@ from tollbook.claims.checks import (
     share_implications,
 )
 from tollbook.claims.timeline import StratumEstimate
-from tollbook.enums import ClaimMetric, Qualifier
+from tollbook.enums import Cause, ClaimMetric, Qualifier
 from tollbook.model import Person, Record, Source
 
 D = dt.date
@@ -148,3 +148,39 @@ def test_run_checks_counts_documented_persons_from_the_database(session: Session
         )
     [finding] = [f for f in run_checks(session) if f.kind == "below_documented"]
     assert (finding.claim_keys, finding.numbers["documented"]) == (("late",), 3)
+
+
+def test_a_cause_subset_is_counted_by_cause_and_other_subsets_are_not_counted(session: Session) -> None:
+    source = Source(name="list")
+    people = [Person(public_id=f"P{i}") for i in range(3)]
+    session.add_all([source, *people])
+    session.flush()
+    for i, (person, cause) in enumerate(
+        zip(people, [Cause.BEATING, Cause.BEATING, Cause.TEAR_GAS], strict=True)
+    ):
+        session.add(
+            Record(
+                source_id=source.id,
+                raw={},
+                content_hash=f"h{i}",
+                date_of_death=D(2019, 11, 17),
+                cause=cause,
+                person_id=person.id,
+                province_code="IR-23",
+            )
+        )
+    session.flush()
+    for key, subset in [("beaten", "cause=beating"), ("children", "age=child")]:
+        add_claim(
+            session,
+            ClaimDraft(
+                source="S",
+                date_stated=D(2019, 12, 1),
+                metric=ClaimMetric.KILLED,
+                value=1,
+                subset=subset,
+                claim_key=key,
+            ),
+        )
+    [finding] = [f for f in run_checks(session) if f.kind == "below_documented"]
+    assert (finding.claim_keys, finding.numbers["documented"]) == (("beaten",), 2)

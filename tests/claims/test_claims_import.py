@@ -48,6 +48,7 @@ BAD_ROWS = [
     ("qualifier", {"qualifier": "roughly"}, "roughly", "unknown Qualifier"),
     ("date_basis", {"date_inferred": "true"}, "", "inferred"),
     ("share_percent", {"value": "", "share_percent": "120"}, "120.0", "at most 100"),
+    ("subset", {"subset": "cause=stoning"}, "cause=stoning", "unknown cause"),
 ]
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import pycountry
 
-from tollbook.enums import ClaimMetric, Qualifier
+from tollbook.enums import Cause, ClaimMetric, Qualifier
 
 COLUMNS = (
     "claim_key",
@@ -151,6 +151,19 @@ def scope_area(value: str) -> str:
     raise FieldError("not IR nor an ISO 3166-2 code of an Iranian province (e.g. IR-23 for Tehran)")
 
 
+def _subset(value: str) -> str | None:
+    """A sub-population as name=value; a cause must be one of Tollbook's causes."""
+    text = value.strip()
+    if not text:
+        return None
+    name, sign, item = (part.strip() for part in text.partition("="))
+    if not sign or not name or not item:
+        raise FieldError("write a subset as name=value, e.g. cause=beating")
+    if name == "cause" and item not in set(Cause):
+        raise FieldError(f"unknown cause: use one of {', '.join(c.value for c in Cause)}")
+    return f"{name}={item}"
+
+
 def _key(value: str) -> str | None:
     """A claim key: letters, digits and . _ : - only, at most 100 characters."""
     key = value.strip()
@@ -173,7 +186,7 @@ PARSERS: dict[str, Callable[[str], Any]] = {
     "scope_area": scope_area,
     "scope_start": _date,
     "scope_end": _date,
-    "subset": _text,
+    "subset": _subset,
     "quote": _text,
     "citation": _text,
     "url": _text,

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from tollbook.claims.fields import extra, figure
 from tollbook.claims.ledger import list_claims
-from tollbook.enums import ClaimMetric, Status
+from tollbook.enums import Cause, ClaimMetric, Status
 from tollbook.errors import TollbookError
 from tollbook.model import Claim, Record
 
@@ -77,10 +77,15 @@ def estimate_for(estimates: Iterable[StratumEstimate], area: str) -> StratumEsti
 
 
 def documented_count(
-    session: Session, metric: ClaimMetric, area: str, on_or_before: dt.date, since: dt.date | None = None
+    session: Session,
+    metric: ClaimMetric,
+    area: str,
+    on_or_before: dt.date,
+    since: dt.date | None = None,
+    cause: Cause | None = None,
 ) -> int | None:
-    """Unique persons of the scope with a current record of this metric dated on or before the day; None when
-    the list does not hold the metric (cities, names released)."""
+    """Unique persons of the scope (and cause, if given) with a current record of this metric dated on or
+    before the day; None when the list does not hold the metric (cities, names released)."""
     status = STATUS_OF_METRIC.get(metric)
     if status is None:
         return None
@@ -96,16 +101,26 @@ def documented_count(
         query = query.where(Record.province_code == area.upper())
     if since is not None:
         query = query.where(Record.date_of_death >= since)
+    if cause is not None:
+        query = query.where(Record.cause == cause)
     return int(session.scalar(query) or 0)
 
 
 def claim_documented(session: Session, claim: Claim) -> int | None:
-    """The documented count for a claim's own scope and period, as of the day it was made; None for a subset
-    (e.g. one cause of death), which the list cannot be narrowed to."""
-    if extra(claim, "subset") is not None:
+    """The documented count for a claim's own scope, period and cause, as of the day it was made; None for a
+    subset the list cannot be narrowed to (anything but `cause=<a Cause value>`)."""
+    subset = extra(claim, "subset")
+    cause = subset_cause(subset) if subset else None
+    if subset and cause is None:
         return None
     until = min(claim.date_stated, claim.scope_end) if claim.scope_end else claim.date_stated
-    return documented_count(session, claim.metric, claim.scope_area, until, claim.scope_start)
+    return documented_count(session, claim.metric, claim.scope_area, until, claim.scope_start, cause)
+
+
+def subset_cause(subset: str) -> Cause | None:
+    """The cause a `cause=<value>` subset names, or None for any other subset."""
+    name, _, value = subset.partition("=")
+    return Cause(value.strip()) if name.strip() == "cause" and value.strip() in set(Cause) else None
 
 
 @dataclass(frozen=True)
