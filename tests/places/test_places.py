@@ -97,6 +97,11 @@ def test_ambiguous_name_is_reported_not_guessed():
     assert (hinted.status, hinted.province.code) == ("ok", "IR-23")
 
 
+def test_province_written_with_the_city_or_as_hint_in_persian():
+    assert resolve_city("کرج، البرز").city.name_en == "Karaj"
+    assert resolve_city("بهارستان", province_hint="استان تهران").city.id.startswith("tb:")
+
+
 def test_hint_that_contradicts_is_reported():
     match = resolve_city("Karaj", province_hint="Fars")
     assert match.status == "ambiguous" and match.city is None
