@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tollbook.audit import canonical_json, record_event
+from tollbook.audit import record_event
 from tollbook.errors import NotFoundError, TollbookError
 from tollbook.model import Record
 
@@ -24,8 +24,8 @@ CONFIDENTIAL_FIELDS = frozenset({"place_detail", "notes", "raw", "created_by"})
 
 def content_hash(parsed: dict[str, Any]) -> str:
     """SHA-256 of a record's parsed content: the same report hashes the same whatever file carried it."""
-    content = {key: parsed.get(key) for key in PARSED_FIELDS if key != "source_record_id"}
-    return hashlib.sha256(canonical_json(content).encode("utf-8")).hexdigest()
+    parts = ("" if (value := parsed.get(key)) is None else str(value) for key in PARSED_FIELDS[1:])
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
 def superseded_ids(session: Session) -> set[int]:
@@ -64,7 +64,7 @@ def revise_record(session: Session, record_id: int, changes: dict[str, Any], act
         raise TollbookError(f"cannot revise unknown field(s) {sorted(unknown)}; fields are {list(PARSED_FIELDS)}")
     parsed = {key: getattr(old, key) for key in PARSED_FIELDS} | changes
     new = Record(source_id=old.source_id, batch_id=old.batch_id, revision=old.revision + 1, supersedes_id=old.id,
-                 raw=old.raw, content_hash=content_hash(_plain(parsed)), person_id=old.person_id,
+                 raw=old.raw, content_hash=content_hash(parsed), person_id=old.person_id,
                  created_by=actor, **parsed)
     session.add(new)
     session.flush()

@@ -22,7 +22,7 @@ from tollbook.ingest.readers import RawRow, ReadError, read_table
 from tollbook.ingest.report import ImportReport
 from tollbook.ingest.validate import RowContext, parse_row
 from tollbook.model import ImportBatch, Record
-from tollbook.records import content_hash, plain_value
+from tollbook.records import content_hash
 from tollbook.sources import get_or_create_source
 
 CHUNK = 5_000
@@ -105,7 +105,7 @@ def _insert_new(session: Session, source_id: int, batch_id: int, parsed_rows: li
     seen = set(session.scalars(select(Record.content_hash).where(Record.source_id == source_id)))
     pending: list[dict[str, Any]] = []
     for row, parsed in parsed_rows:
-        digest = content_hash({key: plain_value(value) for key, value in parsed.items()})
+        digest = content_hash(parsed)
         if digest in seen:
             report.duplicates += 1
             continue
@@ -113,5 +113,5 @@ def _insert_new(session: Session, source_id: int, batch_id: int, parsed_rows: li
         pending.append(parsed | {"source_id": source_id, "batch_id": batch_id, "raw": row.values,
                                  "content_hash": digest, "created_by": actor, "revision": 1})
     for start in range(0, len(pending), CHUNK):
-        session.execute(insert(Record), pending[start:start + CHUNK])
+        session.execute(insert(Record.__table__), pending[start:start + CHUNK])
     report.imported = len(pending)

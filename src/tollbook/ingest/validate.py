@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from tollbook.enums import Cause, Perpetrator, Sex, Status
@@ -12,7 +13,7 @@ from tollbook.ingest.report import ERROR, WARNING, ImportIssue
 from tollbook.ingest.vocab import allowed_words, parse_vocab
 from tollbook.places import resolve_city, resolve_province
 from tollbook.text import canonical_name, normalize_persian, to_ascii_digits
-from tollbook.text.dates import DateError, parse_date
+from tollbook.text.dates import DateError, ParsedDate, parse_date
 
 VOCAB_FIELDS = {"sex": (Sex, Sex.UNKNOWN), "status": (Status, Status.KILLED), "cause": (Cause, Cause.UNKNOWN),
                 "perpetrator": (Perpetrator, Perpetrator.UNKNOWN)}
@@ -39,6 +40,7 @@ class RowContext:
         self.issues.append(ImportIssue(self.file, self.row, column, self.raw(canonical), reason, severity))
 
 
+@lru_cache(maxsize=262_144)
 def clean_name(text: str) -> str | None:
     """A name as written, with Persian letters unified and spaces tidied; None when empty."""
     text = " ".join(normalize_persian(text).split())
@@ -51,10 +53,16 @@ def parse_names(ctx: RowContext) -> dict[str, Any]:
     for part in ("given_name", "family_name", "father_name"):
         name = clean_name(ctx.raw(part))
         parsed[part] = name
-        parsed[f"{part}_key"] = canonical_name(name) if name else None
+        parsed[f"{part}_key"] = name_key_of(name) if name else None
     if not parsed["given_name"] and not parsed["family_name"]:
         ctx.flag("given_name", "no given name and no family name: a record needs a name")
     return parsed
+
+
+@lru_cache(maxsize=262_144)
+def name_key_of(name: str) -> str:
+    """The canonical Latin key of a name part (cached: names repeat)."""
+    return canonical_name(name)
 
 
 def parse_age(ctx: RowContext) -> int | None:
@@ -80,7 +88,7 @@ def parse_death_date(ctx: RowContext, today: dt.date) -> dict[str, Any]:
     if not text:
         return empty
     try:
-        parsed = parse_date(text, dayfirst=ctx.mapping.dayfirst)
+        parsed = cached_date(text, ctx.mapping.dayfirst)
     except DateError as exc:
         ctx.flag("date_of_death", str(exc))
         return empty
@@ -90,33 +98,50 @@ def parse_death_date(ctx: RowContext, today: dt.date) -> dict[str, Any]:
     return {"date_of_death": parsed.value, "date_precision": parsed.precision, "date_text": text}
 
 
+Flags = tuple[tuple[str, str], ...]  # (field, reason) warnings from place resolution
+
+
+@lru_cache(maxsize=65_536)
+def cached_date(text: str, dayfirst: bool) -> ParsedDate:
+    """parse_date, cached: a list holds few distinct dates."""
+    return parse_date(text, dayfirst=dayfirst)
+
+
 def parse_place(ctx: RowContext) -> dict[str, Any]:
     """Province and city as written plus their codes; unknown or ambiguous places are flagged, not guessed."""
-    province_text, city_text = ctx.raw("province"), ctx.raw("city")
+    place, flags = resolve_place(ctx.raw("province"), ctx.raw("city"))
+    for name, reason in flags:
+        ctx.flag(name, reason, WARNING)
+    return dict(place)
+
+
+@lru_cache(maxsize=65_536)
+def resolve_place(province_text: str, city_text: str) -> tuple[tuple[tuple[str, Any], ...], Flags]:
+    """Codes for a (province, city) pair as written, with the warnings; cached since lists repeat places."""
     province = resolve_province(province_text) if province_text else None
+    flags: list[tuple[str, str]] = []
     if province_text and province is None:
-        ctx.flag("province", "unknown province: kept as written, not resolved", WARNING)
+        flags.append(("province", "unknown province: kept as written, not resolved"))
     place = {"province": province_text or None, "province_code": province.code if province else None,
              "city": city_text or None, "city_code": None}
     if city_text:
-        place |= _resolve_city(ctx, city_text, place["province_code"])
-    return place
+        city_codes, reason = _resolve_city(city_text, place["province_code"])
+        place |= city_codes
+        flags += [("city", reason)] if reason else []
+    return tuple(place.items()), tuple(flags)
 
 
-def _resolve_city(ctx: RowContext, city_text: str, province_code: str | None) -> dict[str, Any]:
-    """City code (and the province when the row lacks one) from the gazetteer."""
+def _resolve_city(city_text: str, province_code: str | None) -> tuple[dict[str, Any], str | None]:
+    """City code (and the province when the row lacks one) from the gazetteer, or why not."""
     match = resolve_city(city_text, province_hint=province_code)
     if match.status == "ambiguous":
         names = ", ".join(f"{c.name_en} ({c.province_code})" for c in match.candidates)
-        ctx.flag("city", f"ambiguous city: could be {names}; give the province", WARNING)
-        return {}
+        return {}, f"ambiguous city: could be {names}; give the province"
     if match.status != "ok" or match.city is None:
-        ctx.flag("city", "unknown city: kept as written, not resolved", WARNING)
-        return {}
+        return {}, "unknown city: kept as written, not resolved"
     if province_code and match.city.province_code != province_code:
-        ctx.flag("city", f"city is in {match.city.province_code}, not in the row's province {province_code}", WARNING)
-        return {}
-    return {"city_code": str(match.city.id), "province_code": match.city.province_code}
+        return {}, f"city is in {match.city.province_code}, not in the row's province {province_code}"
+    return {"city_code": str(match.city.id), "province_code": match.city.province_code}, None
 
 
 def parse_vocab_fields(ctx: RowContext) -> dict[str, Any]:

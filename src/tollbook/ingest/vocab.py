@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
+from functools import lru_cache
 from typing import TypeVar
 
 from tollbook.enums import Cause, Perpetrator, Sex, Status
@@ -57,6 +58,7 @@ LOOKUP: dict[type[StrEnum], dict[str, str]] = {
 }
 
 
+@lru_cache(maxsize=4096)
 def parse_vocab(enum: type[E], text: str) -> E | None:
     """The enum member a typed value means, or None when it is not a known word."""
     return enum(LOOKUP[enum][fold_value(text)]) if fold_value(text) in LOOKUP[enum] else None
