@@ -50,6 +50,11 @@ def test_import_list_check_and_timeline_as_json(cli: tuple[typer.Typer, str], tm
     assert kinds["share_implied_counts"]["numbers"]["under:estimate"] == 425.0
     code, out = run(cli, "timeline", "--metric", "killed", "--area", "IR", "--json")
     assert [p["value"] for p in json.loads(out)["series"]["NCRI"]] == [200, 300, 750, 1000, 1500, 1500]
+    code, out = run(cli, "timeline", "--from", "2019-11-16", "--to", "2019-11-17", "--json")
+    series = json.loads(out)["series"]
+    assert {source: [p["value"] for p in points] for source, points in series.items()} == {
+        "Amnesty International": [220]
+    }
 
 
 def test_add_refuses_a_bad_claim_in_one_line_and_accepts_a_good_one(cli: tuple[typer.Typer, str]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
@@ -119,13 +120,23 @@ def annotate(
 def show_timeline(
     metric: Metric = "killed",
     area: Area = "IR",
+    start: Annotated[
+        dt.datetime | None,
+        typer.Option("--from", formats=["%Y-%m-%d"], help="Only claims about the period from this day."),
+    ] = None,
+    end: Annotated[
+        dt.datetime | None,
+        typer.Option("--to", formats=["%Y-%m-%d"], help="Only claims about the period to this day."),
+    ] = None,
     estimates: EstimatesOption = None,
     db: DbOption = "",
     as_json: JsonOption = False,
 ) -> None:
     """Each source's claims over time beside the documented count and the estimate."""
+    period = (start.date() if start else None, end.date() if end else None)
     with open_session(db) as session:
-        result = claims.timeline(session, metric, area, load_estimates(estimates) if estimates else None)
+        found = load_estimates(estimates) if estimates else None
+        result = claims.timeline(session, metric, area, found, *period)
     columns = ["source", "date", "figure", "documented", "estimate", "lower", "upper", "claim_key"]
     print_json(result.as_dict()) if as_json else print_table(f"{metric} in {area}", result.rows(), columns)
 
