@@ -10,6 +10,7 @@ import pytest
 from conftest import read_csv
 from openpyxl import load_workbook
 
+from tollbook.examples import _iran2019_people as people
 from tollbook.examples._iran2019_data import PROVINCES
 from tollbook.examples.iran2019 import FILES, GeneratedExample, generate
 
@@ -21,22 +22,37 @@ ARTICLE_PROVINCES = {"Tehran": 400, "Kermanshah": 320, "Fars": 270, "Khuzestan":
                      "Alborz": 100}
 
 
-def data_rows(example: GeneratedExample, source: str) -> list[list[object]]:
-    """The data rows of one list file as lists of cells (header excluded; JSON records flattened)."""
-    path = example.files[source]
+NAME_COLUMNS = {"نام", "نام خانوادگی", "نام پدر", "First name", "Last name", "Father's name", "name.first",
+                "name.last", "given_name", "family_name", "father_name", "given_name_fa", "family_name_fa"}
+STRUCTURE_FILES = ("truth.csv", "MANIFEST.json", "media.mapping.toml")  # no names in them
+
+
+def table(path: Path) -> list[dict[str, object]]:
+    """The data rows of a list file as dicts by column (JSON records flattened to dotted names)."""
     if path.suffix == ".xlsx":
-        return [list(r) for r in load_workbook(path)["Victims"].iter_rows(min_row=2, values_only=True)]
+        rows = list(load_workbook(path)["Victims"].iter_rows(values_only=True))
+        return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
     if path.suffix == ".json":
-        return [flat_values(record) for record in json.loads(path.read_text(encoding="utf-8"))["records"]]
-    return [list(r.values()) for r in read_csv(path)]
+        return [flat(record) for record in json.loads(path.read_text(encoding="utf-8"))["records"]]
+    return list(read_csv(path))
 
 
-def flat_values(record: dict) -> list[object]:
-    """Leaf values of a nested JSON object, in order."""
-    values: list[object] = []
-    for value in record.values():
-        values += flat_values(value) if isinstance(value, dict) else [value]
-    return values
+def flat(record: dict, prefix: str = "") -> dict[str, object]:
+    """A nested JSON object with dotted names for its leaves."""
+    out: dict[str, object] = {}
+    for key, value in record.items():
+        out |= flat(value, f"{prefix}{key}.") if isinstance(value, dict) else {f"{prefix}{key}": value}
+    return out
+
+
+def data_rows(example: GeneratedExample, source: str) -> list[list[object]]:
+    """The data rows of one list file as lists of cells, in column order."""
+    return [list(row.values()) for row in table(example.files[source])]
+
+
+def without_names(path: Path) -> list[dict[str, object]]:
+    """A list file's rows with the name columns left out."""
+    return [{k: v for k, v in row.items() if k not in NAME_COLUMNS} for row in table(path)]
 
 
 def test_same_seed_gives_identical_bytes(example: GeneratedExample, tmp_path: Path) -> None:
@@ -50,10 +66,29 @@ def test_another_seed_gives_other_lists(example: GeneratedExample, tmp_path: Pat
     assert other.files["network"].read_bytes() != example.files["network"].read_bytes()
 
 
+def test_other_name_data_changes_only_the_names(example: GeneratedExample, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Edits to the package's name data must not move rows, broken rows or any other field."""
+    monkeypatch.setattr(people, "_read_names", people._fallback_names)
+    other = generate(tmp_path)
+    for name in STRUCTURE_FILES:
+        assert (tmp_path / name).read_bytes() == (example.out_dir / name).read_bytes(), name
+    for source, path in example.files.items():
+        assert without_names(other.files[source]) == without_names(path), source
+    assert table(other.files["network"]) != table(example.files["network"])
+
+
 def test_committed_example_is_the_generators_output(example: GeneratedExample) -> None:
-    """The files in examples/iran-2019 cannot drift from the generator (regenerate with the module's main)."""
-    for name in GENERATED:
+    """examples/iran-2019 cannot drift from the generator: everything but the names must match exactly.
+
+    Names follow the package's name data; after an edit to it, regenerate with
+    `python -m tollbook.examples.iran2019 examples/iran-2019`.
+    """
+    for name in STRUCTURE_FILES:
         assert (EXAMPLE_DIR / name).read_bytes() == (example.out_dir / name).read_bytes(), name
+    for name in ("network_fa.csv", "ngo_verified.xlsx", "media_export.json", "verified_cases.csv",
+                 "truth_persons.csv"):
+        assert without_names(EXAMPLE_DIR / name) == without_names(example.out_dir / name), name
 
 
 def test_row_counts_match_manifest_and_result(example: GeneratedExample, manifest: dict) -> None:
@@ -162,3 +197,14 @@ def test_article_provinces_are_in_the_calibration_table() -> None:
     table = {p.en: p.count_at_1500 for p in PROVINCES}
     assert {name: table[name] for name in ARTICLE_PROVINCES} == ARTICLE_PROVINCES
     assert sum(table.values()) == 1500
+
+
+def test_readme_tables_match_the_manifest() -> None:
+    """The README's figures are the committed example's: row counts and every malformed row."""
+    readme = (EXAMPLE_DIR / "README.md").read_text(encoding="utf-8")
+    committed = json.loads((EXAMPLE_DIR / "MANIFEST.json").read_text(encoding="utf-8"))
+    for name, entry in committed["files"].items():
+        assert f"| {entry['rows']} | {entry['valid']} | {entry['persons']} |" in readme, name
+    for entry in committed["malformed"]:
+        assert f"| {entry['file']} | {entry['row']} | {entry['record_id']} | {entry['column']} |" in readme
+    assert f"name {committed['documented_persons']} of the" in readme

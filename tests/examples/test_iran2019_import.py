@@ -9,7 +9,7 @@ import pytest
 
 from tollbook.enums import Cause, Perpetrator, Sex
 from tollbook.examples import _iran2019_data as data
-from tollbook.examples.iran2019 import FILES, SOURCE_KINDS, GeneratedExample
+from tollbook.examples.iran2019 import FILES, GeneratedExample
 from tollbook.ingest.importer import import_file
 from tollbook.ingest.mapping import load_mapping
 from tollbook.ingest.vocab import parse_vocab
@@ -22,12 +22,12 @@ def test_each_list_imports_with_expected_counts_and_named_errors(example: Genera
                                                                 tmp_path: Path) -> None:
     engine = open_engine(f"sqlite:///{tmp_path}/example.db")
     migrate(engine)
+    assert [listed.source for listed in example.list_files()] == list(FILES)
     try:
-        for source in FILES:
-            mapping = load_mapping(example.mapping) if source == "media" else None
+        for listed in example.list_files():
+            source, mapping = listed.source, load_mapping(listed.mapping) if listed.mapping else None
             with session_scope(engine) as session:
-                report = import_file(session, example.files[source], source, mapping,
-                                     source_kind=SOURCE_KINDS[source])
+                report = import_file(session, listed.path, source, mapping, source_kind=listed.kind)
             expected = [m for m in manifest["malformed"] if m["source"] == source]
             assert report.rows_total == example.rows[source]
             assert report.imported == example.expected_valid(source)

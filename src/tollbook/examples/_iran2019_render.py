@@ -1,7 +1,8 @@
 """Render a true person as one row of each synthetic list, with the noise real lists have.
 
 Each renderer returns a dict keyed by canonical field names (DESIGN.md, "The canonical record CSV");
-the writers turn those into each file's own headers and shape.
+the writers turn those into each file's own headers and shape. Names are drawn from their own random stream
+(`names`), so that an edit to the name data changes the name columns only.
 """
 
 from __future__ import annotations
@@ -113,13 +114,13 @@ def _swap(row: Row, rng: np.random.Generator, p: float) -> Row:
     return row
 
 
-def network_row(person: Person, rng: np.random.Generator) -> Row:
+def network_row(person: Person, rng: np.random.Generator, names: np.random.Generator) -> Row:
     """The activist network's row: Persian script, Solar Hijri dates, Persian vocabulary."""
     age = jitter_age(person.age, rng, 0.08, 0.15)
     row: Row = {
-        "given_name": persian_name(person.given, rng, 0.03),
-        "family_name": persian_name(person.family, rng, 0.03),
-        "father_name": persian_name(person.father, rng, 0.0) if maybe(rng, 0.5) else "",
+        "given_name": persian_name(person.given, names, 0.03),
+        "family_name": persian_name(person.family, names, 0.03),
+        "father_name": persian_name(person.father, names, 0.0) if maybe(rng, 0.5) else "",
         "sex": "" if maybe(rng, 0.05) else ("مرد" if person.sex == "male" else "زن"),
         "age": "" if age is None else (fa_digits(str(age)) if maybe(rng, 0.6) else str(age)),
         "date_of_death": "" if maybe(rng, 0.06) else jalali_text(jitter_day(person.died, rng, 0.08), rng),
@@ -134,15 +135,15 @@ def _place_en(name: str, variants: tuple[str, ...], rng: np.random.Generator, p:
     return one_of(rng, variants) if variants and maybe(rng, p) else name
 
 
-def ngo_row(person: Person, rng: np.random.Generator) -> Row:
+def ngo_row(person: Person, rng: np.random.Generator, names: np.random.Generator) -> Row:
     """The human-rights organisation's row: romanised names, dates as Excel dates or day-first text."""
     died = jitter_day(person.died, rng, 0.06)
     died_cell = died if maybe(rng, 0.6) else died.strftime("%d/%m/%Y")
     gender = "Male" if person.sex == "male" else "Female"
     row: Row = {
-        "given_name": latin_name(person.given, rng, 0.35, 0.03),
-        "family_name": latin_name(person.family, rng, 0.35, 0.03),
-        "father_name": latin_name(person.father, rng, 0.35, 0.0) if maybe(rng, 0.25) else "",
+        "given_name": latin_name(person.given, names, 0.35, 0.03),
+        "family_name": latin_name(person.family, names, 0.35, 0.03),
+        "father_name": latin_name(person.father, names, 0.35, 0.0) if maybe(rng, 0.25) else "",
         "sex": gender[0] if maybe(rng, 0.3) else gender,
         "age": jitter_age(person.age, rng, 0.06, 0.10),
         "date_of_death": None if maybe(rng, 0.04) else died_cell,
@@ -154,11 +155,14 @@ def ngo_row(person: Person, rng: np.random.Generator) -> Row:
     return _swap(row, rng, 0.015)
 
 
-def media_row(person: Person, rng: np.random.Generator) -> Row:
+def _media_name(entry: NameEntry, names: np.random.Generator, in_persian: bool) -> str:
+    return persian_name(entry, names, 0.02) if in_persian else latin_name(entry, names, 0.5, 0.05)
+
+
+def media_row(person: Person, rng: np.random.Generator, names: np.random.Generator) -> Row:
     """The media aggregator's record: romanised (a few in Persian script), ISO dates, free-text cause."""
     in_persian = maybe(rng, 0.06)
-    first = persian_name(person.given, rng, 0.02) if in_persian else latin_name(person.given, rng, 0.5, 0.05)
-    last = persian_name(person.family, rng, 0.02) if in_persian else latin_name(person.family, rng, 0.5, 0.05)
+    first, last = (_media_name(entry, names, in_persian) for entry in (person.given, person.family))
     row: Row = {
         "given_name": first, "family_name": last, "age": jitter_age(person.age, rng, 0.10, 0.30),
         "date_of_death": None if maybe(rng, 0.08) else jitter_day(person.died, rng, 0.10).isoformat(),
@@ -173,16 +177,16 @@ def _careful_name(entry: NameEntry, rng: np.random.Generator, in_persian: bool) 
     return persian_name(entry, rng, 0.0) if in_persian else latin_name(entry, rng, 0.2, 0.0)
 
 
-def verified_row(person: Person, rng: np.random.Generator) -> Row:
+def verified_row(person: Person, rng: np.random.Generator, names: np.random.Generator) -> Row:
     """A verified case in the canonical CSV: mixed scripts, enum vocabulary and an evidence description."""
     in_persian = maybe(rng, 0.5)
     died = jitter_day(person.died, rng, 0.03)
     j = jdatetime.date.fromgregorian(date=died)
     evidence = rng.choice(len(data.EVIDENCE), size=int(rng.integers(1, 4)), replace=False)
     return {
-        "given_name": _careful_name(person.given, rng, in_persian),
-        "family_name": _careful_name(person.family, rng, in_persian),
-        "father_name": "" if maybe(rng, 0.4) else _careful_name(person.father, rng, in_persian),
+        "given_name": _careful_name(person.given, names, in_persian),
+        "family_name": _careful_name(person.family, names, in_persian),
+        "father_name": "" if maybe(rng, 0.4) else _careful_name(person.father, names, in_persian),
         "sex": person.sex, "age": jitter_age(person.age, rng, 0.03, 0.05),
         "date_of_death": f"{j.year}/{j.month:02d}/{j.day:02d}" if in_persian else died.isoformat(),
         "province": person.province.fa if in_persian else person.province.en,

@@ -57,6 +57,16 @@ class SourceList:
 
 
 @dataclass(frozen=True)
+class ListFile:
+    """One list to import: source name, file, source kind and the column mapping it needs (None: detected)."""
+
+    source: str
+    path: Path
+    kind: str
+    mapping: Path | None
+
+
+@dataclass(frozen=True)
 class GeneratedExample:
     """What generate() wrote: the four list files by source name, their row counts, the malformed rows."""
 
@@ -73,6 +83,11 @@ class GeneratedExample:
         """Rows of SOURCE's file an importer should accept: all rows less those with an error-level fault."""
         rejected = [m for m in self.malformed if m.source == source and m.severity == "error"]
         return self.rows[source] - len(rejected)
+
+    def list_files(self) -> list[ListFile]:
+        """The four lists in import order, with what `tollbook import` needs for each."""
+        return [ListFile(name, path, SOURCE_KINDS[name], self.mapping if name == "media" else None)
+                for name, path in self.files.items()]
 
 
 def _scaled(count_at_1500: int, total: int) -> int:
@@ -91,32 +106,38 @@ def _column(name: str, field: str) -> str:
     return f"{headers['given_name']} / {headers['family_name']}" if field == "name" else headers[field]
 
 
-def _inject_malformed(name: str, rows: list[Row], rng: np.random.Generator) -> list[Malformed]:
-    """Break a few rows (at most one in five), each in the way the data table says, and record where."""
-    specs = data.MALFORMED[name][: len(rows) // 5]
-    chosen = sorted(int(i) for i in rng.choice(len(rows), size=len(specs), replace=False))
+def _inject_malformed(name: str, rows: list[Row], chosen: list[int]) -> list[Malformed]:
+    """Break the CHOSEN rows, each in the way the data table says, and record where."""
     broken = []
     first_row = 1 if name == "media" else 2  # JSON has no header row
-    for index, (field, value, reason, severity) in zip(chosen, specs, strict=True):
+    for index, (field, value, reason, severity) in zip(chosen, data.MALFORMED[name], strict=False):
         _break(rows[index], field, value)
         broken.append(Malformed(name, FILES[name], index + first_row, index, rows[index]["record_id"], field,
                                 _column(name, field), value, reason, severity))
     return broken
 
 
-def build_list(name: str, people: list[Person], total: int, rng: np.random.Generator) -> SourceList:
-    """Render one list: its people plus a few duplicates, shuffled, numbered, with a few rows broken."""
+def build_list(name: str, people: list[Person], total: int, seed: int,
+               rng: np.random.Generator) -> SourceList:
+    """One list: its people plus a few duplicates, shuffled, numbered, rendered, with a few rows broken.
+
+    Structure (order, duplicates, broken rows) comes from RNG; each list's text and names from streams of
+    their own, so an edit to the name data changes names and spellings and nothing else.
+    """
+    number = LISTS.index(name) + 1
+    text_rng, name_rng = np.random.default_rng([seed, number, 0]), np.random.default_rng([seed, number, 1])
     n_dup = min(_scaled(data.DUPLICATES_AT_1500[name], total), len(people))
     entries = people + [people[int(i)] for i in rng.choice(len(people), size=n_dup, replace=False)]
     entries = [entries[int(i)] for i in rng.permutation(len(entries))]
-    rows = [RENDERERS[name](person, rng) for person in entries]
+    n_broken = min(len(data.MALFORMED[name]), len(entries) // 5)  # at most one row in five
+    chosen = sorted(int(i) for i in rng.choice(len(entries), size=n_broken, replace=False))
+    rows = [RENDERERS[name](person, text_rng, name_rng) for person in entries]
     width = max(4, len(str(len(rows))))
     for number, row in enumerate(rows, start=1):
         row["record_id"] = f"{ID_PREFIX[name]}{number:0{width}d}"
         if name == "media":
             row["notes"] = MEDIA_URL.format(record_id=row["record_id"])
-    malformed = _inject_malformed(name, rows, rng)
-    return SourceList(name, rows, [p.person_id for p in entries], malformed)
+    return SourceList(name, rows, [p.person_id for p in entries], _inject_malformed(name, rows, chosen))
 
 
 def _write_lists(out_dir: Path, lists: dict[str, SourceList], seed: int) -> dict[str, Path]:
@@ -178,7 +199,7 @@ def generate(out_dir: Path, total: int = 1500, seed: int = 2019) -> GeneratedExa
     rng = np.random.default_rng(seed)
     people = draw_population(total, rng)
     captured = capture(people, rng)
-    lists = {name: build_list(name, captured[name], total, rng) for name in LISTS}
+    lists = {name: build_list(name, captured[name], total, seed, rng) for name in LISTS}
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = _write_lists(out_dir, lists, seed)
     _write_truth(out_dir, lists, people)
