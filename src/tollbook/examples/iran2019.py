@@ -117,6 +117,16 @@ def _inject_malformed(name: str, rows: list[Row], chosen: list[int]) -> list[Mal
     return broken
 
 
+def _number_rows(name: str, rows: list[Row]) -> list[Row]:
+    """Give each row its record id in file order (and the media rows their synthetic source URL)."""
+    width = max(4, len(str(len(rows))))
+    for number, row in enumerate(rows, start=1):
+        row["record_id"] = f"{ID_PREFIX[name]}{number:0{width}d}"
+        if name == "media":
+            row["notes"] = MEDIA_URL.format(record_id=row["record_id"])
+    return rows
+
+
 def build_list(name: str, people: list[Person], total: int, seed: int,
                rng: np.random.Generator) -> SourceList:
     """One list: its people plus a few duplicates, shuffled, numbered, rendered, with a few rows broken.
@@ -124,19 +134,14 @@ def build_list(name: str, people: list[Person], total: int, seed: int,
     Structure (order, duplicates, broken rows) comes from RNG; each list's text and names from streams of
     their own, so an edit to the name data changes names and spellings and nothing else.
     """
-    number = LISTS.index(name) + 1
-    text_rng, name_rng = np.random.default_rng([seed, number, 0]), np.random.default_rng([seed, number, 1])
+    stream = LISTS.index(name) + 1
+    text_rng, name_rng = np.random.default_rng([seed, stream, 0]), np.random.default_rng([seed, stream, 1])
     n_dup = min(_scaled(data.DUPLICATES_AT_1500[name], total), len(people))
     entries = people + [people[int(i)] for i in rng.choice(len(people), size=n_dup, replace=False)]
     entries = [entries[int(i)] for i in rng.permutation(len(entries))]
     n_broken = min(len(data.MALFORMED[name]), len(entries) // 5)  # at most one row in five
     chosen = sorted(int(i) for i in rng.choice(len(entries), size=n_broken, replace=False))
-    rows = [RENDERERS[name](person, text_rng, name_rng) for person in entries]
-    width = max(4, len(str(len(rows))))
-    for number, row in enumerate(rows, start=1):
-        row["record_id"] = f"{ID_PREFIX[name]}{number:0{width}d}"
-        if name == "media":
-            row["notes"] = MEDIA_URL.format(record_id=row["record_id"])
+    rows = _number_rows(name, [RENDERERS[name](person, text_rng, name_rng) for person in entries])
     return SourceList(name, rows, [p.person_id for p in entries], _inject_malformed(name, rows, chosen))
 
 
