@@ -1,0 +1,97 @@
+"""estimate(): dispatch to LCMCR, log-linear and dga, settings routing, strata, and every closed data set."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from tollbook.estimate import estimate, read_pattern_csv
+from tollbook.estimate.histories import CaptureHistories
+
+DATA = Path(__file__).parent.parent / "data" / "mse"
+QUICK = {"burnin": 1_000, "samples": 200, "thinning": 5, "chains": 2, "seed": 1}
+SWEEP = {"burnin": 500, "samples": 100, "thinning": 2, "chains": 2, "seed": 1}
+STRATA = {
+    "colombia_verdata_reclutamiento_R1.csv": [
+        "sexo",
+        "yy_hecho",
+        "dept_code_hecho",
+        "edad_categoria",
+        "etnia",
+        "p_str",
+    ],
+    "colombia_verdata_reclutamiento_R2.csv": [
+        "sexo",
+        "yy_hecho",
+        "dept_code_hecho",
+        "edad_categoria",
+        "etnia",
+        "p_str",
+    ],
+    "spina_bifida_ny_by_ethnicity_conting.csv": ["eth"],
+    "scotland_pwid_2006_conting.csv": ["Region", "Gender", "Age"],
+}
+
+
+def _kosovo() -> CaptureHistories:
+    return read_pattern_csv(DATA / "kosovo_1999_lcmcr.csv")[None]
+
+
+def test_all_methods_on_kosovo() -> None:
+    results = estimate(_kosovo(), method="all", delta=1 / 16, **QUICK)
+    methods = {r.method for r in results}
+    assert methods == {"lcmcr", "loglinear", "dga"}
+    models = {r.model for r in results if r.method == "loglinear"}
+    assert {"M0", "Mt", "Mb"} <= models
+    payload = json.loads(json.dumps([r.to_dict() for r in results]))
+    assert all(item["observed"] == 4_400 for item in payload)
+    lcmcr = next(r for r in results if r.method == "lcmcr")
+    assert lcmcr.settings["burnin"] == 1_000 and lcmcr.settings["chains"] == 2
+
+
+def test_unknown_method_and_setting_are_refused() -> None:
+    with pytest.raises(ValueError, match="unknown method 'bayes'"):
+        estimate(_kosovo(), method="bayes")
+    with pytest.raises(TypeError, match="not used by method 'lcmcr'.*accepts"):
+        estimate(_kosovo(), method="lcmcr", delta=0.5)
+
+
+def test_a_single_unnamed_stratum_gets_no_total() -> None:
+    results = estimate({None: _kosovo()}, **QUICK)
+    assert [r.stratum for r in results] == [None]
+
+
+def test_strata_get_a_total() -> None:
+    strata = read_pattern_csv(DATA / "spina_bifida_ny_by_ethnicity_conting.csv", strata=["eth"])
+    results = estimate(strata, method="lcmcr", **QUICK)
+    assert [r.stratum for r in results][-1] == "total"
+    estimated = [r for r in results[:-1] if not math.isnan(r.estimate)]
+    assert results[-1].observed == sum(r.observed for r in estimated)
+
+
+def _closed_population_files() -> list[Path]:
+    return sorted(DATA.glob("*.csv"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", _closed_population_files(), ids=lambda p: p.stem)
+def test_every_closed_population_data_set_gives_sane_estimates(path: Path) -> None:
+    """Every closed-population set: each method that applies runs, and each estimate it gives is at least the
+    number documented, inside its own interval; a refusal or a non-finite value must come with a warning."""
+    strata = read_pattern_csv(path, strata=STRATA.get(path.name))
+    if len(strata) > 10:  # the full Colombia files: 7,000+ strata; estimate their three largest
+        strata = dict(sorted(strata.items(), key=lambda item: -item[1].observed)[:3])
+    n_lists = next(iter(strata.values())).n_lists
+    methods = ["lcmcr"] + (["loglinear"] if n_lists <= 10 else []) + (["dga"] if 3 <= n_lists <= 5 else [])
+    for method in methods:
+        settings = SWEEP if method == "lcmcr" else {}
+        for result in estimate(strata, method=method, **settings):
+            if not math.isfinite(result.estimate):
+                assert result.warnings, f"{path.name} {result.label} {result.stratum}: no estimate, no reason"
+                continue
+            assert result.estimate >= result.observed * 0.999, f"{path.name} {result.label} below observed"
+            if math.isfinite(result.lower) and math.isfinite(result.upper):
+                assert result.lower <= result.estimate * 1.0001 <= result.upper * 1.0002

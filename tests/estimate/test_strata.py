@@ -1,0 +1,86 @@
+"""Strata: each stratum estimated, totals by summed draws, thin strata named and left out visibly."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tollbook.estimate.histories import CaptureHistories, read_pattern_csv
+from tollbook.estimate.result import EstimateResult
+from tollbook.estimate.strata import TOTAL_LABEL, ThinRule, estimate_strata, sum_strata, thin_reason
+
+DATA = Path(__file__).parent.parent / "data" / "mse"
+
+
+def _fake_fit(h: CaptureHistories) -> list[EstimateResult]:
+    """A deterministic stand-in estimator: draws are observed * (1.5 + small spread)."""
+    draws = h.observed * (1.5 + np.linspace(-0.1, 0.1, 101))
+    low, mid, high = float(draws.min()), float(np.median(draws)), float(draws.max())
+    settings, digest = {"K": 10}, h.data_hash()
+    fields = ("lcmcr", None, mid, low, high, h.observed, h.stratum, settings, {}, digest)
+    return [EstimateResult(*fields, converged=True, draws=draws)]
+
+
+def _strata() -> dict[str | None, CaptureHistories]:
+    return read_pattern_csv(DATA / "scotland_pwid_2006_conting.csv", strata=["Region", "Gender", "Age"])
+
+
+def test_thin_reason_names_the_shortfall() -> None:
+    one_list = CaptureHistories(("A", "B"), np.array([[1, 0]]), np.array([50]), "north")
+    assert "only 1 list(s) with records here (A)" in thin_reason(one_list, ThinRule())
+    few = CaptureHistories(("A", "B"), np.array([[1, 0], [0, 1]]), np.array([2, 3]), "south")
+    assert "only 5 people" in thin_reason(few, ThinRule(min_observed=10))
+    assert thin_reason(few, ThinRule(min_observed=5)) is None
+
+
+def test_totals_sum_draws_and_thin_strata_are_named() -> None:
+    strata = _strata()
+    rule = ThinRule(min_observed=250)  # makes the two smallest strata (120 and 225 people) too thin
+    results = estimate_strata(strata, _fake_fit, "lcmcr", rule)
+    per_stratum, total = results[:-1], results[-1]
+    assert len(per_stratum) == len(strata) and total.stratum == TOTAL_LABEL
+    thin = [r for r in per_stratum if math.isnan(r.estimate)]
+    assert sorted(r.stratum for r in thin) == ["GGC / Female / Old", "Rest / Female / Old"]
+    assert all("not estimated" in r.warnings[0] for r in thin)
+    kept = [r for r in per_stratum if not math.isnan(r.estimate)]
+    expected = np.median(np.sum([r.draws for r in kept], axis=0))
+    assert total.estimate == pytest.approx(expected)
+    assert total.observed == sum(r.observed for r in kept) == 5670 - 120 - 225
+    assert sum("left out of this total" in w for w in total.warnings) == 2
+    assert total.diagnostics["observed_left_out"] == 345
+    assert total.converged is True
+
+
+def test_model_refusals_become_named_placeholders() -> None:
+    def refuse(h: CaptureHistories) -> list[EstimateResult]:
+        raise ValueError("needs 3 lists")
+
+    results = estimate_strata(_strata(), refuse, "dga")
+    assert all(math.isnan(r.estimate) and "needs 3 lists" in r.warnings[0] for r in results)
+
+
+def test_lists_without_records_are_dropped_per_stratum() -> None:
+    h = CaptureHistories(("A", "B", "C"), np.array([[1, 0, 0], [0, 1, 0], [1, 1, 0]]), np.array([20, 30, 5]), "x")
+    seen: list[tuple[str, ...]] = []
+
+    def record(histories: CaptureHistories) -> list[EstimateResult]:
+        seen.append(histories.lists)
+        return _fake_fit(histories)
+
+    results = estimate_strata({"x": h, "y": h}, record, "lcmcr")
+    assert seen[0] == ("A", "B")
+    assert results[0].settings["lists_without_records_dropped"] == ["C"]
+
+
+def test_totals_without_draws_use_summed_variances() -> None:
+    parts = [
+        EstimateResult("loglinear", "Mt", 100.0, 90.0, 110.0, 80, "a", {}, {"se": 3.0}, "h1"),
+        EstimateResult("loglinear", "Mt", 200.0, 180.0, 220.0, 150, "b", {}, {"se": 4.0}, "h2"),
+    ]
+    total = sum_strata(parts)
+    assert total.estimate == 300.0
+    assert total.upper - total.estimate == pytest.approx(1.959964 * 5.0)
+    assert "normal approximation" in total.settings["total"]
