@@ -9,7 +9,7 @@ whose cumulative probability exceeds the level).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import numpy as np
@@ -19,7 +19,7 @@ from tollbook.estimate._graphs import decomposable_graphs, describe, perfect_fam
 from tollbook.estimate.histories import CaptureHistories, HistoryError
 from tollbook.estimate.result import EstimateResult
 
-__all__ = ["DGA", "InverseNPrior", "NegativeBinomialPrior", "graph_coefficients", "log_posterior"]
+__all__ = ["DGA", "InverseNPrior", "NegativeBinomialPrior", "Posterior", "graph_coefficients", "subset_loglik"]
 
 INTEGER_GRID = (5_000, 50_000)  # every number missing up to the bulk's end, clipped to this range
 GRID_RATIO = 1 + 2e-4  # beyond it, a geometric grid: points 0.02% apart
@@ -108,14 +108,25 @@ def subset_loglik(table: np.ndarray, n_lists: int, delta: float, missing: np.nda
     return out
 
 
-def log_posterior(
-    table: np.ndarray, n_lists: int, delta: float, missing: np.ndarray, prior, coef: np.ndarray
-) -> np.ndarray:
-    """Unnormalised log posterior of (graph, number missing): rows graphs, columns ``missing``."""
-    n = table.sum()
-    total = n + missing
-    common = gammaln(total + 1) - gammaln(missing + 1) - np.sum(gammaln(table[1:] + 1))
-    return coef @ subset_loglik(table, n_lists, delta, missing) + common + prior.log_density(total)
+Prior = InverseNPrior | NegativeBinomialPrior
+
+
+@dataclass(frozen=True)
+class Posterior:
+    """Data (the full 2^J table), prior count per cell, prior on N and graphs (their subset weights)."""
+
+    table: np.ndarray
+    n_lists: int
+    delta: float
+    prior: Prior
+    coef: np.ndarray
+
+    def log_density(self, missing: np.ndarray) -> np.ndarray:
+        """Unnormalised log posterior of (graph, number missing): rows graphs, columns ``missing``."""
+        total = self.table.sum() + missing
+        common = gammaln(total + 1) - gammaln(missing + 1) - np.sum(gammaln(self.table[1:] + 1))
+        loglik = self.coef @ subset_loglik(self.table, self.n_lists, self.delta, missing)
+        return loglik + common + self.prior.log_density(total)
 
 
 def missing_grid(end: int, integer_end: int) -> tuple[np.ndarray, np.ndarray]:
@@ -128,12 +139,12 @@ def missing_grid(end: int, integer_end: int) -> tuple[np.ndarray, np.ndarray]:
     return grid, np.diff(edges)
 
 
-def _accumulate(table, n_lists, delta, grid, widths, prior, coef) -> tuple[np.ndarray, np.ndarray]:
+def _accumulate(post: Posterior, grid: np.ndarray, widths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Log posterior mass by graph and by grid point (density × width), in chunks of the grid."""
-    by_graph = np.full(coef.shape[0], -np.inf)
+    by_graph = np.full(post.coef.shape[0], -np.inf)
     by_n = np.empty(len(grid))
     for start in range(0, len(grid), _CHUNK):
-        part = log_posterior(table, n_lists, delta, grid[start : start + _CHUNK], prior, coef)
+        part = post.log_density(grid[start : start + _CHUNK])
         top = part.max()
         scaled = np.exp(part + np.log(widths[start : start + _CHUNK]) - top)
         with np.errstate(divide="ignore"):
@@ -152,7 +163,7 @@ class Scan:
     integer_end: int
 
 
-def coarse_scan(table, n_lists, delta, prior, coef, cap: float, fixed_end: int | None) -> Scan:
+def coarse_scan(post: Posterior, cap: float, fixed_end: int | None) -> Scan:
     """Scan 0..``cap`` missing on 600 geometric points (cheap for all graphs) before the fine grid.
 
     The grid ends where a point's mass falls below 1e-9 of the total for good (or at ``fixed_end``); graphs whose
@@ -161,7 +172,7 @@ def coarse_scan(table, n_lists, delta, prior, coef, cap: float, fixed_end: int |
     top = float(fixed_end) if fixed_end is not None else cap
     coarse = np.unique(np.concatenate([[0.0], np.round(np.geomspace(1, max(top, 1.0), 600))]))
     edges = np.concatenate([[-0.5], (coarse[1:] + coarse[:-1]) / 2, [coarse[-1] + 0.5]])
-    mass = log_posterior(table, n_lists, delta, coarse, prior, coef) + np.log(np.diff(edges))
+    mass = post.log_density(coarse) + np.log(np.diff(edges))
     by_graph, by_n = logsumexp(mass, axis=1), logsumexp(mass, axis=0)
     keep = by_graph > by_graph.max() + np.log(_GRAPH_FLOOR)
     probs = np.exp(by_n - logsumexp(by_n))
@@ -220,7 +231,7 @@ class DGA:
         self,
         histories: CaptureHistories,
         delta: float | None = None,
-        prior: InverseNPrior | NegativeBinomialPrior | None = None,
+        prior: Prior | None = None,
         n_max: int | None = None,
         n_draws: int = 4000,
         seed: int = 0,
@@ -232,60 +243,57 @@ class DGA:
         self.n_max, self.n_draws, self.seed = n_max, n_draws, seed
         _check_settings(self.delta, n_max, n_draws)
 
-    def scan(self, coef: np.ndarray) -> tuple[Scan, list[str]]:
-        """Coarse scan of the posterior, with a warning if its tail had to be cut."""
+    def posterior(self) -> Posterior:
+        """The joint posterior over all decomposable graphs and the number of unlisted people."""
         h = self.histories
-        cap = max(1e4 * h.observed, 1e6)
-        found = coarse_scan(h.full_table().astype(float), h.n_lists, self.delta, self.prior, coef, cap, self.n_max)
-        warnings = [f"the posterior of N has a heavy tail; it was truncated at {cap:,.0f} missing"] if found.cut else []
-        return found, warnings
+        _, coef = graph_coefficients(h.n_lists)
+        return Posterior(h.full_table().astype(float), h.n_lists, self.delta, self.prior, coef)
 
     def fit(self) -> EstimateResult:
-        """Compute the posterior over graphs and N and summarise it."""
-        h = self.histories
-        graphs, coef = graph_coefficients(h.n_lists)
-        found, warnings = self.scan(coef)
+        """Scan the posterior coarsely, compute it on a fine grid over the graphs that matter, summarise it."""
+        post = self.posterior()
+        cap = max(1e4 * self.histories.observed, 1e6)
+        found = coarse_scan(post, cap, self.n_max)
         missing, widths = missing_grid(found.end, found.integer_end)
-        table = h.full_table().astype(float)
-        kept = _accumulate(table, h.n_lists, self.delta, missing, widths, self.prior, coef[found.graphs])
-        by_graph = np.full(len(graphs), -np.inf)
-        by_graph[found.graphs], by_n = kept
-        probs = np.exp(by_n - logsumexp(by_n))
+        by_graph = np.full(post.coef.shape[0], -np.inf)
+        by_graph[found.graphs], by_n = _accumulate(replace(post, coef=post.coef[found.graphs]), missing, widths)
+        warnings = [f"the posterior of N has a heavy tail; it was truncated at {cap:,.0f} missing"] if found.cut else []
+        return self._result(missing, widths, np.exp(by_n - logsumexp(by_n)), by_graph, found, warnings)
+
+    def _result(
+        self,
+        missing: np.ndarray,
+        widths: np.ndarray,
+        probs: np.ndarray,
+        by_graph: np.ndarray,
+        found: Scan,
+        warnings: list[str],
+    ) -> EstimateResult:
+        """Summaries, draws, model weights and settings as an EstimateResult."""
+        h = self.histories
         total = h.observed + missing
         summary = posterior_summary(total, probs, widths)
         if probs[-1] / widths[-1] * max(missing[-1], 1.0) > 1e-4:
             warnings.append("posterior probability remains at the end of the grid; raise n_max")
-        draws = np.random.default_rng(self.seed).choice(total, size=self.n_draws, p=probs)
-        weights = np.exp(by_graph - logsumexp(by_graph))
+        graphs, _ = graph_coefficients(h.n_lists)
         diagnostics = {
             **{k: v for k, v in summary.items() if k not in ("median", "lower", "upper")},
-            "model_weights": model_weights(graphs, weights, h.lists),
+            "model_weights": model_weights(graphs, np.exp(by_graph - logsumexp(by_graph)), h.lists),
             "n_models": len(graphs),
             "n_models_refined": int(found.graphs.sum()),
             "grid": {"missing_max": float(missing[-1]), "points": len(missing), "integer_up_to": found.integer_end},
         }
-        settings = {
-            "delta": self.delta,
-            **self.prior.describe(),
-            "n_max": self.n_max,
-            "n_draws": self.n_draws,
-            "seed": self.seed,
-            "graphs": "all decomposable",
-        }
         return EstimateResult(
-            method="dga",
-            model=None,
-            estimate=summary["median"],
-            lower=summary["lower"],
-            upper=summary["upper"],
-            observed=h.observed,
-            stratum=h.stratum,
-            settings=settings,
-            diagnostics=diagnostics,
-            data_hash=h.data_hash(),
-            warnings=tuple(warnings),
-            draws=draws,
-        )
+            method="dga", model=None, estimate=summary["median"], lower=summary["lower"], upper=summary["upper"],
+            observed=h.observed, stratum=h.stratum, settings=self.settings(), diagnostics=diagnostics,
+            data_hash=h.data_hash(), warnings=tuple(warnings),
+            draws=np.random.default_rng(self.seed).choice(total, size=self.n_draws, p=probs),
+        )  # fmt: skip
+
+    def settings(self) -> dict:
+        """Everything that defines the fit, for the record."""
+        return {"delta": self.delta, **self.prior.describe(), "n_max": self.n_max, "n_draws": self.n_draws,
+                "seed": self.seed, "graphs": "all decomposable"}  # fmt: skip
 
 
 def _check_histories(histories: CaptureHistories) -> None:

@@ -8,7 +8,7 @@ delta method and intervals the profile multinomial likelihood, both as Rcapture 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -93,45 +93,44 @@ def fit_design(
     return fit, names, removed
 
 
-def _behavioural_abundance(base: str, coef: np.ndarray, cov: np.ndarray, t: int) -> tuple[float, float]:
-    """N and its standard error for Mb and Mbh (Rcapture's closed forms; the variance subtracts N)."""
-    if base == "Mb":
-        a, b1, b2 = coef[:3]
-        denom = 1 + np.exp(b2) - np.exp(b1)
-        N = np.exp(a) * (1 + np.exp(b2)) ** t / denom
-        grad = N * np.array([1, np.exp(b1) / denom, t * np.exp(b2) / (1 + np.exp(b2)) - np.exp(b2) / denom])
-        var = grad @ cov[:3, :3] @ grad - N
-        return float(N), float(np.sqrt(var)) if var >= 0 else float("nan")
+def _behavioural_se(grad: np.ndarray, cov: np.ndarray, total: float) -> float:
+    """Rcapture's delta-method standard error for Mb and Mbh: sqrt(g' V g - N); NaN when that is negative."""
+    var = grad @ cov[: len(grad), : len(grad)] @ grad - total
+    return float(np.sqrt(var)) if var >= 0 else float("nan")
+
+
+def _mb_abundance(coef: np.ndarray, cov: np.ndarray, t: int) -> tuple[float, float]:
+    """N and its standard error under Mb (behavioural response), from the intercept and the two slopes."""
+    a, first, after = coef[:3]
+    denom = 1 + np.exp(after) - np.exp(first)
+    total = np.exp(a) * (1 + np.exp(after)) ** t / denom
+    grad = total * np.array([1, np.exp(first) / denom, t * np.exp(after) / (1 + np.exp(after)) - np.exp(after) / denom])
+    return float(total), _behavioural_se(grad, cov, total)
+
+
+def _mbh_abundance(coef: np.ndarray, cov: np.ndarray, t: int) -> tuple[float, float]:
+    """N and its standard error under Mbh (behavioural response with a first-occasion effect)."""
     a, e, u, v = coef[:4]
     denom = 1 + np.exp(v) - np.exp(u)
     scale = np.exp(a) * (1 + np.exp(v)) ** (t - 1)
     ratio = np.exp(e + u) / denom
-    N = scale * (1 + ratio)
-    grad = scale * np.array(
-        [
-            1 + ratio,
-            ratio,
-            ratio + np.exp(e + 2 * u) / denom**2,
-            (t - 1) * np.exp(v) / (1 + np.exp(v)) - np.exp(e + u + v) / denom**2,
-        ]
-    )
-    var = grad @ cov[:4, :4] @ grad - N
-    return float(N), float(np.sqrt(var)) if var >= 0 else float("nan")
+    total = scale * (1 + ratio)
+    last = (t - 1) * np.exp(v) / (1 + np.exp(v)) - np.exp(e + u + v) / denom**2
+    grad = scale * np.array([1 + ratio, ratio, ratio + np.exp(e + 2 * u) / denom**2, last])
+    return float(total), _behavioural_se(grad, cov, total)
 
 
 def abundance(y: np.ndarray, spec: ModelSpec, design: Design, n_lists: int, neg: bool = True) -> Abundance:
     """Fit ``spec`` and estimate N: n + exp(intercept) for the log-linear models, closed forms for Mb/Mbh."""
     fit, names, removed = fit_design(y, design, neg)
-    n = float(y.sum())
-    cov = fit.cov
-    if spec.base in ("Mb", "Mbh"):
-        with np.errstate(all="ignore"):
-            N, se = _behavioural_abundance(spec.base, fit.coef, cov, n_lists)
-    else:
-        with np.errstate(over="ignore"):
+    with np.errstate(all="ignore"):
+        if spec.base in ("Mb", "Mbh"):
+            behavioural = _mb_abundance if spec.base == "Mb" else _mbh_abundance
+            total, se = behavioural(fit.coef, fit.cov, n_lists)
+        else:
             missing = float(np.exp(fit.coef[0]))
-            N, se = n + missing, float(np.sqrt(missing + missing**2 * cov[0, 0]))
-    return Abundance(N, se, fit, names, removed)
+            total, se = float(y.sum()) + missing, float(np.sqrt(missing + missing**2 * fit.cov[0, 0]))
+    return Abundance(total, se, fit, names, removed)
 
 
 # ---------------------------------------------------------------- profile likelihood interval
@@ -142,7 +141,7 @@ def _cormack_term(N: float, n0: float) -> float:
     return float(gammaln(N + 1) - gammaln(n0 + 1) + xlogy(n0, n0) - xlogy(N, N))
 
 
-def _profile_function(y: np.ndarray, design: Design, neg: bool):
+def _profile_function(y: np.ndarray, design: Design, neg: bool) -> Callable[[float], float]:
     """Profile multinomial log-likelihood of N: the Poisson fit with the unobserved cell set to N - n."""
     n = float(y.sum())
     zero_row = np.zeros((1, design.X.shape[1]))
