@@ -197,10 +197,11 @@ def lists_malformed(lists: dict[str, SourceList]) -> list[Malformed]:
     return [m for listed in lists.values() for m in listed.malformed]
 
 
-def generate(out_dir: Path, total: int = 1500, seed: int = 2019) -> GeneratedExample:
+def generate(out_dir: Path | str, total: int = 1500, seed: int = 2019) -> GeneratedExample:
     """Write the four SYNTHETIC lists, the truth and MANIFEST.json into OUT_DIR; same seed, same bytes."""
     if total < 100:
         raise ValueError(f"total must be at least 100 true victims to fill four lists, got {total}")
+    out_dir = Path(out_dir)
     rng = np.random.default_rng(seed)
     people = draw_population(total, rng)
     captured = capture(people, rng)
