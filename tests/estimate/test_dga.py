@@ -160,3 +160,14 @@ def test_bad_settings_are_refused(kwargs, message):
 def test_bad_prior_is_refused():
     with pytest.raises(ValueError, match="a > 0"):
         NegativeBinomialPrior(a=0, b=1)
+
+
+def test_simulated_independent_lists_are_covered():
+    # 5,000 people, three independent lists: the independence graph should dominate and the interval hold N
+    rng = np.random.default_rng(7)
+    truth = 5_000
+    matrix = rng.random((truth, 3)) < np.array([0.2, 0.3, 0.25])
+    seen = matrix[matrix.any(axis=1)].astype(np.uint8)
+    result = DGA(CaptureHistories.from_matrix(seen, ("a", "b", "c"))).fit()
+    assert result.lower < truth < result.upper
+    assert result.diagnostics["model_weights"][0]["graph"] == "[a][b][c]"

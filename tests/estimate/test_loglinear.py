@@ -189,3 +189,21 @@ def test_too_many_lists_is_refused_with_advice():
 def test_wrong_input_type_is_refused():
     with pytest.raises(HistoryError, match="CaptureHistories"):
         closedp({"a": 1})  # type: ignore[arg-type]
+
+
+def test_behavioural_base_takes_no_terms():
+    with pytest.raises(ValueError, match="behavioural"):
+        LogLinearModel(load("kosovo_1999_lcmcr"), [("EXH", "ABA")], base="Mb")
+
+
+def test_simulated_independent_lists_recover_the_truth():
+    # 20,000 people, four independent lists: Mt is the true model, so its interval should hold N
+    rng = np.random.default_rng(2024)
+    truth, probs = 20_000, np.array([0.3, 0.15, 0.25, 0.1])
+    matrix = rng.random((truth, 4)) < probs
+    seen = matrix[matrix.any(axis=1)].astype(np.uint8)
+    histories = CaptureHistories.from_matrix(seen, ("a", "b", "c", "d"))
+    result = LogLinearModel(histories).fit()
+    assert result.lower < truth < result.upper
+    assert abs(result.estimate - truth) < 3 * result.diagnostics["se"]
+    assert result.diagnostics["deviance"] < 30  # 10 df: a true model fits

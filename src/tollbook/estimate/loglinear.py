@@ -204,6 +204,8 @@ def _check_histories(histories: CaptureHistories, spec: ModelSpec) -> None:
         raise ValueError(f"unknown base model {spec.base!r}; use one of {BASES}")
     if spec.heterogeneity is not None and spec.heterogeneity not in HETEROGENEITY:
         raise ValueError(f"unknown heterogeneity {spec.heterogeneity!r}; use one of {HETEROGENEITY}")
+    if spec.base in ("Mb", "Mbh") and (spec.terms or spec.heterogeneity):
+        raise ValueError(f"the behavioural model {spec.base} takes no interactions or heterogeneity; use Mt or M0")
     if (spec.heterogeneity or spec.base == "Mbh") and J < 3:
         raise HistoryError(f"model {spec.name!r} needs at least 3 lists; got {J}: {list(histories.lists)}")
     _check_terms(spec.terms, histories.lists)
