@@ -80,3 +80,19 @@ def test_sqlite_pragmas(sqlite_url: str) -> None:
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
     engine.dispose()
+
+
+def test_upgrade_from_the_first_revision_keeps_data(db_url: str) -> None:
+    from alembic import command
+
+    from tollbook.store import alembic_config
+
+    engine = open_engine(db_url)
+    command.upgrade(alembic_config(engine), "0001")
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO sources (name, kind, created_at) VALUES ('Old', 'ngo', '2019-12-01')"))
+    before, after = migrate(engine)
+    assert (before, after) == ("0001", head_revision()) and "estimates" in inspect(engine).get_table_names()
+    with session_scope(engine) as session:
+        assert session.query(Source).one().name == "Old"
+    engine.dispose()

@@ -244,6 +244,25 @@ class Bundle(Base):
     imported_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class Estimate(Base):
+    """One saved estimation result (method, stratum, point, interval), with every setting and diagnostic."""
+
+    __tablename__ = "estimates"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[str] = mapped_column(String(64), index=True)
+    method: Mapped[str] = mapped_column(String(32))
+    model: Mapped[str | None] = mapped_column(String(100))
+    stratum: Mapped[str | None] = mapped_column(String(200))
+    observed: Mapped[int] = mapped_column(Integer)
+    estimate: Mapped[float | None] = mapped_column(Float)
+    lower: Mapped[float | None] = mapped_column(Float)
+    upper: Mapped[float | None] = mapped_column(Float)
+    converged: Mapped[bool | None] = mapped_column(Boolean)
+    stratified_by: Mapped[str | None] = mapped_column(String(100))
+    result: Mapped[dict] = mapped_column(JSON)  # the full EstimateResult.to_dict()
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class AuditEvent(Base):
     """Who did what to which object, when; append-only, each event hashes the one before."""
 

@@ -1,0 +1,117 @@
+"""`tollbook estimate`: multiple systems estimation from a pattern-count CSV or the database's linked persons."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from tollbook.cli.common import DbOption, JsonOption, console, handled_errors, open_session, print_json, print_table
+from tollbook.errors import TollbookError
+
+METHOD_HELP = "lcmcr (Bayesian latent classes), loglinear (Rcapture's closedp.t models), dga (graph averaging), all"
+
+
+def estimate_command(
+    method: Annotated[str, typer.Option(help=METHOD_HELP)] = "lcmcr",
+    by: Annotated[str | None, typer.Option(help="Stratify by this column (e.g. province, period).")] = None,
+    patterns: Annotated[Path | None, typer.Option(help="Pattern-count CSV (list columns, count) instead of --db.")]
+    = None,
+    k: Annotated[int | None, typer.Option("--K", help="LCMCR: maximum number of latent classes (default 10).")]
+    = None,
+    burnin: Annotated[int | None, typer.Option(help="LCMCR: burn-in iterations (default 10,000).")] = None,
+    samples: Annotated[int | None, typer.Option(help="LCMCR: posterior samples kept (default 2,000).")] = None,
+    thinning: Annotated[int | None, typer.Option(help="LCMCR: keep every n-th iteration (default 10).")] = None,
+    seed: Annotated[int | None, typer.Option(help="LCMCR: random seed, for reproducible draws.")] = None,
+    chains: Annotated[int | None, typer.Option(help="LCMCR: chains run in parallel (default 4).")] = None,
+    delta: Annotated[float | None, typer.Option(help="dga: hyper-Dirichlet parameter (default 1/2^lists).")] = None,
+    save: Annotated[bool, typer.Option(help="Save results in the database (estimates from --db only).")] = True,
+    db: DbOption = "",
+    as_json: JsonOption = False,
+) -> None:
+    """Estimate how many victims no list recorded, with 95% intervals and convergence diagnostics."""
+    with handled_errors():
+        settings = _settings(method, K=k, burnin=burnin, samples=samples, thinning=thinning, seed=seed,
+                             chains=chains, delta=delta)
+        if patterns is not None:
+            results = _run(_from_csv(patterns, by), method, settings, as_json)
+        else:
+            results = _from_db(db, by, method, settings, as_json, save)
+    _show(results, as_json)
+
+
+def _settings(method: str, **given: Any) -> dict[str, Any]:
+    """Only the settings the user gave, and only for methods that use them."""
+    settings = {key: value for key, value in given.items() if value is not None}
+    if method in ("loglinear",) and settings:
+        raise TollbookError(f"--method loglinear takes no sampler settings; got {', '.join(settings)}")
+    if method == "lcmcr" and "delta" in settings:
+        raise TollbookError("--delta is a dga setting; use --method dga or all")
+    if method == "dga" and set(settings) - {"delta"}:
+        raise TollbookError("dga takes only --delta; the sampler settings are for lcmcr")
+    return settings
+
+
+def _from_csv(path: Path, by: str | None) -> dict:
+    """Capture histories per stratum from a pattern-count CSV."""
+    from tollbook.estimate import read_pattern_csv
+
+    try:
+        return read_pattern_csv(path, strata=[by] if by else None)
+    except ValueError as exc:
+        raise TollbookError(str(exc)) from exc
+
+
+def _from_db(db: str, by: str | None, method: str, settings: dict[str, Any], quiet: bool, save: bool) -> list:
+    """Estimate from the linked persons in the database, saving the results."""
+    from tollbook.estimate.database import histories_from_database, save_results
+
+    with open_session(db) as session:
+        results = _run(histories_from_database(session, by), method, settings, quiet)
+        if save:
+            save_results(session, results, by, actor="cli")
+    return results
+
+
+def _run(histories: dict, method: str, settings: dict[str, Any], quiet: bool) -> list:
+    """Run the estimators with a progress bar for the sampler."""
+    from tollbook.estimate import estimate
+
+    with Progress(TextColumn("sampling"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=console, transient=True, disable=quiet) as bar:
+        task = bar.add_task("lcmcr", total=None)
+        try:
+            return estimate(histories, method, progress=lambda done, total: bar.update(task, completed=done,
+                                                                                         total=total), **settings)
+        except (ValueError, TypeError) as exc:
+            raise TollbookError(str(exc)) from exc
+
+
+def _show(results: list, as_json: bool) -> None:
+    """Print the results as a table (with convergence warnings beside the numbers) or as JSON."""
+    if as_json:
+        print_json([result.to_dict() for result in results])
+        return
+    rows = [_row(result.to_dict()) for result in results]
+    print_table("Estimates (95% intervals)", rows)
+    for result in results:
+        for warning in result.warnings:
+            console.print(f"[yellow]warning[/] {result.method} {result.stratum or 'all'}: {warning}")
+
+
+def _row(data: dict[str, Any]) -> dict[str, Any]:
+    """One table row of a result."""
+    def number(value: float | None) -> str:
+        return "" if value is None else f"{value:,.0f}"
+
+    converged = {True: "yes", False: "NO", None: ""}[data["converged"]]
+    return {"stratum": data["stratum"] or "all", "method": data["method"], "model": data["model"] or "",
+            "observed": f"{data['observed']:,}", "estimate": number(data["estimate"]),
+            "95% interval": f"{number(data['lower'])}–{number(data['upper'])}", "converged": converged}
+
+
+def register(app: typer.Typer) -> None:
+    """Attach the estimate command."""
+    app.command("estimate")(estimate_command)

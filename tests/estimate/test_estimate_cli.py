@@ -1,0 +1,55 @@
+"""`tollbook estimate` on a pattern-count CSV: table, JSON fields, settings checks and errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from tollbook.cli import app
+
+runner = CliRunner()
+KOSOVO = Path(__file__).parents[1] / "data" / "mse" / "kosovo_1999_lcmcr.csv"
+
+
+def test_json_has_the_documented_fields() -> None:
+    result = runner.invoke(app, ["estimate", "--patterns", str(KOSOVO), "--method", "loglinear", "--json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert {"method", "model", "estimate", "lower", "upper", "observed", "stratum", "settings"} <= rows[0].keys()
+    mth_chao = next(row for row in rows if row["model"].startswith("Mth Chao"))
+    assert round(mth_chao["estimate"]) == 8591 and mth_chao["observed"] == 4400
+
+
+def test_lcmcr_with_sampler_settings_reports_convergence() -> None:
+    result = runner.invoke(app, ["estimate", "--patterns", str(KOSOVO), "--K", "5", "--burnin", "200", "--samples",
+                                 "100", "--thinning", "2", "--seed", "3", "--chains", "2", "--json"])
+    assert result.exit_code == 0, result.output
+    (row,) = json.loads(result.stdout)
+    assert row["method"] == "lcmcr" and row["settings"]["K"] == 5 and row["converged"] is False
+    assert row["lower"] < row["estimate"] < row["upper"] and row["model"] is None
+
+
+def test_stratified_csv_table(tmp_path: Path) -> None:
+    path = tmp_path / "strata.csv"
+    path.write_text("A,B,C,province,count\n1,0,0,x,30\n0,1,0,x,25\n0,0,1,x,20\n1,1,0,x,8\n1,0,1,x,6\n0,1,1,x,5\n"
+                    "1,1,1,x,2\n1,0,0,y,40\n0,1,0,y,35\n0,0,1,y,30\n1,1,0,y,10\n1,0,1,y,9\n0,1,1,y,7\n1,1,1,y,3\n",
+                    encoding="utf-8")
+    result = runner.invoke(app, ["estimate", "--patterns", str(path), "--by", "province", "--method", "dga"])
+    assert result.exit_code == 0, result.output
+    assert "x" in result.output and "y" in result.output and "dga" in result.output
+
+
+def test_wrong_settings_are_one_line() -> None:
+    result = runner.invoke(app, ["estimate", "--patterns", str(KOSOVO), "--method", "loglinear", "--K", "5"])
+    assert result.exit_code == 1 and "takes no sampler settings" in result.output
+    result = runner.invoke(app, ["estimate", "--patterns", str(KOSOVO), "--method", "magic"])
+    assert result.exit_code == 1 and "unknown method 'magic'" in result.output
+
+
+def test_bad_pattern_file_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text("A,B,count\n1,0,-3\n", encoding="utf-8")
+    result = runner.invoke(app, ["estimate", "--patterns", str(path), "--method", "loglinear"])
+    assert result.exit_code == 1 and "bad.csv" in result.output and "Traceback" not in result.output
