@@ -207,3 +207,10 @@ def test_simulated_independent_lists_recover_the_truth():
     assert result.lower < truth < result.upper
     assert abs(result.estimate - truth) < 3 * result.diagnostics["se"]
     assert result.diagnostics["deviance"] < 30  # 10 df: a true model fits
+
+
+def test_hare_mth_poisson_profile_interval_matches_closedpci(hare):
+    # Rcapture-Ex.Rout.save: closedpCI.t(hare, m = "Mth", h = "Poisson"): 80.1 (71.8, 93.8)
+    result = hare["Mth Poisson2"]
+    assert round(result.diagnostics["multinomial_estimate"], 1) == 80.1
+    assert (round(result.lower, 1), round(result.upper, 1)) == (71.8, 93.8)
