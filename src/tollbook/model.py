@@ -201,12 +201,14 @@ class Claim(Base):
     source: Mapped[str] = mapped_column(String(300))
     date_stated: Mapped[dt.date] = mapped_column(Date)
     date_inferred: Mapped[bool] = mapped_column(Boolean, default=False)
+    date_basis: Mapped[str | None] = mapped_column(Text)  # the phrase an inferred date was resolved from
     metric: Mapped[ClaimMetric] = mapped_column(enum_column(ClaimMetric))
     qualifier: Mapped[Qualifier] = mapped_column(enum_column(Qualifier), default=Qualifier.EXACTLY)
     value: Mapped[float | None] = mapped_column(Float)
     value_high: Mapped[float | None] = mapped_column(Float)
     share_percent: Mapped[float | None] = mapped_column(Float)
     scope_area: Mapped[str] = mapped_column(String(100), default="IR")
+    subset: Mapped[str | None] = mapped_column(String(100))  # a sub-population counted, e.g. cause=beating
     scope_start: Mapped[dt.date | None] = mapped_column(Date)
     scope_end: Mapped[dt.date | None] = mapped_column(Date)
     quote: Mapped[str | None] = mapped_column(Text)
