@@ -210,6 +210,13 @@ def posterior_summary(total: np.ndarray, probs: np.ndarray, widths: np.ndarray) 
     }
 
 
+def posterior_draws(total: np.ndarray, probs: np.ndarray, widths: np.ndarray, size: int, seed: int) -> np.ndarray:
+    """Draws of N from the grid posterior, spread uniformly over the span a wide grid point stands for."""
+    rng = np.random.default_rng(seed)
+    index = rng.choice(len(total), size=size, p=probs)
+    return np.round(total[index] + (rng.random(size) - 0.5) * (widths[index] - 1))
+
+
 def model_weights(graphs: tuple, weights: np.ndarray, lists: tuple[str, ...], top: int = 20) -> list[dict]:
     """The ``top`` graphs by posterior probability, described by their cliques."""
     order = np.argsort(weights)[::-1][:top]
@@ -287,7 +294,7 @@ class DGA:
             method="dga", model=None, estimate=summary["median"], lower=summary["lower"], upper=summary["upper"],
             observed=h.observed, stratum=h.stratum, settings=self.settings(), diagnostics=diagnostics,
             data_hash=h.data_hash(), warnings=tuple(warnings),
-            draws=np.random.default_rng(self.seed).choice(total, size=self.n_draws, p=probs),
+            draws=posterior_draws(total, probs, widths, self.n_draws, self.seed),
         )  # fmt: skip
 
     def settings(self) -> dict:

@@ -366,7 +366,11 @@ def _model_name(base: str, heterogeneity: str | None, theta: float | None, terms
 
 
 def closedp(histories: CaptureHistories, alpha: float = 0.05, neg: bool = True) -> list[EstimateResult]:
-    """Fit Rcapture's closedp.t models (M0, Mt, Mh ×4, Mth ×4, Mb, Mbh; only M0, Mt, Mb for 2 lists)."""
+    """Fit Rcapture's closedp.t models (M0, Mt, Mh ×4, Mth ×4, Mb, Mbh; only M0, Mt, Mb for 2 lists).
+
+    Each estimate is the Poisson MLE with its delta-method standard error, as closedp.t reports it; the interval
+    is the multinomial profile likelihood of closedpCI.t (log-normal for Mb and Mbh, which it does not cover).
+    """
     _check_histories(histories, RCAPTURE_MODELS[0])
     specs = RCAPTURE_MODELS if histories.n_lists >= 3 else RCAPTURE_MODELS[:2] + RCAPTURE_MODELS[10:11]
     return [fit_spec(histories, spec, alpha, neg) for spec in specs]
