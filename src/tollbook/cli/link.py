@@ -1,0 +1,120 @@
+"""`tollbook link`, `link-files`, `review` and `persons show`: thin commands over :mod:`tollbook.link`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import click
+import typer
+from rich.table import Table
+
+from tollbook.cli.common import DbOption, JsonOption, console, handled_errors, open_session, print_json, print_table
+
+persons_app = typer.Typer(help="Show linked persons: every value with its source, accepted values, alternatives.",
+                          no_args_is_help=True)
+
+ThresholdOption = Annotated[float, typer.Option(help="Pairs at or above this match probability are one person.")]
+LowerOption = Annotated[float, typer.Option("--review-lower",
+                                            help="Pairs from this probability up to the threshold go to review.")]
+BackendOption = Annotated[str, typer.Option(help="Linkage engine: duckdb (embedded) or spark (pip install .[spark]).")]
+KEYS = {"m": "match", "n": "non_match", "u": "unsure"}
+
+
+def link_command(threshold: ThresholdOption = 0.9, review_lower: LowerOption = 0.5, backend: BackendOption = "duckdb",
+                 seed: Annotated[int, typer.Option(help="Seed of u sampling (runs are reproducible).")] = 2019,
+                 model_out: Annotated[Path | None, typer.Option("--model-out", help="Also write the model JSON here.")]
+                 = None,
+                 db: DbOption = "", as_json: JsonOption = False) -> None:
+    """Link the database's current records into persons; uncertain pairs go to the review queue."""
+    from tollbook.link import link_database
+
+    with console.status("linking…", spinner="dots") as status, open_session(db) as session:
+        run = link_database(session, threshold, review_lower, backend, seed, actor="cli",
+                            progress=lambda message: status.update(message))
+    if model_out:
+        model_out.write_text(json.dumps(run.model, indent=2, default=str), encoding="utf-8")
+    if as_json:
+        print_json(run.summary())
+        return
+    print_table("Linkage run", [{"what": k, "value": v} for k, v in run.summary().items()])
+
+
+def link_files_command(
+    files: Annotated[list[Path], typer.Argument(help="Canonical CSV files, one per source list (source = stem).")],
+    out: Annotated[Path, typer.Option("--out", help="Where to write source,record_id,person_id,… as CSV.")],
+    threshold: ThresholdOption = 0.9, backend: BackendOption = "duckdb", review_lower: LowerOption = 0.5,
+) -> None:
+    """Link list files without a database and write one row per record with its person id."""
+    from tollbook.link import link_files
+
+    with handled_errors(), console.status("linking…", spinner="dots") as status:
+        clusters = link_files(files, threshold, backend, review_lower,
+                              progress=lambda message: status.update(message))
+    clusters.to_csv(out, index=False)
+    console.print(f"{len(clusters):,} records → {clusters['person_id'].nunique():,} persons; written to {out}")
+
+
+def _pair_table(index: int, total: int, link: object, rows: list) -> Table:
+    """The two records side by side; rows whose values differ are highlighted."""
+    table = Table(title=f"pair {index} of {total}: match probability {link.match_probability:.3f}")  # type: ignore
+    table.add_column("field")
+    table.add_column(f"record {link.record_a_id}")  # type: ignore[attr-defined]
+    table.add_column(f"record {link.record_b_id}")  # type: ignore[attr-defined]
+    for row in rows:
+        table.add_row(row.field, row.left, row.right, style="bold yellow" if row.differs else None)
+    return table
+
+
+def review_command(
+    reviewer: Annotated[str, typer.Option("--reviewer", help="Your name, stored with every decision.")],
+    limit: Annotated[int, typer.Option(help="At most this many pairs (0 = the whole queue).")] = 0,
+    db: DbOption = "",
+) -> None:
+    """Decide queued pairs one by one: m = match, n = not a match, u = unsure, s = skip, q = quit."""
+    from tollbook.link.review import decide, review_queue, side_by_side
+
+    with open_session(db) as session:
+        queue = review_queue(session, limit or None)
+        decided = 0
+        for index, link in enumerate(queue, start=1):
+            console.print(_pair_table(index, len(queue), link, side_by_side(session, link)))
+            key = click.prompt("m/n/u/s/q", type=click.Choice(["m", "n", "u", "s", "q"]), show_choices=False)
+            if key == "q":
+                break
+            if key in KEYS:
+                with handled_errors():
+                    decide(session, link.record_a_id, link.record_b_id, KEYS[key], reviewer)
+                session.commit()
+                decided += 1
+    console.print(f"{decided} decision(s) stored; {len(queue) - decided} pair(s) left undecided or skipped")
+
+
+@persons_app.command("show")
+def persons_show(public_id: Annotated[str, typer.Argument(help="The person's public id (P-…).")],
+                 verified_source: Annotated[list[str] | None, typer.Option(
+                     "--verified-source", help="A source whose values count as verified (repeatable).")] = None,
+                 db: DbOption = "", as_json: JsonOption = False) -> None:
+    """Every value of each field with its source, the accepted value and why, and the alternatives."""
+    from tollbook.link.person_view import RULE, person_view
+
+    with open_session(db) as session:
+        view = person_view(session, public_id, verified_source or ())
+    if as_json:
+        print_json(view.to_dict())
+        return
+    rows = [{"field": name, "accepted": f.accepted, "reason": f.reason,
+             "alternatives": "; ".join(f"{c.value} ({c.source})" for c in f.alternatives),
+             "sources": ", ".join(sorted({c.source for c in f.values}))}
+            for name, f in view.fields.items() if f.values]
+    print_table(f"Person {view.public_id} ({view.verification}; lists: {', '.join(view.sources)})", rows)
+    console.print(f"[dim]accepted value: {RULE}[/]")
+
+
+def register(app: typer.Typer) -> None:
+    """Attach the linkage commands to the main app."""
+    app.command("link")(link_command)
+    app.command("link-files")(link_files_command)
+    app.command("review")(review_command)
+    app.add_typer(persons_app, name="persons")

@@ -1,0 +1,128 @@
+"""Linkage as library calls for notebooks, the CLI and the web app: link a database's records, or key and
+cluster a frame of records without a database (what `link-files` and the benchmarks use)."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+from sqlalchemy.orm import Session
+
+from tollbook.audit import record_event
+from tollbook.errors import TollbookError
+from tollbook.link import store
+from tollbook.link.cluster import assign_public_ids, cluster_records, fresh_public_id, members
+from tollbook.link.keys import build_keys
+from tollbook.link.review import constraints
+from tollbook.link.train import score
+
+DEFAULT_THRESHOLD = 0.9
+DEFAULT_REVIEW_LOWER = 0.5
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Clustering:
+    """The result of linking a frame of records: a cluster key per record and what it took."""
+
+    assignment: dict[Any, Any]  # record id -> cluster key (smallest record id of the cluster)
+    pairs: pd.DataFrame  # scored pairs at or above the review threshold
+    model: dict[str, Any]
+    trained: bool
+    comparisons: int
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def clusters(self) -> int:
+        """Number of clusters (persons)."""
+        return len(set(self.assignment.values()))
+
+
+@dataclass(frozen=True)
+class LinkRun:
+    """What `link_database` did: counts, ids kept, the queue, and the model saved with the run."""
+
+    run_id: str
+    backend: str
+    threshold: float
+    review_lower: float
+    records: int
+    persons: int
+    comparisons: int
+    links_stored: int
+    review_queue: int
+    ids_kept: int
+    ids_inherited: int
+    ids_new: int
+    trained: bool
+    seconds: float
+    model: dict[str, Any] = field(repr=False, default_factory=dict)
+
+    def summary(self) -> dict[str, Any]:
+        """The run's figures without the model, for printing and audit."""
+        return {k: v for k, v in self.__dict__.items() if k != "model"}
+
+
+def _check_thresholds(threshold: float, review_lower: float) -> None:
+    """Thresholds are probabilities with the review band below the match threshold."""
+    if not 0 < threshold <= 1 or not 0 < review_lower <= threshold:
+        raise TollbookError(f"thresholds must satisfy 0 < review_lower ({review_lower}) ≤ threshold ({threshold}) ≤ 1")
+
+
+def link_frame(records: pd.DataFrame, threshold: float = DEFAULT_THRESHOLD,
+               review_lower: float = DEFAULT_REVIEW_LOWER, backend: str = "duckdb", seed: int = 2019,
+               must_link: list[tuple[Any, Any]] | None = None, cannot_link: list[tuple[Any, Any]] | None = None,
+               model: dict[str, Any] | None = None, progress: Progress | None = None,
+               threads: int | None = None) -> Clustering:
+    """Key, train, score and cluster a frame of records (keys.INPUT_COLUMNS; unique_id unique text)."""
+    _check_thresholds(threshold, review_lower)
+    if records["unique_id"].duplicated().any():
+        raise TollbookError("record ids must be unique within a linkage: found duplicates of "
+                            f"{records.loc[records['unique_id'].duplicated(), 'unique_id'].head(3).tolist()}")
+    say = progress or (lambda _message: None)
+    started = time.perf_counter()
+    say(f"building keys for {len(records):,} records")
+    keys = build_keys(records)
+    keyed = time.perf_counter()
+    scored = score(keys, review_lower, backend, seed, model, say, threads)
+    scored_at = time.perf_counter()
+    say(f"clustering {len(scored.pairs):,} pairs at threshold {threshold}")
+    assignment = cluster_records(keys["unique_id"], scored.pairs, threshold, must_link or (), cannot_link or ())
+    done = time.perf_counter()
+    seconds = {"keys": keyed - started, "model": scored_at - keyed, "cluster": done - scored_at,
+               "total": done - started}
+    return Clustering(assignment, scored.pairs, scored.model, scored.trained, scored.comparisons, seconds)
+
+
+def link_database(session: Session, threshold: float = DEFAULT_THRESHOLD,
+                  review_lower: float = DEFAULT_REVIEW_LOWER, backend: str = "duckdb", seed: int = 2019,
+                  actor: str = "system", progress: Progress | None = None) -> LinkRun:
+    """Link the database's current records into persons in the caller's transaction: persons keep their ids
+    when their records do not change, reviewers' decisions are respected, the run and its model are audited."""
+    started = time.perf_counter()
+    frame = store.records_frame(session)
+    if frame.empty:
+        raise TollbookError("no records to link: import some lists first (`tollbook import FILE --source NAME`)")
+    must, cannot = constraints(session)
+    as_text = [(str(a), str(b)) for a, b in must], [(str(a), str(b)) for a, b in cannot]
+    result = link_frame(frame, threshold, review_lower, backend, seed, as_text[0], as_text[1], progress=progress)
+    clusters = {int(key): frozenset(int(r) for r in ids) for key, ids in members(result.assignment).items()}
+    ids = assign_public_ids(clusters, store.old_clusters(frame, session))
+    store.write_persons(session, clusters, ids.ids, dict(zip(frame["record_id"], frame["group"], strict=True)))
+    run_id = uuid.uuid4().hex
+    stored, queued = store.write_links(session, run_id, result.pairs, review_lower, threshold)
+    run = LinkRun(run_id, backend, threshold, review_lower, len(frame), len(clusters), result.comparisons, stored,
+                  queued, ids.kept, ids.inherited, ids.new, result.trained, time.perf_counter() - started,
+                  result.model)
+    record_event(session, actor, "link.run", "link_run", run_id, run.summary() | {"model": run.model})
+    return run
+
+
+def person_ids_for(assignment: dict[Any, Any]) -> dict[Any, str]:
+    """Record id -> a person id derived from the cluster's records (stable for the same clustering)."""
+    ids = {key: fresh_public_id(records) for key, records in members(assignment).items()}
+    return {record: ids[key] for record, key in assignment.items()}

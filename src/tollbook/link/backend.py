@@ -1,0 +1,103 @@
+"""The one place where the linkage engine is chosen: DuckDB (embedded, default) or Spark (optional extra).
+
+A backend knows two things only: how to make Splink's database API, and how to hand it a pandas key table.
+Everything else (settings, training, clustering) is the same on both.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from tollbook.errors import TollbookError
+
+BACKENDS = ("duckdb", "spark")
+
+
+class BackendError(TollbookError):
+    """A backend that was asked for cannot be used here."""
+
+
+@dataclass
+class Backend:
+    """A Splink database API plus the way to register a pandas table with it."""
+
+    name: str
+    api: Any
+    _spark: Any = field(default=None, repr=False)
+
+    def register(self, frame: pd.DataFrame, table_name: str) -> Any:
+        """Register the key table with the database API and return Splink's handle to it."""
+        if self.name == "spark":
+            return self.api.register(_spark_frame(self._spark, frame), table_name=table_name)
+        return self.api.register(frame, table_name=table_name)
+
+
+def make_backend(name: str = "duckdb", threads: int | None = None) -> Backend:
+    """A fresh backend by name: 'duckdb' (in memory) or 'spark' (local mode unless a session is active)."""
+    if name == "duckdb":
+        return _duckdb_backend(threads)
+    if name == "spark":
+        return _spark_backend()
+    raise BackendError(f"unknown linkage backend {name!r}: use one of {', '.join(BACKENDS)}")
+
+
+def _duckdb_backend(threads: int | None) -> Backend:
+    """DuckDB in memory; `threads` caps its worker threads (None: DuckDB's own choice)."""
+    import duckdb
+    from splink import DuckDBAPI
+
+    connection = duckdb.connect(":memory:")
+    if threads:
+        connection.execute(f"SET threads TO {int(threads)}")
+    return Backend("duckdb", DuckDBAPI(connection=connection))
+
+
+def spark_session() -> Any:
+    """The active Spark session, or a small local one made for linkage."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as exc:
+        raise BackendError("the spark backend needs pyspark: install Tollbook with `pip install tollbook[spark]` "
+                           "(and Java 17 or later)") from exc
+    active = SparkSession.getActiveSession()
+    if active is not None:
+        return active
+    cores = os.environ.get("TOLLBOOK_SPARK_CORES", "2")
+    return (SparkSession.builder.master(f"local[{cores}]").appName("tollbook-link")
+            .config("spark.sql.shuffle.partitions", "8").config("spark.default.parallelism", "8")
+            .config("spark.ui.enabled", "false").config("spark.sql.session.timeZone", "UTC").getOrCreate())
+
+
+def _spark_backend() -> Backend:
+    """Splink's Spark API on the active or a local session."""
+    session = spark_session()
+    from splink import SparkAPI
+
+    return Backend("spark", SparkAPI(spark_session=session), session)
+
+
+def _spark_frame(session: Any, frame: pd.DataFrame) -> Any:
+    """A Spark DataFrame of the key table with an explicit schema (nullable ints and dates survive)."""
+    from pyspark.sql import types as T
+
+    kinds = {"age": T.LongType(), "dod": T.DateType()}
+    schema = T.StructType([T.StructField(c, kinds.get(c, T.StringType()), True) for c in frame.columns])
+    rows = [tuple(_spark_value(c, v) for c, v in zip(frame.columns, row, strict=True))
+            for row in frame.itertuples(index=False, name=None)]
+    return session.createDataFrame(rows, schema=schema)
+
+
+def _spark_value(column: str, value: Any) -> Any:
+    """One cell as the plain Python value Spark expects."""
+    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
+        return None
+    if column == "dod":
+        return value.date() if isinstance(value, pd.Timestamp | dt.datetime) else value
+    if column == "age":
+        return int(value)
+    return str(value)

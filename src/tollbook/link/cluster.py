@@ -1,0 +1,161 @@
+"""Clusters of records from scored pairs, with reviewers' must-link / cannot-link decisions, and stable person ids.
+
+Clustering is greedy single linkage: must-links join first, then pairs from the most to the least probable join
+unless a cannot-link lies between the two clusters. Without cannot-links this equals connected components.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+Pair = tuple[Hashable, Hashable]
+
+
+class _Clusters:
+    """Union-find over record ids that also keeps, per root, the ids it may never join."""
+
+    def __init__(self, ids: Iterable[Hashable]) -> None:
+        self.parent = {i: i for i in ids}
+        self.size = dict.fromkeys(self.parent, 1)
+        self.forbidden: dict[Hashable, set[Hashable]] = {}
+
+    def root(self, i: Hashable) -> Hashable:
+        """The cluster root of `i`, compressing the path on the way."""
+        parent = self.parent
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def forbid(self, a: Hashable, b: Hashable) -> None:
+        """Record that the clusters of `a` and `b` may never join."""
+        ra, rb = self.root(a), self.root(b)
+        self.forbidden.setdefault(ra, set()).add(rb)
+        self.forbidden.setdefault(rb, set()).add(ra)
+
+    def join(self, a: Hashable, b: Hashable) -> bool:
+        """Merge the clusters of `a` and `b` unless forbidden; True when they end up together."""
+        ra, rb = self.root(a), self.root(b)
+        if ra == rb:
+            return True
+        if rb in self.forbidden.get(ra, ()):
+            return False
+        if self.size[ra] < self.size[rb]:
+            ra, rb = rb, ra
+        self.parent[rb] = ra
+        self.size[ra] += self.size[rb]
+        self._merge_forbidden(ra, rb)
+        return True
+
+    def _merge_forbidden(self, keep: Hashable, gone: Hashable) -> None:
+        """Move the cannot-links of a merged root onto the surviving root."""
+        moved = self.forbidden.pop(gone, set())
+        if not moved:
+            return
+        self.forbidden.setdefault(keep, set()).update(moved)
+        for other in moved:
+            peers = self.forbidden[other]
+            peers.discard(gone)
+            peers.add(keep)
+
+
+def cluster_records(ids: Iterable[Hashable], pairs: pd.DataFrame, threshold: float,
+                    must_link: Iterable[Pair] = (), cannot_link: Iterable[Pair] = ()) -> dict[Hashable, Hashable]:
+    """Map every record id to a cluster key (the smallest id in its cluster); pairs need columns
+    unique_id_l, unique_id_r, match_probability; a pair joins when its probability is ≥ threshold."""
+    clusters = _Clusters(ids)
+    for a, b in cannot_link:
+        if a in clusters.parent and b in clusters.parent:
+            clusters.forbid(a, b)
+    for a, b in must_link:
+        if a in clusters.parent and b in clusters.parent:
+            clusters.join(a, b)
+    strong = pairs[pairs["match_probability"] >= threshold].sort_values(
+        ["match_probability", "unique_id_l", "unique_id_r"], ascending=[False, True, True], kind="stable")
+    for a, b in zip(strong["unique_id_l"], strong["unique_id_r"], strict=True):
+        clusters.join(a, b)
+    return _label_by_smallest(clusters)
+
+
+def _label_by_smallest(clusters: _Clusters) -> dict[Hashable, Hashable]:
+    """Name each cluster by its smallest member, so labels do not depend on merge order."""
+    roots = {i: clusters.root(i) for i in clusters.parent}
+    smallest: dict[Hashable, Hashable] = {}
+    for i, r in roots.items():
+        if r not in smallest or i < smallest[r]:
+            smallest[r] = i
+    return {i: smallest[r] for i, r in roots.items()}
+
+
+def members(assignment: Mapping[Hashable, Hashable]) -> dict[Hashable, frozenset]:
+    """Cluster key -> the frozenset of its record ids."""
+    groups: dict[Hashable, set] = {}
+    for record, key in assignment.items():
+        groups.setdefault(key, set()).add(record)
+    return {key: frozenset(ids) for key, ids in groups.items()}
+
+
+def fresh_public_id(record_ids: Iterable[Hashable]) -> str:
+    """A new person id derived from the cluster's records, so one input always gives the same ids."""
+    digest = hashlib.sha256(",".join(sorted(str(i) for i in record_ids)).encode()).hexdigest()
+    return f"P-{digest[:10].upper()}"
+
+
+@dataclass(frozen=True)
+class IdAssignment:
+    """Public ids of the new clusters and what happened to the old ones."""
+
+    ids: dict[Hashable, str]  # new cluster key -> public id
+    kept: int  # clusters whose records did not change
+    inherited: int  # changed clusters that took the id of their larger overlapping old cluster
+    new: int
+
+
+def assign_public_ids(new: Mapping[Hashable, frozenset], old: Mapping[str, frozenset]) -> IdAssignment:
+    """Give each new cluster a public id: unchanged clusters keep theirs; a changed one takes the id of the
+    largest old cluster it overlaps that no closer cluster claimed; the rest get fresh ids."""
+    by_records = {records: pid for pid, records in old.items()}
+    ids = {key: by_records[records] for key, records in new.items() if records in by_records}
+    kept, taken = len(ids), set(ids.values())
+    for key, pid in _inheritance(new, old, ids, taken):
+        ids[key] = pid
+    inherited = len(ids) - kept
+    for key, records in new.items():
+        ids.setdefault(key, _unused(fresh_public_id(records), set(old) | set(ids.values())))
+    return IdAssignment(ids, kept, inherited, len(new) - kept - inherited)
+
+
+def _inheritance(new: Mapping[Hashable, frozenset], old: Mapping[str, frozenset], done: Mapping[Hashable, str],
+                 taken: set[str]) -> list[tuple[Hashable, str]]:
+    """(new key, old id) choices, best first: larger old cluster, then larger overlap; each side used once."""
+    owner = {record: pid for pid, records in old.items() if pid not in taken for record in records}
+    candidates = []
+    for key, records in new.items():
+        if key in done:
+            continue
+        overlaps: dict[str, int] = {}
+        for record in records:
+            if record in owner:
+                overlaps[owner[record]] = overlaps.get(owner[record], 0) + 1
+        candidates += [(-len(old[pid]), -shared, str(key), pid, key) for pid, shared in overlaps.items()]
+    chosen: list[tuple[Hashable, str]] = []
+    used_keys: set[Hashable] = set()
+    for *_rank, pid, key in sorted(candidates):
+        if key not in used_keys and pid not in taken:
+            chosen.append((key, pid))
+            used_keys.add(key)
+            taken.add(pid)
+    return chosen
+
+
+def _unused(candidate: str, existing: set[str]) -> str:
+    """The candidate id, suffixed if some other person already holds it."""
+    suffix, pid = 1, candidate
+    while pid in existing:
+        suffix += 1
+        pid = f"{candidate}-{suffix}"
+    return pid

@@ -1,0 +1,89 @@
+"""Capture histories from linked persons: which lists name each person, counted by pattern, per stratum.
+
+A person's stratum comes from its accepted values (see :mod:`tollbook.link.person_view`): "province" uses the
+accepted province code, "period" the ISO week of the accepted date of death ("day" the day itself). Persons
+without that value fall in stratum "unknown". Sources of one independence group can be merged into one list.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tollbook.errors import TollbookError
+from tollbook.link.person_view import build_view
+from tollbook.link.store import current_records_of
+from tollbook.model import Person, Record, Source
+
+UNKNOWN = "unknown"
+ALL = "all"
+
+
+def _iso_week(value: object) -> str:
+    """ISO year and week of a date, e.g. '2019-W47'."""
+    year, week, _ = value.isocalendar()  # type: ignore[attr-defined]
+    return f"{year}-W{week:02d}"
+
+
+STRATA: dict[str, tuple[str, Callable[[object], str]]] = {
+    "province": ("province_code", str),
+    "period": ("date_of_death", _iso_week),
+    "week": ("date_of_death", _iso_week),
+    "day": ("date_of_death", lambda d: d.isoformat()),  # type: ignore[attr-defined]
+}
+
+
+def list_names(session: Session, merge_groups: bool) -> dict[str, str]:
+    """Source name -> the list (column) it counts in: its independence group when merging, else itself."""
+    sources = session.scalars(select(Source).order_by(Source.name))
+    return {s.name: (s.group if merge_groups else s.name) for s in sources}
+
+
+def stratum_of(by: str | None, accepted: object) -> str:
+    """The stratum label of an accepted value ("unknown" when there is none)."""
+    if by is None:
+        return ALL
+    if accepted is None:
+        return UNKNOWN
+    if isinstance(accepted, dt.datetime):
+        accepted = accepted.date()
+    return STRATA[by][1](accepted)
+
+
+def person_patterns(session: Session, by: str | None, merge_groups: bool) -> Counter:
+    """Counter of (stratum, frozenset of lists) over persons with current records."""
+    columns = list_names(session, merge_groups)
+    persons = {p.id: p for p in session.scalars(select(Person).where(Person.records.any()))}
+    patterns: Counter = Counter()
+    for person_id, records in current_records_of(session, persons).items():
+        lists = frozenset(columns[r.source.name] for r in records)
+        accepted = build_view(session, persons[person_id], records).accepted(STRATA[by][0]) if by else None
+        patterns[(stratum_of(by, accepted), lists)] += 1
+    return patterns
+
+
+def capture_histories(session: Session, by: str | None = None, merge_groups: bool = True) -> dict[str, pd.DataFrame]:
+    """Per stratum, a frame with one 0/1 column per list, a `count` column and a `stratum` column (one row per
+    observed pattern); `by` is None (one stratum "all"), "province", "period" (ISO week) or "day"."""
+    if by is not None and by not in STRATA:
+        raise TollbookError(f"unknown stratification {by!r}: use one of {', '.join(STRATA)} (or none)")
+    if session.scalar(select(Record.id).where(Record.person_id.is_not(None)).limit(1)) is None:
+        raise TollbookError("no linked persons: run `tollbook link` before computing capture histories")
+    patterns = person_patterns(session, by, merge_groups)
+    lists = sorted(set().union(*(on for _stratum, on in patterns)))
+    frames: dict[str, list[dict[str, object]]] = {}
+    for (stratum, on), count in sorted(patterns.items(), key=_order):
+        frames.setdefault(stratum, []).append({name: int(name in on) for name in lists} | {"count": count,
+                                                                                           "stratum": stratum})
+    return {stratum: pd.DataFrame(rows, columns=[*lists, "count", "stratum"]) for stratum, rows in frames.items()}
+
+
+def _order(item: tuple[tuple[str, frozenset], int]) -> tuple[str, list[str]]:
+    """Stable order of patterns: by stratum, then by the sorted lists of the pattern."""
+    (stratum, lists), _count = item
+    return stratum, sorted(lists)

@@ -1,0 +1,130 @@
+"""Linkage keys of records: pure functions from name, place and date fields to the columns the model compares.
+
+Every name part (given, family, father's) gets a canonical Latin form, a script-independent phonetic key and a
+name-variant id; places get province and city codes; dates of death are kept only when known to the day.
+Keys are computed once per distinct value, so a million records with a few thousand distinct names key fast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+
+import pandas as pd
+
+from tollbook.places import resolve_city, resolve_province
+from tollbook.text import name_part_keys
+
+NAME_PARTS = ("given", "family", "father")
+KEY_COLUMNS = (
+    "unique_id", "source_list",
+    "given_canon", "given_phon", "given_var", "family_canon", "family_phon", "family_var",
+    "father_canon", "father_phon", "father_var", "names_phon",
+    "sex", "age", "dod", "province_code", "city_code",
+)  # fmt: skip
+INPUT_COLUMNS = ("unique_id", "source", "given_name", "family_name", "father_name", "sex", "age", "date_of_death",
+                 "date_precision", "province_code", "city_code")  # fmt: skip
+KNOWN_SEXES = {"male", "female"}
+
+
+def _blank_to_none(value: object) -> str | None:
+    """A stripped string, or None for empty, NaN or missing values."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _map_distinct(values: pd.Series, fn: Callable[[str], object]) -> pd.Series:
+    """Apply `fn` once per distinct non-empty value and spread the results back over the column."""
+    cleaned = values.map(_blank_to_none)
+    distinct = {v: fn(v) for v in cleaned.dropna().unique()}
+    return cleaned.map(lambda v: None if v is None else distinct[v])
+
+
+def name_columns(names: pd.Series, part: str) -> pd.DataFrame:
+    """The canonical, phonetic and variant-id columns of one name part (empty names give nulls)."""
+    keys = _map_distinct(names, name_part_keys)
+    return pd.DataFrame({
+        f"{part}_canon": keys.map(lambda k: (k.canonical or None) if k is not None else None),
+        f"{part}_phon": keys.map(lambda k: (k.phonetic or None) if k is not None else None),
+        f"{part}_var": keys.map(lambda k: k.variant_id if k is not None else None),
+    }, index=names.index)  # fmt: skip
+
+
+def swap_free_key(given: pd.Series, family: pd.Series) -> pd.Series:
+    """Given and family phonetic keys in sorted order, so a swapped name blocks with its unswapped twin."""
+    pairs = zip(given.fillna(""), family.fillna(""), strict=True)
+    return pd.Series(["|".join(sorted(pair)) if all(pair) else None for pair in pairs], index=given.index)
+
+
+def sex_column(values: pd.Series) -> pd.Series:
+    """Sex as 'male' / 'female', unknown as null (an unknown sex neither agrees nor disagrees)."""
+    return values.map(lambda v: v if (v := _blank_to_none(getattr(v, "value", v))) in KNOWN_SEXES else None)
+
+
+def age_column(values: pd.Series) -> pd.Series:
+    """Age as a nullable integer."""
+    return pd.to_numeric(values, errors="coerce").astype("Int64")
+
+
+def death_date_column(dates: pd.Series, precision: pd.Series | None = None) -> pd.Series:
+    """Gregorian date of death as datetime64, null unless the source gave the day (a month is not a day)."""
+    parsed = pd.to_datetime(dates.map(_iso_or_none), errors="coerce", format="ISO8601")
+    if precision is not None:
+        day_known = precision.map(lambda p: _blank_to_none(getattr(p, "value", p)) in (None, "day"))
+        parsed = parsed.where(day_known)
+    return parsed.astype("datetime64[ns]")
+
+
+def _iso_or_none(value: object) -> str | None:
+    """A date value as ISO text for parsing."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return _blank_to_none(value)
+
+
+def resolve_places(province: pd.Series, city: pd.Series) -> pd.DataFrame:
+    """Province and city codes from place names in any script (unresolved or ambiguous places give nulls)."""
+    province_code = _map_distinct(province, lambda p: (found.code if (found := resolve_province(p)) else None))
+    pairs = pd.Series(list(zip(city.map(_blank_to_none), province_code, strict=True)), index=city.index)
+    distinct = {pair: _city(*pair) for pair in set(pairs) if pair[0]}
+    resolved = pairs.map(lambda pair: distinct.get(pair, (None, pair[1])))
+    return pd.DataFrame({"province_code": resolved.map(lambda r: r[1]), "city_code": resolved.map(lambda r: r[0])},
+                        index=city.index)
+
+
+def _city(city: str, province_code: str | None) -> tuple[str | None, str | None]:
+    """(city code, province code) of a city name, the province taken from the city when the row lacks it."""
+    match = resolve_city(city, province_hint=province_code)
+    if match.status != "ok" or match.city is None:
+        return None, province_code
+    if province_code and match.city.province_code != province_code:
+        return None, province_code
+    return str(match.city.id), match.city.province_code
+
+
+def build_keys(records: pd.DataFrame) -> pd.DataFrame:
+    """The linkage table (KEY_COLUMNS) of a frame with INPUT_COLUMNS; raises ValueError naming missing columns."""
+    missing = [c for c in INPUT_COLUMNS if c not in records.columns]
+    if missing:
+        raise ValueError(f"records lack column(s) {missing}; expected {list(INPUT_COLUMNS)}")
+    keyed = pd.DataFrame({"unique_id": records["unique_id"].astype(str), "source_list": records["source"]})
+    for part in NAME_PARTS:
+        keyed = keyed.join(name_columns(records[f"{part}_name"], part))
+    keyed["names_phon"] = swap_free_key(keyed["given_phon"], keyed["family_phon"])
+    keyed["sex"] = sex_column(records["sex"])
+    keyed["age"] = age_column(records["age"])
+    keyed["dod"] = death_date_column(records["date_of_death"], records["date_precision"])
+    keyed["province_code"] = records["province_code"].map(_blank_to_none)
+    keyed["city_code"] = records["city_code"].map(_blank_to_none)
+    return keyed.reset_index(drop=True)[list(KEY_COLUMNS)]
+
+
+def records_frame(rows: Iterable[dict[str, object]]) -> pd.DataFrame:
+    """A frame with INPUT_COLUMNS from plain dict rows (missing fields become null)."""
+    frame = pd.DataFrame(list(rows))
+    for column in INPUT_COLUMNS:
+        if column not in frame.columns:
+            frame[column] = None
+    return frame[list(INPUT_COLUMNS)]

@@ -1,0 +1,148 @@
+"""What a person's records say, field by field: every value with its source, the accepted one, the alternatives.
+
+The accepted value follows one stated rule, applied in order:
+1. a value given by a verified record (one with evidence attached, or from a source the caller names verified);
+2. otherwise the value most records agree on (names agree when their canonical forms agree);
+3. otherwise, on a tie, the value of the most recent record.
+No value is dropped: the others stay listed as alternatives with their sources.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tollbook.errors import NotFoundError
+from tollbook.model import Evidence, Person, Record
+from tollbook.records import plain_value
+from tollbook.text import canonical_name
+
+VIEW_FIELDS = ("given_name", "family_name", "father_name", "sex", "age", "date_of_death", "province",
+               "province_code", "city", "city_code", "status", "cause", "perpetrator")  # fmt: skip
+NAME_FIELDS = {"given_name", "family_name", "father_name"}
+RULE = "verified source first, then agreement of records, then the most recent record"
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """One value of one field as one record gives it."""
+
+    value: Any
+    source: str
+    record_id: int
+    verified: bool
+    recorded_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class FieldView:
+    """A field of a person: the accepted value, why, and every value with its source."""
+
+    field: str
+    accepted: Any
+    reason: str
+    values: list[Claimed]
+
+    @property
+    def alternatives(self) -> list[Claimed]:
+        """Values that differ from the accepted one (kept, never dropped)."""
+        return [c for c in self.values if _key(self.field, c.value) != _key(self.field, self.accepted)]
+
+
+@dataclass(frozen=True)
+class PersonView:
+    """A person with each field's accepted value and alternatives."""
+
+    public_id: str
+    verification: str
+    sources: list[str]
+    record_ids: list[int]
+    fields: dict[str, FieldView] = field(default_factory=dict)
+
+    def accepted(self, name: str) -> Any:
+        """The accepted value of one field (None when no record gives one)."""
+        view = self.fields.get(name)
+        return view.accepted if view else None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data, for JSON output and the web app."""
+        return {"public_id": self.public_id, "verification": self.verification, "sources": self.sources,
+                "record_ids": self.record_ids, "rule": RULE,
+                "fields": {name: {"accepted": plain_value(v.accepted), "reason": v.reason,
+                                  "values": [{"value": plain_value(c.value), "source": c.source,
+                                              "record_id": c.record_id, "verified": c.verified}
+                                             for c in v.values]}
+                           for name, v in self.fields.items()}}
+
+
+def _key(field_name: str, value: Any) -> Any:
+    """What counts as 'the same value' of a field: canonical form for names, the value itself otherwise."""
+    if value is None:
+        return None
+    if field_name in NAME_FIELDS:
+        return canonical_name(str(value)) or str(value)
+    return plain_value(value)
+
+
+def accept(field_name: str, values: list[Claimed]) -> tuple[Any, str]:
+    """The accepted value among claimed ones and the rule step that chose it."""
+    if not values:
+        return None, "no record gives a value"
+    verified = [c for c in values if c.verified]
+    pool, reason = (verified, "from a verified source") if verified else (values, "")
+    counts: dict[Any, int] = {}
+    for claimed in pool:
+        counts[_key(field_name, claimed.value)] = counts.get(_key(field_name, claimed.value), 0) + 1
+    best = max(counts.values())
+    leaders = [c for c in pool if counts[_key(field_name, c.value)] == best]
+    newest = max(leaders, key=lambda c: (c.recorded_at or dt.datetime.min.replace(tzinfo=dt.UTC), c.record_id))
+    if not reason:
+        agreed = len({_key(field_name, c.value) for c in leaders}) == 1
+        reason = f"given by {best} of {len(pool)} records" if agreed else "records disagree: the most recent"
+    return newest.value, reason
+
+
+def field_view(field_name: str, records: Iterable[Record], verified_ids: set[int]) -> FieldView:
+    """One field of a person across its records."""
+    values = [Claimed(value, record.source.name, record.id, record.id in verified_ids, _as_utc(record.created_at))
+              for record in records if (value := getattr(record, field_name)) not in (None, "", "unknown")]
+    accepted, reason = accept(field_name, values)
+    return FieldView(field_name, accepted, reason, values)
+
+
+def _as_utc(moment: dt.datetime | None) -> dt.datetime | None:
+    """SQLite returns naive datetimes: read them as UTC so they compare with aware ones."""
+    return moment.replace(tzinfo=dt.UTC) if moment is not None and moment.tzinfo is None else moment
+
+
+def verified_record_ids(session: Session, records: list[Record], verified_sources: Iterable[str] = ()) -> set[int]:
+    """Records counted as verified: with evidence attached or listed, or from a source named verified."""
+    named = set(verified_sources)
+    ids = [r.id for r in records]
+    with_evidence = set(session.scalars(select(Evidence.record_id).where(Evidence.record_id.in_(ids))))
+    return {r.id for r in records if r.id in with_evidence or r.evidence_refs or r.source.name in named}
+
+
+def build_view(session: Session, person: Person, records: list[Record],
+               verified_sources: Iterable[str] = ()) -> PersonView:
+    """The view of a person from its current records."""
+    verified = verified_record_ids(session, records, verified_sources)
+    fields = {name: field_view(name, records, verified) for name in VIEW_FIELDS}
+    sources = sorted({r.source.name for r in records})
+    return PersonView(person.public_id, plain_value(person.verification), sources, [r.id for r in records], fields)
+
+
+def person_view(session: Session, public_id: str, verified_sources: Iterable[str] = ()) -> PersonView:
+    """The view of one person by public id, from its current records only."""
+    from tollbook.link.store import current_records_of
+
+    person = session.scalars(select(Person).where(Person.public_id == public_id)).first()
+    if person is None:
+        raise NotFoundError(f"no person with id {public_id!r}: run `tollbook link` first, or check the id")
+    return build_view(session, person, current_records_of(session, [person.id]).get(person.id, []),
+                      verified_sources)

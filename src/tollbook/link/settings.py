@@ -1,0 +1,130 @@
+"""The Splink model of Tollbook as pure builders: comparisons, blocking rules and settings, with no SQL dialect.
+
+Names are compared on keys from :mod:`tollbook.link.keys` (canonical Latin form, phonetic key, variant id), never on
+Persian script, because DuckDB's string distances count bytes. Each level starts from a stated prior m and u so a
+small list links sensibly before (or without) training; training replaces them with estimates.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import splink.comparison_level_library as cll
+from splink import SettingsCreator, block_on
+from splink.comparison_library import CustomComparison
+
+DEFAULT_PRIOR = 1e-4
+# (m, u) priors per level, most specific level first, the else-level last.
+NAME_PRIORS = ((0.8, 0.002), (0.03, 0.0001), (0.06, 0.002), (0.04, 0.006), (0.03, 0.02), (0.02, 0.03),
+               (0.02, 0.94))
+AGE_PRIORS = ((0.6, 0.03), (0.25, 0.06), (0.1, 0.12), (0.03, 0.2), (0.02, 0.59))
+DATE_PRIORS = ((0.7, 0.03), (0.18, 0.06), (0.07, 0.12), (0.03, 0.2), (0.02, 0.59))
+PLACE_PRIORS = ((0.82, 0.04), (0.13, 0.16), (0.05, 0.8))
+SEX_PRIORS = ((0.98, 0.55), (0.02, 0.45))
+AGE_STEPS = (1, 3, 7)
+DATE_STEPS = (1, 3, 7)
+
+
+def _with_priors(levels: list[Any], priors: tuple[tuple[float, float], ...]) -> list[Any]:
+    """Attach prior (m, u) pairs to the non-null levels, in order."""
+    for level, (m, u) in zip(levels[1:], priors, strict=True):
+        level.configure(m_probability=m, u_probability=u)
+    return levels
+
+
+def name_comparison(part: str, term_frequencies: bool = True) -> CustomComparison:
+    """Levels for one name part: same canonical form (for a known name: the same variant id), given and family
+    names swapped, Jaro-Winkler ≥ 0.92, same phonetic key, phonetic keys one edit apart (a letter dropped in
+    Persian script), Jaro-Winkler ≥ 0.80, else; term-frequency adjusted (Mohammad says little)."""
+    canon, phon = f"{part}_canon", f"{part}_phon"
+    same = cll.ExactMatchLevel(canon, term_frequency_adjustments=term_frequencies).configure(
+        label_for_charts=f"same {part} name (variant id or canonical form)")
+    if term_frequencies:
+        same.configure(tf_minimum_u_value=0.001)
+    swapped = [] if part == "father" else [_swapped_names()]
+    # EM can drive the m of a rare level to exactly 0 (float underflow), which Splink rejects: the rarest levels
+    # of names keep their stated m, the other levels are trained.
+    loose = [cll.JaroWinklerLevel(canon, 0.80)] if swapped else []
+    levels = [cll.NullLevel(canon), same, *swapped, cll.JaroWinklerLevel(canon, 0.92), cll.ExactMatchLevel(phon),
+              cll.LevenshteinLevel(phon, 1), *loose, cll.ElseLevel().configure(fix_m_probability=True)]
+    priors = NAME_PRIORS if swapped else NAME_PRIORS[:1] + NAME_PRIORS[2:5] + NAME_PRIORS[6:]
+    return CustomComparison(_with_priors(levels, priors), output_column_name=f"{part}_name")
+
+
+def _swapped_names() -> Any:
+    """Given and family names written in each other's places (both ways); its m is rare, so kept as stated."""
+    return cll.ColumnsReversedLevel("given_canon", "family_canon", symmetrical=True).configure(
+        label_for_charts="given and family names swapped", fix_m_probability=True)
+
+
+def age_comparison() -> CustomComparison:
+    """Levels of absolute age difference: same, within 1, 3, 7 years, else."""
+    levels = [cll.NullLevel("age"), cll.ExactMatchLevel("age")]
+    levels += [cll.AbsoluteDifferenceLevel("age", step) for step in AGE_STEPS] + [cll.ElseLevel()]
+    return CustomComparison(_with_priors(levels, AGE_PRIORS), output_column_name="age")
+
+
+def death_date_comparison() -> CustomComparison:
+    """Levels of days between dates of death: same day, within 1, 3, 7 days, else."""
+    levels = [cll.NullLevel("dod"), cll.ExactMatchLevel("dod")]
+    levels += [cll.AbsoluteDateDifferenceLevel("dod", input_is_string=False, threshold=step, metric="day")
+               for step in DATE_STEPS]
+    levels.append(cll.ElseLevel())
+    return CustomComparison(_with_priors(levels, DATE_PRIORS), output_column_name="date_of_death")
+
+
+def place_comparison() -> CustomComparison:
+    """Levels of place: same city, same province, else; one comparison because city implies province."""
+    levels = [cll.NullLevel("province_code"), cll.ExactMatchLevel("city_code"), cll.ExactMatchLevel("province_code"),
+              cll.ElseLevel()]
+    return CustomComparison(_with_priors(levels, PLACE_PRIORS), output_column_name="place")
+
+
+def sex_comparison() -> CustomComparison:
+    """Levels of sex: same, different (unknown counts as null)."""
+    levels = [cll.NullLevel("sex"), cll.ExactMatchLevel("sex"), cll.ElseLevel()]
+    return CustomComparison(_with_priors(levels, SEX_PRIORS), output_column_name="sex")
+
+
+def comparisons(term_frequencies: bool = True) -> list[CustomComparison]:
+    """Every comparison of the model, in a fixed order."""
+    names = [name_comparison(part, term_frequencies) for part in ("given", "family", "father")]
+    return names + [age_comparison(), sex_comparison(), death_date_comparison(), place_comparison()]
+
+
+def prediction_blocking_rules() -> list[Any]:
+    """Rules that choose the pairs to score: each survives a different kind of error (a mangled given name,
+    a mangled family name, a missing date or place); a pair passing any rule is scored once."""
+    return [
+        block_on("names_phon"),
+        block_on("family_phon", "dod"),
+        block_on("given_phon", "dod", "province_code"),
+        block_on("family_canon", "city_code"),
+        block_on("given_canon", "father_canon", "province_code"),
+        block_on("dod", "city_code", "age"),
+    ]
+
+
+def training_blocking_rules() -> list[Any]:
+    """EM passes: pairs sharing both name keys train the other fields, pairs sharing date and city train names."""
+    return [block_on("names_phon"), block_on("dod", "city_code")]
+
+
+def deterministic_rules() -> list[Any]:
+    """Near-certain matches, used to estimate the prior probability that two records match."""
+    return [block_on("given_canon", "family_canon", "dod", "city_code"),
+            block_on("given_canon", "family_canon", "father_canon", "age")]
+
+
+def settings(prior: float = DEFAULT_PRIOR, term_frequencies: bool = True) -> SettingsCreator:
+    """The model's settings, dialect-free; one table of all lists, so within-list duplicates are found too."""
+    return SettingsCreator(
+        link_type="dedupe_only",
+        unique_id_column_name="unique_id",
+        comparisons=comparisons(term_frequencies),
+        blocking_rules_to_generate_predictions=prediction_blocking_rules(),
+        probability_two_random_records_match=prior,
+        additional_columns_to_retain=["source_list"],
+        retain_intermediate_calculation_columns=False,
+        max_iterations=20,
+    )

@@ -1,0 +1,56 @@
+"""Clustering with reviewers' constraints, and person ids that survive re-linking."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from tollbook.link.cluster import assign_public_ids, cluster_records, fresh_public_id, members
+
+
+def _pairs(*rows: tuple[int, int, float]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["unique_id_l", "unique_id_r", "match_probability"])
+
+
+def test_pairs_above_threshold_join_transitively_and_weaker_ones_do_not() -> None:
+    assignment = cluster_records(range(1, 6), _pairs((1, 2, 0.99), (2, 3, 0.95), (4, 5, 0.5)), threshold=0.9)
+    assert assignment == {1: 1, 2: 1, 3: 1, 4: 4, 5: 5}
+
+
+def test_cannot_link_keeps_two_records_apart_even_through_a_chain() -> None:
+    pairs = _pairs((1, 2, 0.99), (2, 3, 0.95))
+    assignment = cluster_records([1, 2, 3], pairs, 0.9, cannot_link=[(1, 3)])
+    assert assignment[1] == assignment[2] != assignment[3]
+
+
+def test_must_link_joins_a_pair_the_model_scored_low_or_never_saw() -> None:
+    assignment = cluster_records([1, 2, 3], _pairs((1, 2, 0.2)), 0.9, must_link=[(1, 2), (2, 3)])
+    assert set(assignment.values()) == {1}
+
+
+def test_cannot_link_survives_later_merges_on_both_sides() -> None:
+    pairs = _pairs((1, 2, 0.99), (3, 4, 0.98), (2, 3, 0.97))
+    assignment = cluster_records([1, 2, 3, 4], pairs, 0.9, cannot_link=[(1, 4)])
+    assert assignment[1] == assignment[2] and assignment[3] == assignment[4] and assignment[1] != assignment[3]
+
+
+def test_unchanged_clusters_keep_their_ids() -> None:
+    old = {"P-A": frozenset({1, 2}), "P-B": frozenset({3})}
+    result = assign_public_ids(members({1: 1, 2: 1, 3: 3}), old)
+    assert result.ids == {1: "P-A", 3: "P-B"} and result.kept == 2 and result.new == 0
+
+
+def test_a_merge_takes_the_id_of_the_larger_old_cluster() -> None:
+    old = {"P-SMALL": frozenset({1}), "P-BIG": frozenset({2, 3})}
+    result = assign_public_ids({1: frozenset({1, 2, 3})}, old)
+    assert result.ids == {1: "P-BIG"} and result.inherited == 1
+
+
+def test_a_split_gives_the_old_id_to_the_larger_part_and_a_fresh_id_to_the_other() -> None:
+    old = {"P-OLD": frozenset({1, 2, 3})}
+    result = assign_public_ids({1: frozenset({1, 2}), 3: frozenset({3})}, old)
+    assert result.ids[1] == "P-OLD"
+    assert result.ids[3] == fresh_public_id({3}) and result.new == 1
+
+
+def test_fresh_ids_do_not_depend_on_record_order() -> None:
+    assert fresh_public_id([3, 1, 2]) == fresh_public_id([1, 2, 3]) != fresh_public_id([1, 2])
