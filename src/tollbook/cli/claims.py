@@ -12,6 +12,7 @@ from tollbook import claims
 from tollbook.claims.fields import claim_row, figure
 from tollbook.claims.timeline import load_estimates
 from tollbook.cli.common import DbOption, JsonOption, console, fail, open_session, print_json, print_table
+from tollbook.estimate.database import saved_estimates
 
 claims_app = typer.Typer(help="The claims ledger: who said how many, when, of what.", no_args_is_help=True)
 
@@ -19,7 +20,7 @@ Area = Annotated[str, typer.Option("--area", help="IR for the country or an ISO 
 Metric = Annotated[str, typer.Option(help="killed, injured, arrested, cities_affected, names_released, …")]
 EstimatesOption = Annotated[
     Path | None,
-    typer.Option("--estimates", help="JSON list of {stratum, estimate, lower, upper} to set claims against."),
+    typer.Option("--estimates", help="JSON list of {stratum, estimate, lower, upper} (default: the last saved run)."),
 ]
 LIST_COLUMNS = ["claim_key", "source", "date_stated", "metric", "figure", "scope_area", "subset"]
 
@@ -135,7 +136,7 @@ def show_timeline(
     """Each source's claims over time beside the documented count and the estimate."""
     period = (start.date() if start else None, end.date() if end else None)
     with open_session(db) as session:
-        found = load_estimates(estimates) if estimates else None
+        found = load_estimates(estimates) if estimates else saved_estimates(session)
         result = claims.timeline(session, metric, area, found, *period)
     columns = ["source", "date", "figure", "documented", "estimate", "lower", "upper", "claim_key"]
     print_json(result.as_dict()) if as_json else print_table(f"{metric} in {area}", result.rows(), columns)
@@ -145,7 +146,7 @@ def show_timeline(
 def check(estimates: EstimatesOption = None, db: DbOption = "", as_json: JsonOption = False) -> None:
     """Run the consistency checks and list what they find."""
     with open_session(db) as session:
-        findings = claims.run_checks(session, load_estimates(estimates) if estimates else None)
+        findings = claims.run_checks(session, load_estimates(estimates) if estimates else saved_estimates(session))
     rows = [f.as_dict() | {"claim_keys": ", ".join(f.claim_keys)} for f in findings]
     if as_json:
         print_json([f.as_dict() for f in findings])

@@ -16,8 +16,9 @@ from tollbook.estimate.result import EstimateResult
 from tollbook.model import Estimate
 
 
-def histories_from_database(session: Session, by: str | None = None,
-                            merge_groups: bool = True) -> dict[str | None, CaptureHistories]:
+def histories_from_database(
+    session: Session, by: str | None = None, merge_groups: bool = True
+) -> dict[str | None, CaptureHistories]:
     """Capture histories of the linked persons (one list per source or independence group), per stratum."""
     from tollbook.link.histories import capture_histories
 
@@ -33,18 +34,36 @@ def _from_frame(frame: pd.DataFrame, stratum: str | None, by: str | None) -> Cap
     return CaptureHistories.from_frame(frame, lists, count_col="count", stratum=stratum)
 
 
-def save_results(session: Session, results: Sequence[EstimateResult], stratified_by: str | None,
-                 actor: str = "system") -> str:
+def save_results(
+    session: Session, results: Sequence[EstimateResult], stratified_by: str | None, actor: str = "system"
+) -> str:
     """Store results under one new run id (audited) and return the id."""
     run_id = uuid.uuid4().hex
     for result in results:
         data = result.to_dict()
-        session.add(Estimate(run_id=run_id, method=result.method, model=result.model, stratum=result.stratum,
-                             observed=result.observed, estimate=data["estimate"], lower=data["lower"],
-                             upper=data["upper"], converged=result.converged, stratified_by=stratified_by,
-                             result=data))
-    record_event(session, actor, "estimate.save", "estimate_run", run_id,
-                 {"results": len(results), "stratified_by": stratified_by})
+        session.add(
+            Estimate(
+                run_id=run_id,
+                method=result.method,
+                model=result.model,
+                stratum=result.stratum,
+                observed=result.observed,
+                estimate=data["estimate"],
+                lower=data["lower"],
+                upper=data["upper"],
+                converged=result.converged,
+                stratified_by=stratified_by,
+                result=data,
+            )
+        )
+    record_event(
+        session,
+        actor,
+        "estimate.save",
+        "estimate_run",
+        run_id,
+        {"results": len(results), "stratified_by": stratified_by},
+    )
     return run_id
 
 
@@ -58,3 +77,8 @@ def latest_estimates(session: Session, method: str | None = None) -> list[Estima
         return []
     query = select(Estimate).where(Estimate.run_id == run_id).order_by(Estimate.id)
     return list(session.scalars(query.where(Estimate.method == method) if method else query))
+
+
+def saved_estimates(session: Session, preferred: str = "lcmcr") -> list[Estimate] | None:
+    """The latest saved run of the preferred method (else of any), or None when nothing was estimated yet."""
+    return latest_estimates(session, preferred) or latest_estimates(session) or None
