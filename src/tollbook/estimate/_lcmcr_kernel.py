@@ -2,7 +2,8 @@
 
 Everything here is Numba ``nopython`` code that mutates a chain's state arrays in place; :mod:`lcmcr` owns the
 Python side. Per-iteration cost depends on the number of observed patterns, lists and classes, never on N.
-Numba's random generator is per thread, so each chain seeds and runs in one thread.
+Random draws come from :mod:`._random` on an explicit per-chain state ``rng``, so a chain is reproducible
+whichever thread runs it.
 """
 
 from __future__ import annotations
@@ -10,35 +11,38 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from tollbook.estimate._random import beta, binomial, gamma, log_gamma, negative_binomial, uniform
+
 # Inclusion probabilities are kept this far from 0 and 1 so their odds stay finite.
 _LAMBDA_EPS = 1e-12
-# Patterns with fewer people than this are allocated person by person instead of by binomial splitting.
-_SMALL_COUNT = 4
+# Totals up to this many people per class are allocated person by person instead of by binomial splitting.
+_SMALL_PER_CLASS = 3
 
 
 @njit(cache=True, nogil=True)
-def seed_thread(seed: int) -> None:
-    """Seed the calling thread's Numba generator (each chain runs wholly in one thread)."""
-    np.random.seed(seed)
+def _descending(weights: np.ndarray, order: np.ndarray) -> None:
+    """Fill ``order`` with class indices by decreasing weight (insertion sort: K is small)."""
+    for i in range(weights.shape[0]):
+        j = i
+        while j > 0 and weights[order[j - 1]] < weights[i]:
+            order[j] = order[j - 1]
+            j -= 1
+        order[j] = i
 
 
 @njit(cache=True, nogil=True)
-def _log_gamma_draw(shape: float) -> float:
-    """log of a Gamma(shape, 1) draw, accurate for tiny shapes where the draw itself underflows to 0."""
-    if shape >= 1.0:
-        return np.log(np.random.gamma(shape, 1.0))
-    return np.log(np.random.gamma(shape + 1.0, 1.0)) + np.log(np.random.random()) / shape
+def _multinomial(rng: np.ndarray, total: int, weights: np.ndarray, out: np.ndarray, order: np.ndarray) -> None:
+    """Split ``total`` over classes with probabilities proportional to ``weights`` (unnormalised), into ``out``.
 
-
-@njit(cache=True, nogil=True)
-def _multinomial(total: int, weights: np.ndarray, out: np.ndarray) -> None:
-    """Split ``total`` over classes with probabilities proportional to ``weights`` (unnormalised), into ``out``."""
+    Small totals are drawn person by person; large ones by conditional binomials, heaviest class first so the
+    remainder usually runs out before the light classes are reached.
+    """
     n_classes = weights.shape[0]
     out[:] = 0
     mass = weights.sum()
-    if total < _SMALL_COUNT:
+    if total <= _SMALL_PER_CLASS * n_classes:
         for _ in range(total):
-            u = np.random.random() * mass
+            u = uniform(rng) * mass
             k = 0
             acc = weights[0]
             while acc < u and k < n_classes - 1:
@@ -46,16 +50,18 @@ def _multinomial(total: int, weights: np.ndarray, out: np.ndarray) -> None:
                 acc += weights[k]
             out[k] += 1
         return
+    _descending(weights, order)
     left = total
-    for k in range(n_classes - 1):
+    for t in range(n_classes - 1):
+        k = order[t]
         if left == 0 or mass <= 0.0:
-            break
+            return
         p = min(max(weights[k] / mass, 0.0), 1.0)
-        draw = np.random.binomial(left, p)
+        draw = binomial(rng, left, p)
         out[k] = draw
         left -= draw
         mass -= weights[k]
-    out[n_classes - 1] += left
+    out[order[n_classes - 1]] += left
 
 
 @njit(cache=True, nogil=True)
@@ -74,6 +80,7 @@ def _class_weights(lam: np.ndarray, nu: np.ndarray, zero_w: np.ndarray, odds: np
 
 @njit(cache=True, nogil=True)
 def _allocate_observed(
+    rng: np.ndarray,
     ones_ptr: np.ndarray,
     ones_idx: np.ndarray,
     counts: np.ndarray,
@@ -81,6 +88,7 @@ def _allocate_observed(
     odds: np.ndarray,
     alloc: np.ndarray,
     weights: np.ndarray,
+    order: np.ndarray,
 ) -> None:
     """Allocate each observed pattern's count to latent classes (multinomial given the current parameters)."""
     n_classes = zero_w.shape[0]
@@ -90,16 +98,22 @@ def _allocate_observed(
             for t in range(ones_ptr[m], ones_ptr[m + 1]):
                 w *= odds[ones_idx[t], k]
             weights[k] = w
-        _multinomial(counts[m], weights, alloc[m])
+        _multinomial(rng, counts[m], weights, alloc[m], order)
 
 
 @njit(cache=True, nogil=True)
 def _draw_lambda(
-    ones_ptr: np.ndarray, ones_idx: np.ndarray, alloc: np.ndarray, class_n: np.ndarray, lam: np.ndarray
+    rng: np.ndarray,
+    ones_ptr: np.ndarray,
+    ones_idx: np.ndarray,
+    alloc: np.ndarray,
+    class_n: np.ndarray,
+    lam: np.ndarray,
+    hits: np.ndarray,
 ) -> None:
     """Draw each list's inclusion probability per class from its Beta(1 + in, 1 + out) full conditional."""
     n_lists, n_classes = lam.shape
-    hits = np.zeros((n_lists, n_classes), dtype=np.int64)
+    hits[:] = 0
     for m in range(alloc.shape[0]):
         for t in range(ones_ptr[m], ones_ptr[m + 1]):
             j = ones_idx[t]
@@ -108,21 +122,21 @@ def _draw_lambda(
     for j in range(n_lists):
         for k in range(n_classes):
             if class_n[k] == 0:
-                lam[j, k] = np.random.random()
+                lam[j, k] = uniform(rng)
             else:
-                lam[j, k] = np.random.beta(1.0 + hits[j, k], 1.0 + class_n[k] - hits[j, k])
+                lam[j, k] = beta(rng, 1.0 + hits[j, k], 1.0 + class_n[k] - hits[j, k])
 
 
 @njit(cache=True, nogil=True)
-def _draw_sticks(class_n: np.ndarray, alpha: float, log_nu: np.ndarray, nu: np.ndarray) -> None:
+def _draw_sticks(rng: np.ndarray, class_n: np.ndarray, alpha: float, log_nu: np.ndarray, nu: np.ndarray) -> None:
     """Draw the truncated stick-breaking weights given class sizes, in log space for stability."""
     n_classes = class_n.shape[0]
     remaining = class_n.sum()
     log_rest = 0.0
     for k in range(n_classes - 1):
         remaining -= class_n[k]
-        log_a = _log_gamma_draw(1.0 + class_n[k])
-        log_b = _log_gamma_draw(alpha + remaining)
+        log_a = log_gamma(rng, 1.0 + class_n[k])
+        log_b = log_gamma(rng, alpha + remaining)
         top = max(log_a, log_b)
         log_sum = top + np.log(np.exp(log_a - top) + np.exp(log_b - top))
         log_nu[k] = log_a - log_sum + log_rest
@@ -143,6 +157,7 @@ def _class_sizes(alloc: np.ndarray, alloc0: np.ndarray, class_n: np.ndarray) -> 
 
 @njit(cache=True, nogil=True)
 def sweep(
+    rng: np.ndarray,
     ones_ptr: np.ndarray,
     ones_idx: np.ndarray,
     counts: np.ndarray,
@@ -169,20 +184,22 @@ def sweep(
     odds = np.empty((n_lists, n_classes))
     weights = np.empty(n_classes)
     class_n = np.empty(n_classes, dtype=np.int64)
+    hits = np.empty((n_lists, n_classes), dtype=np.int64)
+    order = np.empty(n_classes, dtype=np.int64)
     row = out_start
+    _class_weights(lam, nu, zero_w, odds)
     for it in range(n_iter):
-        _class_weights(lam, nu, zero_w, odds)
-        _allocate_observed(ones_ptr, ones_idx, counts, zero_w, odds, alloc, weights)
+        _allocate_observed(rng, ones_ptr, ones_idx, counts, zero_w, odds, alloc, weights, order)
         _class_sizes(alloc, alloc0, class_n)
-        _draw_lambda(ones_ptr, ones_idx, alloc, class_n, lam)
-        _draw_sticks(class_n, scalars[0], log_nu, nu)
+        _draw_lambda(rng, ones_ptr, ones_idx, alloc, class_n, lam, hits)
+        _draw_sticks(rng, class_n, scalars[0], log_nu, nu)
         p_zero = min(_class_weights(lam, nu, zero_w, odds), 1.0 - 1e-10)
-        n0 = np.random.negative_binomial(observed, 1.0 - p_zero)
-        _multinomial(n0, zero_w, alloc0)
+        n0 = negative_binomial(rng, float(observed), 1.0 - p_zero)
+        _multinomial(rng, n0, zero_w, alloc0, order)
         scalars[1] = n0
         if update_alpha:
             rate = priors[1] - log_nu[n_classes - 1]
-            scalars[0] = np.random.gamma(priors[0] + n_classes - 1.0, 1.0 / rate)
+            scalars[0] = gamma(rng, priors[0] + n_classes - 1.0) / rate
         if thinning > 0 and (it + 1) % thinning == 0:
             out[row, 0] = observed + n0
             out[row, 1] = scalars[0]

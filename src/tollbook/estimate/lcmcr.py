@@ -19,10 +19,11 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from tollbook.estimate import _lcmcr_kernel as kernel
+from tollbook.estimate._random import new_state
 from tollbook.estimate.histories import CaptureHistories, HistoryError
 from tollbook.estimate.result import EstimateResult
 
-__all__ = ["LCMCR", "LCMCRSettings", "convergence_diagnostics"]
+__all__ = ["LCMCR", "LCMCRSettings", "chain_states", "convergence_diagnostics"]
 
 RHAT_LIMIT = 1.05
 ESS_LIMIT = 400
@@ -84,8 +85,9 @@ class _Data:
 
 @dataclass
 class _ChainState:
-    """Mutable state of one chain: inclusion probabilities, stick weights, (alpha, n0), class allocations."""
+    """Mutable state of one chain: generator, inclusion probabilities, stick weights, (alpha, n0), classes."""
 
+    rng: np.ndarray
     lam: np.ndarray
     log_nu: np.ndarray
     nu: np.ndarray
@@ -94,7 +96,7 @@ class _ChainState:
     alloc0: np.ndarray
 
 
-def _initial_state(data: _Data, K: int) -> _ChainState:
+def _initial_state(data: _Data, K: int, rng: np.ndarray) -> _ChainState:  # noqa: N803
     """Start as the reference does: lambda at each list's share of the observed, weight 0.9 on four classes."""
     observed = data.counts.sum()
     per_entry = np.repeat(data.counts, np.diff(data.ones_ptr)).astype(float)
@@ -105,7 +107,7 @@ def _initial_state(data: _Data, K: int) -> _ChainState:
     nu[:heavy] = 0.9 / max(heavy, 1)
     scalars = np.array([0.3 / K, 0.0])
     alloc = np.zeros((len(data.counts), K), dtype=np.int64)
-    return _ChainState(lam, np.log(nu), nu, scalars, alloc, np.zeros(K, dtype=np.int64))
+    return _ChainState(rng, lam, np.log(nu), nu, scalars, alloc, np.zeros(K, dtype=np.int64))
 
 
 def _sort_classes(state: _ChainState) -> None:
@@ -131,15 +133,14 @@ def _run(
     """Advance one chain ``n_iter`` iterations in the compiled kernel; returns the next free row of ``out``."""
     priors = np.array([cfg.a_alpha, cfg.b_alpha])
     return kernel.sweep(
-        data.ones_ptr, data.ones_idx, data.counts, priors, state.lam, state.log_nu, state.nu,
+        state.rng, data.ones_ptr, data.ones_idx, data.counts, priors, state.lam, state.log_nu, state.nu,
         state.scalars, state.alloc, state.alloc0, n_iter, thin, update_alpha, out, row,
     )  # fmt: skip
 
 
-def _chain(data: _Data, cfg: LCMCRSettings, seed: int, done: list[int], slot: int) -> np.ndarray:
-    """Run one whole chain in the calling thread; returns its (samples, 3) trace of (N, alpha, occupied)."""
-    kernel.seed_thread(seed)
-    state = _initial_state(data, cfg.K)
+def _chain(data: _Data, cfg: LCMCRSettings, rng: np.ndarray, done: list[int], slot: int) -> np.ndarray:
+    """Run one whole chain; returns its (samples, 3) trace of (N, alpha, occupied classes)."""
+    state = _initial_state(data, cfg.K, rng)
     out = np.zeros((cfg.samples, 3))
     _run(data, state, cfg, cfg.warmup, 0, out, 0, update_alpha=False)
     _sort_classes(state)
@@ -156,11 +157,10 @@ def _chain(data: _Data, cfg: LCMCRSettings, seed: int, done: list[int], slot: in
     return out
 
 
-def chain_seeds(seed: int | None, chains: int) -> tuple[int, list[int]]:
-    """The root seed actually used (drawn when None, so it can be reported) and one 32-bit seed per chain."""
+def chain_states(seed: int | None, chains: int) -> tuple[int, list[np.ndarray]]:
+    """The root seed actually used (drawn when None, so it can be reported) and one generator state per chain."""
     root = int(np.random.SeedSequence(seed).entropy) if seed is None else int(seed)
-    states = np.random.SeedSequence(root).spawn(chains)
-    return root, [int(s.generate_state(1, dtype=np.uint32)[0]) for s in states]
+    return root, [new_state(child) for child in np.random.SeedSequence(root).spawn(chains)]
 
 
 def _quiet_arviz():  # noqa: ANN202 - the module type is arviz's
@@ -229,21 +229,23 @@ class LCMCR:
     def fit(self, progress: ProgressCallback | None = None, workers: int | None = None) -> EstimateResult:
         """Run the chains (in parallel threads) and summarise the posterior of N."""
         cfg = self.settings
-        root, seeds = chain_seeds(cfg.seed, cfg.chains)
+        root, states = chain_states(cfg.seed, cfg.chains)
         started = time.perf_counter()
-        traces = self._run_chains(seeds, progress, workers)
+        traces = self._run_chains(states, progress, workers)
         seconds = time.perf_counter() - started
         self.trace = {name: traces[:, :, i] for i, name in enumerate(("N", "alpha", "occupied"))}
         return self._result(root, seconds)
 
-    def _run_chains(self, seeds: list[int], progress: ProgressCallback | None, workers: int | None) -> np.ndarray:
+    def _run_chains(
+        self, states: list[np.ndarray], progress: ProgressCallback | None, workers: int | None
+    ) -> np.ndarray:
         """All chains' traces as a (chains, samples, 3) array, reporting progress from this thread."""
         cfg, data = self.settings, _Data.from_histories(self.histories)
         done = [0] * cfg.chains
         total = cfg.iterations_per_chain * cfg.chains
         n_workers = workers or min(cfg.chains, os.cpu_count() or 1)
         with ThreadPoolExecutor(max_workers=n_workers) as pool:
-            futures = [pool.submit(_chain, data, cfg, seed, done, i) for i, seed in enumerate(seeds)]
+            futures = [pool.submit(_chain, data, cfg, rng, done, i) for i, rng in enumerate(states)]
             while progress is not None and not all(f.done() for f in futures):
                 wait(futures, timeout=0.25)
                 progress(sum(done), total)

@@ -1,0 +1,101 @@
+"""The Numba random variate generators used by the LCMCR kernel, checked against SciPy's distributions."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from numba import njit
+from scipy import stats
+
+from tollbook.estimate import _random as rnd
+
+DRAWS = 100_000
+
+
+@njit(cache=True)
+def _binomials(state: np.ndarray, n: int, p: float, size: int) -> np.ndarray:
+    out = np.empty(size, dtype=np.int64)
+    for i in range(size):
+        out[i] = rnd.binomial(state, n, p)
+    return out
+
+
+@njit(cache=True)
+def _poissons(state: np.ndarray, lam: float, size: int) -> np.ndarray:
+    out = np.empty(size, dtype=np.int64)
+    for i in range(size):
+        out[i] = rnd.poisson(state, lam)
+    return out
+
+
+@njit(cache=True)
+def _continuous(state: np.ndarray, kind: int, a: float, b: float, size: int) -> np.ndarray:
+    out = np.empty(size)
+    for i in range(size):
+        if kind == 0:
+            out[i] = rnd.gamma(state, a)
+        elif kind == 1:
+            out[i] = rnd.beta(state, a, b)
+        else:
+            out[i] = np.exp(rnd.log_gamma(state, a))
+    return out
+
+
+def _state(seed: int) -> np.ndarray:
+    return rnd.new_state(np.random.SeedSequence(seed))
+
+
+def _chi_square_p(draws: np.ndarray, pmf: np.ndarray) -> float:
+    """p-value of a chi-square goodness-of-fit test over the support points with expected count >= 5."""
+    support = np.arange(len(pmf))
+    observed = np.bincount(draws, minlength=len(pmf))[: len(pmf)]
+    expected = pmf * len(draws)
+    keep = expected >= 5
+    rest_obs, rest_exp = len(draws) - observed[keep].sum(), len(draws) - expected[keep].sum()
+    chi = ((observed[keep] - expected[keep]) ** 2 / expected[keep]).sum()
+    if rest_exp >= 5:
+        chi += (rest_obs - rest_exp) ** 2 / rest_exp
+    return float(stats.chi2.sf(chi, keep.sum() - (0 if rest_exp >= 5 else 1))) if len(support) else 1.0
+
+
+@pytest.mark.parametrize(("n", "p"), [(5, 0.3), (40, 0.2), (1_000, 0.3), (1_000, 0.9), (100_000, 0.004), (37, 0.5)])
+def test_binomial_fits_its_distribution(n: int, p: float) -> None:
+    draws = _binomials(_state(n), n, p, DRAWS)
+    pmf = stats.binom.pmf(np.arange(n + 1), n, p)
+    assert _chi_square_p(draws, pmf) > 1e-4  # a wrong sampler fails at these sizes by many orders of magnitude
+
+
+def test_binomial_edges() -> None:
+    state = _state(1)
+    assert _binomials(state, 0, 0.5, 10).sum() == 0
+    assert _binomials(state, 7, 0.0, 10).sum() == 0
+    assert (_binomials(state, 7, 1.0, 10) == 7).all()
+
+
+@pytest.mark.parametrize("lam", [0.5, 3.0, 15.0, 1_000.0])
+def test_poisson_fits_its_distribution(lam: float) -> None:
+    draws = _poissons(_state(int(lam * 10)), lam, DRAWS)
+    pmf = stats.poisson.pmf(np.arange(int(lam * 3 + 20)), lam)
+    assert _chi_square_p(draws, pmf) > 1e-4
+
+
+@pytest.mark.parametrize("shape", [0.05, 0.3, 1.0, 2.5, 300.0])
+def test_gamma_fits_its_distribution(shape: float) -> None:
+    draws = _continuous(_state(3), 0, shape, 0.0, DRAWS)
+    assert stats.kstest(draws, stats.gamma(shape).cdf).pvalue > 1e-4
+
+
+@pytest.mark.parametrize(("a", "b"), [(1.0, 1.0), (1.0, 40.0), (25.0, 1.0), (3.0, 900.0), (0.5, 0.7)])
+def test_beta_fits_its_distribution(a: float, b: float) -> None:
+    draws = _continuous(_state(4), 1, a, b, DRAWS)
+    assert stats.kstest(draws, stats.beta(a, b).cdf).pvalue > 1e-4
+
+
+def test_log_gamma_handles_tiny_shapes() -> None:
+    draws = _continuous(_state(5), 2, 0.3, 0.0, DRAWS)
+    assert stats.kstest(draws, stats.gamma(0.3).cdf).pvalue > 1e-4
+
+
+def test_same_state_same_stream() -> None:
+    assert np.array_equal(_binomials(_state(9), 50, 0.3, 100), _binomials(_state(9), 50, 0.3, 100))
+    assert not np.array_equal(_binomials(_state(9), 50, 0.3, 100), _binomials(_state(10), 50, 0.3, 100))
