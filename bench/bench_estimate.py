@@ -1,0 +1,156 @@
+"""Benchmark of tollbook.estimate: LCMCR sampler speed, cost against N, strata, and log-linear / dga fit times.
+
+Run:  python bench/bench_estimate.py [--quick]
+Prints one table (machine, versions, figures). Each timing is the best of ``--repeats`` runs after a warm-up that
+compiles the Numba code. The 5-million-iteration Colombia figure is extrapolated from a shorter measured run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import platform
+import time
+from collections.abc import Callable
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+
+from tollbook.estimate import CaptureHistories, estimate, read_pattern_csv
+from tollbook.estimate.lcmcr import LCMCR
+
+DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "mse"
+Row = tuple[str, str, str]
+
+
+def _cpu_name() -> str:
+    """The CPU model where the OS says it, else what platform knows."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def _version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def machine_rows() -> list[Row]:
+    """Machine and library versions, with the load average (timings on a busy machine run slow)."""
+    load = " ".join(f"{v:.2f}" for v in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
+    versions = ", ".join(f"{n} {_version(n)}" for n in ("tollbook", "numpy", "numba", "scipy", "arviz"))
+    return [
+        ("machine", f"{_cpu_name()}, {os.cpu_count()} logical CPUs", ""),
+        ("system", f"{platform.system()} {platform.release()}, Python {platform.python_version()}", ""),
+        ("versions", versions, ""),
+        ("load average (1, 5, 15 min)", load, "measured at start"),
+    ]
+
+
+def best_of(repeats: int, run: Callable[[], object]) -> float:
+    """Shortest wall time of ``repeats`` calls, in seconds."""
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def kosovo(scale: int = 1) -> CaptureHistories:
+    h = read_pattern_csv(DATA / "kosovo_1999_lcmcr.csv")[None]
+    return CaptureHistories(h.lists, h.patterns, h.counts * scale)
+
+
+def lcmcr_30k(h: CaptureHistories, repeats: int, K: int = 10) -> float:  # noqa: N803
+    """Seconds for 30,000 iterations of one chain (no warm-up, thinning 10)."""
+    LCMCR(h, K=K, burnin=10, samples=10, thinning=1, chains=1, seed=0, warmup=0).fit()  # compile
+    return best_of(repeats, lambda: LCMCR(h, K=K, burnin=0, samples=3_000, thinning=10, chains=1, warmup=0).fit())
+
+
+def simulated_strata(n_strata: int, n_lists: int, seed: int) -> dict[str | None, CaptureHistories]:
+    """Strata of very different sizes (50 to 5,000 people) from a two-class population over ``n_lists`` lists."""
+    rng = np.random.default_rng(seed)
+    lam = np.array([rng.uniform(0.3, 0.7, n_lists), rng.uniform(0.05, 0.3, n_lists)])
+    strata: dict[str | None, CaptureHistories] = {}
+    for index, size in enumerate(np.geomspace(50, 5_000, n_strata).astype(int)):
+        classes = rng.choice(2, size=size, p=[0.6, 0.4])
+        seen = (rng.random((size, n_lists)) < lam[classes]).astype(np.uint8)
+        lists = [f"L{j + 1}" for j in range(n_lists)]
+        strata[f"S{index + 1:02d}"] = CaptureHistories.from_matrix(
+            seen[seen.sum(axis=1) > 0], lists, f"S{index + 1:02d}"
+        )
+    return strata
+
+
+def lcmcr_rows(repeats: int, quick: bool) -> list[Row]:
+    """Kosovo per 30,000 iterations, the same x1,000, 31 strata and the Colombia iteration rate."""
+    base, big = lcmcr_30k(kosovo(), repeats), lcmcr_30k(kosovo(1_000), repeats)
+    rows = [
+        ("LCMCR Kosovo, K=10: s per 30,000 iterations", f"{base:.3f}", "target <= 0.5 s; 1 chain"),
+        ("LCMCR Kosovo x1,000 (4.4 M people)", f"{big:.3f}", f"ratio to x1: {big / base:.2f}"),
+    ]
+    strata = simulated_strata(31, 5, seed=31)
+    settings = {"burnin": 1_000, "samples": 500, "thinning": 2} if quick else {}
+    started = time.perf_counter()
+    results = estimate(strata, method="lcmcr", **settings)
+    wall = time.perf_counter() - started
+    iters = settings.get("burnin", 10_000) + 500 + settings.get("samples", 2_000) * settings.get("thinning", 10)
+    rows.append((
+        "LCMCR 5 lists x 31 strata + total (4 chains each)", f"{wall:.1f}",
+        f"s wall; {iters:,} iterations per chain; {len(results)} results",
+    ))  # fmt: skip
+    colombia = read_pattern_csv(DATA / "colombia_verdata_reclutamiento_R1_hombre_1999.csv")[None]
+    per_30k = lcmcr_30k(colombia, repeats, K=15)
+    rate = 30_000 / per_30k
+    rows.append(("LCMCR Colombia 20 lists, K=15: iterations/s", f"{rate:,.0f}", "measured over 30,000 iterations"))
+    rows.append(("  5 million iterations (extrapolated)", f"{5e6 / rate:.0f}", "s; target <= 240 s; R: 377 s"))
+    return rows
+
+
+def other_method_rows(repeats: int) -> list[Row]:
+    """dga and log-linear fit times on Kosovo and Kosovo x1,000, where those modules exist."""
+    rows: list[Row] = []
+    for method, module in (("loglinear", "tollbook.estimate.loglinear"), ("dga", "tollbook.estimate.dga")):
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            rows.append((f"{method} fit", "n/a", "module not present"))
+            continue
+        for scale in (1, 1_000):
+            h = kosovo(scale)
+            estimate(h, method=method)  # warm-up
+            seconds = best_of(repeats, lambda h=h, method=method: estimate(h, method=method))
+            note = "all closedp.t models" if method == "loglinear" else "all decomposable graphs, 4 lists"
+            rows.append((f"{method} fit, Kosovo x{scale:,}", f"{seconds:.3f}", f"s; {note}"))
+    return rows
+
+
+def print_table(rows: list[Row]) -> None:
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    rule = "-" * (sum(widths) + 6)
+    print(rule)
+    for row in rows:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
+    print(rule)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=3, help="timed runs per figure (best is shown)")
+    parser.add_argument("--quick", action="store_true", help="shorter strata runs (for a smoke test)")
+    args = parser.parse_args()
+    rows = machine_rows() + [("", "", "")] + lcmcr_rows(args.repeats, args.quick) + other_method_rows(args.repeats)
+    print_table(rows)
+
+
+if __name__ == "__main__":
+    main()
