@@ -93,11 +93,11 @@ def _allocate_observed(
     """Allocate each observed pattern's count to latent classes (multinomial given the current parameters)."""
     n_classes = zero_w.shape[0]
     for m in range(counts.shape[0]):
-        for k in range(n_classes):
-            w = zero_w[k]
-            for t in range(ones_ptr[m], ones_ptr[m + 1]):
-                w *= odds[ones_idx[t], k]
-            weights[k] = w
+        weights[:] = zero_w
+        for t in range(ones_ptr[m], ones_ptr[m + 1]):
+            row = odds[ones_idx[t]]
+            for k in range(n_classes):
+                weights[k] *= row[k]
         _multinomial(rng, counts[m], weights, alloc[m], order)
 
 

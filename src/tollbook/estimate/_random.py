@@ -14,6 +14,11 @@ import numpy as np
 from numba import njit
 
 _U53 = 1.0 / 9007199254740992.0
+# Below this mean the binomial is drawn by sequential inversion (cheaper than BTRS's log-gamma set-up).
+_INVERSION_MEAN = 30.0
+# log(k!) for k < 64, exact; larger k use Stirling's series (error below 1e-13 there).
+_LOG_FACTORIAL = np.array([math.lgamma(k + 1.0) for k in range(64)])
+_HALF_LOG_2PI = 0.5 * math.log(2.0 * math.pi)
 
 
 def new_state(seed_sequence: np.random.SeedSequence) -> np.ndarray:
@@ -104,6 +109,18 @@ def beta(s: np.ndarray, a: float, b: float) -> float:
 
 
 @njit(cache=True, nogil=True)
+def log_factorial(k: float) -> float:
+    """log(k!) for a whole number k >= 0: a table below 64, Stirling's series above (faster than lgamma)."""
+    if k < 64.0:
+        return _LOG_FACTORIAL[int(k)]
+    x = k + 1.0
+    inv = 1.0 / x
+    inv2 = inv * inv
+    series = inv * (1.0 / 12.0 - inv2 * (1.0 / 360.0 - inv2 / 1260.0))
+    return (x - 0.5) * math.log(x) - x + _HALF_LOG_2PI + series
+
+
+@njit(cache=True, nogil=True)
 def _poisson_ptrs(s: np.ndarray, lam: float) -> int:
     """Poisson for lam >= 10: transformed rejection with squeeze (Hörmann 1993)."""
     slam, loglam = math.sqrt(lam), math.log(lam)
@@ -120,7 +137,7 @@ def _poisson_ptrs(s: np.ndarray, lam: float) -> int:
             return int(k)
         if k < 0 or (us < 0.013 and v > us):
             continue
-        if math.log(v) + math.log(inv_alpha) - math.log(a / (us * us) + b) <= -lam + k * loglam - math.lgamma(k + 1.0):
+        if math.log(v) + math.log(inv_alpha) - math.log(a / (us * us) + b) <= -lam + k * loglam - log_factorial(k):
             return int(k)
 
 
@@ -165,7 +182,7 @@ def _binomial_btrs(s: np.ndarray, n: int, p: float) -> int:
     alpha = (2.83 + 5.1 / b) * spq
     lpq = math.log(p / q)
     m = math.floor((n + 1) * p)
-    h = math.lgamma(m + 1.0) + math.lgamma(n - m + 1.0)
+    h = log_factorial(m) + log_factorial(n - m)
     while True:
         u = uniform(s) - 0.5
         v = uniform(s)
@@ -176,7 +193,7 @@ def _binomial_btrs(s: np.ndarray, n: int, p: float) -> int:
         if us >= 0.07 and v <= v_r:
             return int(k)
         v = math.log(v * alpha / (a / (us * us) + b))
-        if v <= h - math.lgamma(k + 1.0) - math.lgamma(n - k + 1.0) + (k - m) * lpq:
+        if v <= h - log_factorial(k) - log_factorial(n - k) + (k - m) * lpq:
             return int(k)
 
 
@@ -189,7 +206,7 @@ def binomial(s: np.ndarray, n: int, p: float) -> int:
         return n
     flip = p > 0.5
     small = 1.0 - p if flip else p
-    x = _binomial_inversion(s, n, small) if n * small < 10.0 else _binomial_btrs(s, n, small)
+    x = _binomial_inversion(s, n, small) if n * small < _INVERSION_MEAN else _binomial_btrs(s, n, small)
     return n - x if flip else x
 
 
