@@ -7,11 +7,9 @@ binomial prior (a = 13.14, b = 55.17), the example in dga's ?bma.cr.
 
 from __future__ import annotations
 
-import math
-from pathlib import Path
-
 import numpy as np
 import pytest
+from mse_reference import agrees, load
 from scipy.special import gammaln
 
 from tollbook.estimate._graphs import decomposable_graphs, describe
@@ -21,19 +19,7 @@ from tollbook.estimate.dga import (
     graph_coefficients,
     subset_loglik,
 )
-from tollbook.estimate.histories import CaptureHistories, HistoryError, read_pattern_csv
-
-DATA = Path(__file__).resolve().parents[1] / "data" / "mse"
-
-
-def load(name: str) -> CaptureHistories:
-    return read_pattern_csv(DATA / f"{name}.csv")[None]
-
-
-def agrees(value: float, reference: float, figures: int = 3) -> bool:
-    """True when ``value`` is within half a unit of the ``figures``-th significant figure of ``reference``."""
-    unit = 10.0 ** (math.floor(math.log10(abs(reference))) - figures + 1)
-    return abs(value - reference) <= unit / 2
+from tollbook.estimate.histories import CaptureHistories, HistoryError
 
 
 @pytest.fixture(scope="module")

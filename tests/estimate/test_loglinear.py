@@ -8,25 +8,13 @@ the HIV closedpCI.t intervals and the two-occasion example of Seber 1982, p. 107
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
+from mse_reference import agrees, load
 
-from tollbook.estimate.histories import CaptureHistories, HistoryError, read_pattern_csv
+from tollbook.estimate.histories import CaptureHistories, HistoryError
 from tollbook.estimate.loglinear import LogLinearModel, closedp, hierarchical_closure
-
-DATA = Path(__file__).resolve().parents[1] / "data" / "mse"
-
-
-def load(name: str) -> CaptureHistories:
-    return read_pattern_csv(DATA / f"{name}.csv")[None]
-
-
-def agrees(value: float, reference: float, figures: int = 3) -> bool:
-    """True when ``value`` is within half a unit of the ``figures``-th significant figure of ``reference``."""
-    unit = 10.0 ** (math.floor(math.log10(abs(reference))) - figures + 1)
-    return abs(value - reference) <= unit / 2
 
 
 def by_model(histories: CaptureHistories) -> dict:
