@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 from typing import Annotated
 
-import click
 import typer
 from rich.table import Table
 
@@ -57,14 +56,25 @@ def link_files_command(
 
 
 def _pair_table(index: int, total: int, link: object, rows: list) -> Table:
-    """The two records side by side; rows whose values differ are highlighted."""
+    """The two records side by side; rows whose values differ are highlighted and marked ≠ (for terminals
+    without colour)."""
     table = Table(title=f"pair {index} of {total}: match probability {link.match_probability:.3f}")  # type: ignore
+    table.add_column("")
     table.add_column("field")
     table.add_column(f"record {link.record_a_id}")  # type: ignore[attr-defined]
     table.add_column(f"record {link.record_b_id}")  # type: ignore[attr-defined]
     for row in rows:
-        table.add_row(row.field, row.left, row.right, style="bold yellow" if row.differs else None)
+        table.add_row("≠" if row.differs else "", row.field, row.left, row.right,
+                      style="bold yellow" if row.differs else None)
     return table
+
+
+def _ask_key() -> str:
+    """One of m, n, u, s, q from the reviewer; anything else asks again."""
+    while (key := str(typer.prompt("m = match, n = not a match, u = unsure, s = skip, q = quit")).strip().lower()) \
+            not in {"m", "n", "u", "s", "q"}:
+        console.print(f"[red]{key!r} is not a key:[/] type m, n, u, s or q")
+    return key
 
 
 def review_command(
@@ -80,7 +90,7 @@ def review_command(
         decided = 0
         for index, link in enumerate(queue, start=1):
             console.print(_pair_table(index, len(queue), link, side_by_side(session, link)))
-            key = click.prompt("m/n/u/s/q", type=click.Choice(["m", "n", "u", "s", "q"]), show_choices=False)
+            key = _ask_key()
             if key == "q":
                 break
             if key in KEYS:
@@ -104,10 +114,9 @@ def persons_show(public_id: Annotated[str, typer.Argument(help="The person's pub
     if as_json:
         print_json(view.to_dict())
         return
-    rows = [{"field": name, "accepted": f.accepted, "reason": f.reason,
-             "alternatives": "; ".join(f"{c.value} ({c.source})" for c in f.alternatives),
-             "sources": ", ".join(sorted({c.source for c in f.values}))}
-            for name, f in view.fields.items() if f.values]
+    rows = [{"field": name, "value": claimed.value, "source": claimed.source,
+             "role": "alternative" if claimed in f.alternatives else f"accepted: {f.reason}"}
+            for name, f in view.fields.items() for claimed in f.values]
     print_table(f"Person {view.public_id} ({view.verification}; lists: {', '.join(view.sources)})", rows)
     console.print(f"[dim]accepted value: {RULE}[/]")
 

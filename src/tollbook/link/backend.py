@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import tempfile
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,18 +68,27 @@ def spark_session() -> Any:
     active = SparkSession.getActiveSession()
     if active is not None:
         return active
+    from splink.backends.spark import similarity_jar_location
+
     cores = os.environ.get("TOLLBOOK_SPARK_CORES", "2")
     return (SparkSession.builder.master(f"local[{cores}]").appName("tollbook-link")
-            .config("spark.sql.shuffle.partitions", "8").config("spark.default.parallelism", "8")
+            .config("spark.jars", similarity_jar_location())  # Splink's Jaro-Winkler and friends
+            .config("spark.sql.shuffle.partitions", "4").config("spark.default.parallelism", "4")
+            .config("spark.ui.showConsoleProgress", "false")
             .config("spark.ui.enabled", "false").config("spark.sql.session.timeZone", "UTC").getOrCreate())
 
 
 def _spark_backend() -> Backend:
-    """Splink's Spark API on the active or a local session."""
+    """Splink's Spark API on the active or a local session: a local session keeps intermediate tables in memory,
+    a cluster writes them under the checkpoint directory (a temporary one when none is set)."""
     session = spark_session()
     from splink import SparkAPI
 
-    return Backend("spark", SparkAPI(spark_session=session), session)
+    context = session.sparkContext
+    if context.getCheckpointDir() is None:
+        context.setCheckpointDir(tempfile.mkdtemp(prefix="tollbook-spark-"))
+    lineage = "persist" if context.master.startswith("local") else None
+    return Backend("spark", SparkAPI(spark_session=session, break_lineage_method=lineage), session)
 
 
 def _spark_frame(session: Any, frame: pd.DataFrame) -> Any:

@@ -17,6 +17,7 @@ from tollbook.enums import Verdict
 from tollbook.errors import TollbookError
 from tollbook.model import Link, Record, ReviewDecision
 from tollbook.records import get_record, plain_value
+from tollbook.text import canonical_name
 
 SHOWN_FIELDS = ("source", "source_record_id", "given_name", "family_name", "father_name", "sex", "age",
                 "date_of_death", "province", "city", "status", "cause")  # fmt: skip
@@ -80,16 +81,17 @@ def decide(session: Session, record_a_id: int, record_b_id: int, verdict: Verdic
 
 @dataclass(frozen=True)
 class FieldRow:
-    """One line of the side-by-side view: a field, both values, and whether they differ."""
+    """One line of the side-by-side view: a field, both values as written, and whether they differ in meaning
+    (names by canonical form, places by code: محمد and Mohammad, تهران and Tehran do not differ)."""
 
     field: str
     left: str
     right: str
+    differs: bool
 
-    @property
-    def differs(self) -> bool:
-        """True when both records give a value and the values are not the same."""
-        return bool(self.left and self.right and self.left.casefold() != self.right.casefold())
+
+IDENTIFIERS = {"source", "source_record_id"}
+CODED = {"province": "province_code", "city": "city_code"}
 
 
 def _shown(record: Record, field: str) -> str:
@@ -98,7 +100,22 @@ def _shown(record: Record, field: str) -> str:
     return "" if value is None or value == "unknown" else str(value)
 
 
+def _meaning(record: Record, field: str) -> str:
+    """What a value means, for comparison: canonical names, place codes, values as text otherwise."""
+    if field in CODED and getattr(record, CODED[field]):
+        return str(getattr(record, CODED[field]))
+    shown = _shown(record, field)
+    return canonical_name(shown) if field.endswith("_name") and shown else shown.casefold()
+
+
+def _row(left: Record, right: Record, field: str) -> FieldRow:
+    """One field of both records; identifiers never count as differing, nor does a value missing on one side."""
+    a, b = _meaning(left, field), _meaning(right, field)
+    differs = field not in IDENTIFIERS and bool(a and b) and a != b
+    return FieldRow(field, _shown(left, field), _shown(right, field), differs)
+
+
 def side_by_side(session: Session, link: Link) -> list[FieldRow]:
     """The two records of a queued pair, field by field."""
     left, right = get_record(session, link.record_a_id), get_record(session, link.record_b_id)
-    return [FieldRow(field, _shown(left, field), _shown(right, field)) for field in SHOWN_FIELDS]
+    return [_row(left, right, field) for field in SHOWN_FIELDS]

@@ -1,0 +1,105 @@
+"""The linkage commands through Typer's CliRunner: link, review (keys fed as input), persons show, link-files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import typer
+from sqlalchemy import Engine, select
+from typer.testing import CliRunner
+
+from tollbook.cli.link import register
+from tollbook.enums import Verdict
+from tollbook.link.review import side_by_side
+from tollbook.model import AuditEvent, Link, Person, ReviewDecision
+from tollbook.store import session_scope
+
+runner = CliRunner()
+
+
+def _app() -> typer.Typer:
+    app = typer.Typer()
+    register(app)
+    return app
+
+
+def _url(engine: Engine) -> str:
+    return engine.url.render_as_string(hide_password=False)
+
+
+def _link(engine: Engine, *extra: str) -> dict:
+    result = runner.invoke(_app(), ["link", "--db", _url(engine), "--json", *extra])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_link_prints_the_run_and_writes_the_model(linked_engine: Engine, tmp_path: Path) -> None:
+    model = tmp_path / "model.json"
+    summary = _link(linked_engine, "--model-out", str(model))
+    assert summary["persons"] == 15 and summary["records"] == 33
+    assert json.loads(model.read_text())["link_type"] == "dedupe_only"
+
+
+def test_review_stores_decisions_in_order_and_quits(linked_engine: Engine) -> None:
+    summary = _link(linked_engine, "--threshold", "0.999", "--review-lower", "0.3")
+    assert summary["review_queue"] >= 3
+    result = runner.invoke(_app(), ["review", "--db", _url(linked_engine), "--reviewer", "ana"],
+                           input="m\nx\nn\ns\nq\n")
+    assert result.exit_code == 0, result.output
+    assert "record" in result.output and "2 decision(s) stored" in result.output
+    with session_scope(linked_engine) as session:
+        verdicts = session.scalars(select(ReviewDecision.verdict).order_by(ReviewDecision.id)).all()
+        audited = session.scalars(select(AuditEvent.actor).where(AuditEvent.action == "review.decide")).all()
+    assert verdicts == [Verdict.MATCH, Verdict.NON_MATCH] and audited == ["ana", "ana"]
+
+
+def test_review_highlights_fields_that_differ(linked_engine: Engine) -> None:
+    _link(linked_engine, "--threshold", "0.999", "--review-lower", "0.3")
+    result = runner.invoke(_app(), ["review", "--db", _url(linked_engine), "--reviewer", "ana", "--limit", "1"],
+                           input="u\n")
+    assert result.exit_code == 0, result.output
+    marked = {line.split("│")[2].strip() for line in result.output.splitlines() if "≠" in line}
+    with session_scope(linked_engine) as session:
+        link = session.scalars(select(Link).where(Link.in_review_queue.is_(True))).first()
+        rows = {row.field: row for row in side_by_side(session, link)}
+    assert marked and marked == {field for field, row in rows.items() if row.differs}
+    assert "source" not in marked and rows["source"].left != rows["source"].right
+
+
+def test_persons_show_lists_values_with_sources(linked_engine: Engine) -> None:
+    _link(linked_engine)
+    with session_scope(linked_engine) as session:
+        public_id = session.scalars(select(Person.public_id).join(Person.records)
+                                    .where(Person.records.any(source_record_id="m15"))).first()
+    result = runner.invoke(_app(), ["persons", "show", public_id, "--db", _url(linked_engine), "--json"])
+    assert result.exit_code == 0, result.output
+    view = json.loads(result.stdout)
+    assert view["sources"] == ["media", "network", "ngo"]
+    assert {v["source"] for v in view["fields"]["family_name"]["values"]} == {"media", "network", "ngo"}
+    table = runner.invoke(_app(), ["persons", "show", public_id, "--db", _url(linked_engine)])
+    cells = [[cell.strip() for cell in line.split("│")[1:-1]] for line in table.output.splitlines() if "│" in line]
+    assert table.exit_code == 0 and ["family_name", "Sadeqi", "media"] in [row[:3] for row in cells]
+    assert view["fields"]["age"]["accepted"] == 23 and ["age", "24", "media", "alternative"] in cells
+
+
+def test_persons_show_unknown_id_fails_with_a_message(linked_engine: Engine) -> None:
+    _link(linked_engine)
+    result = runner.invoke(_app(), ["persons", "show", "P-NOPE", "--db", _url(linked_engine)])
+    assert result.exit_code == 1 and "no person" in result.output
+
+
+def test_link_files_writes_clusters_csv(list_files: list[Path], tmp_path: Path) -> None:
+    out = tmp_path / "clusters.csv"
+    result = runner.invoke(_app(), ["link-files", *map(str, list_files), "--out", str(out), "--threshold", "0.9"])
+    assert result.exit_code == 0, result.output
+    clusters = pd.read_csv(out, dtype=str)
+    assert list(clusters.columns[:3]) == ["source", "record_id", "person_id"]
+    assert len(clusters) == 33 and clusters["person_id"].nunique() == 15
+
+
+def test_link_files_with_an_unknown_backend_fails_cleanly(list_files: list[Path], tmp_path: Path) -> None:
+    result = runner.invoke(_app(), ["link-files", str(list_files[0]), "--out", str(tmp_path / "x.csv"),
+                                    "--backend", "oracle"])
+    assert result.exit_code == 1 and "unknown linkage backend" in result.output
