@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +12,6 @@ from tollbook.estimate.histories import CaptureHistories, HistoryError, read_pat
 from tollbook.estimate.lcmcr import LCMCR, chain_states
 
 DATA = Path(__file__).parent.parent / "data" / "mse"
-logging.getLogger("arviz").setLevel(logging.ERROR)  # single-chain runs: ArviZ warns it cannot split chains
 
 
 def _kosovo() -> CaptureHistories:
