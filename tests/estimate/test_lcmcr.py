@@ -102,6 +102,11 @@ def test_seed_is_reported_even_when_drawn() -> None:
     assert result.settings["K"] == 10 and result.settings["N_prior"] == "1/N"
 
 
+def test_one_chain_gets_a_split_r_hat() -> None:
+    result = LCMCR(_kosovo(), burnin=200, samples=200, thinning=1, chains=1, seed=2).fit()
+    assert np.isfinite(result.diagnostics["rhat"]) and np.isfinite(result.diagnostics["ess_bulk"])
+
+
 def test_progress_reaches_the_total() -> None:
     seen: list[tuple[int, int]] = []
     LCMCR(_kosovo(), burnin=1_000, samples=100, thinning=5, chains=2, seed=1).fit(

@@ -174,9 +174,14 @@ def _quiet_arviz():  # noqa: ANN202 - the module type is arviz's
 
 
 def convergence_diagnostics(draws: np.ndarray) -> dict[str, float]:
-    """Rank-normalised split R-hat and bulk/tail ESS (ArviZ) of a (chains, draws) array."""
+    """Rank-normalised split R-hat and bulk/tail ESS (ArviZ) of a (chains, draws) array.
+
+    A single chain is cut in two halves first (ArviZ needs two chains), so its R-hat compares its own quarters.
+    """
+    if draws.shape[0] == 1 and draws.shape[1] >= 8:
+        draws = draws[:, : draws.shape[1] // 2 * 2].reshape(2, -1)
     az = _quiet_arviz()
-    logger = logging.getLogger("arviz")
+    logger = getattr(az, "_log", None) or logging.getLogger("arviz")  # ArviZ builds its logger outside logging's tree
     level = logger.level
     logger.setLevel(logging.ERROR)  # one chain: ArviZ logs that it cannot check the shape; R-hat still splits it
     try:
@@ -195,10 +200,13 @@ def convergence_warnings(diag: dict[str, float]) -> tuple[str, ...]:
     """Plain-words warnings when R-hat exceeds 1.05 or an ESS is below 400 (or they cannot be computed)."""
     found: list[str] = []
     rhat = diag["rhat"]
-    if not np.isfinite(rhat) or rhat > RHAT_LIMIT:
+    if not np.isfinite(rhat):
+        found.append("R-hat of N could not be computed (too few draws): convergence is unchecked")
+    elif rhat > RHAT_LIMIT:
         found.append(
-            f"chains disagree: R-hat of N is {rhat:.3f} (> {RHAT_LIMIT}); the sampler has likely found "
-            "different modes — run longer or more chains and compare the chain medians before using N"
+            f"R-hat of N is {rhat:.3f} (> {RHAT_LIMIT}): the chains (or halves of one chain) disagree, the "
+            "sampler may have found different modes — run longer or more chains and compare the chain medians "
+            "before using N"
         )
     low = [name for name in ("ess_bulk", "ess_tail") if not np.isfinite(diag[name]) or diag[name] < ESS_LIMIT]
     if low:
