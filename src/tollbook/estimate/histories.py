@@ -28,9 +28,7 @@ def _as_patterns(patterns: object, n_lists: int) -> np.ndarray:
     if arr.size == 0:
         arr = arr.reshape(0, n_lists)
     if arr.ndim != 2 or arr.shape[1] != n_lists:
-        raise HistoryError(
-            f"patterns must have shape (n_patterns, {n_lists}), one column per list; got {arr.shape}"
-        )
+        raise HistoryError(f"patterns must have shape (n_patterns, {n_lists}), one column per list; got {arr.shape}")
     if not np.isin(arr, (0, 1)).all():
         raise HistoryError("patterns must hold only 0 (not on the list) and 1 (on the list)")
     return arr.astype(np.uint8)
@@ -47,9 +45,7 @@ def _as_counts(counts: object, n_patterns: int) -> np.ndarray:
         raise HistoryError("counts must be whole numbers of people; found a fractional count")
     arr = arr.astype(np.int64)
     if (arr <= 0).any():
-        raise HistoryError(
-            "counts must be positive; drop patterns with count 0 before building CaptureHistories"
-        )
+        raise HistoryError("counts must be positive; drop patterns with count 0 before building CaptureHistories")
     return arr
 
 
@@ -88,9 +84,7 @@ class CaptureHistories:
         if len(patterns) and (patterns.sum(axis=1) == 0).any():
             raise HistoryError("a pattern with no list (all zeros) cannot be observed; remove that row")
         if len(np.unique(patterns, axis=0)) != len(patterns):
-            raise HistoryError(
-                "patterns must be unique; use CaptureHistories.from_frame to sum repeated rows"
-            )
+            raise HistoryError("patterns must be unique; use CaptureHistories.from_frame to sum repeated rows")
         patterns.setflags(write=False)
         counts.setflags(write=False)
         object.__setattr__(self, "lists", lists)
@@ -149,9 +143,7 @@ class CaptureHistories:
         return table
 
     @classmethod
-    def from_matrix(
-        cls, matrix: object, lists: Sequence[str], stratum: str | None = None
-    ) -> CaptureHistories:
+    def from_matrix(cls, matrix: object, lists: Sequence[str], stratum: str | None = None) -> CaptureHistories:
         """Tabulate a 0/1 matrix with one row per person and one column per list."""
         arr = np.asarray(matrix)
         if arr.ndim != 2 or arr.shape[1] != len(lists):
@@ -175,13 +167,9 @@ class CaptureHistories:
         stratum: str | None = None,
     ) -> CaptureHistories:
         """Tabulate a DataFrame: one row per person, or one per pattern with its people in ``count_col``."""
-        missing = [
-            name for name in [*lists, *([count_col] if count_col else [])] if name not in frame.columns
-        ]
+        missing = [name for name in [*lists, *([count_col] if count_col else [])] if name not in frame.columns]
         if missing:
-            raise HistoryError(
-                f"columns {missing} are not in the data; its columns are {list(frame.columns)}"
-            )
+            raise HistoryError(f"columns {missing} are not in the data; its columns are {list(frame.columns)}")
         patterns = _validated_block(frame, list(lists), source="data frame")
         counts = _validated_counts(frame, count_col, source="data frame")
         _refuse_empty_patterns(patterns, counts, frame.index, source="data frame")
@@ -233,8 +221,7 @@ class CaptureHistories:
     def __repr__(self) -> str:
         where = f", stratum={self.stratum!r}" if self.stratum is not None else ""
         return (
-            f"CaptureHistories(lists={list(self.lists)}, patterns={self.n_patterns}, "
-            f"observed={self.observed}{where})"
+            f"CaptureHistories(lists={list(self.lists)}, patterns={self.n_patterns}, observed={self.observed}{where})"
         )
 
 
@@ -253,9 +240,7 @@ def _check_groups(groups: Mapping[str, Sequence[str]], lists: tuple[str, ...]) -
     ungrouped = set(lists) - set(members)
     clash = ungrouped & set(groups)
     if clash:
-        raise HistoryError(
-            f"group names {sorted(clash)} clash with lists that stay unmerged; rename the group"
-        )
+        raise HistoryError(f"group names {sorted(clash)} clash with lists that stay unmerged; rename the group")
     return members
 
 
@@ -274,9 +259,7 @@ def _validated_block(frame: pd.DataFrame, lists: list[str], source: str, row_off
     return block.to_numpy().astype(np.uint8)
 
 
-def _validated_counts(
-    frame: pd.DataFrame, count_col: str | None, source: str, row_offset: int = 0
-) -> np.ndarray:
+def _validated_counts(frame: pd.DataFrame, count_col: str | None, source: str, row_offset: int = 0) -> np.ndarray:
     """The count column as int64 (ones when there is none), or HistoryError naming the first bad row."""
     if count_col is None:
         return np.ones(len(frame), dtype=np.int64)

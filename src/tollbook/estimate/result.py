@@ -132,14 +132,8 @@ def _rows(result: EstimateResult) -> list[tuple[str, str]]:
         ("estimate", _fmt_number(float(result.estimate))),
         ("95% interval", f"{_fmt_number(float(result.lower))} – {_fmt_number(float(result.upper))}"),
     ]
-    rows += [
-        (f"  {key}", _fmt_number(value)) for key, value in result.diagnostics.items() if _is_scalar(value)
-    ]
-    rows += [
-        (f"  setting {key}", _fmt_number(value))
-        for key, value in result.settings.items()
-        if _is_scalar(value)
-    ]
+    rows += [(f"  {key}", _fmt_number(value)) for key, value in result.diagnostics.items() if _is_scalar(value)]
+    rows += [(f"  setting {key}", _fmt_number(value)) for key, value in result.settings.items() if _is_scalar(value)]
     rows += [("data hash", result.data_hash[:16]), ("code version", result.code_version)]
     return rows
 
@@ -161,8 +155,7 @@ def _text_summary(result: EstimateResult) -> str:
 
 def _html_summary(result: EstimateResult) -> str:
     cells = "".join(
-        f"<tr><th>{html.escape(name.strip())}</th><td>{html.escape(value)}</td></tr>"
-        for name, value in _rows(result)
+        f"<tr><th>{html.escape(name.strip())}</th><td>{html.escape(value)}</td></tr>" for name, value in _rows(result)
     )
     status = _convergence_line(result)
     notes = [f"<p class='convergence'>{html.escape(status)}</p>"] if status else []
