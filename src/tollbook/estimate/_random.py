@@ -180,9 +180,8 @@ def _binomial_btrs(s: np.ndarray, n: int, p: float) -> int:
     c = n * p + 0.5
     v_r = 0.92 - 4.2 / b
     alpha = (2.83 + 5.1 / b) * spq
-    lpq = math.log(p / q)
     m = math.floor((n + 1) * p)
-    h = log_factorial(m) + log_factorial(n - m)
+    h, lpq = math.nan, 0.0  # needed only when the squeeze fails (about 1 draw in 7): computed then
     while True:
         u = uniform(s) - 0.5
         v = uniform(s)
@@ -192,6 +191,8 @@ def _binomial_btrs(s: np.ndarray, n: int, p: float) -> int:
             continue
         if us >= 0.07 and v <= v_r:
             return int(k)
+        if math.isnan(h):
+            h, lpq = log_factorial(m) + log_factorial(n - m), math.log(p / q)
         v = math.log(v * alpha / (a / (us * us) + b))
         if v <= h - log_factorial(k) - log_factorial(n - k) + (k - m) * lpq:
             return int(k)
