@@ -102,6 +102,17 @@ def test_seed_is_reported_even_when_drawn() -> None:
     assert result.settings["K"] == 10 and result.settings["N_prior"] == "1/N"
 
 
+def test_trace_is_kept_and_exported() -> None:
+    model = LCMCR(_kosovo(), burnin=100, samples=50, thinning=2, chains=2, seed=4)
+    with pytest.raises(RuntimeError, match="fit"):
+        model.to_inference_data()
+    result = model.fit()
+    assert model.trace["N"].shape == model.trace["alpha"].shape == (2, 50)
+    np.testing.assert_array_equal(model.trace["N"].reshape(-1), result.draws)
+    posterior = model.to_inference_data().posterior
+    assert posterior["N"].shape == (2, 50)
+
+
 def test_one_chain_gets_a_split_r_hat() -> None:
     result = LCMCR(_kosovo(), burnin=200, samples=200, thinning=1, chains=1, seed=2).fit()
     assert np.isfinite(result.diagnostics["rhat"]) and np.isfinite(result.diagnostics["ess_bulk"])

@@ -251,6 +251,12 @@ class LCMCR:
         self.trace = {name: traces[:, :, i] for i, name in enumerate(("N", "alpha", "occupied"))}
         return self._result(root, seconds)
 
+    def to_inference_data(self):  # noqa: ANN201 - arviz.InferenceData, imported lazily
+        """The traces of N, alpha and occupied classes as an ArviZ InferenceData (for plots and diagnostics)."""
+        if not self.trace:
+            raise RuntimeError("no trace yet: call fit() first")
+        return _quiet_arviz().from_dict(posterior={name: values for name, values in self.trace.items()})
+
     def _run_chains(
         self, states: list[np.ndarray], progress: ProgressCallback | None, workers: int | None
     ) -> np.ndarray:
