@@ -54,7 +54,10 @@ def _multinomial(rng: np.ndarray, total: int, weights: np.ndarray, out: np.ndarr
     left = total
     for t in range(n_classes - 1):
         k = order[t]
-        if left == 0 or mass <= 0.0:
+        if left == 0:
+            return
+        if mass <= 0.0:  # rounding left no weight for the rest: the remainder stays with this class
+            out[k] += left
             return
         p = min(max(weights[k] / mass, 0.0), 1.0)
         draw = binomial(rng, left, p)
