@@ -37,19 +37,24 @@ def _blank_to_none(value: object) -> str | None:
 
 def _map_distinct(values: pd.Series, fn: Callable[[str], object]) -> pd.Series:
     """Apply `fn` once per distinct non-empty value and spread the results back over the column."""
-    cleaned = values.map(_blank_to_none)
-    distinct = {v: fn(v) for v in cleaned.dropna().unique()}
-    return cleaned.map(lambda v: None if v is None else distinct[v])
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    results = [None if (v := _blank_to_none(u)) is None else fn(v) for u in uniques]
+    table = pd.Series(results + [None], dtype=object)
+    return pd.Series(table.to_numpy()[codes], index=values.index, dtype=object)
 
 
 def name_columns(names: pd.Series, part: str) -> pd.DataFrame:
     """The canonical, phonetic and variant-id columns of one name part (empty names give nulls)."""
-    keys = _map_distinct(names, name_part_keys)
-    return pd.DataFrame({
-        f"{part}_canon": keys.map(lambda k: (k.canonical or None) if k is not None else None),
-        f"{part}_phon": keys.map(lambda k: (k.phonetic or None) if k is not None else None),
-        f"{part}_var": keys.map(lambda k: k.variant_id if k is not None else None),
-    }, index=names.index)  # fmt: skip
+    def keys_of(name: str) -> tuple[str | None, str | None, str | None]:
+        keys = name_part_keys(name)
+        return keys.canonical or None, keys.phonetic or None, keys.variant_id
+
+    codes, uniques = pd.factorize(names, use_na_sentinel=True)
+    table = [keys_of(v) if (v := _blank_to_none(u)) else (None, None, None) for u in uniques] + [(None,) * 3]
+    columns = [pd.Series([row[i] for row in table], dtype=object).to_numpy()[codes] for i in range(3)]
+    suffixes = ("canon", "phon", "var")
+    return pd.DataFrame({f"{part}_{suffix}": column for suffix, column in zip(suffixes, columns, strict=True)},
+                        index=names.index)
 
 
 def swap_free_key(given: pd.Series, family: pd.Series) -> pd.Series:
@@ -60,7 +65,7 @@ def swap_free_key(given: pd.Series, family: pd.Series) -> pd.Series:
 
 def sex_column(values: pd.Series) -> pd.Series:
     """Sex as 'male' / 'female', unknown as null (an unknown sex neither agrees nor disagrees)."""
-    return values.map(lambda v: v if (v := _blank_to_none(getattr(v, "value", v))) in KNOWN_SEXES else None)
+    return _map_distinct(values, lambda v: v if v in KNOWN_SEXES else None)
 
 
 def age_column(values: pd.Series) -> pd.Series:
@@ -70,10 +75,11 @@ def age_column(values: pd.Series) -> pd.Series:
 
 def death_date_column(dates: pd.Series, precision: pd.Series | None = None) -> pd.Series:
     """Gregorian date of death as datetime64, null unless the source gave the day (a month is not a day)."""
-    parsed = pd.to_datetime(dates.map(_iso_or_none), errors="coerce", format="ISO8601")
+    parsed = dates if pd.api.types.is_datetime64_any_dtype(dates) else _map_distinct(dates, _iso_or_none)
+    parsed = pd.to_datetime(parsed, errors="coerce", format="ISO8601")
     if precision is not None:
-        day_known = precision.map(lambda p: _blank_to_none(getattr(p, "value", p)) in (None, "day"))
-        parsed = parsed.where(day_known)
+        given = _map_distinct(precision, lambda p: p == "day")
+        parsed = parsed.where(given.isna().to_numpy() | (given == True).to_numpy())  # noqa: E712 - object column
     return parsed.astype("datetime64[ns]")
 
 
@@ -109,15 +115,16 @@ def build_keys(records: pd.DataFrame) -> pd.DataFrame:
     missing = [c for c in INPUT_COLUMNS if c not in records.columns]
     if missing:
         raise ValueError(f"records lack column(s) {missing}; expected {list(INPUT_COLUMNS)}")
-    keyed = pd.DataFrame({"unique_id": records["unique_id"].astype(str), "source_list": records["source"]})
+    keyed = pd.DataFrame({"unique_id": records["unique_id"].astype(str), "source_list": records["source"]},
+                         index=records.index)
     for part in NAME_PARTS:
         keyed = keyed.join(name_columns(records[f"{part}_name"], part))
     keyed["names_phon"] = swap_free_key(keyed["given_phon"], keyed["family_phon"])
     keyed["sex"] = sex_column(records["sex"])
     keyed["age"] = age_column(records["age"])
     keyed["dod"] = death_date_column(records["date_of_death"], records["date_precision"])
-    keyed["province_code"] = records["province_code"].map(_blank_to_none)
-    keyed["city_code"] = records["city_code"].map(_blank_to_none)
+    keyed["province_code"] = _map_distinct(records["province_code"], str)
+    keyed["city_code"] = _map_distinct(records["city_code"], str)
     return keyed.reset_index(drop=True)[list(KEY_COLUMNS)]
 
 

@@ -7,6 +7,7 @@ small list links sensibly before (or without) training; training replaces them w
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import splink.comparison_level_library as cll
@@ -22,13 +23,16 @@ DATE_PRIORS = ((0.7, 0.03), (0.18, 0.06), (0.07, 0.12), (0.03, 0.2), (0.02, 0.59
 PLACE_PRIORS = ((0.82, 0.04), (0.13, 0.16), (0.05, 0.8))
 SEX_PRIORS = ((0.98, 0.55), (0.02, 0.45))
 AGE_STEPS = (1, 3, 7)
+FUZZY_MARK = "fuzzy: "
+FUZZY_LABELS = ("Jaro-Winkler >= 0.92", "same phonetic key", "phonetic keys one edit apart", "Jaro-Winkler >= 0.80")
 DATE_STEPS = (1, 3, 7)
 
 
 def _with_priors(levels: list[Any], priors: tuple[tuple[float, float], ...]) -> list[Any]:
-    """Attach prior (m, u) pairs to the non-null levels, in order."""
+    """Attach prior (m, u) pairs to the non-null levels, in order (levels with fixed values keep theirs)."""
     for level, (m, u) in zip(levels[1:], priors, strict=True):
-        level.configure(m_probability=m, u_probability=u)
+        if getattr(level, "fix_u_probability", False) is not True:
+            level.configure(m_probability=m, u_probability=u)
     return levels
 
 
@@ -41,20 +45,26 @@ def name_comparison(part: str, term_frequencies: bool = True) -> CustomCompariso
         label_for_charts=f"same {part} name (variant id or canonical form)")
     if term_frequencies:
         same.configure(tf_minimum_u_value=0.001)
-    swapped = [] if part == "father" else [_swapped_names()]
+    swapped = [] if part == "father" else [_swapped_names(counted=part == "given")]
     # EM can drive the m of a rare level to exactly 0 (float underflow), which Splink rejects: the rarest levels
     # of names keep their stated m, the other levels are trained.
     loose = [cll.JaroWinklerLevel(canon, 0.80)] if swapped else []
-    levels = [cll.NullLevel(canon), same, *swapped, cll.JaroWinklerLevel(canon, 0.92), cll.ExactMatchLevel(phon),
-              cll.LevenshteinLevel(phon, 1), *loose, cll.ElseLevel().configure(fix_m_probability=True)]
+    fuzzy = [cll.JaroWinklerLevel(canon, 0.92), cll.ExactMatchLevel(phon), cll.LevenshteinLevel(phon, 1), *loose]
+    for level, label in zip(fuzzy, FUZZY_LABELS, strict=False):
+        level.configure(label_for_charts=f"{FUZZY_MARK}{label} ({part})")
+    levels = [cll.NullLevel(canon), same, *swapped, *fuzzy, cll.ElseLevel().configure(fix_m_probability=True)]
     priors = NAME_PRIORS if swapped else NAME_PRIORS[:1] + NAME_PRIORS[2:5] + NAME_PRIORS[6:]
     return CustomComparison(_with_priors(levels, priors), output_column_name=f"{part}_name")
 
 
-def _swapped_names() -> Any:
-    """Given and family names written in each other's places (both ways); its m is rare, so kept as stated."""
-    return cll.ColumnsReversedLevel("given_canon", "family_canon", symmetrical=True).configure(
-        label_for_charts="given and family names swapped", fix_m_probability=True)
+def _swapped_names(counted: bool) -> Any:
+    """Given and family names written in each other's places (both ways). Both name comparisons see the swap;
+    only the given-name one weighs it (its m is rare, so kept as stated), the family one is neutral (m = u)."""
+    level = cll.ColumnsReversedLevel("given_canon", "family_canon", symmetrical=True)
+    if counted:
+        return level.configure(label_for_charts="given and family names swapped", fix_m_probability=True)
+    return level.configure(label_for_charts="names swapped (weighed in given_name)", m_probability=1e-3,
+                           u_probability=1e-3, fix_m_probability=True, fix_u_probability=True)
 
 
 def age_comparison() -> CustomComparison:
@@ -90,6 +100,17 @@ def comparisons(term_frequencies: bool = True) -> list[CustomComparison]:
     """Every comparison of the model, in a fixed order."""
     names = [name_comparison(part, term_frequencies) for part in ("given", "family", "father")]
     return names + [age_comparison(), sex_comparison(), death_date_comparison(), place_comparison()]
+
+
+def hold_fuzzy_levels(model: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a model (settings dict) whose fuzzy name levels keep their m through EM: the fallback when EM
+    drives one of those rare levels' m to zero."""
+    held = copy.deepcopy(model)
+    for comparison in held["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            if str(level.get("label_for_charts", "")).startswith(FUZZY_MARK):
+                level["fix_m_probability"] = True
+    return held
 
 
 def prediction_blocking_rules() -> list[Any]:

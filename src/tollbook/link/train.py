@@ -38,6 +38,10 @@ def _quiet_splink() -> None:
     logging.getLogger("splink").setLevel(logging.WARNING)
 
 
+class EMUnderflowError(RuntimeError):
+    """EM drove a level's m probability to exactly zero (float underflow), which Splink refuses."""
+
+
 def build_linker(keys: pd.DataFrame, backend: str, model: dict[str, Any] | None = None,
                  threads: int | None = None) -> Any:
     """A Splink linker over the key table on the named backend, from a saved model or the default settings."""
@@ -46,7 +50,7 @@ def build_linker(keys: pd.DataFrame, backend: str, model: dict[str, Any] | None 
     _quiet_splink()
     engine = make_backend(backend, threads)
     table = engine.register(keys, table_name="tollbook_keys")
-    chosen = model if model is not None else model_settings.settings(prior=untrained_prior(len(keys)))
+    chosen = model if model is not None else model_settings.settings(untrained_prior(len(keys)))
     return Linker(table, chosen, log_level=logging.WARNING)
 
 
@@ -56,44 +60,77 @@ def untrained_prior(records: int) -> float:
     return min(0.05, max(1e-6, 1.0 / max(records, 1)))
 
 
-def train(linker: Any, records: int, seed: int, progress: Progress | None = None) -> bool:
-    """Estimate the prior, u (seeded sampling) and m (EM) in place; False when the table is too small to train."""
-    if records < MIN_TRAIN_RECORDS:
-        return False
-    say = progress or (lambda _message: None)
+def estimate_u(linker: Any, records: int, seed: int, say: Progress) -> None:
+    """The prior match probability from near-certain rules, then u by seeded random sampling."""
     say("training: prior match probability from near-certain rules")
     linker.training.estimate_probability_two_random_records_match(model_settings.deterministic_rules(),
                                                                   recall=DETERMINISTIC_RECALL)
     say("training: u by random sampling")
     linker.training.estimate_u_using_random_sampling(max_pairs=_u_pairs(records), seed=seed)
-    for rule in model_settings.training_blocking_rules():
-        say("training: m by expectation maximisation")
-        linker.training.estimate_parameters_using_expectation_maximisation(rule)
-    return True
+
+
+def estimate_m(linker: Any, records: int, say: Progress) -> None:
+    """m by EM on each training blocking rule; raises EMUnderflowError when a level's m underflows."""
+    for number, rule in enumerate(model_settings.training_blocking_rules(), start=1):
+        say(f"training: m by expectation maximisation, pass {number}")
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(rule, max_pairs=_em_pairs(records))
+        except ValueError as exc:
+            if "m_probability" not in str(exc):
+                raise
+            raise EMUnderflowError(str(exc)) from exc
 
 
 def _u_pairs(records: int) -> float:
     """Random pairs for u: plenty for small tables, capped so a million records stays quick."""
-    return float(min(max(records * 20, 1e6), 5e6))
+    return float(min(max(records * 20, 2e6), 5e6))
+
+
+def _em_pairs(records: int) -> float | None:
+    """Blocked pairs EM may use: all of them for small tables, a deterministic sample of large ones."""
+    return None if records < 200_000 else 5e6
+
+
+def trained_linker(keys: pd.DataFrame, backend: str, seed: int, progress: Progress | None,
+                   threads: int | None) -> tuple[Any, bool]:
+    """A linker trained on the keys when the table is large enough. If EM underflows, EM runs again with the
+    fuzzy name levels' m held at their stated values; if it fails again, m keeps the stated values."""
+    say = progress or (lambda _message: None)
+    linker = build_linker(keys, backend, threads=threads)
+    if len(keys) < MIN_TRAIN_RECORDS:
+        return linker, False
+    estimate_u(linker, len(keys), seed, say)
+    with_u = linker.misc.save_model_to_json()
+    for attempt in (linker, None):
+        attempt = attempt or build_linker(keys, backend, model_settings.hold_fuzzy_levels(with_u), threads)
+        try:
+            estimate_m(attempt, len(keys), say)
+            return attempt, True
+        except EMUnderflowError:
+            say("training: EM underflowed on a rare name level; held the fuzzy name levels at their stated m")
+    say("training: EM underflowed again; using the stated m with the estimated u")
+    return build_linker(keys, backend, with_u, threads), True
 
 
 def predict(linker: Any, lowest: float) -> tuple[pd.DataFrame, int]:
     """Pairs scoring at or above `lowest`, and how many pairs the blocking rules compared."""
-    scored = linker.inference.predict()
-    table = scored.physical_name
-    compared = int(linker.misc.query_sql(f"select count(*) as n from {table}", output_type="pandas")["n"].iloc[0])
+    blocked = linker.inference.compute_blocked_pairs_for_predict()
+    compared = linker.misc.query_sql(f"select count(*) as n from {blocked.physical_name}", output_type="pandas")
+    scored = linker.inference.predict(threshold_match_probability=lowest if lowest > 0 else None)
     pairs = linker.misc.query_sql(
-        f"select unique_id_l, unique_id_r, match_probability, match_weight from {table} "
-        f"where match_probability >= {float(lowest)!r}", output_type="pandas")
-    return pairs[PAIR_COLUMNS], compared
+        f"select unique_id_l, unique_id_r, match_probability, match_weight from {scored.physical_name}",
+        output_type="pandas")
+    return pairs[PAIR_COLUMNS], int(compared["n"].iloc[0])
 
 
 def score(keys: pd.DataFrame, lowest: float, backend: str = "duckdb", seed: int = 2019,
           model: dict[str, Any] | None = None, progress: Progress | None = None,
           threads: int | None = None) -> ScoredPairs:
     """Train (unless a model is given) and score the key table; pairs below `lowest` are dropped."""
-    linker = build_linker(keys, backend, model, threads)
-    trained = model is None and train(linker, len(keys), seed, progress)
+    if model is not None:
+        linker, trained = build_linker(keys, backend, model, threads), False
+    else:
+        linker, trained = trained_linker(keys, backend, seed, progress, threads)
     if progress:
         progress("scoring candidate pairs")
     pairs, compared = predict(linker, lowest)
