@@ -46,12 +46,12 @@ def test_kosovo_matches_r_lcmcr() -> None:
     machine kind: median 10,122, 95% 8,616-13,372, mean 10,356.
 
     Monte Carlo tolerance: N's draws are strongly autocorrelated here (bulk ESS about 50-60 per chain of 2,000
-    thinned draws), so R's single-chain median carries a Monte Carlo SE of about 1.25 * sd / sqrt(ESS) =
+    thinned draws), so one chain's median carries a Monte Carlo SE of about 1.25 * sd / sqrt(ESS) =
     1.25 * 1,100 / 7.5 = 180; our run uses the same settings but 4 chains of 8,000 draws (SE about 60). Three
-    combined SEs is about 570 people: 6% of N for the median and mean. Chains make rare excursions into the
-    tails, so the 2.5% and 97.5% quantiles vary more: repeated runs at R's settings gave upper ends from 13,279
-    to 15,749 and lower ends from 7,358 to 9,218, hence 12% for the interval ends. (A long run here,
-    2 x 500,000 iterations, gives median 10,418, 95% 9,037-13,822, mean 10,673.)
+    combined SEs is about 570 people: 6% of N for the median and mean. Sixteen single chains at R's settings
+    gave medians 10,194-10,690 here, lower ends 7,041-9,335 and upper ends 12,493-15,223 (rare excursions into
+    the tails), hence 12% for the interval ends. A long run here (2 x 500,000 iterations) gives median 10,418,
+    95% 9,037-13,822, mean 10,673: R's one chain sits at the low edge of single-chain variation.
     """
     result = LCMCR(_kosovo(), K=10, burnin=10_000, samples=8_000, thinning=10, seed=20_240_601).fit()
     assert result.method == "lcmcr" and result.model is None and result.observed == 4_400
