@@ -85,7 +85,10 @@ def test_gamma_fits_its_distribution(shape: float) -> None:
     assert stats.kstest(draws, stats.gamma(shape).cdf).pvalue > 1e-4
 
 
-@pytest.mark.parametrize(("a", "b"), [(1.0, 1.0), (1.0, 40.0), (25.0, 1.0), (3.0, 900.0), (0.5, 0.7)])
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [(1.0, 1.0), (1.0, 40.0), (25.0, 1.0), (3.0, 900.0), (900.0, 3.0), (1.5, 1.2), (2.5, 7.0), (4e6, 3e3), (0.5, 0.7)],
+)
 def test_beta_fits_its_distribution(a: float, b: float) -> None:
     draws = _continuous(_state(4), 1, a, b, DRAWS)
     assert stats.kstest(draws, stats.beta(a, b).cdf).pvalue > 1e-4

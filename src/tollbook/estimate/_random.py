@@ -98,12 +98,39 @@ def log_gamma(s: np.ndarray, shape: float) -> float:
 
 
 @njit(cache=True, nogil=True)
+def _beta_cheng(s: np.ndarray, a: float, b: float) -> float:
+    """Beta(a, b) for a, b > 1: Cheng's (1978) algorithm BB, one rejection loop instead of two gamma draws."""
+    small, large = min(a, b), max(a, b)
+    total = small + large
+    scale = math.sqrt((total - 2.0) / (2.0 * small * large - total))
+    shift = small + 1.0 / scale
+    while True:
+        u1 = uniform(s)
+        if u1 <= 0.0:
+            continue
+        u2 = uniform(s)
+        v = scale * math.log(u1 / (1.0 - u1))
+        w = small * math.exp(v) if v < 700.0 else 1.0e308
+        z = u1 * u1 * u2
+        r = shift * v - 1.3862944
+        t = small + r - w
+        if t + 2.609438 >= 5.0 * z:
+            break
+        log_z = math.log(z)
+        if t > log_z or r + total * math.log(total / (large + w)) >= log_z:
+            break
+    return w / (large + w) if small == a else large / (large + w)
+
+
+@njit(cache=True, nogil=True)
 def beta(s: np.ndarray, a: float, b: float) -> float:
     """Beta(a, b): by inversion when a or b is 1 (common for sparse lists), else as a ratio of gammas."""
     if a == 1.0:
         return 1.0 - (1.0 - uniform(s)) ** (1.0 / b)
     if b == 1.0:
         return (1.0 - uniform(s)) ** (1.0 / a)
+    if a > 1.0 and b > 1.0:
+        return _beta_cheng(s, a, b)
     x = gamma(s, a)
     return x / (x + gamma(s, b))
 
