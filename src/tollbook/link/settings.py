@@ -24,6 +24,7 @@ PLACE_PRIORS = ((0.82, 0.04), (0.13, 0.16), (0.05, 0.8))
 SEX_PRIORS = ((0.98, 0.55), (0.02, 0.45))
 AGE_STEPS = (1, 3, 7)
 FUZZY_MARK = "fuzzy: "
+LARGE_TABLE = 200_000
 FUZZY_LABELS = ("Jaro-Winkler >= 0.92", "same phonetic key", "phonetic keys one edit apart", "Jaro-Winkler >= 0.80")
 DATE_STEPS = (1, 3, 7)
 
@@ -113,9 +114,21 @@ def hold_fuzzy_levels(model: dict[str, Any]) -> dict[str, Any]:
     return held
 
 
-def prediction_blocking_rules() -> list[Any]:
+def prediction_blocking_rules(records: int = 0) -> list[Any]:
     """Rules that choose the pairs to score: each survives a different kind of error (a mangled given name,
-    a mangled family name, a missing date or place); a pair passing any rule is scored once."""
+    a mangled family name, a missing date or place); a pair passing any rule is scored once. Pairs per rule
+    grow with the square of the table, so from LARGE_TABLE records on each rule also needs the province or
+    the date."""
+    if records >= LARGE_TABLE:
+        return [
+            block_on("names_phon", "province_code"),
+            block_on("names_phon", "dod"),
+            block_on("family_phon", "dod", "province_code"),
+            block_on("given_phon", "dod", "city_code"),
+            block_on("family_canon", "city_code", "age"),
+            block_on("given_canon", "father_canon", "province_code"),
+            block_on("dod", "city_code", "age"),
+        ]
     return [
         block_on("names_phon"),
         block_on("family_phon", "dod"),
@@ -127,8 +140,9 @@ def prediction_blocking_rules() -> list[Any]:
 
 
 def training_blocking_rules() -> list[Any]:
-    """EM passes: pairs sharing both name keys train the other fields, pairs sharing date and city train names."""
-    return [block_on("names_phon"), block_on("dod", "city_code")]
+    """EM passes: pairs sharing given, family and father's name keys (mostly matches, even among namesakes)
+    train the other fields; pairs sharing date and city train the names."""
+    return [block_on("names_phon", "father_phon"), block_on("dod", "city_code")]
 
 
 def deterministic_rules() -> list[Any]:
@@ -137,13 +151,13 @@ def deterministic_rules() -> list[Any]:
             block_on("given_canon", "family_canon", "father_canon", "age")]
 
 
-def settings(prior: float = DEFAULT_PRIOR, term_frequencies: bool = True) -> SettingsCreator:
+def settings(prior: float = DEFAULT_PRIOR, term_frequencies: bool = True, records: int = 0) -> SettingsCreator:
     """The model's settings, dialect-free; one table of all lists, so within-list duplicates are found too."""
     return SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name="unique_id",
         comparisons=comparisons(term_frequencies),
-        blocking_rules_to_generate_predictions=prediction_blocking_rules(),
+        blocking_rules_to_generate_predictions=prediction_blocking_rules(records),
         probability_two_random_records_match=prior,
         additional_columns_to_retain=["source_list"],
         retain_intermediate_calculation_columns=False,

@@ -50,7 +50,7 @@ def build_linker(keys: pd.DataFrame, backend: str, model: dict[str, Any] | None 
     _quiet_splink()
     engine = make_backend(backend, threads)
     table = engine.register(keys, table_name="tollbook_keys")
-    chosen = model if model is not None else model_settings.settings(untrained_prior(len(keys)))
+    chosen = model if model is not None else model_settings.settings(untrained_prior(len(keys)), records=len(keys))
     return Linker(table, chosen, log_level=logging.WARNING)
 
 
@@ -88,7 +88,7 @@ def _u_pairs(records: int) -> float:
 
 def _em_pairs(records: int) -> float | None:
     """Blocked pairs EM may use: all of them for small tables, a deterministic sample of large ones."""
-    return None if records < 200_000 else 5e6
+    return None if records < 20_000 else 1e6
 
 
 def trained_linker(keys: pd.DataFrame, backend: str, seed: int, progress: Progress | None,
