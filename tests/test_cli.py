@@ -147,3 +147,14 @@ def test_demo_builds_and_says_what_next(tmp_path: Path) -> None:
 def test_help_teaches() -> None:
     code, output = run("--help")
     assert code == 0 and "demo" in output and "init" in output
+
+
+def test_init_refuses_a_newer_schema(initialised: str) -> None:
+    engine = open_engine(initialised)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '9999_future'"))
+    engine.dispose()
+    code, output = run("init", "--db", initialised)
+    assert code == 1 and "newer than this Tollbook" in output
+    code, output = run("status", "--db", initialised)
+    assert code == 1 and "9999_future" in output
