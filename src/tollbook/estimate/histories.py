@@ -315,10 +315,9 @@ def read_pattern_csv(
     if not strata:
         unique, summed = _aggregate(patterns, counts)
         return {None: CaptureHistories(tuple(lists), unique, summed)}
-    labels = frame[strata].astype(str).agg(" / ".join, axis=1).to_numpy()
+    labels = frame[strata].astype(str).agg(" / ".join, axis=1)
     result: dict[str | None, CaptureHistories] = {}
-    for label in dict.fromkeys(labels):
-        rows = labels == label
+    for label, rows in labels.groupby(labels, sort=False).indices.items():
         unique, summed = _aggregate(patterns[rows], counts[rows])
         result[str(label)] = CaptureHistories(tuple(lists), unique, summed, str(label))
     return result
