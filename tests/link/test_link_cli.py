@@ -103,3 +103,10 @@ def test_link_files_with_an_unknown_backend_fails_cleanly(list_files: list[Path]
     result = runner.invoke(_app(), ["link-files", str(list_files[0]), "--out", str(tmp_path / "x.csv"),
                                     "--backend", "oracle"])
     assert result.exit_code == 1 and "unknown linkage backend" in result.output
+
+
+def test_cli_defaults_are_the_library_defaults() -> None:
+    from tollbook.cli import link as cli_link
+    from tollbook.link import api
+
+    assert (cli_link.THRESHOLD, cli_link.REVIEW_LOWER) == (api.DEFAULT_THRESHOLD, api.DEFAULT_REVIEW_LOWER)

@@ -19,9 +19,11 @@ LowerOption = Annotated[float, typer.Option("--review-lower",
                                             help="Pairs from this probability up to the threshold go to review.")]
 BackendOption = Annotated[str, typer.Option(help="Linkage engine: duckdb (embedded) or spark (pip install .[spark]).")]
 KEYS = {"m": "match", "n": "non_match", "u": "unsure"}
+THRESHOLD, REVIEW_LOWER = 0.7, 0.3  # tollbook.link.api's defaults (not imported: it loads Splink)
 
 
-def link_command(threshold: ThresholdOption = 0.9, review_lower: LowerOption = 0.5, backend: BackendOption = "duckdb",
+def link_command(threshold: ThresholdOption = THRESHOLD, review_lower: LowerOption = REVIEW_LOWER,
+                 backend: BackendOption = "duckdb",
                  seed: Annotated[int, typer.Option(help="Seed of u sampling (runs are reproducible).")] = 2019,
                  model_out: Annotated[Path | None, typer.Option("--model-out", help="Also write the model JSON here.")]
                  = None,
@@ -43,7 +45,7 @@ def link_command(threshold: ThresholdOption = 0.9, review_lower: LowerOption = 0
 def link_files_command(
     files: Annotated[list[Path], typer.Argument(help="Canonical CSV files, one per source list (source = stem).")],
     out: Annotated[Path, typer.Option("--out", help="Where to write source,record_id,person_id,… as CSV.")],
-    threshold: ThresholdOption = 0.9, backend: BackendOption = "duckdb", review_lower: LowerOption = 0.5,
+    threshold: ThresholdOption = THRESHOLD, backend: BackendOption = "duckdb", review_lower: LowerOption = REVIEW_LOWER,
 ) -> None:
     """Link list files without a database and write one row per record with its person id."""
     from tollbook.link import link_files
