@@ -34,8 +34,8 @@ class ScoredPairs:
 
 
 def _quiet_splink() -> None:
-    """Keep Splink's info logging out of a user's terminal; warnings still show."""
-    logging.getLogger("splink").setLevel(logging.WARNING)
+    """Keep Splink's logging out of a user's terminal: Tollbook reports progress itself."""
+    logging.getLogger("splink").setLevel(logging.ERROR)
 
 
 class EMUnderflowError(RuntimeError):
@@ -51,7 +51,7 @@ def build_linker(keys: pd.DataFrame, backend: str, model: dict[str, Any] | None 
     engine = make_backend(backend, threads)
     table = engine.register(keys, table_name="tollbook_keys")
     chosen = model if model is not None else model_settings.settings(untrained_prior(len(keys)), records=len(keys))
-    return Linker(table, chosen, log_level=logging.WARNING)
+    return Linker(table, chosen, log_level=logging.ERROR)
 
 
 def untrained_prior(records: int) -> float:
