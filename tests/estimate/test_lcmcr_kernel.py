@@ -7,10 +7,10 @@ import pytest
 from numba import njit
 
 from tollbook.estimate import _lcmcr_kernel as kernel
-from tollbook.estimate._random import new_state
+from tollbook.estimate._lcmcr_kernel import new_state
 
 
-@njit(cache=True)
+@njit  # no on-disk cache: it would not notice edits to the kernel module
 def _mean_allocation(rng: np.ndarray, total: int, weights: np.ndarray, reps: int) -> np.ndarray:
     out = np.zeros(weights.shape[0], dtype=np.int64)
     order = np.empty(weights.shape[0], dtype=np.int64)

@@ -7,12 +7,12 @@ import pytest
 from numba import njit
 from scipy import stats
 
-from tollbook.estimate import _random as rnd
+from tollbook.estimate import _lcmcr_kernel as rnd
 
 DRAWS = 100_000
 
 
-@njit(cache=True)
+@njit  # no on-disk cache: it would not notice edits to the kernel module
 def _binomials(state: np.ndarray, n: int, p: float, size: int) -> np.ndarray:
     out = np.empty(size, dtype=np.int64)
     for i in range(size):
@@ -20,7 +20,7 @@ def _binomials(state: np.ndarray, n: int, p: float, size: int) -> np.ndarray:
     return out
 
 
-@njit(cache=True)
+@njit  # no on-disk cache: it would not notice edits to the kernel module
 def _poissons(state: np.ndarray, lam: float, size: int) -> np.ndarray:
     out = np.empty(size, dtype=np.int64)
     for i in range(size):
@@ -28,7 +28,7 @@ def _poissons(state: np.ndarray, lam: float, size: int) -> np.ndarray:
     return out
 
 
-@njit(cache=True)
+@njit  # no on-disk cache: it would not notice edits to the kernel module
 def _continuous(state: np.ndarray, kind: int, a: float, b: float, size: int) -> np.ndarray:
     out = np.empty(size)
     for i in range(size):

@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from tollbook.estimate import _lcmcr_kernel as kernel
-from tollbook.estimate._random import new_state
+from tollbook.estimate._lcmcr_kernel import new_state
 from tollbook.estimate.histories import CaptureHistories, HistoryError
 from tollbook.estimate.result import EstimateResult
 
