@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from tollbook.link.cluster import assign_public_ids, cluster_records, fresh_public_id, members
@@ -54,3 +55,13 @@ def test_a_split_gives_the_old_id_to_the_larger_part_and_a_fresh_id_to_the_other
 
 def test_fresh_ids_do_not_depend_on_record_order() -> None:
     assert fresh_public_id([3, 1, 2]) == fresh_public_id([1, 2, 3]) != fresh_public_id([1, 2])
+
+
+def test_fast_and_constrained_paths_give_the_same_clusters() -> None:
+    rng = np.random.default_rng(3)
+    ids = [f"r{i:03d}" for i in range(200)]
+    pairs = pd.DataFrame({"unique_id_l": rng.choice(ids, 300), "unique_id_r": rng.choice(ids, 300),
+                          "match_probability": rng.random(300)})
+    fast = cluster_records(ids, pairs, 0.8, must_link=[("r001", "r002")])
+    greedy = cluster_records(ids, pairs, 0.8, must_link=[("r001", "r002")], cannot_link=[("absent", "gone")])
+    assert fast == greedy and fast["r001"] == fast["r002"]

@@ -123,3 +123,17 @@ def test_link_on_an_empty_database_says_what_to_do(sqlite_url: str) -> None:
             assert "import" in str(exc)
         else:
             raise AssertionError("linking an empty database should fail")
+
+
+def test_a_decision_holds_for_the_latest_revision_of_its_records(linked_engine: Engine) -> None:
+    with session_scope(linked_engine) as session:
+        link_database(session)
+        n1, g1 = _record_id(session, "n1"), _record_id(session, "g1")
+        decide(session, n1, g1, "non_match", "reviewer")
+        revised = revise_record(session, g1, {"age": 25}, "tester", "age was misread").id
+    with session_scope(linked_engine) as session:
+        link_database(session)
+        first = session.scalar(select(Record.person_id).where(Record.id == n1))
+        second = session.scalar(select(Record.person_id).where(Record.id == revised))
+        assert constraints(session)[1] == [(min(n1, revised), max(n1, revised))]
+    assert first != second

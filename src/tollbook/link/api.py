@@ -29,7 +29,7 @@ Progress = Callable[[str], None]
 class Clustering:
     """The result of linking a frame of records: a cluster key per record and what it took."""
 
-    assignment: dict[Any, Any]  # record id -> cluster key (smallest record id of the cluster)
+    assignment: dict[Any, Any]  # record id -> cluster key (first record of the cluster)
     pairs: pd.DataFrame  # scored pairs at or above the review threshold
     model: dict[str, Any]
     trained: bool

@@ -10,6 +10,7 @@ import hashlib
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 Pair = tuple[Hashable, Hashable]
@@ -65,8 +66,11 @@ class _Clusters:
 
 def cluster_records(ids: Iterable[Hashable], pairs: pd.DataFrame, threshold: float,
                     must_link: Iterable[Pair] = (), cannot_link: Iterable[Pair] = ()) -> dict[Hashable, Hashable]:
-    """Map every record id to a cluster key (the smallest id in its cluster); pairs need columns
+    """Map every record id to a cluster key (its cluster's first record in the order of `ids`); pairs need columns
     unique_id_l, unique_id_r, match_probability; a pair joins when its probability is ≥ threshold."""
+    cannot_link = list(cannot_link)
+    if not cannot_link:
+        return connected_components(ids, pairs[pairs["match_probability"] >= threshold], list(must_link))
     clusters = _Clusters(ids)
     for a, b in cannot_link:
         if a in clusters.parent and b in clusters.parent:
@@ -78,17 +82,35 @@ def cluster_records(ids: Iterable[Hashable], pairs: pd.DataFrame, threshold: flo
         ["match_probability", "unique_id_l", "unique_id_r"], ascending=[False, True, True], kind="stable")
     for a, b in zip(strong["unique_id_l"], strong["unique_id_r"], strict=True):
         clusters.join(a, b)
-    return _label_by_smallest(clusters)
+    return _label_by_first(clusters)
 
 
-def _label_by_smallest(clusters: _Clusters) -> dict[Hashable, Hashable]:
-    """Name each cluster by its smallest member, so labels do not depend on merge order."""
-    roots = {i: clusters.root(i) for i in clusters.parent}
-    smallest: dict[Hashable, Hashable] = {}
-    for i, r in roots.items():
-        if r not in smallest or i < smallest[r]:
-            smallest[r] = i
-    return {i: smallest[r] for i, r in roots.items()}
+def connected_components(ids: Iterable[Hashable], links: pd.DataFrame, must_link: list[Pair]) -> dict:
+    """Connected components of the links plus must-links (no cannot-links to respect): sparse-graph speed for
+    millions of records, the same clusters and labels as the greedy path."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components as components
+
+    nodes = pd.Index(pd.unique(pd.Series(list(ids), dtype=object)))
+    extra = [(a, b) for a, b in must_link if a in nodes and b in nodes]
+    left = np.concatenate([nodes.get_indexer(links["unique_id_l"]), nodes.get_indexer([a for a, _ in extra])])
+    right = np.concatenate([nodes.get_indexer(links["unique_id_r"]), nodes.get_indexer([b for _, b in extra])])
+    if (left < 0).any() or (right < 0).any():
+        raise ValueError("a scored pair names a record id that is not among the records")
+    graph = coo_matrix((np.ones(len(left)), (left, right)), shape=(len(nodes), len(nodes)))
+    count, labels = components(graph, directed=False)
+    first = np.full(count, len(nodes))
+    np.minimum.at(first, labels, np.arange(len(nodes)))
+    return dict(zip(nodes, nodes.to_numpy()[first[labels]], strict=True))
+
+
+def _label_by_first(clusters: _Clusters) -> dict[Hashable, Hashable]:
+    """Name each cluster by its first member in input order, so labels do not depend on merge order."""
+    label: dict[Hashable, Hashable] = {}
+    out = {}
+    for i in clusters.parent:
+        out[i] = label.setdefault(clusters.root(i), i)
+    return out
 
 
 def members(assignment: Mapping[Hashable, Hashable]) -> dict[Hashable, frozenset]:

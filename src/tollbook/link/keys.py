@@ -59,8 +59,11 @@ def name_columns(names: pd.Series, part: str) -> pd.DataFrame:
 
 def swap_free_key(given: pd.Series, family: pd.Series) -> pd.Series:
     """Given and family phonetic keys in sorted order, so a swapped name blocks with its unswapped twin."""
-    pairs = zip(given.fillna(""), family.fillna(""), strict=True)
-    return pd.Series(["|".join(sorted(pair)) if all(pair) else None for pair in pairs], index=given.index)
+    first, second = given.fillna("").astype(str), family.fillna("").astype(str)
+    ordered = (first <= second).to_numpy()
+    low, high = first.where(ordered, second), second.where(ordered, first)
+    key = low + "|" + high
+    return key.where((first != "") & (second != ""), None).astype(object)
 
 
 def sex_column(values: pd.Series) -> pd.Series:

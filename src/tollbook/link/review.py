@@ -35,9 +35,24 @@ def latest_decisions(session: Session) -> dict[tuple[int, int], Verdict]:
     return {ordered(a, b): verdict for a, b, verdict in rows}
 
 
+def latest_revisions(session: Session) -> dict[int, int]:
+    """Record id -> the id of its latest revision, for every record that was revised."""
+    newer = {old: new for old, new in session.execute(select(Record.supersedes_id, Record.id)
+                                                      .where(Record.supersedes_id.is_not(None)))}
+    latest = {}
+    for old in newer:
+        current = old
+        while current in newer:
+            current = newer[current]
+        latest[old] = current
+    return latest
+
+
 def constraints(session: Session) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    """(must-link pairs, cannot-link pairs) from reviewers' latest decisions."""
-    decisions = latest_decisions(session)
+    """(must-link pairs, cannot-link pairs) from reviewers' latest decisions; a decision on a record that was
+    revised since holds for its latest revision."""
+    latest = latest_revisions(session)
+    decisions = {ordered(latest.get(a, a), latest.get(b, b)): v for (a, b), v in latest_decisions(session).items()}
     must = [pair for pair, verdict in decisions.items() if verdict == Verdict.MATCH]
     cannot = [pair for pair, verdict in decisions.items() if verdict == Verdict.NON_MATCH]
     return must, cannot

@@ -122,12 +122,10 @@ def prediction_blocking_rules(records: int = 0) -> list[Any]:
     if records >= LARGE_TABLE:
         return [
             block_on("names_phon", "province_code"),
-            block_on("names_phon", "dod"),
             block_on("family_phon", "dod", "province_code"),
             block_on("given_phon", "dod", "city_code"),
             block_on("family_canon", "city_code", "age"),
             block_on("given_canon", "father_canon", "province_code"),
-            block_on("dod", "city_code", "age"),
         ]
     return [
         block_on("names_phon"),
@@ -141,8 +139,8 @@ def prediction_blocking_rules(records: int = 0) -> list[Any]:
 
 def training_blocking_rules() -> list[Any]:
     """EM passes: pairs sharing given, family and father's name keys (mostly matches, even among namesakes)
-    train the other fields; pairs sharing date and city train the names."""
-    return [block_on("names_phon", "father_phon"), block_on("dod", "city_code")]
+    train the other fields; pairs sharing date, city and age train the names (and sex)."""
+    return [block_on("names_phon", "father_phon"), block_on("dod", "city_code", "age")]
 
 
 def deterministic_rules() -> list[Any]:

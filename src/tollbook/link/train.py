@@ -83,12 +83,12 @@ def estimate_m(linker: Any, records: int, say: Progress) -> None:
 
 def _u_pairs(records: int) -> float:
     """Random pairs for u: plenty for small tables, capped so a million records stays quick."""
-    return float(min(max(records * 20, 2e6), 5e6))
+    return float(min(max(records * 20, 2e6), 3e6))
 
 
 def _em_pairs(records: int) -> float | None:
     """Blocked pairs EM may use: all of them for small tables, a deterministic sample of large ones."""
-    return None if records < 20_000 else 1e6
+    return None if records < 20_000 else 5e5
 
 
 def trained_linker(keys: pd.DataFrame, backend: str, seed: int, progress: Progress | None,
