@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from numba import njit
-from scipy import stats
+from scipy import special, stats
 
 from tollbook.estimate import _lcmcr_kernel as rnd
 
@@ -102,3 +102,44 @@ def test_log_gamma_handles_tiny_shapes() -> None:
 def test_same_state_same_stream() -> None:
     assert np.array_equal(_binomials(_state(9), 50, 0.3, 100), _binomials(_state(9), 50, 0.3, 100))
     assert not np.array_equal(_binomials(_state(9), 50, 0.3, 100), _binomials(_state(10), 50, 0.3, 100))
+
+
+@njit  # no on-disk cache: it would not notice edits to the kernel module
+def _negative_binomials(state: np.ndarray, n: float, p: float, size: int) -> np.ndarray:
+    out = np.empty(size, dtype=np.int64)
+    for i in range(size):
+        out[i] = rnd.negative_binomial(state, n, p)
+    return out
+
+
+@pytest.mark.parametrize(("n", "p"), [(4_400.0, 0.43), (4_400.0, 0.7), (982.0, 0.55), (982.0, 0.97), (12.0, 0.3)])
+def test_negative_binomial_fits_its_distribution(n: float, p: float) -> None:
+    """Failures before the n-th success (SciPy's nbinom(n, p)), at the sizes the LCMCR n0 draw meets."""
+    draws = _negative_binomials(_state(int(n * p)), n, p, DRAWS)
+    dist = stats.nbinom(n, p)
+    pmf = dist.pmf(np.arange(int(dist.ppf(1 - 1e-9)) + 1))
+    assert _chi_square_p(draws, pmf) > 1e-4
+    assert abs(draws.mean() - dist.mean()) < 5 * dist.std() / np.sqrt(DRAWS)
+
+
+@njit  # no on-disk cache: it would not notice edits to the kernel module
+def _log_gammas(state: np.ndarray, shape: float, size: int) -> np.ndarray:
+    out = np.empty(size)
+    for i in range(size):
+        out[i] = rnd.log_gamma(state, shape)
+    return out
+
+
+@pytest.mark.parametrize("shape", [0.002, 0.01, 0.2, 0.9, 1.0, 6.0])
+def test_log_gamma_in_log_space_for_tiny_stick_shapes(shape: float) -> None:
+    """log G with G ~ Gamma(shape): P(log G <= t) = P(shape, e^t); alpha + 0 reaches shapes near 0.01 in the sticks."""
+    draws = _log_gammas(_state(int(shape * 1_000)), shape, DRAWS)
+    assert np.isfinite(draws).all()
+    assert stats.kstest(draws, lambda t: _log_gamma_cdf(shape, t)).pvalue > 1e-4
+
+
+def _log_gamma_cdf(shape: float, t: np.ndarray) -> np.ndarray:
+    """P(log G <= t): the regularised gamma function, or its leading term x^a / Gamma(a + 1) where e^t underflows."""
+    small = t < -600.0
+    tail = np.exp(shape * np.where(small, t, 0.0) - special.gammaln(shape + 1.0))
+    return np.where(small, tail, special.gammainc(shape, np.exp(np.maximum(t, -600.0))))
