@@ -65,7 +65,7 @@ def test_capture_histories_count_each_person_once_per_pattern(linked_engine: Eng
         link_database(session)
         histories = capture_histories(session)
     table = histories["all"]
-    assert list(table.columns) == ["media", "network", "ngo", "count", "stratum"]
+    assert list(table.columns) == ["media", "network", "ngo", "count"]
     found = {tuple(row[:3]): row[3] for row in table.itertuples(index=False)}
     truth = Counter(tuple(int(s in set(g)) for s in ("media", "network", "ngo"))
                     for _, g in labelled().groupby("truth")["source"])
@@ -80,7 +80,8 @@ def test_capture_histories_by_province_and_merged_groups(linked_engine: Engine) 
         by_province = capture_histories(session, by="province")
         by_week = capture_histories(session, by="period", merge_groups=False)
     assert by_province["IR-23"]["count"].sum() == 5  # Tehran province: p01, p02, p08, p12, p15
-    assert list(by_province["IR-23"].columns) == ["network", "press", "count", "stratum"]
+    assert list(by_province["IR-23"].columns) == ["network", "press", "count", "province"]
+    assert set(by_province["IR-23"]["province"]) == {"IR-23"}
     assert set(by_week) == {"2019-W46", "2019-W47"} and sum(t["count"].sum() for t in by_week.values()) == 15
 
 

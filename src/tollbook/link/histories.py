@@ -68,19 +68,21 @@ def person_patterns(session: Session, by: str | None, merge_groups: bool) -> Cou
 
 
 def capture_histories(session: Session, by: str | None = None, merge_groups: bool = True) -> dict[str, pd.DataFrame]:
-    """Per stratum, a frame with one 0/1 column per list, a `count` column and a `stratum` column (one row per
-    observed pattern); `by` is None (one stratum "all"), "province", "period" (ISO week) or "day"."""
+    """Per stratum, a frame with one 0/1 column per list, a `count` column and a column named after `by` holding
+    the stratum (one row per observed pattern); `by` is None (one stratum "all", no stratum column),
+    "province", "period" (ISO week) or "day"."""
     if by is not None and by not in STRATA:
         raise TollbookError(f"unknown stratification {by!r}: use one of {', '.join(STRATA)} (or none)")
     if session.scalar(select(Record.id).where(Record.person_id.is_not(None)).limit(1)) is None:
         raise TollbookError("no linked persons: run `tollbook link` before computing capture histories")
     patterns = person_patterns(session, by, merge_groups)
     lists = sorted(set().union(*(on for _stratum, on in patterns)))
+    label = [by] if by else []
     frames: dict[str, list[dict[str, object]]] = {}
     for (stratum, on), count in sorted(patterns.items(), key=_order):
-        frames.setdefault(stratum, []).append({name: int(name in on) for name in lists} | {"count": count,
-                                                                                           "stratum": stratum})
-    return {stratum: pd.DataFrame(rows, columns=[*lists, "count", "stratum"]) for stratum, rows in frames.items()}
+        row = {name: int(name in on) for name in lists} | {"count": count} | dict.fromkeys(label, stratum)
+        frames.setdefault(stratum, []).append(row)
+    return {stratum: pd.DataFrame(rows, columns=[*lists, "count", *label]) for stratum, rows in frames.items()}
 
 
 def _order(item: tuple[tuple[str, frozenset], int]) -> tuple[str, list[str]]:
