@@ -130,3 +130,12 @@ def test_estimates_match_their_stratum_and_accept_objects() -> None:
     assert estimate_for(estimates, "IR").estimate == 1000.0
     assert estimate_for(estimates, "ir-05").upper == 9
     assert estimate_for(estimates, "IR-23") is None
+
+
+def test_strata_without_numbers_are_left_out() -> None:
+    from tollbook.claims.timeline import as_estimates
+
+    rows = [{"stratum": "IR-23", "estimate": 500, "lower": 420, "upper": 640},
+            {"stratum": "IR-99", "estimate": None, "lower": None, "upper": None},
+            {"stratum": "IR-98", "estimate": float("nan"), "lower": 1, "upper": 2}]
+    assert [e.stratum for e in as_estimates(rows)] == ["IR-23"]

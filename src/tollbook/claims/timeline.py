@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -45,8 +46,15 @@ def _field(item: Any, name: str) -> Any:
     return item.get(name) if isinstance(item, dict) else getattr(item, name, None)
 
 
+def _has_numbers(item: Any) -> bool:
+    """Whether an estimate has a finite point and interval (a stratum too thin to estimate has none)."""
+    values = [_field(item, name) for name in ("estimate", "lower", "upper")]
+    return all(value is not None and math.isfinite(float(value)) for value in values)
+
+
 def as_estimates(items: Iterable[Any] | None) -> list[StratumEstimate]:
-    """Estimates from dicts or objects with stratum, estimate, lower and upper (e.g. EstimateResult)."""
+    """Estimates from dicts or objects with stratum, estimate, lower and upper (e.g. EstimateResult);
+    strata without numbers are left out."""
     return [
         StratumEstimate(
             str(_field(i, "stratum") or "IR"),
@@ -55,6 +63,7 @@ def as_estimates(items: Iterable[Any] | None) -> list[StratumEstimate]:
             float(_field(i, "upper")),
         )
         for i in items or []
+        if _has_numbers(i)
     ]
 
 
