@@ -51,7 +51,7 @@ def febrl_settings() -> SettingsCreator:
         blocking_rules_to_generate_predictions=[
             block_on("given_name", "surname"), block_on("date_of_birth"), block_on("soc_sec_id"),
             block_on("postcode", "street_number"), block_on("surname", "suburb"), block_on("given_name", "postcode")],
-        retain_intermediate_calculation_columns=False)
+        retain_intermediate_calculation_columns=False, em_convergence=0.001, max_iterations=10)
 
 
 def train(linker: Linker, seed: int) -> None:
@@ -60,7 +60,7 @@ def train(linker: Linker, seed: int) -> None:
         [block_on("soc_sec_id", "date_of_birth"), block_on("given_name", "surname", "postcode")], recall=0.8)
     linker.training.estimate_u_using_random_sampling(max_pairs=1e5, seed=seed, num_chunks=1, min_count_per_level=None)
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("date_of_birth"))
-    linker.training.estimate_parameters_using_expectation_maximisation(block_on("surname"))
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("soc_sec_id"))
 
 
 def one_to_one(pairs: pd.DataFrame, threshold: float) -> set[tuple[str, str]]:
