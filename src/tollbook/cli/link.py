@@ -17,7 +17,8 @@ persons_app = typer.Typer(help="Show linked persons: every value with its source
 ThresholdOption = Annotated[float, typer.Option(help="Pairs at or above this match probability are one person.")]
 LowerOption = Annotated[float, typer.Option("--review-lower",
                                             help="Pairs from this probability up to the threshold go to review.")]
-BackendOption = Annotated[str, typer.Option(help="Linkage engine: duckdb (embedded) or spark (pip install .[spark]).")]
+BackendOption = Annotated[str, typer.Option(
+    help="Linkage engine: duckdb (embedded) or spark (the spark extra: pyspark and Java).")]
 KEYS = {"m": "match", "n": "non_match", "u": "unsure"}
 THRESHOLD, REVIEW_LOWER = 0.7, 0.3  # tollbook.link.api's defaults (not imported: it loads Splink)
 

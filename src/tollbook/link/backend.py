@@ -63,8 +63,8 @@ def spark_session() -> Any:
     try:
         from pyspark.sql import SparkSession
     except ImportError as exc:
-        raise BackendError("the spark backend needs pyspark: install Tollbook with `pip install tollbook[spark]` "
-                           "(and Java 17 or later)") from exc
+        raise BackendError("the spark backend needs pyspark and Java 17 or later: install Tollbook's spark extra "
+                           "or run `pip install pyspark`") from exc
     active = SparkSession.getActiveSession()
     if active is not None:
         return active
