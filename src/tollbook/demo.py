@@ -6,6 +6,7 @@ claims, link the records into persons, estimate the total by province, and check
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,11 +18,15 @@ from tollbook.errors import TollbookError
 from tollbook.status import database_status
 from tollbook.store import migrate, open_engine, session_scope
 
+TOTAL_NAMES = ("total", "all", None)
 CLAIMS_FILE = Path(__file__).resolve().parents[2] / "examples" / "iran-2019" / "claims.csv"
 NEXT_STEPS = """Next:
   export TOLLBOOK_DB=sqlite:///{out}/tollbook.db
   tollbook status                     # what the database holds
   tollbook records list --limit 10    # the imported reports
+  tollbook persons show P-000001      # one person: every value with its source
+  tollbook review                     # decide the uncertain pairs
+  tollbook estimate --method all      # LCMCR, log-linear and dga on the linked persons
   tollbook claims timeline            # who said how many, when, against the documented count
   tollbook claims check               # findings on the claims
   tollbook audit verify               # the hash-chained audit log"""
@@ -75,6 +80,48 @@ def stage_claims(engine: Engine, out: Path, summary: DemoSummary) -> None:
                          f"({len(report.unchanged)} already present)")
 
 
+def stage_link(engine: Engine, out: Path, summary: DemoSummary) -> None:
+    """Link the imported records into persons and save the trained model beside the database."""
+    from tollbook.link import link_database
+
+    with session_scope(engine) as session:
+        run = link_database(session, actor="demo")
+    (out / "link-model.json").write_text(json.dumps(run.model, indent=2, ensure_ascii=False), encoding="utf-8")
+    summary.steps.append(f"linked {run.records:,} records into {run.persons:,} persons "
+                         f"({run.review_queue} pairs queued for review; model in link-model.json)")
+
+
+def stage_estimate(seed: int) -> Stage:
+    """Estimate the total by province with LCMCR (several chains; thin provinces pooled) and save the results."""
+    def run(engine: Engine, out: Path, summary: DemoSummary) -> None:
+        from tollbook.estimate import estimate
+        from tollbook.estimate.database import histories_from_database, save_results
+
+        with session_scope(engine) as session:
+            results = estimate(histories_from_database(session, by="province"), "lcmcr", seed=seed, pool=True)
+            save_results(session, results, "province", actor="demo")
+        rows = [result.to_dict() for result in results]
+        (out / "estimates.json").write_text(json.dumps(rows, indent=2), encoding="utf-8")
+        total = next(r for r in rows if r["stratum"] in TOTAL_NAMES)
+        flag = "" if total["converged"] else " (NOT converged: see estimates.json)"
+        left_out = total["diagnostics"].get("observed_left_out", 0)
+        flag += f" ({left_out} documented in strata left out)" if left_out else ""
+        summary.steps.append(f"estimated the total with LCMCR by province: {total['estimate']:,.0f} "
+                             f"(95% {total['lower']:,.0f}–{total['upper']:,.0f}) from {total['observed']:,} "
+                             f"documented{flag}; results in estimates.json")
+    return run
+
+
+def stage_checks(engine: Engine, out: Path, summary: DemoSummary) -> None:
+    """Run the claims checks against the documented list and the estimate."""
+    from tollbook.claims import run_checks
+    from tollbook.estimate.database import saved_estimates
+
+    with session_scope(engine) as session:
+        findings = run_checks(session, saved_estimates(session))
+    summary.steps.append(f"checked the claims: {len(findings)} findings (`tollbook claims check`)")
+
+
 def build_demo(out: Path, total: int = 1500, seed: int = 2019, console: Console | None = None) -> DemoSummary:
     """Create OUT/tollbook.db, build the example into it and return a summary; never blocks on a server."""
     console = console or Console(quiet=True)
@@ -86,7 +133,9 @@ def build_demo(out: Path, total: int = 1500, seed: int = 2019, console: Console 
     summary = DemoSummary(out=out, database_url=url)
     try:
         migrate(engine)
-        for name, stage in [("lists", stage_lists(total, seed)), ("claims", stage_claims)]:
+        stages = [("lists", stage_lists(total, seed)), ("claims", stage_claims), ("link", stage_link),
+                  ("estimate", stage_estimate(seed)), ("checks", stage_checks)]
+        for name, stage in stages:
             with console.status(f"demo: {name}"):
                 stage(engine, out, summary)
         with session_scope(engine) as session:

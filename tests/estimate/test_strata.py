@@ -84,3 +84,25 @@ def test_totals_without_draws_use_summed_variances() -> None:
     assert total.estimate == 300.0
     assert total.upper - total.estimate == pytest.approx(1.959964 * 5.0)
     assert "normal approximation" in total.settings["total"]
+
+
+def test_thin_strata_are_pooled_and_counted_in_the_total() -> None:
+    from tollbook.estimate.api import estimate
+    from tollbook.estimate.strata import combine, pool_thin
+
+    big = CaptureHistories.from_matrix(np.array([[1, 0, 0]] * 30 + [[0, 1, 0]] * 25 + [[0, 0, 1]] * 20 +
+                                                [[1, 1, 0]] * 8 + [[1, 0, 1]] * 6 + [[0, 1, 1]] * 5 + [[1, 1, 1]] * 2),
+                                       ("A", "B", "C"), stratum="big")
+    small_a = CaptureHistories.from_matrix(np.array([[1, 0], [1, 1], [0, 1]] * 3), ("A", "B"), stratum="x")
+    small_b = CaptureHistories.from_matrix(np.array([[1, 0], [0, 1], [1, 1]] * 2), ("B", "C"), stratum="y")
+    pooled = combine([small_a, small_b], "xy")
+    assert pooled.lists == ("A", "B", "C") and pooled.observed == 15
+    assert dict(zip(map(tuple, pooled.patterns.tolist()), pooled.counts.tolist(), strict=True))[(0, 1, 0)] == 5
+    strata = pool_thin({"big": big, "x": small_a, "y": small_b})
+    assert set(strata) == {"big", "other (pooled thin strata): x, y"}
+    results = estimate({"big": big, "x": small_a, "y": small_b}, "loglinear", pool=False)
+    unpooled_total = next(r for r in results if r.stratum == "total" and r.model == "M0")
+    results = estimate({"big": big, "x": small_a, "y": small_b}, "loglinear", pool=True)
+    pooled_total = next(r for r in results if r.stratum == "total" and r.model == "M0")
+    assert unpooled_total.observed == 96 and pooled_total.observed == 111
+    assert not pooled_total.diagnostics["strata_left_out"]

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from tollbook import __version__
-from tollbook.cli import admin, claims, estimate, ingest
+from tollbook.cli import admin, claims, estimate, ingest, link
 from tollbook.cli.common import STATE
 
 app = typer.Typer(
@@ -38,6 +38,7 @@ def main_options(
 
 admin.register(app)
 ingest.register(app)
+link.register(app)
 estimate.register(app)
 claims.register(app)
 

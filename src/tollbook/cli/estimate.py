@@ -27,6 +27,8 @@ def estimate_command(
     seed: Annotated[int | None, typer.Option(help="LCMCR: random seed, for reproducible draws.")] = None,
     chains: Annotated[int | None, typer.Option(help="LCMCR: chains run in parallel (default 4).")] = None,
     delta: Annotated[float | None, typer.Option(help="dga: hyper-Dirichlet parameter (default 1/2^lists).")] = None,
+    pool_thin: Annotated[bool, typer.Option("--pool-thin", help="Merge strata too thin to estimate into one pooled "
+                                            "stratum, so their people still count in the total.")] = False,
     save: Annotated[bool, typer.Option(help="Save results in the database (estimates from --db only).")] = True,
     db: DbOption = "",
     as_json: JsonOption = False,
@@ -35,6 +37,7 @@ def estimate_command(
     with handled_errors():
         settings = _settings(method, K=k, burnin=burnin, samples=samples, thinning=thinning, seed=seed,
                              chains=chains, delta=delta)
+        settings["pool"] = pool_thin
         if patterns is not None:
             results = _run(_from_csv(patterns, by), method, settings, as_json)
         else:
@@ -44,7 +47,7 @@ def estimate_command(
 
 def _settings(method: str, **given: Any) -> dict[str, Any]:
     """Only the settings the user gave, and only for methods that use them."""
-    settings = {key: value for key, value in given.items() if value is not None}
+    settings: dict[str, Any] = {key: value for key, value in given.items() if value is not None}
     if method in ("loglinear",) and settings:
         raise TollbookError(f"--method loglinear takes no sampler settings; got {', '.join(settings)}")
     if method == "lcmcr" and "delta" in settings:

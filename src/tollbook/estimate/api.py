@@ -9,7 +9,7 @@ from typing import Any
 
 from tollbook.estimate.histories import CaptureHistories
 from tollbook.estimate.result import EstimateResult
-from tollbook.estimate.strata import ThinRule, estimate_strata
+from tollbook.estimate.strata import ThinRule, estimate_strata, pool_thin
 
 __all__ = ["METHODS", "estimate"]
 
@@ -67,6 +67,7 @@ def estimate(
     method: str = "lcmcr",
     progress: Callable[[int, int], None] | None = None,
     thin: ThinRule | None = None,
+    pool: bool = False,
     **settings: Any,
 ) -> list[EstimateResult]:
     """Estimate the population size with ``method`` ("lcmcr", "loglinear", "dga" or "all").
@@ -74,7 +75,8 @@ def estimate(
     Given a dict of several strata, every stratum is estimated and a total added per method and model (strata
     too thin under ``thin`` are named in placeholder results and in the total's warnings). ``settings`` go to
     the estimators that accept them, e.g. ``K``, ``burnin``, ``samples``, ``thinning``, ``seed``, ``chains``
-    (LCMCR) or ``delta``, ``prior`` (dga); ``progress(done, total)`` reports LCMCR iterations.
+    (LCMCR) or ``delta``, ``prior`` (dga); ``progress(done, total)`` reports LCMCR iterations. With ``pool``,
+    thin strata are first merged into one pooled stratum so that their people still count in the total.
     """
     fitters = _fitters(method, dict(settings), progress)
     if isinstance(histories, CaptureHistories):
@@ -84,4 +86,6 @@ def estimate(
         raise ValueError("no strata given: the mapping of capture histories is empty")
     if len(strata) == 1 and None in strata:
         return estimate(strata[None], method, progress, thin, **settings)
+    if pool:
+        strata = pool_thin(strata, thin)
     return [result for name, fit in fitters for result in estimate_strata(strata, fit, name, thin)]

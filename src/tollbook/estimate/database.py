@@ -25,6 +25,9 @@ def histories_from_database(
     frames = capture_histories(session, by=by, merge_groups=merge_groups)
     if not frames:
         raise TollbookError("no linked persons in the database: import lists and run `tollbook link` first")
+    if by is None:  # one population: no stratum name, so no stratum total is added
+        (frame,) = frames.values()
+        return {None: _from_frame(frame, None, None)}
     return {stratum: _from_frame(frame, stratum, by) for stratum, frame in frames.items()}
 
 

@@ -8,11 +8,13 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
+import pandas as pd
 
 from tollbook.estimate.histories import CaptureHistories
 from tollbook.estimate.result import EstimateResult, code_version
 
-__all__ = ["TOTAL_LABEL", "ThinRule", "estimate_strata", "sum_strata", "thin_reason"]
+__all__ = ["POOLED_LABEL", "TOTAL_LABEL", "ThinRule", "combine", "estimate_strata", "pool_thin", "sum_strata",
+           "thin_reason"]
 
 TOTAL_LABEL = "total"
 Fitter = Callable[[CaptureHistories], list[EstimateResult]]
@@ -37,6 +39,37 @@ def thin_reason(histories: CaptureHistories, rule: ThinRule) -> str | None:
     if histories.observed < rule.min_observed:
         return f"only {histories.observed} people recorded here; at least {rule.min_observed} are needed"
     return None
+
+
+POOLED_LABEL = "other (pooled thin strata)"
+
+
+def combine(parts: Sequence[CaptureHistories], stratum: str) -> CaptureHistories:
+    """One population from several strata: the union of their lists, pattern counts added up."""
+    lists = list(dict.fromkeys(name for part in parts for name in part.lists))
+    rows = []
+    for part in parts:
+        position = [lists.index(name) for name in part.lists]
+        for pattern, count in zip(part.patterns, part.counts, strict=True):
+            row = [0] * len(lists)
+            for column, value in zip(position, pattern, strict=True):
+                row[column] = int(value)
+            rows.append([*row, int(count)])
+    frame = pd.DataFrame(rows, columns=[*lists, "count"])
+    return CaptureHistories.from_frame(frame, lists, count_col="count", stratum=stratum)
+
+
+def pool_thin(strata: Mapping[str | None, CaptureHistories], rule: ThinRule | None = None,
+              label: str = POOLED_LABEL) -> dict[str | None, CaptureHistories]:
+    """Merge the strata too thin to estimate into one pooled stratum, so their people still count in the total
+    (when the pool is itself too thin it is left out, with its reason, like any thin stratum)."""
+    rule = rule or ThinRule()
+    thin = [h for h in strata.values() if thin_reason(h, rule) is not None]
+    if len(thin) < 2:
+        return dict(strata)
+    kept = {name: h for name, h in strata.items() if thin_reason(h, rule) is None}
+    pooled = combine(thin, f"{label}: {', '.join(str(h.stratum) for h in thin)}")
+    return kept | {pooled.stratum: pooled}
 
 
 def _without_empty_lists(histories: CaptureHistories) -> tuple[CaptureHistories, list[str]]:

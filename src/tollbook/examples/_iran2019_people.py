@@ -137,15 +137,11 @@ def draw_population(total: int, rng: np.random.Generator) -> list[Person]:
 
 
 def capture(people: list[Person], rng: np.random.Generator) -> dict[str, list[Person]]:
-    """Which people each list names: chances depend on visibility; media follows the network's list."""
+    """Which people each list names: chances depend on each person's visibility class."""
     lists: dict[str, list[Person]] = {name: [] for name in LISTS}
     for person in people:
         level = VISIBILITY.index(person.visibility)
-        on_network = rng.random() < data.CAPTURE["network"][level]
-        media_key = "media_on_network" if on_network else "media_off_network"
-        chances = {"network": float(on_network), "ngo": data.CAPTURE["ngo"][level],
-                   "media": data.CAPTURE[media_key][level], "verified": data.CAPTURE["verified"][level]}
         for name in LISTS:
-            if rng.random() < chances[name]:
+            if rng.random() < data.CAPTURE[name][level]:
                 lists[name].append(person)
     return lists

@@ -19,7 +19,7 @@ from tollbook.audit import record_event
 from tollbook.enums import SourceKind
 from tollbook.ingest.mapping import ColumnMapping, check_mapping, detect_mapping
 from tollbook.ingest.readers import RawRow, ReadError, read_table
-from tollbook.ingest.report import ImportReport
+from tollbook.ingest.report import DUPLICATE, ImportIssue, ImportReport
 from tollbook.ingest.validate import RowContext, parse_row
 from tollbook.model import ImportBatch, Record
 from tollbook.records import content_hash
@@ -108,6 +108,9 @@ def _insert_new(session: Session, source_id: int, batch_id: int, parsed_rows: li
         digest = content_hash(parsed)
         if digest in seen:
             report.duplicates += 1
+            report.issues.append(ImportIssue(report.file, row.number, "(row)", parsed.get("source_record_id") or "",
+                                             "same content as a record the source already has: not added again",
+                                             DUPLICATE))
             continue
         seen.add(digest)
         pending.append(parsed | {"source_id": source_id, "batch_id": batch_id, "raw": row.values,

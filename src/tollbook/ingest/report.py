@@ -8,6 +8,7 @@ from pathlib import Path
 
 ERROR = "error"  # the row is not imported
 WARNING = "warning"  # the row is imported, the field is left unresolved (the raw row keeps what was written)
+DUPLICATE = "duplicate"  # the row's content is already in the source (from this file or another): not added
 
 
 @dataclass(frozen=True)
