@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import tempfile
+import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -53,6 +55,9 @@ def _duckdb_backend(threads: int | None) -> Backend:
     from splink import DuckDBAPI
 
     connection = duckdb.connect(":memory:")
+    spill = tempfile.mkdtemp(prefix="tollbook-duckdb-")  # spill files go here, not to `.tmp` in the working folder
+    connection.execute(f"SET temp_directory = '{spill.replace(chr(39), chr(39) * 2)}'")  # SET takes no parameters
+    weakref.finalize(connection, shutil.rmtree, spill, True)
     if threads:
         connection.execute(f"SET threads TO {int(threads)}")
     return Backend("duckdb", DuckDBAPI(connection=connection))
