@@ -24,8 +24,8 @@ NEXT_STEPS = """Next:
   export TOLLBOOK_DB=sqlite:///{out}/tollbook.db
   tollbook status                     # what the database holds
   tollbook records list --limit 10    # the imported reports
-  tollbook persons show P-000001      # one person: every value with its source
-  tollbook review                     # decide the uncertain pairs
+  tollbook persons list               # linked persons; `tollbook persons show P-…` for one
+  tollbook review --reviewer NAME     # decide the uncertain pairs
   tollbook estimate --method all      # LCMCR, log-linear and dga on the linked persons
   tollbook claims timeline            # who said how many, when, against the documented count
   tollbook claims check               # findings on the claims

@@ -104,6 +104,18 @@ def review_command(
     console.print(f"{decided} decision(s) stored; {len(queue) - decided} pair(s) left undecided or skipped")
 
 
+@persons_app.command("list")
+def persons_list(limit: Annotated[int, typer.Option(help="At most this many (0 = all).")] = 50,
+                 source: Annotated[str | None, typer.Option(help="Only persons on this source's list.")] = None,
+                 db: DbOption = "", as_json: JsonOption = False) -> None:
+    """Linked persons with their accepted values and lists, the most reported first."""
+    from tollbook.link.person_view import person_rows
+
+    with open_session(db) as session:
+        rows = person_rows(session, limit or None, source)
+    print_json(rows) if as_json else print_table("Persons", rows)
+
+
 @persons_app.command("show")
 def persons_show(public_id: Annotated[str, typer.Argument(help="The person's public id (P-…).")],
                  verified_source: Annotated[list[str] | None, typer.Option(

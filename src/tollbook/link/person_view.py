@@ -146,3 +146,24 @@ def person_view(session: Session, public_id: str, verified_sources: Iterable[str
         raise NotFoundError(f"no person with id {public_id!r}: run `tollbook link` first, or check the id")
     return build_view(session, person, current_records_of(session, [person.id]).get(person.id, []),
                       verified_sources)
+
+
+LIST_FIELDS = ("given_name", "family_name", "age", "date_of_death", "province", "city")
+
+
+def person_rows(session: Session, limit: int | None = 50, source: str | None = None) -> list[dict[str, Any]]:
+    """One summary row per person (accepted values, lists, record count), most-reported first."""
+    from tollbook.link.store import current_records_of
+
+    persons = {p.id: p for p in session.scalars(select(Person).where(Person.records.any()))}
+    records_of = current_records_of(session, list(persons))
+    chosen = [pid for pid, records in records_of.items()
+              if source is None or any(r.source.name == source for r in records)]
+    chosen.sort(key=lambda pid: (-len(records_of[pid]), persons[pid].public_id))
+    rows = []
+    for pid in chosen[:limit] if limit else chosen:
+        view = build_view(session, persons[pid], records_of[pid])
+        rows.append({"public_id": view.public_id, **{name: plain_value(view.accepted(name)) for name in LIST_FIELDS},
+                     "records": len(view.record_ids), "lists": ", ".join(view.sources),
+                     "verification": view.verification})
+    return rows
