@@ -84,6 +84,16 @@ def test_persons_show_lists_values_with_sources(linked_engine: Engine) -> None:
     assert view["fields"]["age"]["accepted"] == 23 and ["age", "24", "media", "alternative"] in cells
 
 
+def test_persons_list_gives_accepted_values_most_reported_first(linked_engine: Engine) -> None:
+    _link(linked_engine)
+    result = runner.invoke(_app(), ["persons", "list", "--limit", "0", "--db", _url(linked_engine), "--json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert len(rows) == 15 and rows[0]["records"] >= rows[-1]["records"]
+    only_ngo = runner.invoke(_app(), ["persons", "list", "--source", "ngo", "--db", _url(linked_engine), "--json"])
+    assert all("ngo" in row["lists"] for row in json.loads(only_ngo.stdout))
+
+
 def test_persons_show_unknown_id_fails_with_a_message(linked_engine: Engine) -> None:
     _link(linked_engine)
     result = runner.invoke(_app(), ["persons", "show", "P-NOPE", "--db", _url(linked_engine)])
