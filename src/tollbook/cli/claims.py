@@ -139,7 +139,13 @@ def show_timeline(
         found = load_estimates(estimates) if estimates else saved_estimates(session)
         result = claims.timeline(session, metric, area, found, *period)
     columns = ["source", "date", "figure", "documented", "estimate", "lower", "upper", "claim_key"]
-    print_json(result.as_dict()) if as_json else print_table(f"{metric} in {area}", result.rows(), columns)
+    rows = [row | {key: _whole(row.get(key)) for key in ("estimate", "lower", "upper")} for row in result.rows()]
+    print_json(result.as_dict()) if as_json else print_table(f"{metric} in {area}", rows, columns)
+
+
+def _whole(value: float | None) -> str | None:
+    """An estimate as a whole number of people, for tables."""
+    return None if value is None else f"{value:,.0f}"
 
 
 @claims_app.command("check")
