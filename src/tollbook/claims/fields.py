@@ -1,7 +1,6 @@
 """Between a `ClaimDraft` and a stored `Claim`: building rows, reading them back, and plain dicts for output.
 
-`date_basis` and `subset` belong in their own columns; until the model has them they are kept as
-`name: value` lines in the claim's annotation and read back from there (see `extra`).
+The notes that came with a claim are kept as a `note: …` line of its annotation; later annotations follow.
 """
 
 from __future__ import annotations
@@ -12,13 +11,7 @@ from tollbook.claims.rows import ClaimDraft
 from tollbook.model import Claim
 from tollbook.records import plain_value
 
-EXTRAS = ("date_basis", "subset")
 NOTE_PREFIX = "note: "
-
-
-def has_column(name: str) -> bool:
-    """Whether the Claim table has a column called `name`."""
-    return name in Claim.__table__.columns
 
 
 def _annotation_lines(claim: Claim) -> list[str]:
@@ -27,12 +20,8 @@ def _annotation_lines(claim: Claim) -> list[str]:
 
 
 def extra(claim: Claim, name: str) -> str | None:
-    """`date_basis` or `subset` of a stored claim, from its column or else its annotation."""
-    if has_column(name):
-        return getattr(claim, name)
-    prefix = f"{name}: "
-    found = [line[len(prefix) :] for line in _annotation_lines(claim) if line.startswith(prefix)]
-    return found[0] if found else None
+    """`date_basis` or `subset` of a stored claim."""
+    return getattr(claim, name)
 
 
 def notes(claim: Claim) -> str | None:
@@ -42,18 +31,13 @@ def notes(claim: Claim) -> str | None:
 
 
 def annotations(claim: Claim) -> list[str]:
-    """Annotations added after the claim was stored (everything that is not an extra field or its notes)."""
-    fixed = tuple(f"{name}: " for name in EXTRAS) + (NOTE_PREFIX,)
-    return [line for line in _annotation_lines(claim) if not line.startswith(fixed)]
+    """Annotations added after the claim was stored (everything but its notes)."""
+    return [line for line in _annotation_lines(claim) if not line.startswith(NOTE_PREFIX)]
 
 
 def new_claim(draft: ClaimDraft, supersedes_id: int | None = None) -> Claim:
     """An unsaved Claim row holding the draft."""
-    lines = [
-        f"{name}: {getattr(draft, name)}" for name in EXTRAS if getattr(draft, name) and not has_column(name)
-    ]
-    lines += [f"{NOTE_PREFIX}{draft.notes}"] if draft.notes else []
-    own = {name: getattr(draft, name) for name in EXTRAS if has_column(name)}
+    lines = [f"{NOTE_PREFIX}{draft.notes}"] if draft.notes else []
     return Claim(
         claim_key=draft.claim_key,
         source=draft.source,
@@ -72,7 +56,8 @@ def new_claim(draft: ClaimDraft, supersedes_id: int | None = None) -> Claim:
         url=draft.url,
         annotation="\n".join(lines) or None,
         supersedes_id=supersedes_id,
-        **own,
+        date_basis=draft.date_basis,
+        subset=draft.subset,
     )
 
 
