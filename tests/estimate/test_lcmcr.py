@@ -53,10 +53,11 @@ def test_kosovo_matches_r_lcmcr() -> None:
 
     Audit (the kernel's updates match R's C++ source step by step; lcmcr_oracle.py is an independent person-by-
     person sampler written from the paper): kernel 12 chains, 5.3 million iterations: median 10,428 (MC SE 12),
-    mean 10,682 (18), 95% 9,035-13,840; oracle 4 chains, 520,000 iterations: median 10,378 (SE >= 34), mean
-    10,531 (SE >= 63), three chains with medians 10,403-10,452, one with long low-N excursions (median 10,228,
-    2.5% point 7,051). R's one chain (10,122; 8,616) is within that single-chain spread: blocks of R's length
-    cut from the kernel's long chains gave medians 10,098-10,807 (sd 153), 3% of them at or below R's.
+    mean 10,682 (18), 95% 9,035-13,840, chain medians 10,333-10,498; oracle 6 chains, 690,000 iterations: median
+    10,382 (SE about 33), mean 10,561, five chains with medians 10,374-10,452 and one with long low-N excursions
+    (median 10,228, 2.5% point 7,051). R's one chain (10,122; 8,616) is within that single-chain spread: blocks
+    of R's length cut from the kernel's long chains gave medians 10,098-10,807 (sd 153), 3% of them at or below
+    R's.
     """
     result = LCMCR(_kosovo(), K=10, burnin=10_000, samples=8_000, thinning=10, seed=20_240_601).fit()
     assert result.method == "lcmcr" and result.model is None and result.observed == 4_400
