@@ -21,6 +21,7 @@ from tollbook.store import migrate, open_engine, session_scope
 TOTAL_NAMES = ("total", "all", None)
 CLAIMS_FILE = Path(__file__).resolve().parents[2] / "examples" / "iran-2019" / "claims.csv"
 NEXT_STEPS = """Next:
+  source .venv/bin/activate           # if Tollbook was installed by `make demo`
   export TOLLBOOK_DB=sqlite:///{out}/tollbook.db
   tollbook status                     # what the database holds
   tollbook records list --limit 10    # the imported reports
