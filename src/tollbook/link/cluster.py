@@ -146,8 +146,11 @@ def assign_public_ids(new: Mapping[Hashable, frozenset], old: Mapping[str, froze
     for key, pid in _inheritance(new, old, ids, taken):
         ids[key] = pid
     inherited = len(ids) - kept
+    used = set(old) | set(ids.values())
     for key, records in new.items():
-        ids.setdefault(key, _unused(fresh_public_id(records), set(old) | set(ids.values())))
+        if key not in ids:
+            ids[key] = _unused(fresh_public_id(records), used)
+            used.add(ids[key])
     return IdAssignment(ids, kept, inherited, len(new) - kept - inherited)
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tollbook.errors import TollbookError
-from tollbook.link.person_view import build_view
+from tollbook.link.person_view import build_view, records_with_evidence
 from tollbook.link.store import current_records_of
 from tollbook.model import Person, Record, Source
 
@@ -60,9 +60,11 @@ def person_patterns(session: Session, by: str | None, merge_groups: bool) -> Cou
     columns = list_names(session, merge_groups)
     persons = {p.id: p for p in session.scalars(select(Person).where(Person.records.any()))}
     patterns: Counter = Counter()
+    evidence_ids = records_with_evidence(session) if by else None
     for person_id, records in current_records_of(session, persons).items():
         lists = frozenset(columns[r.source.name] for r in records)
-        accepted = build_view(session, persons[person_id], records).accepted(STRATA[by][0]) if by else None
+        view = build_view(session, persons[person_id], records, evidence_ids=evidence_ids) if by else None
+        accepted = view.accepted(STRATA[by][0]) if view else None
         patterns[(stratum_of(by, accepted), lists)] += 1
     return patterns
 

@@ -120,18 +120,25 @@ def _as_utc(moment: dt.datetime | None) -> dt.datetime | None:
     return moment.replace(tzinfo=dt.UTC) if moment is not None and moment.tzinfo is None else moment
 
 
-def verified_record_ids(session: Session, records: list[Record], verified_sources: Iterable[str] = ()) -> set[int]:
+def records_with_evidence(session: Session) -> set[int]:
+    """Ids of all records that have evidence attached (one query, for views of many persons)."""
+    return set(session.scalars(select(Evidence.record_id).where(Evidence.record_id.is_not(None))))
+
+
+def verified_record_ids(session: Session, records: list[Record], verified_sources: Iterable[str] = (),
+                        evidence_ids: set[int] | None = None) -> set[int]:
     """Records counted as verified: with evidence attached or listed, or from a source named verified."""
     named = set(verified_sources)
-    ids = [r.id for r in records]
-    with_evidence = set(session.scalars(select(Evidence.record_id).where(Evidence.record_id.in_(ids))))
-    return {r.id for r in records if r.id in with_evidence or r.evidence_refs or r.source.name in named}
+    if evidence_ids is None:
+        ids = [r.id for r in records]
+        evidence_ids = set(session.scalars(select(Evidence.record_id).where(Evidence.record_id.in_(ids))))
+    return {r.id for r in records if r.id in evidence_ids or r.evidence_refs or r.source.name in named}
 
 
 def build_view(session: Session, person: Person, records: list[Record],
-               verified_sources: Iterable[str] = ()) -> PersonView:
-    """The view of a person from its current records."""
-    verified = verified_record_ids(session, records, verified_sources)
+               verified_sources: Iterable[str] = (), evidence_ids: set[int] | None = None) -> PersonView:
+    """The view of a person from its current records (`evidence_ids`: precomputed records_with_evidence)."""
+    verified = verified_record_ids(session, records, verified_sources, evidence_ids)
     fields = {name: field_view(name, records, verified) for name in VIEW_FIELDS}
     sources = sorted({r.source.name for r in records})
     return PersonView(person.public_id, plain_value(person.verification), sources, [r.id for r in records], fields)
@@ -160,9 +167,9 @@ def person_rows(session: Session, limit: int | None = 50, source: str | None = N
     chosen = [pid for pid, records in records_of.items()
               if source is None or any(r.source.name == source for r in records)]
     chosen.sort(key=lambda pid: (-len(records_of[pid]), persons[pid].public_id))
-    rows = []
+    rows, evidence_ids = [], records_with_evidence(session)
     for pid in chosen[:limit] if limit else chosen:
-        view = build_view(session, persons[pid], records_of[pid])
+        view = build_view(session, persons[pid], records_of[pid], evidence_ids=evidence_ids)
         rows.append({"public_id": view.public_id, **{name: plain_value(view.accepted(name)) for name in LIST_FIELDS},
                      "records": len(view.record_ids), "lists": ", ".join(view.sources),
                      "verification": view.verification})

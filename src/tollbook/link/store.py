@@ -19,6 +19,13 @@ from tollbook.records import current_records_query
 RECORD_FIELDS = ("given_name", "family_name", "father_name", "sex", "age", "date_of_death", "date_precision",
                  "province_code", "city_code")  # fmt: skip
 
+IN_CHUNK = 10_000  # ids per IN (...) list: under SQLite's and PostgreSQL's bound-parameter limits
+
+
+def chunks(ids: list[int]) -> list[list[int]]:
+    """Ids in slices small enough for one IN (...) list each."""
+    return [ids[start:start + IN_CHUNK] for start in range(0, len(ids), IN_CHUNK)]
+
 
 def records_frame(session: Session) -> pd.DataFrame:
     """Current records as a frame of linkage inputs (unique_id = record id as text), plus source group."""
@@ -69,10 +76,10 @@ def _remove_empty_persons(session: Session, live: set[str], existing: Mapping[st
     """Delete persons no record points at any more, unless evidence is attached to them."""
     with_evidence = set(session.scalars(select(Evidence.person_id).where(Evidence.person_id.is_not(None))))
     dead = [p.id for pid, p in existing.items() if pid not in live and p.id not in with_evidence]
-    still_used = set(session.scalars(select(Record.person_id).where(Record.person_id.in_(dead))))
-    removable = [pid for pid in dead if pid not in still_used]
-    if removable:
-        session.execute(delete(Person).where(Person.id.in_(removable)))
+    still_used = {pid for part in chunks(dead)
+                  for pid in session.scalars(select(Record.person_id).where(Record.person_id.in_(part)))}
+    for part in chunks([pid for pid in dead if pid not in still_used]):
+        session.execute(delete(Person).where(Person.id.in_(part)))
 
 
 def write_links(session: Session, run_id: str, pairs: pd.DataFrame, lower: float, upper: float) -> tuple[int, int]:
@@ -94,8 +101,9 @@ def write_links(session: Session, run_id: str, pairs: pd.DataFrame, lower: float
 
 def current_records_of(session: Session, person_ids: Iterable[int]) -> dict[int, list[Record]]:
     """Person id -> its current records (latest revisions), with their sources loaded."""
-    current = current_records_query().where(Record.person_id.in_(list(person_ids)))
     grouped: dict[int, list[Record]] = {}
-    for record in session.scalars(current.options(selectinload(Record.source))):
-        grouped.setdefault(record.person_id, []).append(record)  # type: ignore[arg-type]
+    for part in chunks(list(person_ids)):
+        current = current_records_query().where(Record.person_id.in_(part))
+        for record in session.scalars(current.options(selectinload(Record.source))):
+            grouped.setdefault(record.person_id, []).append(record)  # type: ignore[arg-type]
     return grouped
