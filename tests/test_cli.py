@@ -106,8 +106,10 @@ def test_records_list_and_show(initialised: str) -> None:
     code, output = run("records", "list", "--source", "HRO", "--db", initialised)
     assert code == 0 and "رضایی" in output
     code, output = run("records", "show", str(rows[0]["id"]), "--db", initialised, "--json")
+    assert code == 0 and "raw" not in json.loads(output) and "exact address" not in output
+    code, output = run("records", "show", str(rows[0]["id"]), "--confidential", "--db", initialised, "--json")
     assert code == 0 and json.loads(output)["raw"] == {"name": "علی رضایی"}
-    code, output = run("records", "show", str(rows[0]["id"]), "--db", initialised)
+    code, output = run("records", "show", str(rows[0]["id"]), "--confidential", "--db", initialised)
     assert code == 0 and "exact address" in output
 
 

@@ -10,12 +10,13 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from tollbook.model import AuditEvent
 
 GENESIS = "0" * 64
+CHAIN_LOCK = 7_142_019  # PostgreSQL advisory lock held while an event is appended
 
 
 def canonical_json(value: object) -> str:
@@ -40,6 +41,8 @@ def record_event(session: Session, actor: str, action: str, object_type: str,
                  object_id: object = None, details: dict | None = None) -> AuditEvent:
     """Append one event to the chain in the caller's transaction."""
     session.flush()
+    if session.get_bind().dialect.name == "postgresql":  # one writer at a time extends the chain
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK})
     at = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
     object_key = None if object_id is None else str(object_id)
     details_text = canonical_json(details or {})

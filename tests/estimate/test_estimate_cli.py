@@ -53,3 +53,14 @@ def test_bad_pattern_file_is_named(tmp_path: Path) -> None:
     path.write_text("A,B,count\n1,0,-3\n", encoding="utf-8")
     result = runner.invoke(app, ["estimate", "--patterns", str(path), "--method", "loglinear"])
     assert result.exit_code == 1 and "bad.csv" in result.output and "Traceback" not in result.output
+
+
+def test_database_with_one_list_is_one_clear_line(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path}/one.db"
+    path = tmp_path / "only.csv"
+    path.write_text("given_name,family_name,date_of_death\nAli,Rezaei,2019-11-16\nReza,Karimi,2019-11-17\n",
+                    encoding="utf-8")
+    for args in (["init"], ["import", str(path), "--source", "only"], ["link"]):
+        assert runner.invoke(app, [*args, "--db", db]).exit_code == 0
+    result = runner.invoke(app, ["estimate", "--method", "loglinear", "--db", db])
+    assert result.exit_code == 1 and "list" in result.output and "Traceback" not in result.output

@@ -239,3 +239,15 @@ def test_future_date_is_an_error(engine: Engine, tmp_path: Path) -> None:
     path.write_text(f"given_name,date_of_death\nAli,{dt.date.today().year + 1}-01-01\n", encoding="utf-8")
     report = run_import(engine, path)
     assert report.failed == 1 and "future" in report.errors[0].reason
+
+
+def test_overlong_names_and_repeated_headers(engine: Engine, tmp_path: Path) -> None:
+    path = tmp_path / "long.csv"
+    path.write_text("given_name,family_name,notes,notes\n" + "Ali," + "x" * 300 + ",a,b\nReza,Karimi,first,second\n",
+                    encoding="utf-8")
+    report = run_import(engine, path)
+    assert (report.imported, report.failed) == (1, 1)
+    assert report.errors[0].column == "family_name" and "200 characters" in report.errors[0].reason
+    with session_scope(engine) as session:
+        assert session.scalars(select(Record)).one().raw == {"given_name": "Reza", "family_name": "Karimi",
+                                                             "notes": "first", "notes_4": "second"}

@@ -65,3 +65,10 @@ def test_import_errors_are_one_line(db: str, tmp_path: Path) -> None:
     result = runner.invoke(app, ["import", str(tmp_path / "x.csv"), "--source", "S", "--mapping", str(bad_mapping),
                                  "--db", db])
     assert result.exit_code == 1 and "cannot read it" in result.output
+
+
+def test_report_csv_in_a_missing_folder_is_refused_before_importing(db: str, list_file: Path, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["import", str(list_file), "--source", "HRO", "--db", db,
+                                 "--report-csv", str(tmp_path / "no" / "issues.csv")])
+    assert result.exit_code == 1 and "does not exist" in result.output and "Traceback" not in result.output
+    assert json.loads(runner.invoke(app, ["status", "--db", db, "--json"]).stdout)["records"] == 0

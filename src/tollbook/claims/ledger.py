@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from tollbook.audit import record_event
 from tollbook.claims.fields import draft_of, new_claim
-from tollbook.claims.rows import ClaimDraft, parse_row
+from tollbook.claims.rows import ClaimDraft, parse_metric, parse_row
 from tollbook.enums import ClaimMetric
 from tollbook.errors import NotFoundError, TollbookError
 from tollbook.model import Claim
@@ -122,7 +122,7 @@ def claims_query(
     """A query for claims, oldest statement first, optionally of one metric, source and scope area."""
     query = select(Claim).order_by(Claim.date_stated, Claim.id)
     if metric:
-        query = query.where(Claim.metric == ClaimMetric(metric))
+        query = query.where(Claim.metric == parse_metric(metric))
     if source:
         query = query.where(Claim.source == source)
     return query.where(Claim.scope_area == area.upper()) if area else query

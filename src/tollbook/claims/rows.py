@@ -14,6 +14,7 @@ from typing import Any
 import pycountry
 
 from tollbook.enums import Cause, ClaimMetric, Qualifier
+from tollbook.errors import TollbookError
 
 COLUMNS = (
     "claim_key",
@@ -246,3 +247,14 @@ def parse_row(
     if errors:
         return errors
     return ClaimDraft(**values)
+
+
+def parse_metric(metric: ClaimMetric | str) -> ClaimMetric:
+    """A claim metric from its value (as typed on the command line), or a TollbookError listing the metrics."""
+    if isinstance(metric, ClaimMetric):
+        return metric
+    try:
+        return ClaimMetric(metric.strip().lower().replace(" ", "_"))
+    except ValueError:
+        allowed = ", ".join(m.value for m in ClaimMetric)
+        raise TollbookError(f"unknown metric {metric!r}: use one of {allowed}") from None

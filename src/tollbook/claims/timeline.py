@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from tollbook.claims.fields import extra, figure
 from tollbook.claims.ledger import list_claims
+from tollbook.claims.rows import parse_metric
 from tollbook.enums import Cause, ClaimMetric, Status
 from tollbook.errors import TollbookError
 from tollbook.model import Claim, Record
@@ -208,7 +209,7 @@ def timeline(
 ) -> Timeline:
     """Each source's claims of `metric` for `area` (and the period start–end, if given) with the documented
     count at each date and, for killings, the estimate for that stratum."""
-    metric = ClaimMetric(metric)
+    metric = parse_metric(metric)
     stratum = estimate_for(as_estimates(estimates), area) if metric is ClaimMetric.KILLED else None
     result = Timeline(metric.value, area.upper())
     for claim in list_claims(session, metric, area=area):

@@ -86,11 +86,16 @@ def records_list(
 
 
 @records_app.command("show")
-def records_show(record_id: Annotated[int, typer.Argument(help="Record id.")], db: DbOption = "",
-                 as_json: JsonOption = False) -> None:
-    """Show one record with every parsed field and the raw row as imported."""
+def records_show(
+    record_id: Annotated[int, typer.Argument(help="Record id.")],
+    confidential: Annotated[bool, typer.Option(help="Also show the confidential fields: the raw row as imported, "
+                                               "place detail, notes and who entered it.")] = False,
+    db: DbOption = "",
+    as_json: JsonOption = False,
+) -> None:
+    """Show one record's parsed fields (with --confidential, also the raw row and confidential fields)."""
     with open_session(db) as session:
-        row = records.record_row(records.get_record(session, record_id), confidential=True)
+        row = records.record_row(records.get_record(session, record_id), confidential=confidential)
     print_json(row) if as_json else print_table(f"Record {record_id}", [{"field": k, "value": v}
                                                                          for k, v in row.items()])
 

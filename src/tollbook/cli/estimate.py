@@ -72,7 +72,11 @@ def _from_db(db: str, by: str | None, method: str, settings: dict[str, Any], qui
     from tollbook.estimate.database import histories_from_database, save_results
 
     with open_session(db) as session:
-        results = _run(histories_from_database(session, by), method, settings, quiet)
+        try:
+            histories = histories_from_database(session, by)
+        except ValueError as exc:  # e.g. fewer than two lists: the estimators' own clear message
+            raise TollbookError(str(exc)) from exc
+        results = _run(histories, method, settings, quiet)
         if save:
             save_results(session, results, by, actor="cli")
     return results

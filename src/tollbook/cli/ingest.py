@@ -35,6 +35,8 @@ def import_command(
     """Import FILE into SOURCE. Re-importing the same file or rows adds nothing."""
     with handled_errors():
         column_mapping = load_mapping(mapping) if mapping else None
+    if report_csv is not None and not report_csv.parent.is_dir():
+        raise fail(f"--report-csv {report_csv}: folder {report_csv.parent} does not exist; nothing was imported")
     with Progress(TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console, transient=True, disable=as_json) as bar:
         task = bar.add_task("rows", total=None)

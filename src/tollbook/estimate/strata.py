@@ -113,12 +113,13 @@ def estimate_strata(
         if math.isfinite(result.estimate):
             groups.setdefault((result.method, result.model), []).append(result)
     left_out = [r for r in per_stratum if not math.isfinite(r.estimate)]
-    totals = [sum_strata(parts, _left_out_for(left_out, key[0])) for key, parts in groups.items()]
+    totals = [sum_strata(parts, _left_out_for(left_out, *key)) for key, parts in groups.items()]
     return per_stratum + totals
 
 
-def _left_out_for(left_out: list[EstimateResult], method: str) -> list[EstimateResult]:
-    return [r for r in left_out if r.method == method]
+def _left_out_for(left_out: list[EstimateResult], method: str, model: str | None) -> list[EstimateResult]:
+    """Strata missing from one method-and-model total: thin ones (no model) and those this model failed on."""
+    return [r for r in left_out if r.method == method and r.model in (None, model)]
 
 
 def _combined_hash(parts: Sequence[EstimateResult]) -> str:
@@ -151,7 +152,8 @@ def sum_strata(parts: Sequence[EstimateResult], left_out: Sequence[EstimateResul
     else:
         estimate, low, high = _normal_interval(parts)
         how = "sum of point estimates; interval from summed variances (normal approximation)"
-    found = [f"{p.observed} people left out of this total — {p.warnings[0]}" for p in left_out]
+    found = [f"{p.observed} people left out of this total — "
+             f"{p.warnings[0] if p.warnings else f'stratum {p.stratum!r} has no estimate'}" for p in left_out]
     found += [f"stratum {p.stratum!r} has not converged" for p in parts if p.converged is False]
     converged = None if all(p.converged is None for p in parts) else all(p.converged is not False for p in parts)
     return EstimateResult(

@@ -86,7 +86,7 @@ def _row(number: int, headers: list[str], cells: list[Any]) -> RawRow:
     values = {}
     for index, cell in enumerate(cells):
         name = headers[index] if index < len(headers) and headers[index] else f"column_{index + 1}"
-        values[name] = _text(cell)
+        values[name if name not in values else f"{name}_{index + 1}"] = _text(cell)  # a repeated header
     return RawRow(number, values)
 
 
@@ -111,13 +111,15 @@ def _read_xlsx(path: Path) -> RawTable:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise ReadError(f"{path}: not a readable .xlsx workbook ({exc})") from exc
-    sheet_rows = workbook.worksheets[0].iter_rows(values_only=True)
-    headers = [_text(h) for h in next(sheet_rows, ())]
-    if not any(headers):
-        raise ReadError(f"{path}: row 1 of the first sheet must hold the column headers")
-    numbered = enumerate(sheet_rows, start=2)
-    rows = [_row(n, headers, list(cells)) for n, cells in numbered if any(_text(c) for c in cells)]
-    workbook.close()
+    try:
+        sheet_rows = workbook.worksheets[0].iter_rows(values_only=True)
+        headers = [_text(h) for h in next(sheet_rows, ())]
+        if not any(headers):
+            raise ReadError(f"{path}: row 1 of the first sheet must hold the column headers")
+        numbered = enumerate(sheet_rows, start=2)
+        rows = [_row(n, headers, list(cells)) for n, cells in numbered if any(_text(c) for c in cells)]
+    finally:
+        workbook.close()
     return RawTable(path, headers, rows)
 
 

@@ -11,6 +11,7 @@ from tollbook.enums import Cause, Perpetrator, Sex, Status
 from tollbook.ingest.mapping import ColumnMapping
 from tollbook.ingest.report import ERROR, WARNING, ImportIssue
 from tollbook.ingest.vocab import allowed_words, parse_vocab
+from tollbook.model import Record
 from tollbook.places import resolve_city, resolve_province
 from tollbook.text import canonical_name, normalize_persian, to_ascii_digits
 from tollbook.text.dates import DateError, ParsedDate, parse_date
@@ -169,4 +170,17 @@ def parse_row(ctx: RowContext, today: dt.date | None = None) -> dict[str, Any] |
     parsed |= {name: ctx.raw(name) or None for name in TEXT_FIELDS}
     parsed["source_record_id"] = parsed.pop("record_id")
     parsed["evidence_refs"] = parsed.pop("evidence")
+    check_lengths(ctx, parsed)
     return None if any(issue.severity == ERROR for issue in ctx.issues) else parsed
+
+
+FIELD_OF_COLUMN = {"source_record_id": "record_id", "date_text": "date_of_death", "given_name_key": "given_name",
+                   "family_name_key": "family_name", "father_name_key": "father_name"}
+
+
+def check_lengths(ctx: RowContext, parsed: dict[str, Any]) -> None:
+    """Flag text longer than its column holds (PostgreSQL would refuse the whole import, SQLite would not)."""
+    for key, value in parsed.items():
+        limit = getattr(Record.__table__.c[key].type, "length", None)
+        if isinstance(value, str) and limit and len(value) > limit:
+            ctx.flag(FIELD_OF_COLUMN.get(key, key), f"longer than the {limit} characters a record holds")
