@@ -80,6 +80,8 @@ def test_add_refuses_a_bad_claim_in_one_line_and_accepts_a_good_one(cli: tuple[t
     assert code == 0 and json.loads(out)["claim_key"] == "x1"
     code, out = run(cli, "annotate", "x1", "checked against the list")
     assert code == 0 and "annotated claim x1" in out
+    code, out = run(cli, "add", "--source", "X", "--date", "2019-12-01", "--metric", "killed", "--value", "7")
+    assert code == 1 and "already in the ledger as 'x1'" in out
 
 
 def test_import_with_a_bad_row_keeps_the_good_ones_and_exits_non_zero(

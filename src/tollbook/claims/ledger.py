@@ -161,4 +161,8 @@ def add_claim_fields(
     if isinstance(parsed, list):
         problems = "; ".join(f"{error.field} = {error.value!r}: {error.reason}" for error in parsed)
         raise TollbookError(f"claim refused: {problems}")
+    existing = same_content(session, parsed)
+    if existing is not None:
+        raise TollbookError(f"the same claim is already in the ledger as {existing.claim_key!r}: annotate or "
+                            "supersede it instead of adding it again")
     return add_claim(session, parsed, actor)
