@@ -289,7 +289,11 @@ IMMUTABLE_RECORD_FIELDS = frozenset(c.name for c in Record.__table__.columns) - 
 
 @event.listens_for(Session, "before_flush")
 def _refuse_changes_to_immutable_rows(session: Session, _ctx: object, _instances: object) -> None:
-    """Records may only change their person assignment; audit events never change nor go."""
+    """Records may only change their person assignment; audit events never change nor go.
+
+    The guard sees changes made through ORM sessions; bulk UPDATE statements bypass it, and Tollbook issues one
+    only to set `Record.person_id` after linkage. Tampering below the ORM is what `tollbook audit verify` finds.
+    """
     for obj in session.dirty:
         if isinstance(obj, AuditEvent) and session.is_modified(obj):
             raise ImmutableError(f"audit event {obj.id} is append-only")
