@@ -7,12 +7,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from sqlalchemy.orm import Session
 
 from tollbook import claims
 from tollbook.claims.fields import claim_row, figure
 from tollbook.claims.timeline import load_estimates
 from tollbook.cli.common import DbOption, JsonOption, console, fail, open_session, print_json, print_table
-from tollbook.estimate.database import saved_estimates
 
 claims_app = typer.Typer(help="The claims ledger: who said how many, when, of what.", no_args_is_help=True)
 
@@ -136,7 +136,7 @@ def show_timeline(
     """Each source's claims over time beside the documented count and the estimate."""
     period = (start.date() if start else None, end.date() if end else None)
     with open_session(db) as session:
-        found = load_estimates(estimates) if estimates else saved_estimates(session)
+        found = load_estimates(estimates) if estimates else _saved(session)
         result = claims.timeline(session, metric, area, found, *period)
     columns = ["source", "date", "figure", "documented", "estimate", "lower", "upper", "claim_key"]
     rows = [row | {key: _whole(row.get(key)) for key in ("estimate", "lower", "upper")} for row in result.rows()]
@@ -152,12 +152,19 @@ def _whole(value: float | None) -> str | None:
 def check(estimates: EstimatesOption = None, db: DbOption = "", as_json: JsonOption = False) -> None:
     """Run the consistency checks and list what they find."""
     with open_session(db) as session:
-        findings = claims.run_checks(session, load_estimates(estimates) if estimates else saved_estimates(session))
+        findings = claims.run_checks(session, load_estimates(estimates) if estimates else _saved(session))
     rows = [f.as_dict() | {"claim_keys": ", ".join(f.claim_keys)} for f in findings]
     if as_json:
         print_json([f.as_dict() for f in findings])
     else:
         print_table("Findings", rows, ["kind", "message", "claim_keys"])
+
+
+def _saved(session: Session) -> list | None:
+    """The last saved estimates (imported here so that `tollbook --help` does not load pandas and NumPy)."""
+    from tollbook.estimate.database import saved_estimates
+
+    return saved_estimates(session)
 
 
 def register(app: typer.Typer) -> None:
