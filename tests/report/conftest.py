@@ -14,6 +14,7 @@ from sqlalchemy import Engine, select
 
 from tollbook.claims.importer import import_claims
 from tollbook.demo import CLAIMS_FILE, DemoSummary, build_demo
+from tollbook.evidence import classify, set_level
 from tollbook.ingest import import_file
 from tollbook.link import link_database
 from tollbook.model import Bundle, Evidence, Record, Source
@@ -81,6 +82,14 @@ def fill_canary(engine: Engine, folder: Path) -> None:
     with session_scope(engine) as session:
         import_claims(session, claims, actor="test")
         link_database(session, actor="test")
+    with session_scope(engine) as session:
+        first = session.scalars(select(Record).order_by(Record.id)).first()
+        evidence = session.scalars(select(Evidence)).one()
+        public_id = first.person.public_id
+        set_level(session, public_id, "verified", marker("reviewer", "1"), marker("reason", "1"), [evidence.id])
+        classify(session, public_id, "role", "protester", marker("reviewer", "2"), "reviewer",
+                 basis=marker("basis", "1"))
+        classify(session, public_id, "role", "bystander", "beta", "source", basis=marker("basis", "2"))
 
 
 @pytest.fixture(scope="session")

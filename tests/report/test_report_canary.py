@@ -9,7 +9,7 @@ from sqlalchemy import Engine, select
 from typer.testing import CliRunner
 
 from tollbook.cli import app
-from tollbook.model import Bundle, Evidence, Record, Source
+from tollbook.model import Bundle, ClassificationAssertion, Evidence, Record, Source, VerificationChange
 from tollbook.report import build_report, explain_number, gather_report, write_export
 from tollbook.store import session_scope
 
@@ -20,7 +20,10 @@ def test_markers_are_in_the_database(canary_engine: Engine) -> None:
         record = session.scalars(select(Record)).first()
         held = [record.place_detail, record.notes, record.evidence_refs, str(record.raw), record.created_by,
                 session.scalars(select(Source)).first().contact, session.scalars(select(Evidence)).one().captured_by,
-                session.scalars(select(Bundle)).one().collector_key]
+                session.scalars(select(Bundle)).one().collector_key, record.person.verification_reason]
+        held += [c.reviewer + c.reason for c in session.scalars(select(VerificationChange))]
+        held += [a.asserted_by + (a.basis or "") if a.asserter_kind == "reviewer" else a.basis
+                 for a in session.scalars(select(ClassificationAssertion))]
     assert all(MARK in (value or "") for value in held), held
 
 

@@ -57,3 +57,13 @@ def test_explain_cli(canary_engine: Engine) -> None:
     result = CliRunner().invoke(app, ["explain", "nope"], env=env)
     assert result.exit_code == 1 and "no number with id 'nope'" in result.output
     assert CliRunner().invoke(app, ["explain"], env=env).exit_code == 1
+
+
+def test_classifications_by_claimant_and_reviewed_levels(canary_engine: Engine) -> None:
+    with session_scope(canary_engine) as session:
+        data = gather_report(session)
+    assert [(r["asserter"], r["value"], r["count"]) for r in data.roles] == [("beta", "bystander", 1),
+                                                                             ("reviewers", "protester", 1)]
+    forces = {(r["asserter"], r["value"]): r["count"] for r in data.forces}
+    assert forces[("alpha", "irgc")] == 2 and forces[("beta", "basij")] == 2
+    assert data.headline["verified"] == 1 == data.book["verification.verified"].value

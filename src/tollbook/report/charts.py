@@ -175,3 +175,17 @@ def render_svg(spec: dict[str, Any], prefix: str) -> str:
     for found in set(_ID_ATTR.findall(svg)):
         svg = svg.replace(f'id="{found}"', f'id="{prefix}-{found}"').replace(f"#{found})", f"#{prefix}-{found})")
     return svg
+
+
+def by_claimant(rows: Sequence[dict[str, Any]], group: str, title: str, lang: str) -> dict[str, Any]:
+    """Stacked bars: for each asserter, the documented persons it classifies, by value."""
+    text = TEXT[lang]
+    frame = pd.DataFrame([{"asserter": r["asserter"], "value": label(lang, group, r["value"]), "count": r["count"],
+                           "id": r["id"]} for r in rows], columns=["asserter", "value", "count", "id"])
+    chart = alt.Chart(frame, title=title, width=420).mark_bar().encode(
+        alt.Y("asserter:N", title=None, axis=alt.Axis(labelLimit=220)),
+        alt.X("count:Q", axis=axis(lang, text["count"])),
+        alt.Color("value:N", title=None),
+        tooltip=["asserter", "value", "count", "id"],
+    )
+    return _finish(chart, lang)

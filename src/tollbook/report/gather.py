@@ -11,16 +11,14 @@ from sqlalchemy.orm import Session
 
 from tollbook.estimate.database import saved_estimates
 from tollbook.report import sections
+from tollbook.report.classes import classification_rows
 from tollbook.report.estimation import estimates_section
 from tollbook.report.facts import PersonFacts, data_version, person_facts
 from tollbook.report.ledger import claims_section
 from tollbook.report.method import method_section
 from tollbook.report.numbers import NumberBook
 
-NOT_YET = {
-    "classifications": "Role classifications by claimant (protester, bystander, security-force member) are not "
-                       "recorded by this version of Tollbook, so this report cannot show them.",
-}
+NOT_YET: dict[str, str] = {}
 
 
 @dataclass
@@ -39,6 +37,8 @@ class ReportData:
     verification: list[dict[str, Any]]
     overlap: list[dict[str, Any]]
     list_sizes: list[dict[str, Any]]
+    roles: list[dict[str, Any]]
+    forces: list[dict[str, Any]]
     estimates: dict[str, Any]
     claims: dict[str, Any]
     method: dict[str, Any]
@@ -59,6 +59,8 @@ def gather_report(session: Session, now: dt.datetime | None = None) -> ReportDat
         days=days, documented_by_day=sections.cumulative(days), provinces=sections.by_province(book, facts),
         causes=sections.by_field(book, facts, "cause"), perpetrators=sections.by_field(book, facts, "perpetrator"),
         verification=sections.by_verification(book, facts), overlap=overlap, list_sizes=sizes,
+        roles=classification_rows(book, session, facts, "role"),
+        forces=classification_rows(book, session, facts, "force"),
         estimates=estimates_section(book, saved), claims=claims_section(book, session, saved),
         method=method_section(book, session, version), not_available=dict(NOT_YET), facts=facts,
     )

@@ -31,7 +31,7 @@ def number_markup(book: NumberBook, lang: str):  # noqa: ANN201 - a template fun
     to its footnote."""
     def n(id_: str, decimals: int | None = None) -> Markup:
         number = book[id_]
-        text = fmt_number(number.value, lang, decimals)
+        text = fmt_number(number.value, lang, decimals, number.grouped)
         title = html.escape(f"[{id_}] {number.how}", quote=True)
         return Markup(f'<a class="n" href="#fn-{html.escape(id_)}" title="{title}" data-id="{html.escape(id_)}">'
                       f"{html.escape(text)}</a>")
@@ -62,6 +62,9 @@ def chart_specs(data: ReportData, lang: str) -> dict[str, dict[str, Any]]:
         "verification": charts.bars(data.verification, "level", text["verification"], lang, "verification"),
         "overlap": charts.upset(data.overlap, data.list_sizes, lang),
     }
+    for key, rows, group in (("roles", data.roles, "role"), ("forces", data.forces, "perpetrator")):
+        if rows:
+            specs[key] = charts.by_claimant(rows, group, text[f"{key}_by_claimant"], lang)
     if data.estimates["available"]:
         specs["strata"] = charts.strata_intervals(data.estimates["strata"], names, lang)
     return specs

@@ -27,16 +27,17 @@ def digits(text: str, lang: str) -> str:
     return text.translate(PERSIAN_DIGITS) if lang == "fa" else text
 
 
-def fmt_number(value: float | int | None, lang: str, decimals: int | None = None) -> str:
+def fmt_number(value: float | int | None, lang: str, decimals: int | None = None, grouped: bool = True) -> str:
     """A number for people: thousands separated, Persian digits in Persian; an em dash when missing.
     Without `decimals`, counts and estimates (integral, or 100 and more) are whole; small fractions keep three
     significant digits (a threshold of 0.7 stays 0.7)."""
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "—"
+    comma = "," if grouped else ""
     if decimals is None:
         whole = float(value).is_integer() or abs(value) >= 100
-        return digits(f"{value:,.0f}" if whole else f"{value:.3g}", lang)
-    return digits(f"{value:,.{decimals}f}", lang)
+        return digits(f"{value:{comma}.0f}" if whole else f"{value:.3g}", lang)
+    return digits(f"{value:{comma}.{decimals}f}", lang)
 
 
 def _as_date(value: dt.date | str) -> dt.date:
@@ -83,6 +84,7 @@ VALUES: dict[str, dict[str, dict[str, str]]] = {
                   "gunshot_other": "other gunshot", "tear_gas": "tear gas"},
         "perpetrator": {"irgc": "IRGC", "basij": "Basij"},
         "qualifier": {"exactly": ""},
+        "role": {"security_force": "security-force member"},
     },
     "fa": {
         "cause": {"gunshot_head": "شلیک به سر", "gunshot_torso": "شلیک به تنه", "gunshot_other": "شلیک (دیگر)",
@@ -97,7 +99,8 @@ VALUES: dict[str, dict[str, dict[str, str]]] = {
                       "up_to": "تا"},
         "metric": {"killed": "کشته", "injured": "زخمی", "arrested": "بازداشت", "cities_affected": "شهرهای درگیر",
                    "names_released": "نام‌های منتشرشده", "victims_identified": "قربانیان شناسایی‌شده"},
-        "kind_finding": {},
+        "role": {"protester": "معترض", "bystander": "رهگذر", "security_force": "عضو نیروهای امنیتی",
+                 "other": "دیگر", "unknown": "نامعلوم"},
     },
 }
 
@@ -130,7 +133,10 @@ TEXT: dict[str, dict[str, str]] = {
         "value": "Value", "level": "Level", "data_table": "Data",
         "not_saved": "not saved by this estimation run", "total": "total (sum of the strata)",
         "pooled": "thin provinces, pooled",
-        "synthetic": "",
+        "roles_by_claimant": "Role, by who asserts it", "forces_by_claimant": "Responsible force, by who asserts it",
+        "no_roles": "No source, claim or reviewer in this database asserts a role for any documented person.",
+        "classifications_note": "Assertions compete and none overwrites another: each asserter is counted apart, "
+                                "reviewers together (their names are never published).",
     },
     "fa": {
         "dir": "rtl", "title": "جان‌باختگان مستند", "unknown": "نامعلوم", "switch": "English",
@@ -160,6 +166,9 @@ TEXT: dict[str, dict[str, str]] = {
         "value": "مقدار", "level": "سطح", "data_table": "داده‌ها",
         "not_saved": "در این اجرای برآورد ذخیره نشده است", "total": "جمع (مجموع لایه‌ها)",
         "pooled": "استان‌های کم‌داده، ادغام‌شده",
-        "synthetic": "",
+        "roles_by_claimant": "نقش، بر پایهٔ ادعاکننده", "forces_by_claimant": "نیروی مسئول، بر پایهٔ ادعاکننده",
+        "no_roles": "در این پایگاه داده هیچ منبع، ادعا یا بازبینی برای هیچ فرد مستندی نقشی تعیین نکرده است.",
+        "classifications_note": "ادعاها با هم رقابت می‌کنند و هیچ‌یک دیگری را بازنویسی نمی‌کند: هر ادعاکننده جدا "
+                                "شمرده می‌شود و بازبینان با هم (نام آنان هرگز منتشر نمی‌شود).",
     },
 }

@@ -26,6 +26,7 @@ class Number:
     how: str
     persons: tuple[str, ...] = ()
     claims: tuple[str, ...] = ()
+    grouped: bool = True  # thousands separators; False for identifiers such as a seed
 
     @property
     def missing(self) -> bool:
@@ -40,11 +41,11 @@ class NumberBook:
     numbers: dict[str, Number] = field(default_factory=dict)
 
     def add(self, id_: str, value: float | int | None, how: str, persons: Iterable[str] = (),
-            claims: Iterable[str] = ()) -> Number:
+            claims: Iterable[str] = (), grouped: bool = True) -> Number:
         """Register a number (an id may be registered once) and return it."""
         if id_ in self.numbers:
             raise ValueError(f"number id {id_!r} registered twice")
-        number = Number(id_, value, how, tuple(persons), tuple(claims))
+        number = Number(id_, value, how, tuple(persons), tuple(claims), grouped)
         self.numbers[id_] = number
         return number
 
@@ -68,4 +69,4 @@ def registered_setting(book: NumberBook, area: str, key: str, value: Any, how: s
         return ", ".join(str(item) for item in value)
     if isinstance(value, bool) or not isinstance(value, int | float):
         return value
-    return {"id": book.add(number_id(area, key), value, f"{key}: {how}").id}
+    return {"id": book.add(number_id(area, key), value, f"{key}: {how}", grouped=key != "seed").id}
