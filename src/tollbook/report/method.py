@@ -4,7 +4,9 @@ estimator's settings, and the data and code versions needed to rebuild the same 
 from __future__ import annotations
 
 import json
+import subprocess
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
@@ -47,9 +49,23 @@ def linkage(book: NumberBook, session: Session) -> dict[str, Any]:
             "verdicts": verdict_ids, "decided_id": decided.id, "queued_id": queued.id}
 
 
+def source_commit() -> str | None:
+    """The git commit of the code when it runs from a checkout, "-dirty" when it has uncommitted changes (None
+    from an installed wheel)."""
+    root = Path(__file__).resolve().parents[3]
+    if not (root / ".git").exists():
+        return None
+    try:
+        command = ["git", "-C", str(root), "describe", "--always", "--dirty", "--abbrev=40"]
+        found = subprocess.run(command, capture_output=True, text=True, timeout=5, check=True)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return found.stdout.strip() or None
+
+
 def method_section(book: NumberBook, session: Session, data_version: str) -> dict[str, Any]:
     """Sources, linkage, and versions in one mapping for the templates."""
     sources = sources_rows(book, session)
     book.add("sources", len(sources), "sources (lists and publishers) registered in the database")
     return {"sources": sources, "linkage": linkage(book, session),
-            "data_version": data_version, "code_version": code_version()}
+            "data_version": data_version, "code_version": code_version(), "commit": source_commit()}
