@@ -93,3 +93,19 @@ def test_verify_cli_names_each_tampered_record(audited, db_url: str) -> None:
     assert result.exit_code == 1
     assert all(f"record {target} differs" in result.output for target in audited.record_ids[:2]), result.output
     assert "audit verification failed" in result.output
+
+
+def test_evidence_writes_are_covered(audited, tmp_path) -> None:
+    from tollbook.evidence import EvidenceStore, add_evidence
+    from tollbook.evidence.items import EvidenceInput
+
+    photo = tmp_path / "photo.jpg"
+    photo.write_bytes(bytes.fromhex("ffd8ffe000104a46494600010100000100010000ffd9"))
+    with session_scope(audited.engine) as session:
+        item = add_evidence(session, EvidenceStore(tmp_path / "store"), photo,
+                            EvidenceInput(kind="photo", captured_by="a witness"), record_id=audited.record_ids[1])
+        item_id = item.id
+    assert problems(audited.engine) == []
+    below(audited.engine, "UPDATE evidence SET sha256 = :h WHERE id = :id", h="a" * 64, id=item_id)
+    assert problems(audited.engine) == [f"evidence {item_id} differs from what audit event 5 holds (edited below "
+                                        "the application)"]

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from tollbook import __version__
-from tollbook.cli import admin, claims, estimate, ingest, link
+from tollbook.cli import admin, claims, estimate, evidence, ingest, link
 from tollbook.cli import audit as audit_cli
 from tollbook.cli import keys as keys_cli
 from tollbook.cli.common import STATE
@@ -43,6 +43,7 @@ ingest.register(app)
 link.register(app)
 estimate.register(app)
 claims.register(app)
+evidence.register(app, link.persons_app)
 audit_cli.register(app)
 keys_cli.register(app)
 

@@ -1,14 +1,14 @@
 """audit coverage of rows (audit_rows, audit_events.rows_hash) and registered keys
 
 Revision ID: 0003_i14
-Revises: 0002
+Revises: 0003_i12
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = '0003_i14'
-down_revision = '0002'
+down_revision = '0003_i12'
 branch_labels = None
 depends_on = None
 
