@@ -17,7 +17,7 @@ from tollbook.demo import CLAIMS_FILE, DemoSummary, build_demo
 from tollbook.evidence import classify, set_level
 from tollbook.ingest import import_file
 from tollbook.link import link_database
-from tollbook.model import Bundle, Evidence, Record, Source
+from tollbook.model import Bundle, Evidence, Record, RegisteredKey, ReviewDecision, Source
 from tollbook.store import migrate, open_engine, session_scope
 
 MARK = "CANARY7f3a"
@@ -75,6 +75,8 @@ def fill_canary(engine: Engine, folder: Path) -> None:
                              media_type="image/jpeg", description=marker("evidencedesc", "1"),
                              captured_by=marker("capturedby", "1"), captured_at=dt.datetime(2019, 11, 20)))
         session.add(Bundle(bundle_uid="b1", sha256="1" * 64, collector_key=marker("collectorkey", "1")))
+        session.add(RegisteredKey(fingerprint="f" * 64, kind="collector", signing_key="k" * 43,
+                                  label=marker("collectorname", "1"), registered_by=marker("registeredby", "1")))
     claims = folder / "claims.csv"
     header = CLAIMS_FILE.read_text(encoding="utf-8").splitlines()[0]
     claims.write_text(f"{header}\nk1,Reuters,2019-12-23,false,,killed,exactly,1500,,,IR,,,,\"About 1,500\","
@@ -90,6 +92,9 @@ def fill_canary(engine: Engine, folder: Path) -> None:
         classify(session, public_id, "role", "protester", marker("reviewer", "2"), "reviewer",
                  basis=marker("basis", "1"))
         classify(session, public_id, "role", "bystander", "beta", "source", basis=marker("basis", "2"))
+        a, b = sorted(session.scalars(select(Record.id).where(Record.given_name == "Fatemeh")))
+        session.add(ReviewDecision(record_a_id=a, record_b_id=b, verdict="match", reviewer=marker("reviewer", "3"),
+                                   note=marker("reviewnote", "1")))
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,16 @@ from sqlalchemy import Engine, select
 from typer.testing import CliRunner
 
 from tollbook.cli import app
-from tollbook.model import Bundle, ClassificationAssertion, Evidence, Record, Source, VerificationChange
+from tollbook.model import (
+    Bundle,
+    ClassificationAssertion,
+    Evidence,
+    Record,
+    RegisteredKey,
+    ReviewDecision,
+    Source,
+    VerificationChange,
+)
 from tollbook.report import build_report, explain_number, gather_report, write_export
 from tollbook.store import session_scope
 
@@ -22,6 +31,8 @@ def test_markers_are_in_the_database(canary_engine: Engine) -> None:
                 session.scalars(select(Source)).first().contact, session.scalars(select(Evidence)).one().captured_by,
                 session.scalars(select(Bundle)).one().collector_key, record.person.verification_reason]
         held += [c.reviewer + c.reason for c in session.scalars(select(VerificationChange))]
+        held += [k.label for k in session.scalars(select(RegisteredKey))]
+        held += [d.reviewer + d.note for d in session.scalars(select(ReviewDecision))]
         held += [a.asserted_by + (a.basis or "") if a.asserter_kind == "reviewer" else a.basis
                  for a in session.scalars(select(ClassificationAssertion))]
     assert all(MARK in (value or "") for value in held), held

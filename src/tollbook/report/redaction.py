@@ -14,14 +14,18 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from tollbook.confidential import AUDIT_REDACTED, RECORD_CONFIDENTIAL
 from tollbook.errors import TollbookError
 
-NEVER_EXPORTED = {
+DESCRIBED = {
     "contact": "a source's contact details", "witness": "witnesses", "captured_by": "who captured evidence",
-    "place_detail": "exact addresses and place detail", "notes": "free-text notes",
+    "place_detail": "exact addresses and place detail", "notes": "free-text notes", "note": "reviewers' notes",
     "evidence_refs": "evidence references", "evidence": "evidence references", "raw": "the raw imported row",
     "created_by": "who entered a record", "collector_key": "field collectors' keys",
+    "collector_name": "field collectors' names", "label": "field collectors' names",
 }
+NEVER_EXPORTED = {key: DESCRIBED.get(key, "a confidential field")
+                  for key in RECORD_CONFIDENTIAL | AUDIT_REDACTED | DESCRIBED.keys()}
 CHOICES = {
     "given_name": ("keep", "drop"), "family_name": ("keep", "drop"), "father_name": ("keep", "drop"),
     "sex": ("keep", "drop"), "age": ("keep", "band", "drop"), "date_of_death": ("day", "month", "year", "drop"),
