@@ -34,6 +34,9 @@ def estimate_command(
                                             "into one pooled stratum (default), so their people are estimated "
                                             "too; unpooled thin strata count in the total as documented only.")]
     = True,
+    plots: Annotated[Path | None, typer.Option(help="LCMCR: write trace and density plots per chain (N, alpha, "
+                                               "occupied classes) into this folder.")] = None,
+    plot_format: Annotated[str, typer.Option(help="Format of --plots: svg or png.")] = "svg",
     save: Annotated[bool, typer.Option(help="Save results in the database (estimates from --db only).")] = True,
     db: DbOption = "",
     as_json: JsonOption = False,
@@ -43,11 +46,28 @@ def estimate_command(
         settings = _settings(method, K=k, burnin=burnin, samples=samples, thinning=thinning, chains=chains,
                              delta=delta, ordered=ordered or None)
         settings |= {"pool": pool_thin, "seed": seed}
+        if plots is not None and plots.exists() and not plots.is_dir():
+            raise TollbookError(f"--plots {plots}: this is a file, not a folder; give a folder for the plots")
         if patterns is not None:
             results = _run(_from_csv(patterns, by), method, settings, as_json)
         else:
             results = _from_db(db, by, method, settings, as_json, save)
+        written = _plots(results, plots, plot_format)
     _show(results, as_json)
+    if written and not as_json:
+        console.print(f"{len(written)} plots written to {plots}")
+
+
+def _plots(results: list, folder: Path | None, fmt: str) -> list[Path]:
+    """Write the per-chain plots when asked; refuse a format that does not exist."""
+    if folder is None:
+        return []
+    from tollbook.estimate.plots import write_plots
+
+    try:
+        return write_plots(results, folder, fmt)
+    except (ValueError, OSError) as exc:
+        raise TollbookError(f"--plots {folder}: {exc}") from exc
 
 
 def _settings(method: str, **given: Any) -> dict[str, Any]:

@@ -275,5 +275,5 @@ class LCMCR:
             method="lcmcr", model=None, estimate=float(median), lower=float(low), upper=float(high),
             observed=self.histories.observed, stratum=self.histories.stratum, settings=settings,
             diagnostics=diag, data_hash=self.histories.data_hash(), converged=not convergence_warnings(diag),
-            warnings=found, draws=pooled.copy(), chains=n_draws.copy(),
+            warnings=found, draws=pooled.copy(), chains={name: values.copy() for name, values in self.trace.items()},
         )  # fmt: skip

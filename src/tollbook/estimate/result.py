@@ -44,8 +44,8 @@ class EstimateResult:
 
     ``estimate`` is the posterior median for Bayesian methods and the MLE for log-linear models.
     ``draws`` (posterior draws of N, or simulated ones for log-linear models) is kept for summing strata;
-    ``chains`` (LCMCR) holds the same draws as a (chains, draws) array for diagnostics and plots. Neither is
-    in :meth:`to_dict`; :mod:`.saved` stores them compressed.
+    ``chains`` (LCMCR) holds each traced quantity (N, alpha, occupied classes) as a (chains, draws) array for
+    diagnostics and plots. Neither is in :meth:`to_dict`; the database keeps them compressed.
     """
 
     method: str
@@ -62,7 +62,7 @@ class EstimateResult:
     converged: bool | None = None
     warnings: tuple[str, ...] = ()
     draws: np.ndarray | None = field(default=None, repr=False)
-    chains: np.ndarray | None = field(default=None, repr=False)
+    chains: dict[str, np.ndarray] | None = field(default=None, repr=False)
 
     @property
     def label(self) -> str:
