@@ -125,3 +125,18 @@ def test_baseline_covers_old_rows_but_never_tampered_ones(audited) -> None:
     below(audited.engine, "UPDATE records SET age = 3 WHERE id = :id", id=audited.record_ids[0])
     with pytest.raises(TollbookError, match="a baseline would hide that"), session_scope(audited.engine) as session:
         baseline(session, "lead")
+
+
+def test_verify_does_not_depend_on_the_session_time_zone(audited, db_url: str) -> None:
+    if not db_url.startswith("postgresql"):
+        pytest.skip("SQLite stores times without a zone")
+    from sqlalchemy import create_engine
+
+    from tollbook.audit.verify import verify_audit
+
+    tehran = create_engine(db_url, connect_args={"options": "-c timezone=Asia/Tehran"})
+    try:
+        with session_scope(tehran) as session:
+            assert verify_audit(session).ok
+    finally:
+        tehran.dispose()

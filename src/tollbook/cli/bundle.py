@@ -85,7 +85,7 @@ def bundle_seal(
         key_path = Path(load_manifest(workdir)["collector_key"])
         sealed = seal_workdir(workdir, to, out, key_path, _passphrase_of(key_path))
     console.print(f"sealed {sealed.path}: {sealed.records} records file(s), {sealed.evidence} evidence file(s); "
-                  f"{workdir} erased")
+                  f"{workdir} erased (files you added from elsewhere are untouched: remove them yourself)")
 
 
 @bundle_app.command("split")
