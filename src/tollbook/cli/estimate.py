@@ -11,7 +11,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from tollbook.cli.common import DbOption, JsonOption, console, handled_errors, open_session, print_json, print_table
 from tollbook.errors import TollbookError
 
-METHOD_HELP = "lcmcr (Bayesian latent classes), loglinear (Rcapture's closedp.t models), dga (graph averaging), all"
+METHOD_HELP = ("lcmcr (Bayesian latent classes), loglinear (Rcapture's closedp.t models), dga (graph averaging), "
+               "search (minimum-BIC log-linear model, bootstrap interval), all")
+FOR_METHOD = {"K": "lcmcr", "burnin": "lcmcr", "samples": "lcmcr", "thinning": "lcmcr", "chains": "lcmcr",
+              "delta": "dga", "ordered": "loglinear", "max_order": "search", "replicates": "search"}
+OPTION = {"K": "--K", "max_order": "--max-order"}
 
 
 def estimate_command(
@@ -28,6 +32,10 @@ def estimate_command(
                                              "its own independent stream from it).")] = None,
     chains: Annotated[int | None, typer.Option(help="LCMCR: chains run in parallel (default 4).")] = None,
     delta: Annotated[float | None, typer.Option(help="dga: hyper-Dirichlet parameter (default 1/2^lists).")] = None,
+    max_order: Annotated[int | None, typer.Option(help="search: highest order of list interactions (default 3).")]
+    = None,
+    replicates: Annotated[int | None, typer.Option(help="search: bootstrap resamples for the interval (default "
+                                                   "200; each redoes the model search).")] = None,
     ordered: Annotated[bool, typer.Option("--ordered", help="loglinear: the lists are capture occasions in time "
                                           "order, so the behavioural models Mb and Mbh apply.")] = False,
     pool_thin: Annotated[bool, typer.Option("--pool-thin/--no-pool-thin", help="Merge strata too thin to estimate "
@@ -44,7 +52,7 @@ def estimate_command(
     """Estimate how many victims no list recorded, with 95% intervals and convergence diagnostics."""
     with handled_errors():
         settings = _settings(method, K=k, burnin=burnin, samples=samples, thinning=thinning, chains=chains,
-                             delta=delta, ordered=ordered or None)
+                             delta=delta, ordered=ordered or None, max_order=max_order, replicates=replicates)
         settings |= {"pool": pool_thin, "seed": seed}
         if plots is not None and plots.exists() and not plots.is_dir():
             raise TollbookError(f"--plots {plots}: this is a file, not a folder; give a folder for the plots")
@@ -71,17 +79,13 @@ def _plots(results: list, folder: Path | None, fmt: str) -> list[Path]:
 
 
 def _settings(method: str, **given: Any) -> dict[str, Any]:
-    """Only the settings the user gave, and only for methods that use them."""
+    """Only the settings the user gave; one meant for another method is refused, naming the method it is for."""
     settings: dict[str, Any] = {key: value for key, value in given.items() if value is not None}
-    sampler = set(settings) - {"delta", "ordered"}
-    if method == "loglinear" and set(settings) - {"ordered"}:
-        raise TollbookError(f"--method loglinear takes no sampler settings; got {', '.join(sorted(sampler))}")
-    if method in ("lcmcr", "dga") and "ordered" in settings:
-        raise TollbookError("--ordered is a log-linear setting; use --method loglinear or all")
-    if method == "lcmcr" and "delta" in settings:
-        raise TollbookError("--delta is a dga setting; use --method dga or all")
-    if method == "dga" and sampler:
-        raise TollbookError("dga takes only --delta; the sampler settings are for lcmcr")
+    for key in settings:
+        if method not in ("all", FOR_METHOD[key]):
+            flag = OPTION.get(key, "--" + key.replace("_", "-"))
+            raise TollbookError(f"{flag} is a setting of --method {FOR_METHOD[key]}, not of {method}; use "
+                                f"--method {FOR_METHOD[key]} or all")
     return settings
 
 
