@@ -8,7 +8,16 @@ from typing import Annotated, Any
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from tollbook.cli.common import DbOption, JsonOption, console, handled_errors, open_session, print_json, print_table
+from tollbook.cli.common import (
+    DbOption,
+    JsonOption,
+    console,
+    err_console,
+    handled_errors,
+    open_session,
+    print_json,
+    print_table,
+)
 from tollbook.errors import TollbookError
 
 METHOD_HELP = ("lcmcr (Bayesian latent classes), loglinear (Rcapture's closedp.t models), dga (graph averaging), "
@@ -18,7 +27,12 @@ FOR_METHOD = {"K": "lcmcr", "burnin": "lcmcr", "samples": "lcmcr", "thinning": "
 OPTION = {"K": "--K", "max_order": "--max-order"}
 
 
+estimate_app = typer.Typer(rich_markup_mode="rich")
+
+
+@estimate_app.callback(invoke_without_command=True)
 def estimate_command(
+    ctx: typer.Context,
     method: Annotated[str, typer.Option(help=METHOD_HELP)] = "lcmcr",
     by: Annotated[str | None, typer.Option(help="Stratify by this column (e.g. province, period).")] = None,
     patterns: Annotated[Path | None, typer.Option(help="Pattern-count CSV (list columns, count) instead of --db.")]
@@ -49,7 +63,12 @@ def estimate_command(
     db: DbOption = "",
     as_json: JsonOption = False,
 ) -> None:
-    """Estimate how many victims no list recorded, with 95% intervals and convergence diagnostics."""
+    """Estimate how many victims no list recorded, with 95% intervals and convergence diagnostics.
+
+    [bold]tollbook estimate combine RUN RUN ...[/] pools saved runs (imputation replicates, linkage alternatives).
+    """
+    if ctx.invoked_subcommand is not None:
+        return
     with handled_errors():
         settings = _settings(method, K=k, burnin=burnin, samples=samples, thinning=thinning, chains=chains,
                              delta=delta, ordered=ordered or None, max_order=max_order, replicates=replicates)
@@ -110,8 +129,33 @@ def _from_db(db: str, by: str | None, method: str, settings: dict[str, Any], qui
             raise TollbookError(str(exc)) from exc
         results = with_pending_review(_run(histories, method, settings, quiet), pending_review(session))
         if save:
-            save_results(session, results, by, actor="cli")
+            run_id = save_results(session, results, by, actor="cli")
+            err_console.print(f"saved as run {run_id} (draws kept; `tollbook estimate combine` pools runs)")
     return results
+
+
+@estimate_app.command("combine")
+def combine_command(
+    run_ids: Annotated[list[str], typer.Argument(help="Run ids of saved estimates (two or more).")],
+    save: Annotated[bool, typer.Option(help="Save the combined results as a new run.")] = True,
+    db: DbOption = "",
+    as_json: JsonOption = False,
+) -> None:
+    """Pool saved runs — multiple-imputation replicates or linkage alternatives — with the within/between
+    variance rule HRDAG's verdata uses; strata and models are matched by name."""
+    from tollbook.estimate.combine import combine_runs
+    from tollbook.estimate.database import load_run, save_results
+
+    with handled_errors(), open_session(db) as session:
+        if len(set(run_ids)) < 2:
+            raise TollbookError("give at least two different run ids to combine")
+        combined = combine_runs([load_run(session, run_id) for run_id in run_ids], run_ids)
+        if not combined:
+            raise TollbookError("these runs share no (method, model, stratum) estimated with draws in every run")
+        if save:
+            run_id = save_results(session, combined, None, actor="cli")
+            err_console.print(f"saved as run {run_id}")
+    _show(combined, as_json)
 
 
 def _run(histories: dict, method: str, settings: dict[str, Any], quiet: bool) -> list:
@@ -148,5 +192,5 @@ def _show(results: list, as_json: bool) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    """Attach the estimate command."""
-    app.command("estimate")(estimate_command)
+    """Attach the estimate command and its combine subcommand."""
+    app.add_typer(estimate_app, name="estimate")

@@ -152,10 +152,10 @@ def bic_search(histories: CaptureHistories, max_order: int = 3, replicates: int 
     if failed:
         warnings.append(f"{failed} of {replicates} bootstrap resamples had no valid model (left out of the interval)")
     return [EstimateResult(
-        method="search", model=f"min BIC, up to {max_order}-way: {name}", estimate=result.estimate,
+        method="search", model=f"min BIC, up to {max_order}-way", estimate=result.estimate,
         lower=float(max(low, histories.observed)), upper=float(high), observed=histories.observed,
         stratum=histories.stratum,
-        settings=result.settings | {"max_order": max_order, "replicates": replicates,
+        settings=result.settings | {"chosen_model": name, "max_order": max_order, "replicates": replicates,
                                     "search": "exhaustive" if J <= EXHAUSTIVE_UP_TO else "stepwise"},
         diagnostics=result.diagnostics | {"models_fitted": found.fitted, "profile_lower": result.lower,
                                           "profile_upper": result.upper, "bootstrap_failed": failed,
