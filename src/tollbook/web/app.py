@@ -1,0 +1,124 @@
+"""The Tollbook web app: server-rendered pages and a JSON API over the same library calls as the CLI.
+
+`create_app(url)` opens the database (which must be initialised and current), picks the session secret
+(TOLLBOOK_SECRET_KEY, else a random one: sign-ins then end when the server restarts) and mounts the routes.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tempfile
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine
+
+from tollbook import __version__
+from tollbook.errors import NotFoundError, TollbookError
+from tollbook.store import mask_url, open_engine, require_current, session_scope
+from tollbook.web.auth import CsrfFailed, Forbidden, LoginRequired, viewer_of
+from tollbook.web.i18n import pick_language, translate
+from tollbook.web.jobs import JobRunner
+from tollbook.web.ratelimit import LoginLimiter
+from tollbook.web.render import render
+
+SECURITY_HEADERS = [
+    (b"content-security-policy", b"default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; "
+                                 b"form-action 'self'; base-uri 'none'"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+    (b"x-frame-options", b"DENY"),
+]
+
+
+class SecurityHeaders:
+    """Pure ASGI middleware adding a strict content security policy and friends to every response."""
+
+    def __init__(self, app) -> None:  # noqa: ANN001 - an ASGI app
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:  # noqa: ANN001 - ASGI
+        async def send_with_headers(message) -> None:  # noqa: ANN001
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                message["headers"] = list(message["headers"]) + SECURITY_HEADERS
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers if scope["type"] == "http" else send)
+
+
+def _is_api(request: Request) -> bool:
+    """Whether a request is for the JSON API (errors then come back as JSON)."""
+    return request.url.path.startswith("/api/")
+
+
+def _error(request: Request, status: int, key: str, detail: str | None = None) -> Response:
+    """An error as JSON for the API and as a page for browsers."""
+    lang = pick_language(request)
+    message = detail or translate(lang, key)
+    if _is_api(request):
+        return JSONResponse({"error": key, "detail": message}, status_code=status)
+    with session_scope(request.app.state.engine) as session:
+        viewer = viewer_of(request, session)
+        return render(request, viewer, "error.html", {"message": message, "status": status}, status_code=status)
+
+
+def _handlers(app: FastAPI) -> None:
+    """Turn sign-in, permission, CSRF and library errors into clear answers."""
+
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, _exc: LoginRequired) -> Response:
+        if _is_api(request):
+            return JSONResponse({"error": "login_required", "detail": "sign in first"}, status_code=401)
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={target}", status_code=303)
+
+    @app.exception_handler(Forbidden)
+    async def forbidden(request: Request, exc: Forbidden) -> Response:
+        return _error(request, 403, "forbidden", None if not _is_api(request) else f"your role lacks {exc.perm}")
+
+    @app.exception_handler(CsrfFailed)
+    async def csrf_failed(request: Request, _exc: CsrfFailed) -> Response:
+        return _error(request, 403, "csrf")
+
+    @app.exception_handler(NotFoundError)
+    async def not_found(request: Request, exc: NotFoundError) -> Response:
+        return _error(request, 404, "not_found", str(exc))
+
+    @app.exception_handler(TollbookError)
+    async def bad_request(request: Request, exc: TollbookError) -> Response:
+        return _error(request, 400, "bad_request", str(exc))
+
+
+def _secret() -> str:
+    """The session-signing secret: TOLLBOOK_SECRET_KEY, else a fresh random one."""
+    return os.environ.get("TOLLBOOK_SECRET_KEY") or secrets.token_urlsafe(32)
+
+
+def create_app(url: str | None = None, secret: str | None = None, engine: Engine | None = None,
+               limiter: LoginLimiter | None = None) -> FastAPI:
+    """The app over the database at `url` (or an open `engine`)."""
+    from tollbook.web import api, pages
+
+    engine = engine or open_engine(url, create=False)
+    require_current(engine)
+    app = FastAPI(title="Tollbook", version=__version__, docs_url="/api/docs", redoc_url=None,
+                  openapi_url="/api/openapi.json",
+                  description="Tollbook's JSON API: the same data and permissions as the pages. Sign in on "
+                              "/login; send the session's X-CSRF-Token (GET /api/session) with every change.")
+    app.state.engine = engine
+    app.state.db_label = mask_url(str(engine.url))
+    app.state.secret = secret or _secret()
+    app.state.limiter = limiter or LoginLimiter()
+    app.state.jobs = JobRunner(engine)
+    app.state.uploads = Path(tempfile.mkdtemp(prefix="tollbook-uploads-"))
+    _handlers(app)
+    app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
+    for router in pages.ROUTERS + api.ROUTERS:
+        app.include_router(router)
+    app.add_middleware(SecurityHeaders)
+    return app
+
