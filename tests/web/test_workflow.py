@@ -40,7 +40,8 @@ def test_reviewer_decides_the_most_uncertain_pair(app: FastAPI, client_for) -> N
     assert response.status_code == 303
     with session_scope(app.state.engine) as session:
         decision = session.scalars(select(ReviewDecision)).one()
-        assert (decision.verdict.value, decision.reviewer, decision.note) == ("non_match", "web:reviewer-user", "دو نفر")
+        assert (decision.verdict.value, decision.reviewer) == ("non_match", "web:reviewer-user")
+        assert decision.note == "دو نفر"
         assert len(review_queue(session)) == len(queue) - 1
         assert verify_chain(session).ok
     bad = client.post("/api/review/decisions", json={"link_id": queue[1].id, "verdict": "maybe"},
