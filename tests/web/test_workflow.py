@@ -113,3 +113,36 @@ def test_estimation_runs_as_a_background_job_with_progress(app: FastAPI, client_
     assert job["total"] > 0 and job["done"] == job["total"]
     assert _count(app, Estimate) == job["result"]["results"]
     assert client.get("/api/dashboard").json()["estimate"]["estimate"] == job["result"]["total"]
+
+
+def test_evidence_upload_then_verification_by_a_reviewer(app: FastAPI, client_for) -> None:
+    from tollbook.model import Person
+
+    documenter, reviewer, viewer = client_for(Role.DOCUMENTER), client_for(Role.REVIEWER), client_for(Role.VIEWER)
+    with session_scope(app.state.engine) as session:
+        public_id = session.scalars(select(Person.public_id).where(Person.records.any())).first()
+    upload = documenter.post(f"/persons/{public_id}/evidence",
+                             files={"file": ("گواهی فوت.pdf", b"%PDF-1.4 death certificate", "application/pdf")},
+                             data={"kind": "death_certificate", "description": "گواهی فوت",
+                                   "captured_by": "SECRET-NOTE cousin", "csrf_token": token_of(documenter)},
+                             follow_redirects=False)
+    assert upload.status_code == 303, upload.text
+    detail = reviewer.get(f"/api/persons/{public_id}").json()
+    (item,) = detail["evidence"]
+    assert item["kind"] == "death_certificate" and item["captured_by"] == "SECRET-NOTE cousin"
+    assert (Path(app.state.evidence.path_of(item["sha256"]))).read_bytes() == b"%PDF-1.4 death certificate"
+    assert "SECRET-NOTE" not in viewer.get(f"/persons/{public_id}").text
+    no_evidence = reviewer.post(f"/persons/{public_id}/verify", data={"level": "verified", "reason": "گواهی",
+                                                                       "csrf_token": token_of(reviewer)})
+    assert no_evidence.status_code == 400 and "needs at least one evidence item" in no_evidence.text
+    done = reviewer.post(f"/persons/{public_id}/verify", data={"level": "verified", "reason": "گواهی فوت دیده شد",
+                                                                "evidence": str(item["id"]),
+                                                                "csrf_token": token_of(reviewer)},
+                         follow_redirects=False)
+    assert done.status_code == 303
+    detail = viewer.get(f"/api/persons/{public_id}").json()
+    assert detail["person"]["verification"] == "verified"
+    assert detail["verification_history"][-1]["evidence_ids"] == [item["id"]]
+    with session_scope(app.state.engine) as session:
+        actions = list(session.scalars(select(AuditEvent.action).order_by(AuditEvent.id.desc()).limit(2)))
+        assert actions == ["person.verify", "evidence.add"] and verify_chain(session).ok

@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 
 from tollbook import __version__
 from tollbook.errors import NotFoundError, TollbookError
+from tollbook.evidence import store_for
 from tollbook.store import mask_url, open_engine, require_current, session_scope
 from tollbook.web.auth import CsrfFailed, Forbidden, LoginRequired, viewer_of
 from tollbook.web.i18n import pick_language, translate
@@ -99,8 +100,9 @@ def _secret() -> str:
 
 
 def create_app(url: str | None = None, secret: str | None = None, engine: Engine | None = None,
-               limiter: LoginLimiter | None = None) -> FastAPI:
-    """The app over the database at `url` (or an open `engine`)."""
+               limiter: LoginLimiter | None = None, evidence_root: Path | None = None) -> FastAPI:
+    """The app over the database at `url` (or an open `engine`); evidence files go to tollbook.evidence's store
+    (`evidence_root`, else TOLLBOOK_EVIDENCE, else beside a SQLite file)."""
     from tollbook.web import api, pages
 
     engine = engine or open_engine(url, create=False)
@@ -115,6 +117,7 @@ def create_app(url: str | None = None, secret: str | None = None, engine: Engine
     app.state.limiter = limiter or LoginLimiter()
     app.state.jobs = JobRunner(engine)
     app.state.uploads = Path(tempfile.mkdtemp(prefix="tollbook-uploads-"))
+    app.state.evidence = store_for(str(engine.url), evidence_root)
     _handlers(app)
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
     for router in pages.ROUTERS + api.ROUTERS:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import tempfile
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -18,12 +19,13 @@ MAX_BYTES = 50 * 1024 * 1024
 TOKEN = re.compile(r"^[0-9a-f]{64}$")
 
 
-def safe_name(name: str) -> str:
-    """A file name without folders or odd characters, keeping its (checked) suffix."""
+def safe_name(name: str, suffixes: tuple[str, ...] | None = SUFFIXES) -> str:
+    """A file name without folders or odd characters, keeping its suffix (checked when `suffixes` are given)."""
     base = Path(name.replace("\\", "/")).name
     stem, suffix = Path(base).stem, Path(base).suffix.lower()
-    if suffix not in SUFFIXES:
+    if suffixes is not None and suffix not in suffixes:
         raise TollbookError(f"{base!r}: upload a .csv, .xlsx or .json file")
+    suffix = suffix if re.fullmatch(r"\.[a-z0-9]{1,10}", suffix) else ""
     cleaned = re.sub(r"[^\w.\-]+", "_", stem, flags=re.UNICODE).strip("._") or "upload"
     return cleaned[:100] + suffix
 
@@ -41,6 +43,18 @@ def store_upload(folder: Path, name: str, data: bytes) -> str:
         old.unlink()
     (target / safe_name(name)).write_bytes(data)
     return token
+
+
+def keep_evidence(folder: Path, name: str, data: bytes) -> Path:
+    """An uploaded evidence file in a folder of its own, under its own (cleaned) name, for the evidence store
+    to copy from."""
+    if not data:
+        raise TollbookError("the uploaded file is empty")
+    if len(data) > MAX_BYTES:
+        raise TollbookError(f"the uploaded file is over {MAX_BYTES // (1024 * 1024)} MB")
+    target = Path(tempfile.mkdtemp(dir=folder, prefix="evidence-")) / safe_name(name, None)
+    target.write_bytes(data)
+    return target
 
 
 def stored_file(folder: Path, token: str) -> Path:

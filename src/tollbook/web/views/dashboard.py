@@ -4,19 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tollbook.model import Person
+from tollbook.evidence import level_counts
 from tollbook.status import database_status
 
 TOTAL_STRATA = (None, "total")
-
-
-def verification_counts(session: Session) -> dict[str, int]:
-    """Linked persons by verification level."""
-    query = select(Person.verification, func.count()).where(Person.records.any()).group_by(Person.verification)
-    return {level.value: count for level, count in session.execute(query)}
 
 
 def latest_total(session: Session) -> dict[str, Any] | None:
@@ -36,7 +29,7 @@ def headline(session: Session, internal: bool) -> dict[str, Any]:
     """Documented persons, the estimate and its interval; `internal` adds the team's working counts."""
     counts = database_status(session)
     numbers: dict[str, Any] = {"documented": counts["persons"], "estimate": latest_total(session),
-                               "by_verification": verification_counts(session)}
+                               "by_verification": level_counts(session)}
     if internal:
         numbers["status"] = counts
     return numbers

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from sqlalchemy import func, select
@@ -12,7 +13,6 @@ from tollbook.link.store import current_records_of
 from tollbook.model import Person
 from tollbook.records import record_row
 from tollbook.web.views.paging import Paging
-from tollbook.web.views.records import evidence_rows
 
 PUBLIC_FIELDS = ("public_id", "given_name", "family_name", "age", "date_of_death", "province", "city",
                  "records", "verification")
@@ -39,9 +39,14 @@ def public_persons_page(session: Session, paging: Paging) -> dict[str, Any]:
 
 
 def person_detail(session: Session, public_id: str, confidential: bool) -> dict[str, Any]:
-    """A person's accepted values with every value and its source, their records and evidence."""
+    """A person's accepted values with every value and its source, their records, evidence (tollbook.evidence),
+    verification history and the competing assertions of role and force."""
+    from tollbook.evidence import evidence_row, list_evidence, person_assertions, verification_history
+
     view = person_view(session, public_id)
     person = session.scalar(select(Person).where(Person.public_id == public_id))
     records = current_records_of(session, [person.id]).get(person.id, []) if person else []
     return {"person": view.to_dict(), "records": [record_row(r, confidential) for r in records],
-            "evidence": evidence_rows(session, [r.id for r in records], confidential)}
+            "evidence": [evidence_row(item, confidential) for item in list_evidence(session, public_id=public_id)],
+            "verification_history": [asdict(change) for change in verification_history(session, public_id)],
+            "assertions": [item.as_dict() for item in person_assertions(session, public_id)]}

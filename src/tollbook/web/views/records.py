@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from tollbook.enums import Status, Verification
 from tollbook.errors import TollbookError
-from tollbook.model import AuditEvent, Evidence, Record
+from tollbook.model import AuditEvent, Record
 from tollbook.records import get_record, record_row
 from tollbook.search import RecordFilter, search_records
 from tollbook.sources import source_row
@@ -72,16 +72,11 @@ def revision_chain(session: Session, record: Record) -> list[Record]:
 
 
 def evidence_rows(session: Session, record_ids: list[int], confidential: bool) -> list[dict[str, Any]]:
-    """Evidence attached to any revision; who captured it only for confidential viewers."""
-    rows = []
-    for item in session.scalars(select(Evidence).where(Evidence.record_id.in_(record_ids)).order_by(Evidence.id)):
-        row = {"id": item.id, "file_name": item.file_name, "sha256": item.sha256, "media_type": item.media_type,
-               "description": item.description,
-               "captured_at": item.captured_at.isoformat() if item.captured_at else None}
-        if confidential:
-            row["captured_by"] = item.captured_by
-        rows.append(row)
-    return rows
+    """Evidence attached to any revision (tollbook.evidence's rows); who captured it only for confidential viewers."""
+    from tollbook.evidence import evidence_row, list_evidence
+
+    return [evidence_row(item, confidential) for record_id in record_ids
+            for item in list_evidence(session, record_id=record_id)]
 
 
 def audit_rows(session: Session, object_type: str, object_ids: list[Any]) -> list[dict[str, Any]]:
