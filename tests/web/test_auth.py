@@ -76,7 +76,7 @@ def test_every_change_needs_the_sessions_csrf_token(app: FastAPI, client_for) ->
     unsafe = [(method, path) for method, path, _route in routes(app) if method in ("POST", "PUT", "PATCH", "DELETE")]
     assert len(unsafe) >= 10
     for method, path in unsafe:
-        url = path.format(record_id=1, link_id=1, kind="link")
+        url = path.format(record_id=1, link_id=1, kind="link", public_id="P-none")
         for headers in ({}, {"X-CSRF-Token": "0" * 64}, {"X-CSRF-Token": foreign_token}):
             response = admin.request(method, url, headers=headers, data={"csrf_token": headers.get("X-CSRF-Token",
                                                                                                   "")},

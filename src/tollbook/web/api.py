@@ -18,7 +18,7 @@ from tollbook.model import Link
 from tollbook.records import get_record, revise_record, superseded_ids
 from tollbook.status import database_status
 from tollbook.web.auth import GUARD, Viewer, csrf_token, set_nonce_cookie
-from tollbook.web.deps import db_session
+from tollbook.web.deps import cached, db_session
 from tollbook.web.forms import FORM_FIELDS, changes_of, form_values, read_form
 from tollbook.web.permissions import TABLE, Perm
 from tollbook.web.views.audit import audit_page
@@ -56,9 +56,10 @@ def status(_viewer: Viewer = Depends(GUARD[Perm.READ]), session: Session = Depen
 
 
 @router.get("/dashboard", tags=["dashboard"])
-def dashboard(_viewer: Viewer = Depends(GUARD[Perm.READ]), session: Session = Depends(db_session)) -> Json:
+def dashboard(request: Request, _viewer: Viewer = Depends(GUARD[Perm.READ]),
+              session: Session = Depends(db_session)) -> Json:
     """The headline numbers and working counts."""
-    return headline(session, internal=True)
+    return cached(request, session, ("headline", True), lambda: headline(session, internal=True))
 
 
 @router.get("/sources", tags=["sources"])
@@ -69,10 +70,12 @@ def sources_list(viewer: Viewer = Depends(GUARD[Perm.READ]), session: Session = 
 
 
 @router.get("/records", tags=["records"])
-def records_list(search: SearchForm = Depends(), paging: Paging = Depends(),
+def records_list(request: Request, search: SearchForm = Depends(), paging: Paging = Depends(),
                  viewer: Viewer = Depends(GUARD[Perm.READ]), session: Session = Depends(db_session)) -> Json:
     """Current records matching the search, paged."""
-    return records_page(session, record_filter(**search.as_dict()), paging, viewer.can(Perm.CONFIDENTIAL))
+    flt, confidential = record_filter(**search.as_dict()), viewer.can(Perm.CONFIDENTIAL)
+    return cached(request, session, ("records", flt, paging.page, paging.per_page, confidential),
+                  lambda: records_page(session, flt, paging, confidential))
 
 
 @router.get("/records/{record_id}", tags=["records"])
@@ -171,9 +174,10 @@ def claims_list(paging: Paging = Depends(), metric: str = Query("", max_length=4
 
 
 @router.get("/public/summary", tags=["public"])
-def public_summary(_viewer: Viewer = Depends(GUARD[Perm.PUBLIC]), session: Session = Depends(db_session)) -> Json:
+def public_summary(request: Request, _viewer: Viewer = Depends(GUARD[Perm.PUBLIC]),
+                   session: Session = Depends(db_session)) -> Json:
     """The published headline numbers (no login)."""
-    return headline(session, internal=False)
+    return cached(request, session, ("headline", False), lambda: headline(session, internal=False))
 
 
 @router.get("/public/persons", tags=["public"])

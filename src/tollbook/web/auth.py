@@ -150,11 +150,15 @@ async def _submitted_token(request: Request) -> str:
     return ""
 
 
+def current_viewer(request: Request, session: Session = Depends(db_session)) -> Viewer:
+    """The request's viewer (a plain function: FastAPI runs it in a worker thread, as it queries the database)."""
+    return viewer_of(request, session)
+
+
 def need(perm: Perm):  # noqa: ANN201 - a FastAPI dependency
     """The dependency a route declares: its permission (checked by the table) and, for unsafe methods, CSRF."""
 
-    async def check(request: Request, session: Session = Depends(db_session)) -> Viewer:
-        viewer = viewer_of(request, session)
+    async def check(request: Request, viewer: Viewer = Depends(current_viewer)) -> Viewer:
         if not viewer.can(perm):
             raise LoginRequired() if viewer.role is None else Forbidden(perm)
         if request.method in UNSAFE:

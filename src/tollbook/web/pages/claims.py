@@ -7,7 +7,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from tollbook.web.auth import GUARD, Viewer
-from tollbook.web.deps import db_session
+from tollbook.web.deps import cached, db_session
 from tollbook.web.permissions import Perm
 from tollbook.web.render import render
 from tollbook.web.views.claims import claims_page, timeline_data
@@ -31,15 +31,17 @@ def claims_list(request: Request, paging: Paging = Depends(), metric: str = Quer
 def public_home(request: Request, viewer: Viewer = Depends(GUARD[Perm.PUBLIC]),
                 session: Session = Depends(db_session)) -> Response:
     """The published headline numbers (no login)."""
-    return render(request, viewer, "public.html", {"data": headline(session, internal=False)})
+    data = cached(request, session, ("headline", False), lambda: headline(session, internal=False))
+    return render(request, viewer, "public.html", {"data": data})
 
 
 @router.get("/public/persons")
 def public_persons(request: Request, paging: Paging = Depends(), viewer: Viewer = Depends(GUARD[Perm.PUBLIC]),
                    session: Session = Depends(db_session)) -> Response:
     """The published list of persons: accepted values only, never a confidential one (no login)."""
-    return render(request, viewer, "persons.html", {"data": public_persons_page(session, paging), "source": "",
-                                                    "public": True})
+    data = cached(request, session, ("public_persons", paging.page, paging.per_page),
+                  lambda: public_persons_page(session, paging))
+    return render(request, viewer, "persons.html", {"data": data, "source": "", "public": True})
 
 
 @router.get("/public/timeline")
@@ -47,4 +49,5 @@ def public_timeline(request: Request, metric: str = Query("killed", max_length=4
                     area: str = Query("IR", max_length=40), viewer: Viewer = Depends(GUARD[Perm.PUBLIC]),
                     session: Session = Depends(db_session)) -> Response:
     """Each source's claims over time beside the documented count and the estimate (no login)."""
-    return render(request, viewer, "timeline.html", {"data": timeline_data(session, metric, area)})
+    data = cached(request, session, ("timeline", metric, area), lambda: timeline_data(session, metric, area))
+    return render(request, viewer, "timeline.html", {"data": data})

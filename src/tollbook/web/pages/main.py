@@ -10,7 +10,7 @@ from tollbook import sources, users
 from tollbook.enums import Role
 from tollbook.errors import TollbookError
 from tollbook.web.auth import GUARD, Viewer
-from tollbook.web.deps import db_session
+from tollbook.web.deps import cached, db_session
 from tollbook.web.permissions import Perm
 from tollbook.web.render import render
 from tollbook.web.views.audit import audit_page
@@ -24,7 +24,8 @@ router = APIRouter(include_in_schema=False)
 def dashboard(request: Request, viewer: Viewer = Depends(GUARD[Perm.READ]),
               session: Session = Depends(db_session)) -> Response:
     """The headline numbers and the team's working counts."""
-    return render(request, viewer, "dashboard.html", {"data": headline(session, internal=True)})
+    data = cached(request, session, ("headline", True), lambda: headline(session, internal=True))
+    return render(request, viewer, "dashboard.html", {"data": data})
 
 
 @router.get("/sources")

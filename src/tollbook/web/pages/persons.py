@@ -7,7 +7,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from tollbook.web.auth import GUARD, Viewer
-from tollbook.web.deps import db_session
+from tollbook.web.deps import cached, db_session
 from tollbook.web.permissions import Perm
 from tollbook.web.render import render
 from tollbook.web.uploads import MAX_BYTES, keep_evidence
@@ -21,7 +21,8 @@ router = APIRouter(include_in_schema=False)
 def persons_list(request: Request, paging: Paging = Depends(), source: str = Query("", max_length=200),
                  viewer: Viewer = Depends(GUARD[Perm.READ]), session: Session = Depends(db_session)) -> Response:
     """Linked persons, most reported first."""
-    data = persons_page(session, paging, source or None)
+    data = cached(request, session, ("persons", paging.page, paging.per_page, source),
+                  lambda: persons_page(session, paging, source or None))
     return render(request, viewer, "persons.html", {"data": data, "source": source, "public": False})
 
 

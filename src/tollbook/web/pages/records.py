@@ -11,7 +11,7 @@ from tollbook.errors import TollbookError
 from tollbook.places import cities, provinces
 from tollbook.records import get_record, revise_record, superseded_ids
 from tollbook.web.auth import GUARD, Viewer
-from tollbook.web.deps import db_session
+from tollbook.web.deps import cached, db_session
 from tollbook.web.forms import FORM_FIELDS, changes_of, form_values, read_form
 from tollbook.web.permissions import Perm
 from tollbook.web.render import render
@@ -30,7 +30,9 @@ def records_list(request: Request, search: SearchForm = Depends(), paging: Pagin
                "levels": [v.value for v in Verification], "error": None, "data": None}
     try:
         flt = record_filter(**search.as_dict())
-        context["data"] = records_page(session, flt, paging, viewer.can(Perm.CONFIDENTIAL))
+        confidential = viewer.can(Perm.CONFIDENTIAL)
+        context["data"] = cached(request, session, ("records", flt, paging.page, paging.per_page, confidential),
+                                 lambda: records_page(session, flt, paging, confidential))
     except TollbookError as exc:
         context["error"] = str(exc)
     return render(request, viewer, "records.html", context, 200 if context["error"] is None else 400)
