@@ -59,7 +59,7 @@ def add_user(session: Session, name: str, role: Role | str, password: str, actor
                 session_version=0)
     session.add(user)
     session.flush()
-    record_event(session, actor, "user.add", "user", user.id, {"name": name, "role": user.role.value})
+    record_event(session, actor, "user.add", "user", user.id, {"name": name, "role": user.role.value}, wrote=[user])
     return user
 
 
@@ -69,7 +69,7 @@ def set_password(session: Session, name: str, password: str, actor: str = "syste
     user = get_user(session, name)
     user.password_hash = HASHER.hash(password)
     user.session_version += 1
-    record_event(session, actor, "user.password", "user", user.id, {"name": user.name})
+    record_event(session, actor, "user.password", "user", user.id, {"name": user.name}, wrote=[user])
     return user
 
 
@@ -79,7 +79,7 @@ def set_role(session: Session, name: str, role: Role | str, actor: str = "system
     old, user.role = user.role, parse_role(role)
     user.session_version += 1
     record_event(session, actor, "user.role", "user", user.id, {"name": user.name, "from": old.value,
-                                                                  "to": user.role.value})
+                                                                  "to": user.role.value}, wrote=[user])
     return user
 
 
@@ -88,14 +88,15 @@ def set_active(session: Session, name: str, active: bool, actor: str = "system")
     user = get_user(session, name)
     user.active = active
     user.session_version += 1
-    record_event(session, actor, "user.enable" if active else "user.disable", "user", user.id, {"name": user.name})
+    record_event(session, actor, "user.enable" if active else "user.disable", "user", user.id, {"name": user.name},
+                 wrote=[user])
     return user
 
 
 def end_sessions(session: Session, user: User, actor: str) -> None:
     """Invalidate every signed session cookie issued to `user` (sign-out)."""
     user.session_version += 1
-    record_event(session, actor, "user.logout", "user", user.id, {"name": user.name})
+    record_event(session, actor, "user.logout", "user", user.id, {"name": user.name}, wrote=[user])
 
 
 def authenticate(session: Session, name: str, password: str) -> User | None:
@@ -108,9 +109,7 @@ def authenticate(session: Session, name: str, password: str) -> User | None:
         return None
     if user is None or not user.active or not user.password_hash:
         return None
-    if HASHER.check_needs_rehash(user.password_hash):
-        user.password_hash = HASHER.hash(password)
-    return user
+    return user  # a hash made with older argon2 costs is renewed with the next `tollbook users passwd`
 
 
 def list_users(session: Session) -> list[User]:

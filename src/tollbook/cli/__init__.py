@@ -8,6 +8,9 @@ import typer
 
 from tollbook import __version__
 from tollbook.cli import admin, claims, estimate, evidence, ingest, link, users
+from tollbook.cli import audit as audit_cli
+from tollbook.cli import bundle as bundle_cli
+from tollbook.cli import keys as keys_cli
 from tollbook.cli.common import STATE
 
 app = typer.Typer(
@@ -42,6 +45,9 @@ link.register(app)
 estimate.register(app)
 claims.register(app)
 evidence.register(app, link.persons_app)
+audit_cli.register(app)
+keys_cli.register(app)
+bundle_cli.register(app)
 users.register(app)
 
 
