@@ -1,14 +1,14 @@
 """users sign in: password hash, active flag, session version
 
-Revision ID: 0004_i15
-Revises: 0003_i14
+Revision ID: 0005_i15
+Revises: 0004_i11
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004_i15"
-down_revision = "0003_i14"
+revision = "0005_i15"
+down_revision = "0004_i11"
 branch_labels = None
 depends_on = None
 
