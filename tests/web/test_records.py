@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 from web_helpers import SECRETS, token_of
 
+from tollbook.audit.verify import verify_audit
 from tollbook.enums import Role
 from tollbook.model import AuditEvent, Person, Record
 from tollbook.records import superseded_ids
@@ -108,8 +109,12 @@ def test_persian_correction_makes_an_audited_revision(app: FastAPI, client_for) 
         assert old.family_name == "کریمی" and record_id in superseded_ids(session)
         event = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
         assert (event.action, event.actor, event.object_id) == ("record.revise", "web:documenter-user", str(new_id))
-    page = client.get(f"/records/{new_id}?lang=fa")
-    assert 'dir="rtl"' in page.text and "کریمی‌پور" in page.text
+    client.post("/logout", data={"csrf_token": token_of(client)})
+    with session_scope(app.state.engine) as session:
+        report = verify_audit(session)
+        assert report.ok, report.problems()
+    page = client_for(Role.VIEWER).get(f"/records/{new_id}?lang=fa")
+    assert 'dir="rtl"' in page.text and "کریمی‌پور" in page.text and "SECRET" not in page.text
 
 
 @pytest.mark.parametrize(("field", "value", "message"), [

@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from tollbook.enums import Role
 from tollbook.ingest import import_file
 from tollbook.link import link_database
-from tollbook.sources import get_source
+from tollbook.sources import add_source
 from tollbook.store import migrate, open_engine, session_scope
 from tollbook.users import add_user
 
@@ -40,8 +40,8 @@ def build_database(folder: Path) -> Path:
             csv = folder / f"{source}.csv"
             rows.drop(columns=["source", "truth"]).to_csv(csv, index=False)
             assert import_file(session, csv, source).failed == 0
+        add_source(session, "witnesses", "family", contact="SECRET-CONTACT +98 912 000 0000")
         assert import_file(session, SECRET_LIST, "witnesses").failed == 0
-        get_source(session, "witnesses").contact = "SECRET-CONTACT +98 912 000 0000"
         for role, name in USERS.items():
             add_user(session, name, role, PASSWORD)
     with session_scope(engine) as session:

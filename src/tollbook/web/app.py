@@ -48,8 +48,9 @@ class SecurityHeaders:
     async def __call__(self, scope, receive, send) -> None:  # noqa: ANN001 - ASGI
         async def send_with_headers(message) -> None:  # noqa: ANN001
             if message["type"] == "http.response.start":
-                message.setdefault("headers", [])
-                message["headers"] = list(message["headers"]) + SECURITY_HEADERS
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _value in headers}
+                message["headers"] = headers + [(k, v) for k, v in SECURITY_HEADERS if k not in present]
             await send(message)
 
         await self.app(scope, receive, send_with_headers if scope["type"] == "http" else send)

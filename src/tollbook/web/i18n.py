@@ -146,6 +146,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "language": ("فارسی", "English"),
     "id": ("Id", "شناسه"),
     "attach": ("Attach", "پیوست"),
+    "report": ("Report", "گزارش نهایی"),
     "captured_by": ("Captured by", "گردآورنده"),
     "classifications": ("Role and responsible force (assertions)", "نقش و نیروی مسئول (ادعاها)"),
     "bad_request": ("The request could not be done.", "درخواست انجام نشد."),

@@ -20,7 +20,7 @@ NAV = (("dashboard", "/", Perm.READ), ("sources", "/sources", Perm.READ), ("reco
        ("persons", "/persons", Perm.READ), ("review", "/review", Perm.READ), ("claims", "/claims", Perm.READ),
        ("imports", "/imports", Perm.IMPORT), ("jobs", "/jobs", Perm.READ), ("audit", "/audit", Perm.AUDIT),
        ("users", "/users", Perm.ADMIN), ("public_list", "/public/persons", Perm.PUBLIC),
-       ("timeline", "/public/timeline", Perm.PUBLIC))
+       ("timeline", "/public/timeline", Perm.PUBLIC), ("report", "/public/report", Perm.PUBLIC))
 
 
 def render(request: Request, viewer: Viewer, template: str, context: dict[str, Any],
