@@ -95,3 +95,25 @@ def test_saved_runs_keep_their_draws_and_versions_and_combine(tmp_path: Path) ->
     assert row["settings"]["combined_from"] == run_ids and "verdata" in row["settings"]["combine_rule"]
     refused = runner.invoke(app, ["estimate", "combine", run_ids[0], "nope", "--db", url])
     assert refused.exit_code == 1 and "no saved estimates with run id 'nope'" in refused.output
+
+
+def test_linkage_threshold_sensitivity_writes_nothing(tmp_path: Path) -> None:
+    """Persons re-formed at other thresholds by the linkage engine, without touching the saved persons: at the
+    threshold the database was linked with, the same persons come back; a lower threshold merges more."""
+    from tollbook.estimate.database import histories_at_threshold, histories_from_database
+    from tollbook.estimate.sensitivity import linkage_rows
+
+    url = f"sqlite:///{tmp_path}/pending.db"
+    _linked(tmp_path, url)
+    engine = open_engine(url)
+    with session_scope(engine) as session:
+        saved = histories_from_database(session, None)[None]
+        persons_before = session.scalar(select(func.count()).select_from(Person))
+        same = histories_at_threshold(session, 0.999)
+        looser = histories_at_threshold(session, 0.5)
+        assert same.observed == saved.observed and looser.observed <= same.observed
+        rows = linkage_rows(session, seed=1, lcmcr={"burnin": 100, "samples": 50, "thinning": 1, "chains": 1},
+                            thresholds=(0.5, 0.7))
+        assert [r["choice"] for r in rows] == ["linkage threshold"] * 2 and rows[1]["change"] == 0
+        assert session.scalar(select(func.count()).select_from(Person)) == persons_before
+    engine.dispose()

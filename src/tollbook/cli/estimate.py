@@ -97,15 +97,16 @@ def _sensitivity(patterns: Path | None, db: str, by: str | None, settings: dict[
 
     if by is not None:
         raise TollbookError("--sensitivity runs on the whole population: leave out --by")
-    if patterns is not None:
-        histories = _from_csv(patterns, None)[None]
-    else:
-        from tollbook.estimate.database import histories_from_database
-
-        with open_session(db) as session:
-            histories = histories_from_database(session, None)[None]
     sampler = {k: v for k, v in settings.items() if k in ("burnin", "samples", "thinning", "chains")}
-    return sensitivity(histories, settings.get("seed"), sampler)
+    if patterns is not None:
+        return sensitivity(_from_csv(patterns, None)[None], settings.get("seed"), sampler)
+    from tollbook.estimate.database import histories_from_database
+    from tollbook.estimate.sensitivity import linkage_rows
+
+    with open_session(db) as session:
+        histories = histories_from_database(session, None)[None]
+        rows = sensitivity(histories, settings.get("seed"), sampler)
+        return rows + linkage_rows(session, settings.get("seed"), sampler)
 
 
 def _show_sensitivity(rows: list[dict], as_json: bool) -> None:
@@ -116,7 +117,7 @@ def _show_sensitivity(rows: list[dict], as_json: bool) -> None:
               "estimate": f"{r['estimate']:,.0f}", "95% interval": f"{r['lower']:,.0f}–{r['upper']:,.0f}",
               "change": f"{r['change']:+.1%}", "converged": {True: "yes", False: "NO", None: ""}[r["converged"]]}
              for r in rows]  # fmt: skip
-    print_table("Sensitivity (one choice changed at a time; linkage threshold not yet included)", shown)
+    print_table("Sensitivity (one choice changed at a time; the linkage threshold only from --db)", shown)
 
 
 def _plots(results: list, folder: Path | None, fmt: str) -> list[Path]:
