@@ -76,6 +76,16 @@ def public_row(fact: PersonFacts, policy: Policy, labels: dict[str, str]) -> dic
     return row
 
 
+def public_rows(session: Session, policy: Policy | None = None,
+                facts: list[PersonFacts] | None = None) -> list[dict[str, Any]]:
+    """The published list: every person a reviewer has not discounted, as the policy (default: the shipped one)
+    lets them be shown. The web app's public page and the public export both come from here."""
+    policy = policy or load_policy()
+    labels = source_labels(session, policy.hidden_kinds)
+    facts = person_facts(session) if facts is None else facts
+    return [public_row(f, policy, labels) for f in facts if f.verification != "discounted"]
+
+
 def full_rows(session: Session, facts: list[PersonFacts]) -> list[dict[str, Any]]:
     """Every accepted value of every person with the confidential fields of its records (team only)."""
     ids = dict(session.execute(select(Person.public_id, Person.id)).all())
@@ -119,11 +129,7 @@ def write_export(session: Session, out: Path, full: bool = False, policy_file: P
     facts = person_facts(session)
     version = data_version(session)
     edition = FULL if full else PUBLIC
-    if full:
-        rows = full_rows(session, facts)
-    else:
-        labels = source_labels(session, policy.hidden_kinds)
-        rows = [public_row(f, policy, labels) for f in facts if f.verification != "discounted"]
+    rows = full_rows(session, facts) if full else public_rows(session, policy, facts)
     rows = [row | {"edition": edition, "data_version": version} for row in rows]
     check_folder(out, full)
     out.mkdir(parents=True, exist_ok=True)
