@@ -117,3 +117,36 @@ def test_linkage_threshold_sensitivity_writes_nothing(tmp_path: Path) -> None:
         assert [r["choice"] for r in rows] == ["linkage threshold"] * 2 and rows[1]["change"] == 0
         assert session.scalar(select(func.count()).select_from(Person)) == persons_before
     engine.dispose()
+
+
+def test_linkage_uncertainty_draws_alternative_clusterings(tmp_path: Path) -> None:
+    from tollbook.estimate.uncertainty import alternative_histories, linkage_uncertainty
+
+    url = f"sqlite:///{tmp_path}/pending.db"
+    _linked(tmp_path, url)
+    engine = open_engine(url)
+    with session_scope(engine) as session:  # the two queued pairs (p = 0.998, one pair of persons) set to 0.5
+        for link in review_queue(session):
+            link.match_probability = 0.5
+    with session_scope(engine) as session:
+        pending = pending_review(session)
+        counts = [h.observed for h in alternative_histories(session, 400, seed=3)]
+        assert set(counts) == {pending.persons_if_all_merged, pending.persons_now}
+        unmerged = counts.count(pending.persons_now) / len(counts)  # both pairs left apart: 0.5 × 0.5
+        assert abs(unmerged - 0.25) < 4 * (0.25 * 0.75 / 400) ** 0.5
+        result = linkage_uncertainty(session, draws=4, seed=3,
+                                     lcmcr={"burnin": 200, "samples": 100, "thinning": 1, "chains": 1})
+    engine.dispose()
+    assert result.model == "linkage uncertainty" and len(result.diagnostics["persons_per_draw"]) == 4
+    assert result.lower <= result.estimate <= result.upper
+
+
+def test_linkage_draws_from_the_command_line(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/pending.db"
+    _linked(tmp_path, url)
+    result = CliRunner().invoke(app, ["estimate", "--db", url, "--linkage-draws", "3", "--burnin", "100",
+                                      "--samples", "50", "--thinning", "1", "--chains", "1", "--seed", "4",
+                                      "--no-save", "--json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert rows[-1]["model"] == "linkage uncertainty" and rows[-1]["settings"]["linkage_draws"] == 3

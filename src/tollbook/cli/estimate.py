@@ -56,6 +56,9 @@ def estimate_command(
                                             "into one pooled stratum (default), so their people are estimated "
                                             "too; unpooled thin strata count in the total as documented only.")]
     = True,
+    linkage_draws: Annotated[int, typer.Option(help="From --db: also estimate (LCMCR) on this many alternative "
+                                               "clusterings drawn from the pending pairs' match probabilities, "
+                                               "combined into one estimate.")] = 0,
     sensitivity: Annotated[bool, typer.Option("--sensitivity", help="Also re-estimate with K = 5, 10, 20, three "
                                               "alpha priors (LCMCR) and three dga deltas, and print the table.")]
     = False,
@@ -82,6 +85,8 @@ def estimate_command(
             results = _run(_from_csv(patterns, by), method, settings, as_json)
         else:
             results = _from_db(db, by, method, settings, as_json, save)
+        if linkage_draws:
+            results.append(_linkage_uncertainty(patterns, db, linkage_draws, settings))
         written = _plots(results, plots, plot_format)
         table = _sensitivity(patterns, db, by, settings) if sensitivity else None
     _show(results, as_json)
@@ -89,6 +94,17 @@ def estimate_command(
         _show_sensitivity(table, as_json)
     if written and not as_json:
         console.print(f"{len(written)} plots written to {plots}")
+
+
+def _linkage_uncertainty(patterns: Path | None, db: str, draws: int, settings: dict[str, Any]) -> Any:
+    """LCMCR combined over alternative clusterings (database only)."""
+    from tollbook.estimate.uncertainty import linkage_uncertainty
+
+    if patterns is not None or draws < 2:
+        raise TollbookError("--linkage-draws needs --db (linked persons) and at least 2 draws")
+    sampler = {k: v for k, v in settings.items() if k in ("K", "burnin", "samples", "thinning", "chains")}
+    with open_session(db) as session:
+        return linkage_uncertainty(session, draws, settings.get("seed"), sampler)
 
 
 def _sensitivity(patterns: Path | None, db: str, by: str | None, settings: dict[str, Any]) -> list[dict]:
