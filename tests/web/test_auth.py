@@ -11,7 +11,6 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from typer.testing import CliRunner
-from web_helpers import PASSWORD, USERS, csrf_of, routes, sign_in, token_of
 
 from tollbook.cli import app as cli_app
 from tollbook.enums import Role
@@ -19,6 +18,7 @@ from tollbook.model import AuditEvent, User
 from tollbook.store import session_scope
 from tollbook.users import set_active, set_role
 from tollbook.web.ratelimit import LoginLimiter
+from web.web_helpers import PASSWORD, USERS, csrf_of, routes, sign_in, token_of
 
 
 def test_passwords_are_stored_as_argon2id(app: FastAPI) -> None:

@@ -7,7 +7,6 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
-from web_helpers import PASSWORD, SECRET_LIST, sign_in, token_of
 
 from tollbook.audit.verify import verify_audit
 from tollbook.ingest import import_file
@@ -15,6 +14,7 @@ from tollbook.model import Record
 from tollbook.store import session_scope
 from tollbook.users import add_user
 from tollbook.web.app import create_app
+from web.web_helpers import PASSWORD, SECRET_LIST, sign_in, token_of
 
 
 def test_app_works_on_each_engine(engine: Engine, tmp_path: Path) -> None:
