@@ -20,7 +20,7 @@ LowerOption = Annotated[float, typer.Option("--review-lower",
 BackendOption = Annotated[str, typer.Option(
     help="Linkage engine: duckdb (embedded) or spark (the spark extra: pyspark and Java).")]
 KEYS = {"m": "match", "n": "non_match", "u": "unsure"}
-THRESHOLD, REVIEW_LOWER = 0.7, 0.3  # tollbook.link.api's defaults (not imported: it loads Splink)
+THRESHOLD, REVIEW_LOWER = 0.4, 0.15  # tollbook.link.api's defaults (not imported: it loads Splink)
 
 
 def link_command(threshold: ThresholdOption = THRESHOLD, review_lower: LowerOption = REVIEW_LOWER,

@@ -15,13 +15,15 @@ from sqlalchemy.orm import Session
 from tollbook.audit import record_event
 from tollbook.errors import TollbookError
 from tollbook.link import store
+from tollbook.link.calibrate import calibrate_prior
 from tollbook.link.cluster import assign_public_ids, cluster_records, fresh_public_id, members
 from tollbook.link.keys import build_keys
 from tollbook.link.review import constraints
 from tollbook.link.train import score
 
-DEFAULT_THRESHOLD = 0.7  # best F1 and person count on the example across sizes and seeds (bench)
-DEFAULT_REVIEW_LOWER = 0.3
+DEFAULT_THRESHOLD = 0.4  # false merges and missed links nearest balance on realistic lists and the example (bench)
+DEFAULT_REVIEW_LOWER = 0.15
+SCORE_FLOOR = 1e-4  # pairs scored this low are kept while the prior is calibrated (it may rise several-fold)
 Progress = Callable[[str], None]
 
 
@@ -88,14 +90,22 @@ def link_frame(records: pd.DataFrame, threshold: float = DEFAULT_THRESHOLD,
     say(f"building keys for {len(records):,} records")
     keys = build_keys(records)
     keyed = time.perf_counter()
-    scored = score(keys, review_lower, backend, seed, model, say, threads)
+    scored = score(keys, min(review_lower, SCORE_FLOOR) if model is None else review_lower, backend, seed, model,
+                   say, threads)
     scored_at = time.perf_counter()
-    say(f"clustering {len(scored.pairs):,} pairs at threshold {threshold}")
-    assignment = cluster_records(keys["unique_id"], scored.pairs, threshold, must_link or (), cannot_link or ())
+    lists = dict(zip(keys["unique_id"], keys["source_list"], strict=True))
+    pairs, fitted = scored.pairs, scored.model
+    if model is None:
+        pairs, prior = calibrate_prior(keys["unique_id"], pairs, fitted["probability_two_random_records_match"],
+                                       threshold, lists, say)
+        pairs = pairs[pairs["match_probability"] >= review_lower].reset_index(drop=True)
+        fitted = fitted | {"probability_two_random_records_match": prior}
+    say(f"clustering {len(pairs):,} pairs at threshold {threshold}")
+    assignment = cluster_records(keys["unique_id"], pairs, threshold, must_link or (), cannot_link or (), lists)
     done = time.perf_counter()
     seconds = {"keys": keyed - started, "model": scored_at - keyed, "cluster": done - scored_at,
                "total": done - started}
-    return Clustering(assignment, scored.pairs, scored.model, scored.trained, scored.comparisons, seconds)
+    return Clustering(assignment, pairs, fitted, scored.trained, scored.comparisons, seconds)
 
 
 def link_database(session: Session, threshold: float = DEFAULT_THRESHOLD,

@@ -122,6 +122,8 @@ def prediction_blocking_rules(records: int = 0) -> list[Any]:
     if records >= LARGE_TABLE:
         return [
             block_on("names_phon", "province_code"),
+            block_on("names_canon", "province_code"),
+            block_on("given_canon", "family_head", "province_code"),
             block_on("family_phon", "dod", "province_code"),
             block_on("given_phon", "dod", "city_code"),
             block_on("family_canon", "city_code", "age"),
@@ -129,6 +131,8 @@ def prediction_blocking_rules(records: int = 0) -> list[Any]:
         ]
     return [
         block_on("names_phon"),
+        block_on("names_canon"),
+        block_on("given_canon", "family_head"),
         block_on("family_phon", "dod"),
         block_on("given_phon", "dod", "province_code"),
         block_on("family_canon", "city_code"),

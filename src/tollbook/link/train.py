@@ -18,7 +18,7 @@ from tollbook.link import settings as model_settings
 from tollbook.link.backend import make_backend
 
 MIN_TRAIN_RECORDS = 1_000
-DETERMINISTIC_RECALL = 0.6
+DETERMINISTIC_RECALL = 0.6  # a starting point only: link.calibrate settles the prior on the data
 Progress = Callable[[str], None]
 PAIR_COLUMNS = ["unique_id_l", "unique_id_r", "match_probability", "match_weight"]
 
