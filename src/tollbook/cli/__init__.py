@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from tollbook import __version__
-from tollbook.cli import admin, claims, estimate, ingest, link
+from tollbook.cli import admin, claims, estimate, evidence, ingest, link
 from tollbook.cli.common import STATE
 
 app = typer.Typer(
@@ -41,6 +41,7 @@ ingest.register(app)
 link.register(app)
 estimate.register(app)
 claims.register(app)
+evidence.register(app, link.persons_app)
 
 
 def main() -> None:
