@@ -3,6 +3,7 @@ cluster a frame of records without a database (what `link-files` and the benchma
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 from collections.abc import Callable
@@ -18,6 +19,7 @@ from tollbook.link import store
 from tollbook.link.calibrate import calibrate_prior
 from tollbook.link.cluster import assign_public_ids, cluster_records, fresh_public_id, members
 from tollbook.link.keys import build_keys
+from tollbook.link.lock import hold_link_lock
 from tollbook.link.review import constraints
 from tollbook.link.train import score
 
@@ -25,6 +27,17 @@ DEFAULT_THRESHOLD = 0.4  # false merges and missed links nearest balance on real
 DEFAULT_REVIEW_LOWER = 0.15
 SCORE_FLOOR = 1e-4  # pairs scored this low are kept while the prior is calibrated (it may rise several-fold)
 Progress = Callable[[str], None]
+LOG = logging.getLogger("tollbook.link")
+
+
+def _announcer(progress: Progress | None) -> Progress:
+    """Each stage's message to the log and to the caller's progress callback (if any)."""
+    def say(message: str) -> None:
+        LOG.info(message)
+        if progress:
+            progress(message)
+
+    return say
 
 
 @dataclass(frozen=True)
@@ -85,7 +98,7 @@ def link_frame(records: pd.DataFrame, threshold: float = DEFAULT_THRESHOLD,
     if records["unique_id"].duplicated().any():
         raise TollbookError("record ids must be unique within a linkage: found duplicates of "
                             f"{records.loc[records['unique_id'].duplicated(), 'unique_id'].head(3).tolist()}")
-    say = progress or (lambda _message: None)
+    say = _announcer(progress)
     started = time.perf_counter()
     say(f"building keys for {len(records):,} records")
     keys = build_keys(records)
@@ -114,6 +127,7 @@ def link_database(session: Session, threshold: float = DEFAULT_THRESHOLD,
     """Link the database's current records into persons in the caller's transaction: persons keep their ids
     when their records do not change, reviewers' decisions are respected, the run and its model are audited."""
     started = time.perf_counter()
+    hold_link_lock(session)
     frame = store.records_frame(session)
     if frame.empty:
         raise TollbookError("no records to link: import some lists first (`tollbook import FILE --source NAME`)")
