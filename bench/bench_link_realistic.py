@@ -61,7 +61,7 @@ def run_splink(size: int, seed: int) -> dict[str, float]:
     table = records[["unique_id", "truth", "given_name", "family_name", "father_name", "sex", "age",
                      "date_of_death", "date_precision", "city_code"]].copy()
     table["given_name"], table["family_name"] = table["given_name"].fillna(""), table["family_name"].fillna("")
-    return run_plain_splink(table, seed) | {"records": len(records)}
+    return run_plain_splink(table, seed) | {"records": len(records), "true_persons": int(records["truth"].nunique())}
 
 
 def one(engine: str, size: int, seed: int, lcmcr: bool) -> None:

@@ -23,8 +23,8 @@ from tollbook.link.lock import hold_link_lock
 from tollbook.link.review import constraints
 from tollbook.link.train import score
 
-DEFAULT_THRESHOLD = 0.4  # false merges and missed links nearest balance on realistic lists and the example (bench)
-DEFAULT_REVIEW_LOWER = 0.15
+DEFAULT_THRESHOLD = 0.15  # false merges and missed links nearest balance on realistic lists, 2.5k-50k records (bench)
+DEFAULT_REVIEW_LOWER = 0.05
 SCORE_FLOOR = 1e-4  # pairs scored this low are kept while the prior is calibrated (it may rise several-fold)
 Progress = Callable[[str], None]
 LOG = logging.getLogger("tollbook.link")

@@ -21,7 +21,7 @@ BASE_RULES: tuple[Rule, ...] = (
     ("dod", "city_code", "age"),  # names mangled in both parts
 )
 REFINEMENTS: tuple[str, ...] = ("province_code", "dod", "age", "city_code", "sex")
-PAIRS_PER_RECORD = 12  # a rule's budget: this many comparisons per record, at least MIN_BUDGET
+PAIRS_PER_RECORD = 8  # a rule's budget: this many comparisons per record, at least MIN_BUDGET
 MIN_BUDGET = 2_000_000
 
 

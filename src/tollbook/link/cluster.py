@@ -27,8 +27,7 @@ class _Clusters:
         self.size = dict.fromkeys(self.parent, 1)
         self.forbidden: dict[Hashable, set[Hashable]] = {}
         self.lists = lists
-        self.by_list: dict[Hashable, dict[Hashable, list[Hashable]]] = (
-            {i: {lists.get(i): [i]} for i in self.parent} if lists is not None else {})
+        self.by_list: dict[Hashable, dict[Hashable, list[Hashable]]] = {}  # root -> list -> records (joined only)
         self.strong: set[Pair] = set()
 
     def root(self, i: Hashable) -> Hashable:
@@ -61,14 +60,19 @@ class _Clusters:
         self.size[ra] += self.size[rb]
         self._merge_forbidden(ra, rb)
         if self.lists is not None:
-            for source, records in self.by_list.pop(rb).items():
-                self.by_list[ra].setdefault(source, []).extend(records)
+            kept = self.by_list.setdefault(ra, self._of(ra))
+            for source, records in (self.by_list.pop(rb, None) or self._of(rb)).items():
+                kept.setdefault(source, []).extend(records)
         return True
+
+    def _of(self, root: Hashable) -> dict[Hashable, list[Hashable]]:
+        """The records of a root by list (a singleton's made on demand: most records never join)."""
+        return self.by_list.get(root) or {self.lists.get(root): [root]}  # type: ignore[union-attr]
 
     def _lists_clash(self, ra: Hashable, rb: Hashable) -> bool:
         """True when both clusters hold a record of one list and some such two records did not score as a
         match themselves (within-list duplicates that agree may join)."""
-        left, right = self.by_list[ra], self.by_list[rb]
+        left, right = self._of(ra), self._of(rb)
         if len(left) > len(right):
             left, right = right, left
         for source, records in left.items():
