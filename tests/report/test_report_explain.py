@@ -67,3 +67,21 @@ def test_classifications_by_claimant_and_reviewed_levels(canary_engine: Engine) 
     forces = {(r["asserter"], r["value"]): r["count"] for r in data.forces}
     assert forces[("alpha", "irgc")] == 2 and forces[("beta", "basij")] == 2
     assert data.headline["verified"] == 1 == data.book["verification.verified"].value
+
+
+def test_public_report_names_hidden_kinds_of_list_by_kind(canary_engine: Engine, tmp_path: Path) -> None:
+    from sqlalchemy import select
+
+    from tollbook.enums import SourceKind
+    from tollbook.model import Source
+
+    with session_scope(canary_engine) as session:
+        beta = session.scalars(select(Source).where(Source.name == "beta")).one()
+        beta.kind, beta.description = SourceKind.FAMILY, "the Beta family's own list"
+    with session_scope(canary_engine) as session:
+        public = build_report(session, tmp_path / "public", lang="en")
+        team = gather_report(session, public=False)
+    text = public.index.read_text(encoding="utf-8")
+    assert "family 1" in text and "beta" not in text and "Beta family" not in text
+    assert "list.family-1" in public.data.book and "list.beta" in team.book
+    assert {r["asserter"] for r in public.data.roles} == {"family 1", "reviewers"}

@@ -64,7 +64,7 @@ def test_hidden_kinds_are_named_by_kind(canary_engine: Engine, tmp_path: Path) -
     with session_scope(canary_engine) as session:
         write_export(session, tmp_path / "out")
     text = (tmp_path / "out" / "persons.csv").read_text(encoding="utf-8")
-    assert "beta" not in text and "(field collector)" in text
+    assert "beta" not in text and "field collector 1" in text
 
 
 def test_full_export_says_so_in_every_file_and_row(canary_engine: Engine, tmp_path: Path) -> None:

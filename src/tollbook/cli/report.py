@@ -49,7 +49,7 @@ def explain(
         raise fail("give a number's id, or --list to see them all")
     with open_session(db) as session:
         if list_all:
-            rows = [{"id": n.id, "value": n.value, "how": n.how} for n in list_ids(session)]
+            rows = [{"id": n.id, "value": n.value, "how": n.how} for n in list_ids(session, public=not team)]
             print_json(rows) if as_json else print_table("Numbers of the report", rows)
             return
         found = explain_one(session, number_id, public=not team)

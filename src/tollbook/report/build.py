@@ -44,7 +44,7 @@ def build_report(session: Session, out: Path, lang: str = "both", public: bool =
     if out.exists() and not out.is_dir():
         raise TollbookError(f"report folder {out} is a file: give a folder with --out")
     started = time.perf_counter()
-    data = gather_report(session)
+    data = gather_report(session, public=public)
     seconds = {"gather": time.perf_counter() - started}
     step = time.perf_counter()
     specs = {item: chart_specs(data, item) for item in wanted}

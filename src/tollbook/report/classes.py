@@ -23,13 +23,13 @@ from tollbook.report.sections import counted
 REVIEWERS = "reviewers"
 
 
-def asserter_label(item: Assertion) -> str:
-    """Whom an assertion is counted for."""
+def asserter_label(item: Assertion, labels: dict[str, str]) -> str:
+    """Whom an assertion is counted for (a list by its public label)."""
     if item.asserter_kind == "reviewer":
         return REVIEWERS
     if item.asserter_kind == "claim":
         return f"{item.asserted_by} (claim)"
-    return item.asserted_by
+    return labels.get(item.asserted_by, item.asserted_by)
 
 
 def assertions_by_person(session: Session, facts: Sequence[PersonFacts]) -> dict[str, list[Assertion]]:
@@ -41,14 +41,14 @@ def assertions_by_person(session: Session, facts: Sequence[PersonFacts]) -> dict
             for f in facts if f.public_id in ids}
 
 
-def classification_rows(book: NumberBook, session: Session, facts: Sequence[PersonFacts],
-                        aspect: str) -> list[dict[str, Any]]:
+def classification_rows(book: NumberBook, session: Session, facts: Sequence[PersonFacts], aspect: str,
+                        labels: dict[str, str]) -> list[dict[str, Any]]:
     """Documented deaths per asserter and value of one aspect (role or force), each count registered."""
     groups: dict[tuple[str, str], set[str]] = defaultdict(set)
     for public_id, assertions in assertions_by_person(session, counted(facts)).items():
         for item in assertions:
             if item.aspect == aspect:
-                groups[(asserter_label(item), item.value)].add(public_id)
+                groups[(asserter_label(item, labels), item.value)].add(public_id)
     rows = []
     for (asserter, value), members in sorted(groups.items()):
         number = book.add(number_id("classification", aspect, asserter, value), len(members),

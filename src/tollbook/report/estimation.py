@@ -11,8 +11,8 @@ from tollbook.model import Estimate
 from tollbook.report.numbers import NumberBook, number_id, registered_setting
 
 TOTAL_NAMES = {TOTAL_LABEL, "all", None}
-DIAGNOSTIC_KEYS = ("rhat", "ess_bulk", "ess_tail")
-FURTHER_KEYS = ("model_checks", "sensitivity", "list_dependence", "caveats")
+DIAGNOSTIC_KEYS = ("rhat", "ess_bulk", "ess_tail", "mcse_median")
+FURTHER_KEYS = ("gof_p_value", "suggested_iterations", "model_checks", "sensitivity", "list_dependence")
 
 
 def stratum_key(stratum: str | None) -> str:
@@ -51,8 +51,11 @@ def diagnostics_of(book: NumberBook, row: Estimate, key: str) -> dict[str, Any]:
             found[name] = diagnostics[name]
             found["ids"][name] = book.add(number_id("diagnostic", key, name), diagnostics[name],
                                           f"{name} of the {row.method} chains for stratum {row.stratum}").id
-    found |= {key: result.get(key, diagnostics.get(key)) for key in FURTHER_KEYS
-              if result.get(key, diagnostics.get(key)) not in (None, [], {})}
+    for name in FURTHER_KEYS:
+        value = result.get(name, diagnostics.get(name))
+        if value not in (None, [], {}):
+            found[name] = registered_setting(book, number_id("diagnostic", key), name, value,
+                                             f"saved by the {row.method} run for stratum {row.stratum}")
     return found
 
 
@@ -68,7 +71,8 @@ def estimates_section(book: NumberBook, rows: Sequence[Estimate] | None) -> dict
                        "estimate": row.estimate, "lower": row.lower, "upper": row.upper, "observed": row.observed,
                        "converged": row.converged, "ids": _register(book, row, key),
                        "diagnostics": diagnostics_of(book, row, key), "warnings": result.get("warnings", []),
-                       "settings": result.get("settings", {})})
+                       "settings": result.get("settings", {}),
+                       "plain_language": result.get("plain_language", [])})
     total = next((s for s in strata if s["key"] == "total"), None)
     if total is not None:
         total["settings"] = {key: registered_setting(book, "estimator", key, value, "setting of the saved "

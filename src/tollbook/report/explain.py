@@ -68,9 +68,9 @@ def explain_number(data: ReportData, id_: str, public: bool = True) -> Explanati
 
 def explain(session: Session, id_: str, public: bool = True) -> Explanation:
     """Gather the report's numbers from the database and explain one of them."""
-    return explain_number(gather_report(session), id_, public)
+    return explain_number(gather_report(session, public=public), id_, public)
 
 
-def list_ids(session: Session) -> list[Number]:
+def list_ids(session: Session, public: bool = True) -> list[Number]:
     """Every number of the report, in report order."""
-    return list(gather_report(session).book)
+    return list(gather_report(session, public=public).book)

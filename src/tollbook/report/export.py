@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 
 from tollbook.errors import TollbookError
 from tollbook.link.store import current_records_of
-from tollbook.model import Person, Source
-from tollbook.report.facts import PersonFacts, data_version, person_facts
+from tollbook.model import Person
+from tollbook.report.facts import PersonFacts, data_version, person_facts, source_labels
 from tollbook.report.redaction import Policy, age_band, coarse_date, load_policy
 
 PUBLIC = "public"
@@ -46,12 +46,6 @@ class ExportFiles:
     data_version: str
     persons: int
     paths: list[Path]
-
-
-def source_labels(session: Session, policy: Policy) -> dict[str, str]:
-    """How each list is named in a public export: its name, or its kind for kinds the policy keeps unnamed."""
-    return {s.name: (f"({s.kind.value.replace('_', ' ')})" if s.kind.value in policy.hidden_kinds else s.name)
-            for s in session.scalars(select(Source))}
 
 
 def public_row(fact: PersonFacts, policy: Policy, labels: dict[str, str]) -> dict[str, Any]:
@@ -128,7 +122,7 @@ def write_export(session: Session, out: Path, full: bool = False, policy_file: P
     if full:
         rows = full_rows(session, facts)
     else:
-        labels = source_labels(session, policy)
+        labels = source_labels(session, policy.hidden_kinds)
         rows = [public_row(f, policy, labels) for f in facts]
     rows = [row | {"edition": edition, "data_version": version} for row in rows]
     if out.exists() and not out.is_dir():

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import select
@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from tollbook.link.person_view import VIEW_FIELDS, build_view, records_with_evidence
 from tollbook.link.store import current_records_of
-from tollbook.model import Person, Record
+from tollbook.model import Person, Record, Source
 from tollbook.records import plain_value
 
 
@@ -59,6 +59,26 @@ def person_facts(session: Session) -> list[PersonFacts]:
                                  tuple(sorted({r.source.group for r in records})),
                                  tuple(sorted(r.id for r in records)), accepted))
     return sorted(facts, key=lambda f: f.public_id)
+
+
+def source_labels(session: Session, hidden_kinds: frozenset[str]) -> dict[str, str]:
+    """How lists are named in public output: by name, but lists of the hidden kinds (a field collector, a
+    family: names that can be a person's) by their kind and a number, e.g. "field collector 1"."""
+    labels, seen = {}, {}
+    for source in session.scalars(select(Source).order_by(Source.id)):
+        kind = source.kind.value
+        if kind in hidden_kinds:
+            seen[kind] = seen.get(kind, 0) + 1
+            labels[source.name] = f"{kind.replace('_', ' ')} {seen[kind]}"
+        else:
+            labels[source.name] = source.name
+    return labels
+
+
+def relabelled(fact: PersonFacts, labels: dict[str, str]) -> PersonFacts:
+    """The fact with its lists and groups named as `labels` says (names not in it stay as they are)."""
+    return replace(fact, sources=tuple(sorted(labels.get(s, s) for s in fact.sources)),
+                   groups=tuple(sorted({labels.get(g, g) for g in fact.groups})))
 
 
 PRECISION_ORDER = ("day", "month", "year")

@@ -13,10 +13,11 @@ from tollbook.estimate.database import saved_estimates
 from tollbook.report import sections
 from tollbook.report.classes import classification_rows
 from tollbook.report.estimation import estimates_section
-from tollbook.report.facts import PersonFacts, data_version, person_facts
+from tollbook.report.facts import PersonFacts, data_version, person_facts, relabelled, source_labels
 from tollbook.report.ledger import claims_section
 from tollbook.report.method import method_section
 from tollbook.report.numbers import NumberBook
+from tollbook.report.redaction import load_policy
 
 NOT_YET: dict[str, str] = {}
 
@@ -46,9 +47,11 @@ class ReportData:
     facts: list[PersonFacts] = field(default_factory=list, repr=False)
 
 
-def gather_report(session: Session, now: dt.datetime | None = None) -> ReportData:
-    """Gather the whole report from the database (linked persons, saved estimates, claims)."""
-    book, facts = NumberBook(), person_facts(session)
+def gather_report(session: Session, now: dt.datetime | None = None, public: bool = True) -> ReportData:
+    """Gather the whole report from the database (linked persons, saved estimates, claims); in public mode
+    lists of the kinds the default redaction policy keeps unnamed are named by their kind."""
+    labels = source_labels(session, load_policy().hidden_kinds if public else frozenset())
+    book, facts = NumberBook(), [relabelled(f, labels) for f in person_facts(session)]
     saved = saved_estimates(session)
     headline = sections.headline_counts(book, facts)
     days = sections.by_day(book, facts)
@@ -59,8 +62,8 @@ def gather_report(session: Session, now: dt.datetime | None = None) -> ReportDat
         days=days, documented_by_day=sections.cumulative(days), provinces=sections.by_province(book, facts),
         causes=sections.by_field(book, facts, "cause"), perpetrators=sections.by_field(book, facts, "perpetrator"),
         verification=sections.by_verification(book, facts), overlap=overlap, list_sizes=sizes,
-        roles=classification_rows(book, session, facts, "role"),
-        forces=classification_rows(book, session, facts, "force"),
+        roles=classification_rows(book, session, facts, "role", labels),
+        forces=classification_rows(book, session, facts, "force", labels),
         estimates=estimates_section(book, saved), claims=claims_section(book, session, saved),
-        method=method_section(book, session, version), not_available=dict(NOT_YET), facts=facts,
+        method=method_section(book, session, version, labels), not_available=dict(NOT_YET), facts=facts,
     )

