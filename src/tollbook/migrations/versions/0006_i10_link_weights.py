@@ -1,14 +1,14 @@
 """links keep the match weight of each comparison (the review waterfall)
 
-Revision ID: 0005_i10
-Revises: 0004_i11
+Revision ID: 0006_i10
+Revises: 0005_i15
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_i10"
-down_revision = "0004_i11"
+revision = "0006_i10"
+down_revision = "0005_i15"
 branch_labels = None
 depends_on = None
 
