@@ -108,11 +108,11 @@ def link_frame(records: pd.DataFrame, threshold: float = DEFAULT_THRESHOLD,
     scored_at = time.perf_counter()
     lists = dict(zip(keys["unique_id"], keys["source_list"], strict=True))
     pairs, fitted = scored.pairs, scored.model
-    if model is None:
+    if scored.trained and model is None:  # a table too small to train keeps its stated prior (1 / records)
         pairs, prior = calibrate_prior(keys["unique_id"], pairs, fitted["probability_two_random_records_match"],
                                        threshold, lists, say)
-        pairs = pairs[pairs["match_probability"] >= review_lower].reset_index(drop=True)
         fitted = fitted | {"probability_two_random_records_match": prior}
+    pairs = pairs[pairs["match_probability"] >= review_lower].reset_index(drop=True)
     say(f"clustering {len(pairs):,} pairs at threshold {threshold}")
     assignment = cluster_records(keys["unique_id"], pairs, threshold, must_link or (), cannot_link or (), lists)
     done = time.perf_counter()
