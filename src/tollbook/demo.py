@@ -99,13 +99,16 @@ def stage_link(engine: Engine, out: Path, summary: DemoSummary) -> None:
 
 def stage_evidence(engine: Engine, out: Path, summary: DemoSummary) -> None:
     """Attach the verified list's evidence files to its records and grade their persons verified."""
+    from tollbook.evidence import subset_table
     from tollbook.examples._iran2019_verify import attach_and_verify
 
     with session_scope(engine) as session:
         items, verified, table = attach_and_verify(session, out / "lists", f"sqlite:///{out / 'tollbook.db'}")
+        most = subset_table(session, "verified", "date")["busiest"] or {}
     causes = ", ".join(f"{row['persons']} {row['cause']}" for row in table["rows"])
     summary.steps.append(f"attached {items} evidence files to the verified list's records and graded {verified} "
-                         f"persons verified (`tollbook persons list --level verified --by cause`: {causes})")
+                         f"persons verified (`tollbook persons list --level verified --by cause`: {causes}; "
+                         f"{most.get('persons', 0)} of {verified} on {most.get('from')} to {most.get('to')})")
 
 
 def stage_estimate(seed: int) -> Stage:

@@ -60,10 +60,9 @@ def _target(session: Session, record_id: int | None, public_id: str | None) -> t
 
 def _same_item(session: Session, digest: str, record_id: int | None, person_id: int | None) -> Evidence | None:
     """The item already holding this file for this record or person, if any (adding it again is a no-op)."""
-    query = select(Evidence).where(Evidence.sha256 == digest, Evidence.record_id.is_(None) if record_id is None
-                                   else Evidence.record_id == record_id,
-                                   Evidence.person_id.is_(None) if person_id is None
-                                   else Evidence.person_id == person_id)
+    query = select(Evidence).where(Evidence.sha256 == digest)
+    query = query.where(Evidence.record_id == record_id) if record_id else query.where(Evidence.record_id.is_(None))
+    query = query.where(Evidence.person_id == person_id) if person_id else query.where(Evidence.person_id.is_(None))
     return session.scalars(query).first()
 
 
