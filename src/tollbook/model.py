@@ -318,8 +318,34 @@ class AuditEvent(Base):
     object_type: Mapped[str] = mapped_column(String(100))
     object_id: Mapped[str | None] = mapped_column(String(100))
     details: Mapped[str] = mapped_column(Text, default="{}")  # canonical JSON text: hashed exactly as stored
+    rows_hash: Mapped[str | None] = mapped_column(String(64))  # digest of its AuditRow entries, hashed too
     prev_hash: Mapped[str] = mapped_column(String(64), unique=True)  # one successor per event: no forks
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class AuditRow(Base):
+    """The hash of one row an audit event wrote (None: it removed the row); ties the data to the chain."""
+
+    __tablename__ = "audit_rows"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("audit_events.id"), index=True)
+    table_name: Mapped[str] = mapped_column(String(64))
+    row_id: Mapped[int] = mapped_column(Integer)
+    row_hash: Mapped[str | None] = mapped_column(String(64))
+
+
+class RegisteredKey(Base):
+    """A public key the project trusts, by fingerprint: its own (project) or a field collector's."""
+
+    __tablename__ = "registered_keys"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))  # "project" or "collector"
+    signing_key: Mapped[str] = mapped_column(String(64))  # Ed25519 public key, base64
+    encryption_key: Mapped[str | None] = mapped_column(String(64))  # X25519 public key, base64 (project only)
+    label: Mapped[str | None] = mapped_column(String(200))  # the collector's name: confidential
+    registered_by: Mapped[str | None] = mapped_column(String(200))
+    registered_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class ImmutableError(RuntimeError):
@@ -337,12 +363,12 @@ def _refuse_changes_to_immutable_rows(session: Session, _ctx: object, _instances
     only to set `Record.person_id` after linkage. Tampering below the ORM is what `tollbook audit verify` finds.
     """
     for obj in session.dirty:
-        if isinstance(obj, AuditEvent) and session.is_modified(obj):
+        if isinstance(obj, AuditEvent | AuditRow) and session.is_modified(obj):
             raise ImmutableError(f"audit event {obj.id} is append-only")
         if isinstance(obj, Record) and _changed_fields(session, obj) & IMMUTABLE_RECORD_FIELDS:
             raise ImmutableError(f"record {obj.id} is immutable: use tollbook.records.revise_record() for a correction")
     for obj in session.deleted:
-        if isinstance(obj, AuditEvent | Record):
+        if isinstance(obj, AuditEvent | AuditRow | Record):
             raise ImmutableError(f"{type(obj).__name__} {obj.id} cannot be deleted")
 
 

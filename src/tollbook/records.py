@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tollbook.audit import record_event
+from tollbook.confidential import RECORD_CONFIDENTIAL
 from tollbook.errors import NotFoundError, TollbookError
 from tollbook.model import Record
 
@@ -20,13 +21,19 @@ PARSED_FIELDS = (
     "city", "city_code", "place_detail", "status", "cause", "perpetrator", "evidence_refs", "notes", "role",
     "reported_on",
 )
-CONFIDENTIAL_FIELDS = frozenset({"place_detail", "notes", "raw", "created_by"})
+CONFIDENTIAL_FIELDS = RECORD_CONFIDENTIAL
 
 
 def content_hash(parsed: dict[str, Any]) -> str:
     """SHA-256 of a record's parsed content: the same report hashes the same whatever file carried it."""
     parts = ("" if (value := parsed.get(key)) is None else str(value) for key in PARSED_FIELDS[1:])
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+def stored_content(row: Any) -> dict[str, Any]:
+    """The parsed fields of a stored record (an ORM object or a row mapping), to re-derive its content hash."""
+    get = row.get if isinstance(row, dict) or hasattr(row, "keys") else lambda key: getattr(row, key)
+    return {key: get(key) for key in PARSED_FIELDS}
 
 
 def superseded_ids(session: Session) -> set[int]:
@@ -70,7 +77,7 @@ def revise_record(session: Session, record_id: int, changes: dict[str, Any], act
     session.add(new)
     session.flush()
     record_event(session, actor, "record.revise", "record", new.id,
-                 {"supersedes": old.id, "reason": reason, "changes": _plain(changes)})
+                 {"supersedes": old.id, "reason": reason, "changes": _plain(changes)}, wrote=[new])
     return new
 
 

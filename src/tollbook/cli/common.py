@@ -11,10 +11,11 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from tollbook.errors import TollbookError
-from tollbook.store import DEFAULT_URL, open_engine, require_current, session_scope
+from tollbook.store import DEFAULT_URL, db_error_line, open_engine, require_current, session_scope
 
 console = Console(soft_wrap=True)
 err_console = Console(stderr=True)
@@ -44,6 +45,10 @@ def handled_errors() -> Iterator[None]:
         if STATE["debug"]:
             raise
         raise fail(str(exc)) from None
+    except SQLAlchemyError as exc:  # the driver's first line only: its detail lines can quote stored values
+        if STATE["debug"]:
+            raise
+        raise fail(f"database error: {db_error_line(exc)}") from None
 
 
 @contextmanager

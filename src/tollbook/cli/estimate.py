@@ -24,35 +24,63 @@ def estimate_command(
     burnin: Annotated[int | None, typer.Option(help="LCMCR: burn-in iterations (default 10,000).")] = None,
     samples: Annotated[int | None, typer.Option(help="LCMCR: posterior samples kept (default 2,000).")] = None,
     thinning: Annotated[int | None, typer.Option(help="LCMCR: keep every n-th iteration (default 10).")] = None,
-    seed: Annotated[int | None, typer.Option(help="LCMCR: random seed, for reproducible draws.")] = None,
+    seed: Annotated[int | None, typer.Option(help="Root random seed, for reproducible draws (each stratum gets "
+                                             "its own independent stream from it).")] = None,
     chains: Annotated[int | None, typer.Option(help="LCMCR: chains run in parallel (default 4).")] = None,
     delta: Annotated[float | None, typer.Option(help="dga: hyper-Dirichlet parameter (default 1/2^lists).")] = None,
-    pool_thin: Annotated[bool, typer.Option("--pool-thin", help="Merge strata too thin to estimate into one pooled "
-                                            "stratum, so their people still count in the total.")] = False,
+    ordered: Annotated[bool, typer.Option("--ordered", help="loglinear: the lists are capture occasions in time "
+                                          "order, so the behavioural models Mb and Mbh apply.")] = False,
+    pool_thin: Annotated[bool, typer.Option("--pool-thin/--no-pool-thin", help="Merge strata too thin to estimate "
+                                            "into one pooled stratum (default), so their people are estimated "
+                                            "too; unpooled thin strata count in the total as documented only.")]
+    = True,
+    plots: Annotated[Path | None, typer.Option(help="LCMCR: write trace and density plots per chain (N, alpha, "
+                                               "occupied classes) into this folder.")] = None,
+    plot_format: Annotated[str, typer.Option(help="Format of --plots: svg or png.")] = "svg",
     save: Annotated[bool, typer.Option(help="Save results in the database (estimates from --db only).")] = True,
     db: DbOption = "",
     as_json: JsonOption = False,
 ) -> None:
     """Estimate how many victims no list recorded, with 95% intervals and convergence diagnostics."""
     with handled_errors():
-        settings = _settings(method, K=k, burnin=burnin, samples=samples, thinning=thinning, seed=seed,
-                             chains=chains, delta=delta)
-        settings["pool"] = pool_thin
+        settings = _settings(method, K=k, burnin=burnin, samples=samples, thinning=thinning, chains=chains,
+                             delta=delta, ordered=ordered or None)
+        settings |= {"pool": pool_thin, "seed": seed}
+        if plots is not None and plots.exists() and not plots.is_dir():
+            raise TollbookError(f"--plots {plots}: this is a file, not a folder; give a folder for the plots")
         if patterns is not None:
             results = _run(_from_csv(patterns, by), method, settings, as_json)
         else:
             results = _from_db(db, by, method, settings, as_json, save)
+        written = _plots(results, plots, plot_format)
     _show(results, as_json)
+    if written and not as_json:
+        console.print(f"{len(written)} plots written to {plots}")
+
+
+def _plots(results: list, folder: Path | None, fmt: str) -> list[Path]:
+    """Write the per-chain plots when asked; refuse a format that does not exist."""
+    if folder is None:
+        return []
+    from tollbook.estimate.plots import write_plots
+
+    try:
+        return write_plots(results, folder, fmt)
+    except (ValueError, OSError) as exc:
+        raise TollbookError(f"--plots {folder}: {exc}") from exc
 
 
 def _settings(method: str, **given: Any) -> dict[str, Any]:
     """Only the settings the user gave, and only for methods that use them."""
     settings: dict[str, Any] = {key: value for key, value in given.items() if value is not None}
-    if method in ("loglinear",) and settings:
-        raise TollbookError(f"--method loglinear takes no sampler settings; got {', '.join(settings)}")
+    sampler = set(settings) - {"delta", "ordered"}
+    if method == "loglinear" and set(settings) - {"ordered"}:
+        raise TollbookError(f"--method loglinear takes no sampler settings; got {', '.join(sorted(sampler))}")
+    if method in ("lcmcr", "dga") and "ordered" in settings:
+        raise TollbookError("--ordered is a log-linear setting; use --method loglinear or all")
     if method == "lcmcr" and "delta" in settings:
         raise TollbookError("--delta is a dga setting; use --method dga or all")
-    if method == "dga" and set(settings) - {"delta"}:
+    if method == "dga" and sampler:
         raise TollbookError("dga takes only --delta; the sampler settings are for lcmcr")
     return settings
 
@@ -69,14 +97,14 @@ def _from_csv(path: Path, by: str | None) -> dict:
 
 def _from_db(db: str, by: str | None, method: str, settings: dict[str, Any], quiet: bool, save: bool) -> list:
     """Estimate from the linked persons in the database, saving the results."""
-    from tollbook.estimate.database import histories_from_database, save_results
+    from tollbook.estimate.database import histories_from_database, pending_review, save_results, with_pending_review
 
     with open_session(db) as session:
         try:
             histories = histories_from_database(session, by)
         except ValueError as exc:  # e.g. fewer than two lists: the estimators' own clear message
             raise TollbookError(str(exc)) from exc
-        results = _run(histories, method, settings, quiet)
+        results = with_pending_review(_run(histories, method, settings, quiet), pending_review(session))
         if save:
             save_results(session, results, by, actor="cli")
     return results
@@ -97,26 +125,22 @@ def _run(histories: dict, method: str, settings: dict[str, Any], quiet: bool) ->
 
 
 def _show(results: list, as_json: bool) -> None:
-    """Print the results as a table (with convergence warnings beside the numbers) or as JSON."""
+    """Print the results as a table (R-hat and ESS, or fit statistics, beside the numbers), then the warnings
+    and the plain-language block of the headline estimates; or everything as JSON."""
+    from tollbook.estimate.explain import headline
+    from tollbook.estimate.table import table_rows
+
     if as_json:
         print_json([result.to_dict() for result in results])
         return
-    rows = [_row(result.to_dict()) for result in results]
-    print_table("Estimates (95% intervals)", rows)
+    print_table("Estimates (95% intervals)", table_rows(results))
     for result in results:
         for warning in result.warnings:
-            console.print(f"[yellow]warning[/] {result.method} {result.stratum or 'all'}: {warning}")
-
-
-def _row(data: dict[str, Any]) -> dict[str, Any]:
-    """One table row of a result."""
-    def number(value: float | None) -> str:
-        return "" if value is None else f"{value:,.0f}"
-
-    converged = {True: "yes", False: "NO", None: ""}[data["converged"]]
-    return {"stratum": data["stratum"] or "all", "method": data["method"], "model": data["model"] or "",
-            "observed": f"{data['observed']:,}", "estimate": number(data["estimate"]),
-            "95% interval": f"{number(data['lower'])}–{number(data['upper'])}", "converged": converged}
+            console.print(f"[yellow]warning[/] {result.label} {result.stratum or 'all'}: {warning}")
+    for result in headline(results):
+        console.print(f"\n[bold]{result.label}, {result.stratum or 'all'}[/]")
+        for line in result.plain_language():
+            console.print(line)
 
 
 def register(app: typer.Typer) -> None:

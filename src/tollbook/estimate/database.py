@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 import pandas as pd
 from sqlalchemy import select
@@ -13,7 +14,7 @@ from tollbook.audit import record_event
 from tollbook.errors import TollbookError
 from tollbook.estimate.histories import CaptureHistories
 from tollbook.estimate.result import EstimateResult
-from tollbook.model import Estimate
+from tollbook.model import Estimate, Record
 
 
 def histories_from_database(
@@ -31,6 +32,59 @@ def histories_from_database(
     return {stratum: _from_frame(frame, stratum, by) for stratum, frame in frames.items()}
 
 
+@dataclass(frozen=True)
+class PendingReview:
+    """Pairs awaiting a reviewer and the range of persons they imply: none merged (now) to all merged."""
+
+    pairs: int
+    persons_now: int
+    persons_if_all_merged: int
+
+    def warning(self) -> str:
+        """The plain-words warning printed with every estimate while pairs are pending."""
+        return (f"{self.pairs:,} pairs await review (pending review): the documented count is "
+                f"{self.persons_if_all_merged:,} to {self.persons_now:,} persons (all merged / none merged), and "
+                "the estimate moves with it; decide them (`tollbook review`) before publishing")
+
+    def as_dict(self) -> dict:
+        return {"pairs": self.pairs, "persons_now": self.persons_now,
+                "persons_if_all_merged": self.persons_if_all_merged}  # fmt: skip
+
+
+def pending_review(session: Session) -> PendingReview | None:
+    """The undecided pairs of the latest linkage run and the persons they would merge, or None when there are
+    none. Persons are counted over records that belong to a person; merging follows the pairs transitively."""
+    from tollbook.link.review import review_queue
+
+    queue = review_queue(session)
+    if not queue:
+        return None
+    owner = dict(session.execute(select(Record.id, Record.person_id).where(Record.person_id.is_not(None))).all())
+    persons = set(owner.values())
+    parent = {person: person for person in persons}
+
+    def root(person: int) -> int:
+        while parent[person] != person:
+            parent[person] = parent[parent[person]]
+            person = parent[person]
+        return person
+
+    for link in queue:
+        a, b = owner.get(link.record_a_id), owner.get(link.record_b_id)
+        if a is not None and b is not None:
+            parent[root(a)] = root(b)
+    merged = len({root(person) for person in persons})
+    return PendingReview(len(queue), len(persons), merged)
+
+
+def with_pending_review(results: Sequence[EstimateResult], pending: PendingReview | None) -> list[EstimateResult]:
+    """The results with the pending-review warning and figures added (unchanged when nothing is pending)."""
+    if pending is None:
+        return list(results)
+    return [replace(r, warnings=(pending.warning(), *r.warnings),
+                    diagnostics=r.diagnostics | {"pending_review": pending.as_dict()}) for r in results]
+
+
 def _from_frame(frame: pd.DataFrame, stratum: str | None, by: str | None) -> CaptureHistories:
     """One stratum's pattern counts as CaptureHistories."""
     lists = [column for column in frame.columns if column not in ("count", by)]
@@ -42,9 +96,10 @@ def save_results(
 ) -> str:
     """Store results under one new run id (audited) and return the id."""
     run_id = uuid.uuid4().hex
+    rows = []
     for result in results:
         data = result.to_dict()
-        session.add(
+        rows.append(
             Estimate(
                 run_id=run_id,
                 method=result.method,
@@ -59,6 +114,8 @@ def save_results(
                 result=data,
             )
         )
+    session.add_all(rows)
+    session.flush()
     record_event(
         session,
         actor,
@@ -66,6 +123,7 @@ def save_results(
         "estimate_run",
         run_id,
         {"results": len(results), "stratified_by": stratified_by},
+        wrote=rows,
     )
     return run_id
 

@@ -76,8 +76,14 @@ def import_file(session: Session, path: Path, source_name: str, mapping: ColumnM
     record_event(session, actor, "import.file", "import_batch", batch.id,
                  {"file": path.name, "sha256": digest, "source": source.name, "imported": report.imported,
                   "duplicates": report.duplicates, "failed": report.failed,
-                  "reported_on": reported_on.isoformat() if reported_on else None})
+                  "reported_on": reported_on.isoformat() if reported_on else None},
+                 wrote={"import_batches": [batch.id], "records": _batch_record_ids(session, batch.id)})
     return report
+
+
+def _batch_record_ids(session: Session, batch_id: int) -> list[int]:
+    """Ids of the records one import batch inserted, for the audit event that covers them."""
+    return list(session.scalars(select(Record.id).where(Record.batch_id == batch_id)))
 
 
 def _batch_exists(session: Session, source_id: int, digest: str) -> bool:
