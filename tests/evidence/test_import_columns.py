@@ -18,6 +18,7 @@ A1,Pouya,Bakhtiari,2019-11-16,Tehran,protester,2019-11-20
 A2,محمد,حسینی,1398/08/26,تهران,رهگذر,۱۳۹۸/۰۹/۱۰
 A3,Ali,Rezaei,2019-11-17,Fars,,
 A4,Reza,Karimi,2019-11-17,Fars,rioter,Aban 1398
+A5,Hamid,Ahmadi,2019-12-20,Fars,,2019-11-30
 """
 
 
@@ -27,7 +28,7 @@ def _import(engine: Engine, tmp_path: Path, reported_on: dt.date | None = None) 
     with session_scope(engine) as session:
         report = import_file(session, path, "Network", reported_on=reported_on)
         records = {r.source_record_id: r for r in session.scalars(select(Record))}
-    assert report.imported == 4
+    assert report.imported == 5
     return records, report
 
 
@@ -40,12 +41,14 @@ def test_role_and_report_date_columns(engine: Engine, tmp_path: Path) -> None:
     assert records["A3"].reported_on is None
     warned = {(w.column, w.row) for w in report.warnings}
     assert ("role", 5) in warned and ("reported_on", 5) in warned  # rioter; a month is not a report day
+    assert ("reported_on", 6) in warned and records["A5"].reported_on is None  # reported before dying
 
 
 def test_batch_date_fills_only_rows_without_their_own(engine: Engine, tmp_path: Path) -> None:
     records, _ = _import(engine, tmp_path, reported_on=dt.date(2019, 12, 15))
     assert records["A1"].reported_on == dt.date(2019, 11, 20)
     assert records["A3"].reported_on == records["A4"].reported_on == dt.date(2019, 12, 15)
+    assert records["A5"].reported_on is None  # died 20 December, after the batch's report date
 
 
 def test_cli_reported_on_accepts_solar_hijri_and_refuses_a_month(db_url: str, tmp_path: Path) -> None:

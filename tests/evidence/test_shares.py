@@ -42,3 +42,9 @@ def test_unclassified_persons_are_counted(people: Engine) -> None:
         found = compare_share(session, claim)
     assert (found.persons, found.unclassified) == (1, 1)  # P-3: the NGO names the force (police), not a role
     assert found.by_claimant == []
+
+
+def test_subset_words() -> None:
+    assert parse_subset("role!=protester").words() == "not protesters"
+    assert parse_subset("force=irgc").words() == "killed by the IRGC"
+    assert parse_subset("cause!=tear_gas").words() == "not killed by tear gas"

@@ -21,6 +21,8 @@ from tollbook.model import Claim, Record
 ASPECT_OF = {"role": "role", "cause": "cause", "force": "force", "perpetrator": "force"}
 ROLE_NOUNS = {"protester": "protesters", "bystander": "bystanders", "security_force": "members of the security forces",
               "other": "of another role", "unknown": "of unknown role"}
+FORCE_NAMES = {"irgc": "the IRGC", "basij": "the Basij", "police": "the police", "other": "another force",
+               "unknown": "an unknown force"}
 
 
 @dataclass(frozen=True)
@@ -39,13 +41,13 @@ class Subset:
         return f"{self.aspect}{'!=' if self.negated else '='}{self.value}"
 
     def words(self) -> str:
-        """The subset in plain words: "not protesters", "killed by beating", "not by the IRGC"."""
+        """The subset in plain words: "not protesters", "killed by beating", "not killed by the IRGC"."""
         if self.aspect == "role":
             noun = ROLE_NOUNS.get(self.value, self.value.replace("_", " "))
         elif self.aspect == "cause":
             noun = f"killed by {self.value.replace('_', ' ')}"
         else:
-            noun = f"killed by the {self.value.upper() if len(self.value) <= 5 else self.value}"
+            noun = f"killed by {FORCE_NAMES.get(self.value, self.value)}"
         return f"not {noun}" if self.negated else noun
 
 

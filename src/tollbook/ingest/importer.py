@@ -48,7 +48,8 @@ def import_file(session: Session, path: Path, source_name: str, mapping: ColumnM
                 source_kind: SourceKind | str = SourceKind.OTHER, reported_on: dt.date | None = None) -> ImportReport:
     """Import `path` into the source `source_name` in the caller's transaction and report what happened.
 
-    `reported_on`: the day the source published this list, for rows that do not give their own report date."""
+    `reported_on`: the day the source published this list, for rows that do not give their own report date (and
+    did not die after it)."""
     if not path.is_file():
         raise ReadError(f"{path}: no such file")
     source = get_or_create_source(session, source_name, source_kind, actor=actor)
@@ -67,7 +68,7 @@ def import_file(session: Session, path: Path, source_name: str, mapping: ColumnM
                         mapping={"columns": mapping.columns, "unmapped": list(mapping.unmapped)})
     session.add(batch)
     session.flush()
-    parsed_rows = [(row, parsed | {"reported_on": parsed.get("reported_on") or reported_on})
+    parsed_rows = [(row, parsed | {"reported_on": parsed.get("reported_on") or _batch_day(parsed, reported_on)})
                    for row, parsed in parsed_rows]
     _insert_new(session, source.id, batch.id, parsed_rows, report, actor)
     batch.rows_total, batch.rows_imported = report.rows_total, report.imported
@@ -84,6 +85,12 @@ def import_file(session: Session, path: Path, source_name: str, mapping: ColumnM
 def _batch_record_ids(session: Session, batch_id: int) -> list[int]:
     """Ids of the records one import batch inserted, for the audit event that covers them."""
     return list(session.scalars(select(Record.id).where(Record.batch_id == batch_id)))
+
+
+def _batch_day(parsed: dict[str, Any], reported_on: dt.date | None) -> dt.date | None:
+    """The batch's report date for a row, unless the row's death falls after it (then it is left unknown)."""
+    died = parsed.get("date_of_death")
+    return reported_on if reported_on and (died is None or died <= reported_on) else None
 
 
 def _batch_exists(session: Session, source_id: int, digest: str) -> bool:

@@ -169,6 +169,9 @@ def parse_row(ctx: RowContext, today: dt.date | None = None) -> dict[str, Any] |
     parsed |= parse_vocab_fields(ctx)
     parsed |= {name: ctx.raw(name) or None for name in TEXT_FIELDS}
     parsed |= parse_report_fields(ctx, today or dt.date.today())
+    if parsed["reported_on"] and parsed["date_of_death"] and parsed["reported_on"] < parsed["date_of_death"]:
+        ctx.flag("reported_on", "reported before the date of death: report date left unknown", WARNING)
+        parsed["reported_on"] = None
     parsed["source_record_id"] = parsed.pop("record_id")
     parsed["evidence_refs"] = parsed.pop("evidence")
     check_lengths(ctx, parsed)
