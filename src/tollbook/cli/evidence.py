@@ -101,7 +101,9 @@ def verify(store: StoreOption = None, db: DbOption = "", as_json: JsonOption = F
     else:
         for problem, items in (("CHANGED", report.changed), ("MISSING", report.missing)):
             for item in items:
-                console.print(f"[bold red]{problem}[/] evidence {item['id']} ({item['file_name']}): {item['path']}")
+                graded = f"; verified on it: {', '.join(item['verified_persons'])}" if item["verified_persons"] else ""
+                console.print(f"[bold red]{problem}[/] evidence {item['id']} ({item['file_name']}): {item['path']}"
+                              f"{graded}")
         console.print(f"{report.checked} stored file(s) re-hashed: {report.ok} intact, {len(report.changed)} "
                       f"changed, {len(report.missing)} missing")
     if not report.intact:

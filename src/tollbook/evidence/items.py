@@ -163,4 +163,20 @@ def verify_store(session: Session, store: EvidenceStore) -> StoreReport:
             report.changed.append(entry)
         elif status_of[item.sha256] == "missing":
             report.missing.append(entry)
+    _name_grades(session, report.changed + report.missing)
     return report
+
+
+def _name_grades(session: Session, entries: list[dict[str, Any]]) -> None:
+    """Add to each damaged item the persons whose verified grade rests on it (they need a new review)."""
+    from tollbook.model import VerificationChange
+
+    if not entries:
+        return
+    rests_on: dict[int, set[str]] = {}
+    query = select(VerificationChange, Person.public_id).join(Person, Person.id == VerificationChange.person_id)
+    for change, public_id in session.execute(query):
+        for evidence_id in change.evidence_ids or []:
+            rests_on.setdefault(int(evidence_id), set()).add(public_id)
+    for entry in entries:
+        entry["verified_persons"] = sorted(rests_on.get(entry["id"], set()))
