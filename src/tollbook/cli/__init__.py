@@ -9,6 +9,7 @@ import typer
 from tollbook import __version__
 from tollbook.cli import admin, claims, estimate, evidence, ingest, link
 from tollbook.cli import audit as audit_cli
+from tollbook.cli import bundle as bundle_cli
 from tollbook.cli import keys as keys_cli
 from tollbook.cli.common import STATE
 
@@ -46,6 +47,7 @@ claims.register(app)
 evidence.register(app, link.persons_app)
 audit_cli.register(app)
 keys_cli.register(app)
+bundle_cli.register(app)
 
 
 def main() -> None:
