@@ -17,11 +17,13 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
     UniqueConstraint,
     event,
+    true,
 )
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
@@ -78,6 +80,9 @@ class User(Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     role: Mapped[Role] = mapped_column(enum_column(Role), default=Role.VIEWER)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    password_hash: Mapped[str | None] = mapped_column(String(200))  # argon2id; None: cannot sign in
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # bumped: sessions end
 
 
 class Source(Base):
@@ -304,6 +309,7 @@ class Estimate(Base):
     converged: Mapped[bool | None] = mapped_column(Boolean)
     stratified_by: Mapped[str | None] = mapped_column(String(100))
     result: Mapped[dict] = mapped_column(JSON)  # the full EstimateResult.to_dict()
+    draws: Mapped[bytes | None] = mapped_column(LargeBinary)  # posterior draws and chains, compressed (.npz)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
