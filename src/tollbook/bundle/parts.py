@@ -65,15 +65,16 @@ def split_bundle(path: Path, size: int, text: bool = False, out_dir: Path | None
     digest = hashlib.sha256(data).hexdigest()
     folder = out_dir or path.parent
     folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for index in range(count):
+    targets = [folder / f"{path.name}.part{i + 1:03d}-of-{count:03d}{'.txt' if text else ''}" for i in range(count)]
+    existing = [target.name for target in targets if target.exists()]
+    if existing:
+        raise BundleError(f"{folder} already holds {existing[0]}: split into an empty folder (--out)")
+    for index, target in enumerate(targets):
         chunk = data[index * per_part:(index + 1) * per_part]
         header = {"bundle": digest, "part": index + 1, "of": count, "size": len(data),
                   "sha256": hashlib.sha256(chunk).hexdigest(), "encoding": "base64" if text else "binary"}
-        target = folder / f"{path.name}.part{index + 1:03d}-of-{count:03d}{'.txt' if text else ''}"
         target.write_bytes(_part_bytes(header, chunk, text))
-        paths.append(target)
-    return paths
+    return targets
 
 
 @dataclass(frozen=True)
