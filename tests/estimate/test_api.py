@@ -42,9 +42,9 @@ def _kosovo() -> CaptureHistories:
 
 
 def test_all_methods_on_kosovo() -> None:
-    results = estimate(_kosovo(), method="all", delta=1 / 16, **QUICK)
+    results = estimate(_kosovo(), method="all", delta=1 / 16, replicates=10, **QUICK)
     methods = {r.method for r in results}
-    assert methods == {"lcmcr", "loglinear", "dga"}
+    assert methods == {"lcmcr", "loglinear", "dga", "search"}
     models = {r.model for r in results if r.method == "loglinear"}
     assert {"M0", "Mt"} <= models and "Mb" not in models  # Mb, Mbh only for lists in time order
     payload = json.loads(json.dumps([r.to_dict() for r in results]))
@@ -86,7 +86,7 @@ def test_lcmcr_is_refused_on_two_lists() -> None:
 
 
 def test_all_methods_on_two_lists_skip_what_two_lists_cannot_support() -> None:
-    results = estimate(_two_lists(), method="all", **QUICK)
+    results = estimate(_two_lists(), method="all", replicates=0, **QUICK)
     by_method = {r.method: r for r in results if r.model in (None, "Mt")}
     assert math.isnan(by_method["lcmcr"].estimate) and "lcmcr skipped" in by_method["lcmcr"].warnings[0]
     assert math.isnan(by_method["dga"].estimate) and "3 to 5 lists" in by_method["dga"].warnings[0]

@@ -5,15 +5,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from tollbook.cli import app
-from tollbook.estimate.database import pending_review, with_pending_review
+from tollbook.estimate.database import load_run, pending_review, with_pending_review
 from tollbook.ingest import import_file
 from tollbook.link import decide, link_database, review_queue
-from tollbook.model import Person
+from tollbook.model import Estimate, Person
 from tollbook.store import migrate, open_engine, session_scope
 
 LABELLED = Path(__file__).parents[1] / "data" / "link" / "labelled.csv"
@@ -65,3 +66,32 @@ def test_estimate_from_the_database_warns_of_pending_pairs(tmp_path: Path) -> No
 
 def test_nothing_pending_changes_nothing() -> None:
     assert with_pending_review([], None) == []
+
+
+def test_saved_runs_keep_their_draws_and_versions_and_combine(tmp_path: Path) -> None:
+    """Two runs saved with their draws (compressed), read back as results, pooled by `estimate combine`."""
+    url = f"sqlite:///{tmp_path}/pending.db"
+    _linked(tmp_path, url)
+    runner = CliRunner()
+    run_ids = []
+    for seed in ("1", "2"):
+        result = runner.invoke(app, ["estimate", "--method", "dga", "--db", url, "--seed", seed, "--json"])
+        assert result.exit_code == 0, result.output
+        run_ids.append(result.stderr.split("saved as run ")[1].split()[0])
+    engine = open_engine(url)
+    with session_scope(engine) as session:
+        (first,) = load_run(session, run_ids[0])
+        (second,) = load_run(session, run_ids[1])
+        stored = session.scalars(select(Estimate)).first()
+        assert stored.draws is not None and len(stored.draws) < first.draws.nbytes  # compressed
+        assert stored.result["versions"]["numpy"] == np.__version__ and "PCG64" in stored.result["versions"][
+            "generator"]
+    engine.dispose()
+    assert len(first.draws) == 4000 and not np.array_equal(first.draws, second.draws)
+    assert first.estimate == second.estimate  # dga's summary is exact; only its draws are random
+    combined = runner.invoke(app, ["estimate", "combine", *run_ids, "--db", url, "--json"])
+    assert combined.exit_code == 0, combined.output
+    (row,) = json.loads(combined.stdout)
+    assert row["settings"]["combined_from"] == run_ids and "verdata" in row["settings"]["combine_rule"]
+    refused = runner.invoke(app, ["estimate", "combine", run_ids[0], "nope", "--db", url])
+    assert refused.exit_code == 1 and "no saved estimates with run id 'nope'" in refused.output

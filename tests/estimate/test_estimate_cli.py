@@ -43,7 +43,7 @@ def test_stratified_csv_table(tmp_path: Path) -> None:
 
 def test_wrong_settings_are_one_line() -> None:
     result = runner.invoke(app, ["estimate", "--patterns", str(KOSOVO), "--method", "loglinear", "--K", "5"])
-    assert result.exit_code == 1 and "takes no sampler settings" in result.output
+    assert result.exit_code == 1 and "--K is a setting of --method lcmcr, not of loglinear" in result.output
     result = runner.invoke(app, ["estimate", "--patterns", str(KOSOVO), "--method", "magic"])
     assert result.exit_code == 1 and "unknown method 'magic'" in result.output
 

@@ -42,7 +42,9 @@ def plain(value: Any) -> Any:
         return value.astimezone(dt.UTC).isoformat()
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
-    return str(value)  # Decimal, bytes and the like
+    if isinstance(value, bytes | bytearray | memoryview):  # binary columns (saved draws) by their hash
+        return "sha256:" + hashlib.sha256(bytes(value)).hexdigest()
+    return str(value)  # Decimal and the like
 
 
 def row_hash(table_name: str, row: Mapping[str, Any]) -> str:

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from tollbook import __version__
-from tollbook.cli import admin, claims, estimate, evidence, ingest, link
+from tollbook.cli import admin, claims, estimate, evidence, ingest, link, report
 from tollbook.cli import audit as audit_cli
 from tollbook.cli import bundle as bundle_cli
 from tollbook.cli import keys as keys_cli
@@ -48,6 +48,7 @@ evidence.register(app, link.persons_app)
 audit_cli.register(app)
 keys_cli.register(app)
 bundle_cli.register(app)
+report.register(app)
 
 
 def main() -> None:

@@ -8,13 +8,31 @@ from typing import Annotated, Any
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from tollbook.cli.common import DbOption, JsonOption, console, handled_errors, open_session, print_json, print_table
+from tollbook.cli.common import (
+    DbOption,
+    JsonOption,
+    console,
+    err_console,
+    handled_errors,
+    open_session,
+    print_json,
+    print_table,
+)
 from tollbook.errors import TollbookError
 
-METHOD_HELP = "lcmcr (Bayesian latent classes), loglinear (Rcapture's closedp.t models), dga (graph averaging), all"
+METHOD_HELP = ("lcmcr (Bayesian latent classes), loglinear (Rcapture's closedp.t models), dga (graph averaging), "
+               "search (minimum-BIC log-linear model, bootstrap interval), all")
+FOR_METHOD = {"K": "lcmcr", "burnin": "lcmcr", "samples": "lcmcr", "thinning": "lcmcr", "chains": "lcmcr",
+              "delta": "dga", "ordered": "loglinear", "max_order": "search", "replicates": "search"}
+OPTION = {"K": "--K", "max_order": "--max-order"}
 
 
+estimate_app = typer.Typer(rich_markup_mode="rich")
+
+
+@estimate_app.callback(invoke_without_command=True)
 def estimate_command(
+    ctx: typer.Context,
     method: Annotated[str, typer.Option(help=METHOD_HELP)] = "lcmcr",
     by: Annotated[str | None, typer.Option(help="Stratify by this column (e.g. province, period).")] = None,
     patterns: Annotated[Path | None, typer.Option(help="Pattern-count CSV (list columns, count) instead of --db.")]
@@ -28,6 +46,10 @@ def estimate_command(
                                              "its own independent stream from it).")] = None,
     chains: Annotated[int | None, typer.Option(help="LCMCR: chains run in parallel (default 4).")] = None,
     delta: Annotated[float | None, typer.Option(help="dga: hyper-Dirichlet parameter (default 1/2^lists).")] = None,
+    max_order: Annotated[int | None, typer.Option(help="search: highest order of list interactions (default 3).")]
+    = None,
+    replicates: Annotated[int | None, typer.Option(help="search: bootstrap resamples for the interval (default "
+                                                   "200; each redoes the model search).")] = None,
     ordered: Annotated[bool, typer.Option("--ordered", help="loglinear: the lists are capture occasions in time "
                                           "order, so the behavioural models Mb and Mbh apply.")] = False,
     pool_thin: Annotated[bool, typer.Option("--pool-thin/--no-pool-thin", help="Merge strata too thin to estimate "
@@ -41,10 +63,15 @@ def estimate_command(
     db: DbOption = "",
     as_json: JsonOption = False,
 ) -> None:
-    """Estimate how many victims no list recorded, with 95% intervals and convergence diagnostics."""
+    """Estimate how many victims no list recorded, with 95% intervals and convergence diagnostics.
+
+    [bold]tollbook estimate combine RUN RUN ...[/] pools saved runs (imputation replicates, linkage alternatives).
+    """
+    if ctx.invoked_subcommand is not None:
+        return
     with handled_errors():
         settings = _settings(method, K=k, burnin=burnin, samples=samples, thinning=thinning, chains=chains,
-                             delta=delta, ordered=ordered or None)
+                             delta=delta, ordered=ordered or None, max_order=max_order, replicates=replicates)
         settings |= {"pool": pool_thin, "seed": seed}
         if plots is not None and plots.exists() and not plots.is_dir():
             raise TollbookError(f"--plots {plots}: this is a file, not a folder; give a folder for the plots")
@@ -71,17 +98,13 @@ def _plots(results: list, folder: Path | None, fmt: str) -> list[Path]:
 
 
 def _settings(method: str, **given: Any) -> dict[str, Any]:
-    """Only the settings the user gave, and only for methods that use them."""
+    """Only the settings the user gave; one meant for another method is refused, naming the method it is for."""
     settings: dict[str, Any] = {key: value for key, value in given.items() if value is not None}
-    sampler = set(settings) - {"delta", "ordered"}
-    if method == "loglinear" and set(settings) - {"ordered"}:
-        raise TollbookError(f"--method loglinear takes no sampler settings; got {', '.join(sorted(sampler))}")
-    if method in ("lcmcr", "dga") and "ordered" in settings:
-        raise TollbookError("--ordered is a log-linear setting; use --method loglinear or all")
-    if method == "lcmcr" and "delta" in settings:
-        raise TollbookError("--delta is a dga setting; use --method dga or all")
-    if method == "dga" and sampler:
-        raise TollbookError("dga takes only --delta; the sampler settings are for lcmcr")
+    for key in settings:
+        if method not in ("all", FOR_METHOD[key]):
+            flag = OPTION.get(key, "--" + key.replace("_", "-"))
+            raise TollbookError(f"{flag} is a setting of --method {FOR_METHOD[key]}, not of {method}; use "
+                                f"--method {FOR_METHOD[key]} or all")
     return settings
 
 
@@ -106,8 +129,33 @@ def _from_db(db: str, by: str | None, method: str, settings: dict[str, Any], qui
             raise TollbookError(str(exc)) from exc
         results = with_pending_review(_run(histories, method, settings, quiet), pending_review(session))
         if save:
-            save_results(session, results, by, actor="cli")
+            run_id = save_results(session, results, by, actor="cli")
+            err_console.print(f"saved as run {run_id} (draws kept; `tollbook estimate combine` pools runs)")
     return results
+
+
+@estimate_app.command("combine")
+def combine_command(
+    run_ids: Annotated[list[str], typer.Argument(help="Run ids of saved estimates (two or more).")],
+    save: Annotated[bool, typer.Option(help="Save the combined results as a new run.")] = True,
+    db: DbOption = "",
+    as_json: JsonOption = False,
+) -> None:
+    """Pool saved runs — multiple-imputation replicates or linkage alternatives — with the within/between
+    variance rule HRDAG's verdata uses; strata and models are matched by name."""
+    from tollbook.estimate.combine import combine_runs
+    from tollbook.estimate.database import load_run, save_results
+
+    with handled_errors(), open_session(db) as session:
+        if len(set(run_ids)) < 2:
+            raise TollbookError("give at least two different run ids to combine")
+        combined = combine_runs([load_run(session, run_id) for run_id in run_ids], run_ids)
+        if not combined:
+            raise TollbookError("these runs share no (method, model, stratum) estimated with draws in every run")
+        if save:
+            run_id = save_results(session, combined, None, actor="cli")
+            err_console.print(f"saved as run {run_id}")
+    _show(combined, as_json)
 
 
 def _run(histories: dict, method: str, settings: dict[str, Any], quiet: bool) -> list:
@@ -144,5 +192,5 @@ def _show(results: list, as_json: bool) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    """Attach the estimate command."""
-    app.command("estimate")(estimate_command)
+    """Attach the estimate command and its combine subcommand."""
+    app.add_typer(estimate_app, name="estimate")

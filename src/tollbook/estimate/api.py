@@ -16,7 +16,7 @@ from tollbook.estimate.strata import ThinRule, estimate_strata, placeholder, poo
 
 __all__ = ["METHODS", "estimate", "unsupported"]
 
-METHODS = ("lcmcr", "loglinear", "dga")
+METHODS = ("lcmcr", "loglinear", "dga", "search")
 Fitter = Callable[[CaptureHistories, np.random.SeedSequence], list[EstimateResult]]
 
 
@@ -33,6 +33,12 @@ def _loglinear(histories: CaptureHistories, seed: np.random.SeedSequence, **sett
     return closedp(histories, seed=seed, **settings)
 
 
+def _search(histories: CaptureHistories, seed: np.random.SeedSequence, **settings: Any) -> list[EstimateResult]:
+    from tollbook.estimate.search import bic_search
+
+    return bic_search(histories, seed=seed, **settings)
+
+
 def _dga(histories: CaptureHistories, seed: np.random.SeedSequence, **settings: Any) -> list[EstimateResult]:
     from tollbook.estimate.dga import DGA
 
@@ -45,6 +51,8 @@ def _accepted(method: str) -> set[str]:
         from tollbook.estimate.lcmcr import LCMCR as target
     elif method == "loglinear":
         from tollbook.estimate.loglinear import closedp as target
+    elif method == "search":
+        from tollbook.estimate.search import bic_search as target
     else:
         from tollbook.estimate.dga import DGA as target
     parameters = inspect.signature(target).parameters
@@ -56,6 +64,8 @@ def unsupported(method: str, n_lists: int) -> str | None:
     if method == "lcmcr" and n_lists < 3:
         return (f"LCMCR needs at least 3 lists (here {n_lists}): with two lists a latent-class model is not "
                 "identified; the log-linear Mt model (Lincoln-Petersen) is the estimate two lists support")
+    if method == "search" and n_lists < 3:
+        return f"the log-linear model search needs at least 3 lists (here {n_lists})"
     if method == "dga" and not 3 <= n_lists <= 5:
         return f"dga averages over the decomposable graphs of 3 to 5 lists (here {n_lists})"
     return None
@@ -71,7 +81,7 @@ def _fitters(method: str, settings: dict[str, Any], progress: Callable | None) -
     if unknown:
         allowed = ", ".join(sorted(set().union(*accepted.values())))
         raise TypeError(f"settings {unknown} are not used by method {method!r}; it accepts: {allowed}")
-    base = {"lcmcr": partial(_lcmcr, progress=progress), "loglinear": _loglinear, "dga": _dga}
+    base = {"lcmcr": partial(_lcmcr, progress=progress), "loglinear": _loglinear, "dga": _dga, "search": _search}
     fitters = [(name, partial(base[name], **{k: v for k, v in settings.items() if k in accepted[name]}))
                for name in chosen]  # fmt: skip
     return [(name, _skipping(name, fit)) for name, fit in fitters] if method == "all" else fitters
@@ -97,7 +107,7 @@ def estimate(
     seed: Seed = None,
     **settings: Any,
 ) -> list[EstimateResult]:
-    """Estimate the population size with ``method`` ("lcmcr", "loglinear", "dga" or "all").
+    """Estimate the population size with ``method`` ("lcmcr", "loglinear", "dga", "search" or "all").
 
     Given a dict of several strata, every stratum is estimated and a total added per method and model. Strata
     too thin under ``thin`` (and the "unknown" stratum when thin) are merged into one pooled stratum, named in
@@ -105,7 +115,8 @@ def estimate(
     total as documented. Every stratum draws from its own random stream of the root ``seed`` (see
     :mod:`.seeds`), so strata's posterior draws are independent and add up to the right total.
     ``settings`` go to the estimators that accept them, e.g. ``K``, ``burnin``, ``samples``, ``thinning``,
-    ``chains`` (LCMCR), ``delta``, ``prior`` (dga) or ``ordered`` (log-linear Mb, Mbh);
+    ``chains`` (LCMCR), ``delta``, ``prior`` (dga), ``ordered`` (log-linear Mb, Mbh) or ``max_order``,
+    ``replicates`` (the minimum-BIC model search and its bootstrap);
     ``progress(done, total)`` reports LCMCR iterations. With ``method="all"`` a method the list count cannot
     support is skipped with a result that says why.
     """

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import io
+import math
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -91,6 +94,51 @@ def _from_frame(frame: pd.DataFrame, stratum: str | None, by: str | None) -> Cap
     return CaptureHistories.from_frame(frame, lists, count_col="count", stratum=stratum)
 
 
+def pack_draws(result: EstimateResult) -> bytes | None:
+    """The result's draws and per-chain traces as one compressed NumPy .npz blob (None when it has none)."""
+    arrays = {} if result.draws is None else {"draws": np.asarray(result.draws)}
+    arrays |= {f"chain_{name}": np.asarray(values) for name, values in (result.chains or {}).items()}
+    if not arrays:
+        return None
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, **arrays)
+    return buffer.getvalue()
+
+
+def unpack_draws(blob: bytes | None) -> tuple[np.ndarray | None, dict[str, np.ndarray] | None]:
+    """(draws, chains) from a blob written by :func:`pack_draws`."""
+    if not blob:
+        return None, None
+    with np.load(io.BytesIO(blob), allow_pickle=False) as stored:
+        chains = {key.removeprefix("chain_"): stored[key] for key in stored.files if key.startswith("chain_")}
+        return (stored["draws"] if "draws" in stored.files else None), (chains or None)
+
+
+def load_result(row: Estimate) -> EstimateResult:
+    """A saved estimate as an EstimateResult again, with its draws (numbers stored as null come back NaN)."""
+    data = row.result
+    draws, chains = unpack_draws(row.draws)
+
+    def number(key: str) -> float:
+        return math.nan if data.get(key) is None else float(data[key])
+
+    return EstimateResult(
+        method=data["method"], model=data["model"], estimate=number("estimate"), lower=number("lower"),
+        upper=number("upper"), observed=int(data["observed"]), stratum=data["stratum"], settings=data["settings"],
+        diagnostics=data["diagnostics"], data_hash=data["data_hash"], code_version=data["code_version"],
+        converged=data["converged"], warnings=tuple(data["warnings"]), draws=draws, chains=chains,
+    )  # fmt: skip
+
+
+def load_run(session: Session, run_id: str) -> list[EstimateResult]:
+    """Every result of one saved run, in the order saved; a run id nobody saved is a clear error."""
+    rows = list(session.scalars(select(Estimate).where(Estimate.run_id == run_id).order_by(Estimate.id)))
+    if not rows:
+        raise TollbookError(f"no saved estimates with run id {run_id!r}: `tollbook estimate --db ...` prints the "
+                            "run id it saves")
+    return [load_result(row) for row in rows]
+
+
 def save_results(
     session: Session, results: Sequence[EstimateResult], stratified_by: str | None, actor: str = "system"
 ) -> str:
@@ -112,6 +160,7 @@ def save_results(
                 converged=result.converged,
                 stratified_by=stratified_by,
                 result=data,
+                draws=pack_draws(result),
             )
         )
     session.add_all(rows)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import html
 import math
+import platform
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import metadata
 from typing import Any
 
 import numpy as np
 
-__all__ = ["EstimateResult", "code_version", "json_safe"]
+__all__ = ["EstimateResult", "code_version", "json_safe", "library_versions"]
 
 
 def code_version() -> str:
@@ -19,6 +21,23 @@ def code_version() -> str:
         return metadata.version("tollbook")
     except metadata.PackageNotFoundError:
         return "0+unknown"
+
+
+GENERATORS = {"lcmcr": "xoshiro256** per chain (Numba kernel), seeded from NumPy SeedSequence children",
+              "dga": "NumPy PCG64 from a SeedSequence child", "loglinear": "NumPy PCG64 from a SeedSequence child",
+              "search": "NumPy PCG64 from a SeedSequence child"}  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def library_versions() -> dict[str, str]:
+    """Versions of Python, Tollbook and the numeric libraries an estimate depends on (from package metadata)."""
+    found = {"python": platform.python_version(), "tollbook": code_version()}
+    for name in ("numpy", "scipy", "numba", "arviz", "pandas"):
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = "not installed"
+    return found
 
 
 def json_safe(value: Any) -> Any:
@@ -92,6 +111,7 @@ class EstimateResult:
                 "diagnostics": self.diagnostics,
                 "data_hash": self.data_hash,
                 "code_version": self.code_version,
+                "versions": library_versions() | {"generator": GENERATORS.get(self.method, "none")},
                 "plain_language": self.plain_language(),
             }
         )
