@@ -13,13 +13,13 @@ import binascii
 import hashlib
 import json
 import math
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from tollbook.audit.canonical import canonical_json
 from tollbook.bundle.errors import BundleError
+from tollbook.newfiles import write_new
 
 MAGIC = b"TOLLBOOK-PART/1 "
 HEADER_ROOM = 400  # bytes kept for the header line in each part
@@ -147,10 +147,5 @@ def join_parts(paths: list[Path], out: Path) -> Joined:
     data = b"".join(parts[n].chunk for n in range(1, count + 1))
     if hashlib.sha256(data).hexdigest() != digest:
         raise BundleError(f"the joined parts do not hash to the bundle they name{note}")
-    try:
-        handle = os.open(out, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    except FileExistsError:
-        raise BundleError(f"{out} already exists: choose another name") from None
-    with os.fdopen(handle, "wb") as file:
-        file.write(data)
+    write_new(out, data, 0o600, BundleError)
     return Joined(out, count, damaged)
