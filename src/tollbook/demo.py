@@ -130,7 +130,8 @@ def stage_report(engine: Engine, out: Path, summary: DemoSummary) -> None:
     from tollbook.report import build_report
 
     with session_scope(engine) as session:
-        files = build_report(session, out / "report", note="SYNTHETIC example data: not real victims.")
+        files = build_report(session, out / "report", note="SYNTHETIC example data: not real victims. "
+                                                           "داده‌های ساختگیِ نمونه: قربانیان واقعی نیستند.")
     summary.report = files.index
     summary.steps.append(f"wrote the report ({len(files.data.book)} traceable numbers, English and Persian) "
                          f"in {files.seconds['total']:.1f} s")

@@ -80,3 +80,16 @@ def test_plots_are_written_per_chain_and_quantity(tmp_path: Path) -> None:
     refused = runner.invoke(app, ["estimate", "--patterns", str(KOSOVO), "--plots", str(not_a_folder)])
     assert refused.exit_code == 1 and "not a folder" in refused.output
     assert not_a_folder.read_text(encoding="utf-8") == "keep me"
+
+
+def test_sensitivity_table_varies_one_choice_at_a_time() -> None:
+    result = runner.invoke(app, ["estimate", "--patterns", str(KOSOVO), "--sensitivity", "--burnin", "100",
+                                 "--samples", "50", "--thinning", "1", "--chains", "1", "--seed", "2", "--json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout[result.stdout.index('{\n  "sensitivity"'):])["sensitivity"]
+    assert [r["value"] for r in rows if r["choice"] == "LCMCR K"] == ["5", "10", "20"]
+    assert [r["default"] for r in rows if r["choice"] == "LCMCR alpha prior"] == [True, False, False]
+    dga = {r["value"]: r for r in rows if r["choice"] == "dga delta"}
+    assert dga["0.0625"]["estimate"] == 12_595 and dga["0.0625"]["change"] == 0  # dga's default 1/16 on Kosovo
+    refused = runner.invoke(app, ["estimate", "--patterns", str(KOSOVO), "--sensitivity", "--by", "x"])
+    assert refused.exit_code == 1

@@ -190,3 +190,19 @@ def test_kosovo_halves_total_is_the_convolution_of_the_halves() -> None:
     assert [total.lower, total.estimate, total.upper] == pytest.approx(expected, rel=0.02)
     comonotone = np.quantile(np.sort(first.draws) + np.sort(second.draws), levels)  # what shared streams gave
     assert total.upper - total.lower < 0.9 * (comonotone[2] - comonotone[0])
+
+
+def test_every_estimate_carries_the_list_dependence_table() -> None:
+    """Kosovo's lists, among the people documented: every pair co-records fewer people than independence would
+    (odds ratios 0.30-0.67; conditioning on being documented pulls them below 1, so read them side by side)."""
+    (result,) = estimate(_kosovo(), "dga", delta=1 / 16, seed=1)
+    rows = result.diagnostics["list_dependence"]
+    assert len(rows) == 6
+    exh_aba = next(r for r in rows if r["lists"] == ["EXH", "ABA"])
+    assert (exh_aba["both"], exh_aba["first_only"], exh_aba["second_only"], exh_aba["neither"]) == (403, 1507,
+                                                                                                     1125, 1365)
+    assert exh_aba["odds_ratio"] == pytest.approx(403 * 1365 / (1507 * 1125))
+    copied = CaptureHistories(("A", "B", "C"), np.array([[1, 1, 0], [1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 1]]),
+                              np.array([300, 10, 10, 200, 5]))
+    (strong,) = estimate(copied, "dga", seed=1)
+    assert any("lists A and B record the same people" in text for text in strong.warnings)

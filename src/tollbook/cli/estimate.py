@@ -56,6 +56,9 @@ def estimate_command(
                                             "into one pooled stratum (default), so their people are estimated "
                                             "too; unpooled thin strata count in the total as documented only.")]
     = True,
+    sensitivity: Annotated[bool, typer.Option("--sensitivity", help="Also re-estimate with K = 5, 10, 20, three "
+                                              "alpha priors (LCMCR) and three dga deltas, and print the table.")]
+    = False,
     plots: Annotated[Path | None, typer.Option(help="LCMCR: write trace and density plots per chain (N, alpha, "
                                                "occupied classes) into this folder.")] = None,
     plot_format: Annotated[str, typer.Option(help="Format of --plots: svg or png.")] = "svg",
@@ -80,9 +83,40 @@ def estimate_command(
         else:
             results = _from_db(db, by, method, settings, as_json, save)
         written = _plots(results, plots, plot_format)
+        table = _sensitivity(patterns, db, by, settings) if sensitivity else None
     _show(results, as_json)
+    if table is not None:
+        _show_sensitivity(table, as_json)
     if written and not as_json:
         console.print(f"{len(written)} plots written to {plots}")
+
+
+def _sensitivity(patterns: Path | None, db: str, by: str | None, settings: dict[str, Any]) -> list[dict]:
+    """The sensitivity rows for the unstratified population (with the sampler settings given)."""
+    from tollbook.estimate.sensitivity import sensitivity
+
+    if by is not None:
+        raise TollbookError("--sensitivity runs on the whole population: leave out --by")
+    if patterns is not None:
+        histories = _from_csv(patterns, None)[None]
+    else:
+        from tollbook.estimate.database import histories_from_database
+
+        with open_session(db) as session:
+            histories = histories_from_database(session, None)[None]
+    sampler = {k: v for k, v in settings.items() if k in ("burnin", "samples", "thinning", "chains")}
+    return sensitivity(histories, settings.get("seed"), sampler)
+
+
+def _show_sensitivity(rows: list[dict], as_json: bool) -> None:
+    if as_json:
+        print_json({"sensitivity": rows})
+        return
+    shown = [{"choice": r["choice"], "value": r["value"] + (" (default)" if r["default"] else ""),
+              "estimate": f"{r['estimate']:,.0f}", "95% interval": f"{r['lower']:,.0f}–{r['upper']:,.0f}",
+              "change": f"{r['change']:+.1%}", "converged": {True: "yes", False: "NO", None: ""}[r["converged"]]}
+             for r in rows]  # fmt: skip
+    print_table("Sensitivity (one choice changed at a time; linkage threshold not yet included)", shown)
 
 
 def _plots(results: list, folder: Path | None, fmt: str) -> list[Path]:

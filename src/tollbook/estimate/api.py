@@ -123,7 +123,7 @@ def estimate(
     fitters = _fitters(method, dict(settings), progress)
     root = root_sequence(seed)
     if isinstance(histories, CaptureHistories):
-        return [result for _, fit in fitters for result in fit(histories, root)]
+        return with_dependence([result for _, fit in fitters for result in fit(histories, root)], histories)
     strata = dict(histories)
     if not strata:
         raise ValueError("no strata given: the mapping of capture histories is empty")
@@ -131,4 +131,21 @@ def estimate(
         return estimate(strata[None], method, progress, thin, pool, root, **settings)
     if pool:
         strata = pool_thin(strata, thin)
-    return [result for name, fit in fitters for result in estimate_strata(strata, fit, name, thin, root)]
+    checked = [(name, partial(_dependence_added, fit)) for name, fit in fitters]
+    return [result for name, fit in checked for result in estimate_strata(strata, fit, name, thin, root)]
+
+
+def _dependence_added(fit: Fitter, histories: CaptureHistories, seed: np.random.SeedSequence) -> list[EstimateResult]:
+    return with_dependence(fit(histories, seed), histories)
+
+
+def with_dependence(results: list[EstimateResult], histories: CaptureHistories) -> list[EstimateResult]:
+    """The results with the pairwise list-dependence table added, and a warning for strongly dependent lists."""
+    from dataclasses import replace
+
+    from tollbook.estimate.dependence import dependence_warnings, list_dependence
+
+    rows = list_dependence(histories)
+    warnings = dependence_warnings(rows)
+    return [replace(r, diagnostics=r.diagnostics | {"list_dependence": rows}, warnings=(*r.warnings, *warnings))
+            for r in results]

@@ -1,0 +1,52 @@
+"""Persons as pages show them: the list (most reported first), one person field by field, the public list."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from tollbook.link.person_view import person_rows, person_view
+from tollbook.link.store import current_records_of
+from tollbook.model import Person
+from tollbook.records import record_row
+from tollbook.web.views.paging import Paging
+
+PUBLIC_FIELDS = ("public_id", "given_name", "family_name", "age", "date_of_death", "province", "city",
+                 "records", "verification")
+
+
+def persons_total(session: Session) -> int:
+    """Persons with at least one record."""
+    return session.scalar(select(func.count()).select_from(Person).where(Person.records.any())) or 0
+
+
+def persons_page(session: Session, paging: Paging, source: str | None = None) -> dict[str, Any]:
+    """One page of persons in tollbook.link's order (most reported first)."""
+    rows = person_rows(session, paging.offset + paging.per_page, source)
+    total = persons_total(session) if source is None else len(person_rows(session, None, source))
+    return paging.envelope(paging.slice(rows), total)
+
+
+def public_persons_page(session: Session, paging: Paging) -> dict[str, Any]:
+    """The published list: accepted values only; which lists name a person is left out (sources are
+    confidential)."""
+    page = persons_page(session, paging)
+    page["items"] = [{key: row.get(key) for key in PUBLIC_FIELDS} for row in page["items"]]
+    return page
+
+
+def person_detail(session: Session, public_id: str, confidential: bool) -> dict[str, Any]:
+    """A person's accepted values with every value and its source, their records, evidence (tollbook.evidence),
+    verification history and the competing assertions of role and force."""
+    from tollbook.evidence import evidence_row, list_evidence, person_assertions, verification_history
+
+    view = person_view(session, public_id)
+    person = session.scalar(select(Person).where(Person.public_id == public_id))
+    records = current_records_of(session, [person.id]).get(person.id, []) if person else []
+    return {"person": view.to_dict(), "records": [record_row(r, confidential) for r in records],
+            "evidence": [evidence_row(item, confidential) for item in list_evidence(session, public_id=public_id)],
+            "verification_history": [asdict(change) for change in verification_history(session, public_id)],
+            "assertions": [item.as_dict() for item in person_assertions(session, public_id)]}
