@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 import httpx
@@ -75,26 +76,27 @@ def sign_in(base: str) -> dict[str, str]:
 
 
 async def load(base: str, path: str, cookies: dict[str, str], readers: int, requests: int,
-               seconds: float) -> tuple[list[float], int, float]:
-    """`readers` concurrent clients fetch `path` until `requests` are done or `seconds` pass."""
+               seconds: float) -> tuple[list[float], Counter, float]:
+    """`readers` concurrent clients fetch `path` until `requests` are done or `seconds` pass; errors are counted by
+    status code or exception name."""
     latencies: list[float] = []
-    errors = 0
+    errors: Counter = Counter()
     remaining = requests
     deadline = time.monotonic() + seconds
     limits = httpx.Limits(max_connections=readers, max_keepalive_connections=readers)
 
     async def reader(client: httpx.AsyncClient) -> None:
-        nonlocal remaining, errors
+        nonlocal remaining
         while remaining > 0 and time.monotonic() < deadline:
             remaining -= 1
             started = time.perf_counter()
             try:
                 response = await client.get(path)
-                ok = response.status_code == 200
-            except httpx.HTTPError:
-                ok = False
+                if response.status_code != 200:
+                    errors[str(response.status_code)] += 1
+            except httpx.HTTPError as exc:
+                errors[type(exc).__name__] += 1
             latencies.append(time.perf_counter() - started)
-            errors += not ok
 
     async with httpx.AsyncClient(base_url=base, cookies=cookies, limits=limits, timeout=60) as client:
         started = time.perf_counter()
@@ -128,7 +130,8 @@ def main() -> None:
             asyncio.run(load(base, path, cookies, 10, 50, 30))  # warm-up: templates, caches, imports
             latencies, errors, wall = asyncio.run(load(base, path, cookies, args.readers, args.requests,
                                                        args.seconds))
-            rows.append((name, args.readers, len(latencies), errors, f"{percentile(latencies, 0.5) * 1000:.0f}",
+            failed = ", ".join(f"{count} {kind}" for kind, count in errors.items()) or "0"
+            rows.append((name, args.readers, len(latencies), failed, f"{percentile(latencies, 0.5) * 1000:.0f}",
                          f"{percentile(latencies, 0.99) * 1000:.0f}", f"{len(latencies) / wall:.0f}"))
         load_avg = " ".join(f"{v:.2f}" for v in os.getloadavg())
         print_table(f"web app under load (SQLite, the example; load average after: {load_avg})",

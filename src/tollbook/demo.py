@@ -131,7 +131,7 @@ def stage_report(engine: Engine, out: Path, summary: DemoSummary) -> None:
 
     with session_scope(engine) as session:
         files = build_report(session, out / "report", note="SYNTHETIC example data: not real victims. "
-                                                           "داده‌های ساختگیِ نمونه: قربانیان واقعی نیستند.")
+                                                           "(داده‌های نمونهٔ ساختگی؛ قربانیان واقعی نیستند)")
     summary.report = files.index
     summary.steps.append(f"wrote the report ({len(files.data.book)} traceable numbers, English and Persian) "
                          f"in {files.seconds['total']:.1f} s")

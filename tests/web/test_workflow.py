@@ -143,11 +143,19 @@ def test_evidence_upload_then_verification_by_a_reviewer(app: FastAPI, client_fo
                                                                 "csrf_token": token_of(reviewer)},
                          follow_redirects=False)
     assert done.status_code == 303
+    refused = viewer.post(f"/api/persons/{public_id}/verification", json={"level": "discounted", "reason": "x"},
+                          headers={"X-CSRF-Token": token_of(viewer)})
+    assert refused.status_code == 403
     detail = viewer.get(f"/api/persons/{public_id}").json()
     assert detail["person"]["verification"] == "verified"
     assert detail["verification_history"][-1]["evidence_ids"] == [item["id"]]
     with session_scope(app.state.engine) as session:
         actions = list(session.scalars(select(AuditEvent.action).order_by(AuditEvent.id.desc()).limit(2)))
         assert actions == ["person.verify", "evidence.add"]
+    contested = reviewer.post(f"/api/persons/{public_id}/verification",
+                              json={"level": "contested", "reason": "شاهد دیگری خلاف آن را گفت"},
+                              headers={"X-CSRF-Token": token_of(reviewer)})
+    assert contested.status_code == 201 and contested.json()["level"] == "contested"
+    with session_scope(app.state.engine) as session:
         report = verify_audit(session)  # every row the app wrote is covered by the events that wrote it
         assert report.ok, report.problems()

@@ -128,6 +128,24 @@ def person_show(public_id: str, viewer: Viewer = Depends(GUARD[Perm.READ]),
     return person_detail(session, public_id, viewer.can(Perm.CONFIDENTIAL))
 
 
+class Grade(BaseModel):
+    """A reviewer's verification level for a person, the reason, and the evidence it rests on."""
+
+    level: str = Field(pattern="^(verified|contested|discounted|computed)$")
+    reason: str = Field(min_length=1, max_length=2000)
+    evidence_ids: list[int] = Field(default_factory=list, max_length=100)
+
+
+@router.post("/persons/{public_id}/verification", tags=["persons"], status_code=201)
+def person_verify(body: Grade, public_id: str = Path(..., max_length=40),
+                  viewer: Viewer = Depends(GUARD[Perm.VERIFY]), session: Session = Depends(db_session)) -> Json:
+    """Grade a person through tollbook.evidence (verified needs evidence of that person; audited)."""
+    from tollbook.evidence import set_level
+
+    change = set_level(session, public_id, body.level, viewer.actor, body.reason, body.evidence_ids)
+    return {"public_id": public_id, "level": change.level.value, "evidence_ids": list(change.evidence_ids or [])}
+
+
 @router.get("/review/queue", tags=["review"])
 def review_list(paging: Paging = Depends(), _viewer: Viewer = Depends(GUARD[Perm.READ]),
                 session: Session = Depends(db_session)) -> Json:

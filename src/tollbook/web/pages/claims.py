@@ -41,7 +41,7 @@ def public_persons(request: Request, paging: Paging = Depends(), viewer: Viewer 
     """The published list of persons: accepted values only, never a confidential one (no login)."""
     data = cached(request, session, ("public_persons", paging.page, paging.per_page),
                   lambda: public_persons_page(session, paging))
-    return render(request, viewer, "persons.html", {"data": data, "source": "", "public": True})
+    return render(request, viewer, "public_persons.html", {"data": data})
 
 
 @router.get("/public/timeline")

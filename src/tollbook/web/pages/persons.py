@@ -23,7 +23,7 @@ def persons_list(request: Request, paging: Paging = Depends(), source: str = Que
     """Linked persons, most reported first."""
     data = cached(request, session, ("persons", paging.page, paging.per_page, source),
                   lambda: persons_page(session, paging, source or None))
-    return render(request, viewer, "persons.html", {"data": data, "source": source, "public": False})
+    return render(request, viewer, "persons.html", {"data": data, "source": source})
 
 
 @router.get("/persons/{public_id}")

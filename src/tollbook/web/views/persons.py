@@ -14,9 +14,6 @@ from tollbook.model import Person
 from tollbook.records import record_row
 from tollbook.web.views.paging import Paging
 
-PUBLIC_FIELDS = ("public_id", "given_name", "family_name", "age", "date_of_death", "province", "city",
-                 "records", "verification")
-
 
 def persons_total(session: Session) -> int:
     """Persons with at least one record."""
@@ -31,11 +28,16 @@ def persons_page(session: Session, paging: Paging, source: str | None = None) ->
 
 
 def public_persons_page(session: Session, paging: Paging) -> dict[str, Any]:
-    """The published list: accepted values only; which lists name a person is left out (sources are
-    confidential)."""
-    page = persons_page(session, paging)
-    page["items"] = [{key: row.get(key) for key in PUBLIC_FIELDS} for row in page["items"]]
-    return page
+    """The published list: each person's row under tollbook.report's redaction policy, as the public export
+    writes it (only the policy's columns, coarsened as it says; never a confidential field)."""
+    from tollbook.report.export import public_row
+    from tollbook.report.facts import person_facts, source_labels
+    from tollbook.report.redaction import load_policy
+
+    policy = load_policy()
+    facts = person_facts(session)
+    labels = source_labels(session, policy.hidden_kinds)
+    return paging.envelope([public_row(fact, policy, labels) for fact in paging.slice(facts)], len(facts))
 
 
 def person_detail(session: Session, public_id: str, confidential: bool) -> dict[str, Any]:
