@@ -80,7 +80,8 @@ def link_files_command(
 def persons_list(limit: Annotated[int, typer.Option(help="At most this many (0 = all).")] = 50,
                  source: Annotated[str | None, typer.Option(help="Only persons on this source's list.")] = None,
                  level: Annotated[str | None, typer.Option(help="Only persons at this verification level.")] = None,
-                 by: Annotated[str | None, typer.Option(help="Count them by cause, perpetrator, date or province.")]
+                 by: Annotated[str | None, typer.Option(
+                     help="Count them by cause, perpetrator, date or province; or by role or force, per claimant.")]
                  = None,
                  db: DbOption = "", as_json: JsonOption = False) -> None:
     """Linked persons with their accepted values and lists, the most reported first; counts by level."""

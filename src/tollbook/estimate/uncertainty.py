@@ -9,6 +9,7 @@ the threshold stay merged and reviewers' decisions stay as decided.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -78,6 +79,5 @@ def linkage_uncertainty(session: Session, draws: int = 10, seed: Seed = None,
     runs = [[LCMCR(h, **{**dict(lcmcr or {}), "seed": s}).fit()] for h, s in zip(alternatives, streams, strict=True)]
     (combined,) = combine_runs(runs, [f"linkage draw {i + 1}" for i in range(draws)])
     persons = [h.observed for h in alternatives]
-    return EstimateResult(**{**combined.__dict__, "model": "linkage uncertainty",
-                             "settings": combined.settings | {"linkage_draws": draws},
-                             "diagnostics": combined.diagnostics | {"persons_per_draw": persons}})
+    return replace(combined, model="linkage uncertainty", settings=combined.settings | {"linkage_draws": draws},
+                   diagnostics=combined.diagnostics | {"persons_per_draw": persons})
