@@ -107,7 +107,7 @@ VALUES: dict[str, dict[str, dict[str, str]]] = {
 TEXT: dict[str, dict[str, str]] = {
     "en": {
         "dir": "ltr", "title": "Documented deaths", "unknown": "unknown", "switch": "فارسی",
-        "team_edition": "TEAM EDITION — holds internal record ids; not for publication.",
+        "team_edition": "TEAM EDITION — every list named as recorded; not for publication.",
         "public_edition": "Public edition.",
         "headline": "In brief", "charts": "Charts", "claims_over_time": "Claims over time",
         "claims_over_time_note": "Each source's country-wide claims of deaths against the documented count "
@@ -143,7 +143,7 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "fa": {
         "dir": "rtl", "title": "جان‌باختگان مستند", "unknown": "نامعلوم", "switch": "English",
-        "team_edition": "نسخهٔ تیم — شامل شناسه‌های داخلی رکوردها؛ برای انتشار نیست.",
+        "team_edition": "نسخهٔ تیم — نام همهٔ فهرست‌ها چنان‌که ثبت شده؛ برای انتشار نیست.",
         "public_edition": "نسخهٔ عمومی.",
         "headline": "به طور خلاصه", "charts": "نمودارها", "claims_over_time": "ادعاها در طول زمان",
         "claims_over_time_note": "ادعاهای هر منبع دربارهٔ شمار کشته‌شدگان در سراسر کشور، در برابر شمار مستند "
