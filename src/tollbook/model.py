@@ -185,6 +185,7 @@ class Link(Base):
     record_b_id: Mapped[int] = mapped_column(ForeignKey("records.id"), index=True)
     match_probability: Mapped[float] = mapped_column(Float)
     match_weight: Mapped[float | None] = mapped_column(Float)
+    weights: Mapped[dict | None] = mapped_column(JSON)  # comparison -> [level (gamma), match weight]: the waterfall
     in_review_queue: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 

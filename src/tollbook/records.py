@@ -18,7 +18,8 @@ from tollbook.model import Record
 PARSED_FIELDS = (
     "source_record_id", "given_name", "family_name", "father_name", "given_name_key", "family_name_key",
     "father_name_key", "sex", "age", "date_of_death", "date_precision", "date_text", "province", "province_code",
-    "city", "city_code", "place_detail", "status", "cause", "perpetrator", "evidence_refs", "notes",
+    "city", "city_code", "place_detail", "status", "cause", "perpetrator", "evidence_refs", "notes", "role",
+    "reported_on",
 )
 CONFIDENTIAL_FIELDS = RECORD_CONFIDENTIAL
 

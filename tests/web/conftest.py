@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from web_helpers import USERS, build_database, sign_in
 
 from tollbook.enums import Role
 from tollbook.web.app import create_app
+from web.web_helpers import USERS, build_database, sign_in
 
 
 @pytest.fixture(scope="session")

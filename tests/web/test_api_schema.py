@@ -15,10 +15,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
-from web_helpers import USERS, sign_in
 
 from tollbook.enums import Role
 from tollbook.web.jobs import JobRunner
+from web.web_helpers import USERS, sign_in
 
 
 @pytest.fixture

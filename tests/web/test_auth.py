@@ -3,6 +3,7 @@ rate limiting of failed sign-ins, and the accounts command."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,6 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from typer.testing import CliRunner
-from web_helpers import PASSWORD, USERS, csrf_of, routes, sign_in, token_of
 
 from tollbook.cli import app as cli_app
 from tollbook.enums import Role
@@ -18,6 +18,7 @@ from tollbook.model import AuditEvent, User
 from tollbook.store import session_scope
 from tollbook.users import set_active, set_role
 from tollbook.web.ratelimit import LoginLimiter
+from web.web_helpers import PASSWORD, USERS, csrf_of, routes, sign_in, token_of
 
 
 def test_passwords_are_stored_as_argon2id(app: FastAPI) -> None:
@@ -153,3 +154,12 @@ def test_users_add_command(tmp_path: Path, db_path: Path) -> None:
     assert bad_role.exit_code == 1 and "unknown role" in bad_role.output
     listed = runner.invoke(cli_app, ["users", "list", "--json", "--db", url])
     assert '"شیرین"' in listed.output and "argon2" not in listed.output
+
+
+def test_pages_load_nothing_from_other_sites(client_for) -> None:
+    client = client_for(Role.ADMIN)
+    for page in ("/", "/records", "/persons", "/review", "/imports", "/jobs", "/public", "/login"):
+        html = client.get(page).text
+        assert not re.search(r'<(script|link|img)[^>]+(src|href)="(https?:)?//', html), page
+    assert client.get("/api/docs").status_code == 404  # Swagger UI's page would load a CDN
+    assert client.get("/api/openapi.json").json()["info"]["title"] == "Tollbook"

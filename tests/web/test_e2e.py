@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from web_helpers import PASSWORD, USERS
 
 from tollbook.enums import Role
 from tollbook.web.app import create_app
+from web.web_helpers import PASSWORD, USERS
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "build" / "e2e"

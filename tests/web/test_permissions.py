@@ -13,7 +13,6 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy import select
-from web_helpers import routes
 
 from tollbook.enums import Role
 from tollbook.link.review import review_queue
@@ -23,6 +22,7 @@ from tollbook.store import session_scope
 from tollbook.web.jobs import JobRunner
 from tollbook.web.pages import report as report_page
 from tollbook.web.permissions import TABLE, Perm, allowed
+from web.web_helpers import routes
 
 ROLES: list[Role | None] = [None, *Role]
 

@@ -8,13 +8,13 @@ import datetime as dt
 import pytest
 from fastapi import FastAPI
 from sqlalchemy import func, select
-from web_helpers import SECRETS, token_of
 
 from tollbook.audit.verify import verify_audit
 from tollbook.enums import Role
 from tollbook.model import AuditEvent, Person, Record
 from tollbook.records import superseded_ids
 from tollbook.store import session_scope
+from web.web_helpers import SECRETS, token_of
 
 
 def _record_id(app: FastAPI, source_record_id: str) -> int:

@@ -3,9 +3,8 @@ the team's edition only for roles allowed confidential values."""
 
 from __future__ import annotations
 
-from web_helpers import SECRETS
-
 from tollbook.enums import Role
+from web.web_helpers import SECRETS
 
 
 def test_public_report_is_served_without_sign_in_and_without_secrets(client_for) -> None:

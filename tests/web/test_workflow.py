@@ -10,7 +10,6 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
-from web_helpers import token_of
 
 from tollbook.audit import verify_chain
 from tollbook.audit.verify import verify_audit
@@ -18,6 +17,7 @@ from tollbook.enums import Role
 from tollbook.link.review import review_queue
 from tollbook.model import AuditEvent, Estimate, ImportBatch, Record, ReviewDecision
 from tollbook.store import session_scope
+from web.web_helpers import token_of
 
 LIST = ("شناسه,نام,نام خانوادگی,نام پدر,سن,تاریخ فوت,استان,شهر\n"
         "w1,امیر,رضایی,حسن,۲۳,۱۳۹۸/۰۸/۲۵,تهران,تهران\n"

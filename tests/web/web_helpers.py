@@ -45,7 +45,7 @@ def build_database(folder: Path) -> Path:
         for role, name in USERS.items():
             add_user(session, name, role, PASSWORD)
     with session_scope(engine) as session:
-        link_database(session)
+        link_database(session, threshold=0.9, review_lower=0.05)  # a wide review band: pairs to review
     engine.dispose()
     return path
 

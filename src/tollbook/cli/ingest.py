@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
@@ -30,12 +31,16 @@ def import_command(
     strict: Annotated[bool, typer.Option(help="Any bad row fails the whole import (nothing is written).")] = False,
     report_csv: Annotated[Path | None, typer.Option("--report-csv", help="Write every issue to this CSV.")] = None,
     kind: Annotated[str, typer.Option(help="Kind of a new source (ngo, media, activist_network, …).")] = "other",
+    reported_on: Annotated[str | None, typer.Option(
+        "--reported-on", help="The day the source published this list (ISO or Solar Hijri), for rows without "
+                              "a report date of their own: 'documented by then' counts rest on it.")] = None,
     db: DbOption = "",
     as_json: JsonOption = False,
 ) -> None:
     """Import FILE into SOURCE. Re-importing the same file or rows adds nothing."""
     with handled_errors():
         column_mapping = load_mapping(mapping) if mapping else None
+    report_day = _report_day(reported_on)
     if report_csv is not None and not report_csv.parent.is_dir():
         raise fail(f"--report-csv {report_csv}: folder {report_csv.parent} does not exist; nothing was imported")
     with Progress(TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -45,7 +50,7 @@ def import_command(
             with open_session(db) as session:
                 report = import_file(session, file, source, column_mapping, strict,
                                      lambda done, total: bar.update(task, completed=done, total=total),
-                                     actor="cli", source_kind=kind)
+                                     actor="cli", source_kind=kind, reported_on=report_day)
             report.committed = True
             checkpoint = write_import_checkpoint(db)  # signed when $TOLLBOOK_CHECKPOINT_KEY names the key
         except StrictImportError as exc:
@@ -55,6 +60,17 @@ def import_command(
         console.print(f"signed checkpoint {checkpoint}")
     if strict and not report.committed:
         raise fail(f"{file}: {len(report.errors)} bad row(s) in strict mode; nothing was imported")
+
+
+def _report_day(text: str | None) -> dt.date | None:
+    """The --reported-on day, or a one-line error before anything is imported."""
+    from tollbook.text.dates import DateError
+    from tollbook.text.days import full_day
+
+    try:
+        return full_day(text) if text else None
+    except DateError as exc:
+        raise fail(f"--reported-on: {exc}; nothing was imported") from None
 
 
 def _finish(report: ImportReport, report_csv: Path | None, as_json: bool) -> None:

@@ -85,6 +85,8 @@ def serve(db: DbOption = "",
           = "127.0.0.1",
           port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000) -> None:
     """Serve the web app. Set TOLLBOOK_SECRET_KEY so sign-ins survive a restart."""
+    import os
+
     import uvicorn
 
     from tollbook.store import default_url
@@ -92,6 +94,9 @@ def serve(db: DbOption = "",
 
     with handled_errors():
         app = create_app(db or default_url())
+    if not os.environ.get("TOLLBOOK_SECRET_KEY"):
+        console.print("[yellow]TOLLBOOK_SECRET_KEY is not set: a random key signs sessions, so sign-ins end when "
+                      "the server stops[/]")
     console.print(f"Tollbook at http://{host}:{port}/ (database {app.state.db_label}); Ctrl+C stops it")
     uvicorn.run(app, host=host, port=port, log_level="warning")
 

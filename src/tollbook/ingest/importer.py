@@ -45,8 +45,11 @@ def file_sha256(path: Path) -> str:
 
 def import_file(session: Session, path: Path, source_name: str, mapping: ColumnMapping | None = None,
                 strict: bool = False, progress: Progress | None = None, actor: str = "system",
-                source_kind: SourceKind | str = SourceKind.OTHER) -> ImportReport:
-    """Import `path` into the source `source_name` in the caller's transaction and report what happened."""
+                source_kind: SourceKind | str = SourceKind.OTHER, reported_on: dt.date | None = None) -> ImportReport:
+    """Import `path` into the source `source_name` in the caller's transaction and report what happened.
+
+    `reported_on`: the day the source published this list, for rows that do not give their own report date (and
+    did not die after it)."""
     if not path.is_file():
         raise ReadError(f"{path}: no such file")
     source = get_or_create_source(session, source_name, source_kind, actor=actor)
@@ -65,13 +68,16 @@ def import_file(session: Session, path: Path, source_name: str, mapping: ColumnM
                         mapping={"columns": mapping.columns, "unmapped": list(mapping.unmapped)})
     session.add(batch)
     session.flush()
+    parsed_rows = [(row, parsed | {"reported_on": parsed.get("reported_on") or _batch_day(parsed, reported_on)})
+                   for row, parsed in parsed_rows]
     _insert_new(session, source.id, batch.id, parsed_rows, report, actor)
     batch.rows_total, batch.rows_imported = report.rows_total, report.imported
     batch.rows_duplicate, batch.rows_failed = report.duplicates, report.failed
     report.batch_id = batch.id
     record_event(session, actor, "import.file", "import_batch", batch.id,
                  {"file": path.name, "sha256": digest, "source": source.name, "imported": report.imported,
-                  "duplicates": report.duplicates, "failed": report.failed},
+                  "duplicates": report.duplicates, "failed": report.failed,
+                  "reported_on": reported_on.isoformat() if reported_on else None},
                  wrote={"import_batches": [batch.id], "records": _batch_record_ids(session, batch.id)})
     return report
 
@@ -79,6 +85,12 @@ def import_file(session: Session, path: Path, source_name: str, mapping: ColumnM
 def _batch_record_ids(session: Session, batch_id: int) -> list[int]:
     """Ids of the records one import batch inserted, for the audit event that covers them."""
     return list(session.scalars(select(Record.id).where(Record.batch_id == batch_id)))
+
+
+def _batch_day(parsed: dict[str, Any], reported_on: dt.date | None) -> dt.date | None:
+    """The batch's report date for a row, unless the row's death falls after it (then it is left unknown)."""
+    died = parsed.get("date_of_death")
+    return reported_on if reported_on and (died is None or died <= reported_on) else None
 
 
 def _batch_exists(session: Session, source_id: int, digest: str) -> bool:

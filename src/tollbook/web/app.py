@@ -135,7 +135,7 @@ def create_app(url: str | None = None, secret: str | None = None, engine: Engine
 
     engine = engine or open_engine(url, create=False, pool_size=POOL_SIZE, max_overflow=POOL_SIZE)
     require_current(engine)
-    app = FastAPI(title="Tollbook", version=__version__, docs_url="/api/docs", redoc_url=None,
+    app = FastAPI(title="Tollbook", version=__version__, docs_url=None, redoc_url=None,  # their pages load a CDN
                   openapi_url="/api/openapi.json",
                   description="Tollbook's JSON API: the same data and permissions as the pages. Sign in on "
                               "/login; send the session's X-CSRF-Token (GET /api/session) with every change.")

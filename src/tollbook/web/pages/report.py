@@ -28,7 +28,7 @@ def _build(session: Session, lang: str, public: bool) -> str:
     from tollbook.report.build import build_report
 
     with tempfile.TemporaryDirectory(prefix="tollbook-report-") as folder:
-        files = build_report(session, Path(folder), langs=[lang], public=public)
+        files = build_report(session, Path(folder), lang=lang, public=public)
         return files.pages[lang].read_text(encoding="utf-8")
 
 
