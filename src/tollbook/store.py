@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from tollbook.errors import StoreError
 
 DEFAULT_URL = "sqlite:///tollbook.db"
+SQLITE_BUSY_SECONDS = 30.0  # how long a SQLite write waits for another writer before it gives up
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
@@ -55,7 +56,8 @@ def open_engine(url: str | None = None, create: bool = True) -> Engine:
     """
     url = url or default_url()
     try:
-        engine = create_engine(url, future=True)
+        is_sqlite = make_url(url).get_backend_name() == "sqlite"
+        engine = create_engine(url, future=True, connect_args={"timeout": SQLITE_BUSY_SECONDS} if is_sqlite else {})
     except (ArgumentError, SQLAlchemyError, ImportError, ValueError) as exc:
         raise StoreError(f"cannot open database {mask_url(url)}: {_reason(exc)}") from exc
     if engine.dialect.name == "sqlite":

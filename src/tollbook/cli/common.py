@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -11,10 +12,11 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from tollbook.errors import TollbookError
-from tollbook.store import DEFAULT_URL, open_engine, require_current, session_scope
+from tollbook.store import DEFAULT_URL, default_url, open_engine, require_current, session_scope
 
 console = Console(soft_wrap=True)
 err_console = Console(stderr=True)
@@ -26,7 +28,17 @@ DbOption = Annotated[
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
-STATE = {"debug": False}
+STATE: dict[str, Any] = {"debug": False, "db": ""}
+
+
+def resolve_db(db: str) -> str:
+    """The database URL a command uses: its own --db, else `tollbook --db URL` given before the command, else
+    TOLLBOOK_DB, else the default. (A command's --db is filled from TOLLBOOK_DB when not given; then the global
+    option wins.)"""
+    from_env = os.environ.get("TOLLBOOK_DB", "")
+    if STATE["db"] and (not db or db == from_env):
+        return STATE["db"]
+    return db or default_url()
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
@@ -44,13 +56,18 @@ def handled_errors() -> Iterator[None]:
         if STATE["debug"]:
             raise
         raise fail(str(exc)) from None
+    except OperationalError as exc:
+        if STATE["debug"] or "locked" not in str(exc.orig or exc):
+            raise
+        raise fail("the database is busy: another import or write holds it (waited, then gave up); "
+                   "try again when it has finished") from None
 
 
 @contextmanager
 def open_session(db: str, migrated: bool = True) -> Iterator[Session]:
     """A session on the database at `db`, which must be initialised and current."""
     with handled_errors():
-        engine = open_engine(db or None, create=not migrated)
+        engine = open_engine(resolve_db(db), create=not migrated)
         try:
             if migrated:
                 require_current(engine)
