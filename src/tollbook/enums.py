@@ -115,3 +115,32 @@ class Role(StrEnum):
     REVIEWER = "reviewer"
     STATISTICIAN = "statistician"
     VIEWER = "viewer"
+
+
+class EvidenceKind(StrEnum):
+    """What an evidence file is."""
+
+    VIDEO = "video"
+    PHOTO = "photo"
+    DEATH_CERTIFICATE = "death_certificate"
+    BURIAL_RECORD = "burial_record"
+    TESTIMONY = "testimony"
+    OTHER = "other"
+
+
+class VictimRole(StrEnum):
+    """What a victim was doing or was, as someone asserts it (never one overwritten field)."""
+
+    PROTESTER = "protester"
+    BYSTANDER = "bystander"
+    SECURITY_FORCE = "security_force"
+    OTHER = "other"
+    UNKNOWN = "unknown"
+
+
+class AsserterKind(StrEnum):
+    """Who makes a classification assertion: a source (list), a public claim, or a reviewer."""
+
+    SOURCE = "source"
+    CLAIM = "claim"
+    REVIEWER = "reviewer"

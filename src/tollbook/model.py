@@ -27,9 +27,11 @@ from sqlalchemy import Enum as SAEnum
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
 from tollbook.enums import (
+    AsserterKind,
     Cause,
     ClaimMetric,
     DatePrecision,
+    EvidenceKind,
     Perpetrator,
     Qualifier,
     Role,
@@ -38,6 +40,7 @@ from tollbook.enums import (
     Status,
     Verdict,
     Verification,
+    VictimRole,
 )
 
 NAMING = {
@@ -163,6 +166,8 @@ class Record(Base):
     perpetrator: Mapped[Perpetrator] = mapped_column(enum_column(Perpetrator), default=Perpetrator.UNKNOWN)
     evidence_refs: Mapped[str | None] = mapped_column(Text)
     notes: Mapped[str | None] = mapped_column(Text)
+    role: Mapped[VictimRole | None] = mapped_column(enum_column(VictimRole))  # the source's assertion
+    reported_on: Mapped[dt.date | None] = mapped_column(Date)  # when the source reported it, if known
     person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     created_by: Mapped[str | None] = mapped_column(String(200))
@@ -246,9 +251,46 @@ class Evidence(Base):
     file_name: Mapped[str] = mapped_column(String(500))
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     media_type: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[EvidenceKind] = mapped_column(enum_column(EvidenceKind), default=EvidenceKind.OTHER)
+    size_bytes: Mapped[int | None] = mapped_column(Integer)
+    added_by: Mapped[str | None] = mapped_column(String(200))
     description: Mapped[str | None] = mapped_column(Text)
     captured_by: Mapped[str | None] = mapped_column(String(200))  # confidential
     captured_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class VerificationChange(Base):
+    """One change of a person's verification level: by whom, why, on which evidence; never edited."""
+
+    __tablename__ = "verification_changes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    level: Mapped[Verification] = mapped_column(enum_column(Verification))
+    previous: Mapped[Verification | None] = mapped_column(enum_column(Verification))
+    reviewer: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(Text)
+    evidence_ids: Mapped[list] = mapped_column(JSON, default=list)
+    decided_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ClassificationAssertion(Base):
+    """Someone's assertion of a person's role or of the force responsible: who, when, on what basis.
+
+    Assertions compete; none overwrites another. Those a list makes sit on its records (`Record.role`,
+    `Record.perpetrator`); this table holds the ones made by hand, by a source, a claim or a reviewer.
+    """
+
+    __tablename__ = "classification_assertions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    aspect: Mapped[str] = mapped_column(String(16))  # "role" or "force"
+    value: Mapped[str] = mapped_column(String(32))
+    asserted_by: Mapped[str] = mapped_column(String(300))
+    asserter_kind: Mapped[AsserterKind] = mapped_column(enum_column(AsserterKind))
+    asserted_on: Mapped[dt.date | None] = mapped_column(Date)
+    basis: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

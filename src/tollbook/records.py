@@ -24,6 +24,9 @@ PARSED_FIELDS = (
     "cause", "perpetrator", "evidence_refs", "notes",
 )
 CONFIDENTIAL_FIELDS = frozenset({"place_detail", "notes", "raw", "created_by"})
+# What a revision takes over from the record it supersedes: every column but its own identity and authorship.
+CARRIED_COLUMNS = tuple(c.name for c in Record.__table__.columns
+                        if c.name not in {"id", "revision", "supersedes_id", "created_at", "created_by"})
 
 
 def content_hash(parsed: dict[str, Any]) -> str:
@@ -79,10 +82,8 @@ def revise_record(session: Session, record_id: int, changes: dict[str, Any], act
     unknown = set(changes) - set(PARSED_FIELDS)
     if unknown:
         raise TollbookError(f"cannot revise unknown field(s) {sorted(unknown)}; fields are {list(PARSED_FIELDS)}")
-    parsed = {key: getattr(old, key) for key in PARSED_FIELDS} | changes
-    new = Record(source_id=old.source_id, batch_id=old.batch_id, revision=old.revision + 1, supersedes_id=old.id,
-                 raw=old.raw, content_hash=old.content_hash, person_id=old.person_id,
-                 created_by=actor, **parsed)
+    kept = {key: getattr(old, key) for key in CARRIED_COLUMNS} | changes  # raw row, source, batch, person, ...
+    new = Record(revision=old.revision + 1, supersedes_id=old.id, created_by=actor, **kept)
     session.add(new)
     session.flush()
     record_event(session, actor, "record.revise", "record", new.id,

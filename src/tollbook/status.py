@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tollbook.model import AuditEvent, Claim, Link, Person, ReviewDecision, Source
+from tollbook.evidence.levels import level_counts
+from tollbook.model import AuditEvent, Claim, Evidence, Link, Person, ReviewDecision, Source
 from tollbook.records import current_records_query
 
 
@@ -24,7 +25,8 @@ def review_queue_size(session: Session) -> int:
 
 
 def database_status(session: Session) -> dict[str, int]:
-    """Counts of sources, current records, persons, claims, review items and audit events."""
+    """Counts of sources, current records, persons, claims, review items, audit events, evidence items, and of
+    persons by verification level."""
     return {
         "sources": _count(session, select(Source)),
         "records": _count(session, current_records_query()),
@@ -32,4 +34,5 @@ def database_status(session: Session) -> dict[str, int]:
         "claims": _count(session, select(Claim)),
         "review_items": review_queue_size(session),
         "audit_events": _count(session, select(AuditEvent)),
-    }
+        "evidence_items": _count(session, select(Evidence)),
+    } | {f"persons_{level}": count for level, count in level_counts(session).items()}

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from tollbook import __version__
-from tollbook.cli import admin, claims, estimate, ingest, link, records
+from tollbook.cli import admin, claims, estimate, evidence, ingest, link, records
 from tollbook.cli.common import STATE
 
 app = typer.Typer(
@@ -45,6 +45,7 @@ records.register(app)
 link.register(app)
 estimate.register(app)
 claims.register(app)
+evidence.register(app, link.persons_app)
 
 
 def main() -> None:

@@ -107,13 +107,22 @@ def review_command(
 @persons_app.command("list")
 def persons_list(limit: Annotated[int, typer.Option(help="At most this many (0 = all).")] = 50,
                  source: Annotated[str | None, typer.Option(help="Only persons on this source's list.")] = None,
+                 level: Annotated[str | None, typer.Option(help="Only persons at this verification level.")] = None,
+                 by: Annotated[str | None, typer.Option(help="Count them by cause, perpetrator, date or province.")]
+                 = None,
                  db: DbOption = "", as_json: JsonOption = False) -> None:
-    """Linked persons with their accepted values and lists, the most reported first."""
+    """Linked persons with their accepted values and lists, the most reported first; counts by level."""
+    from tollbook.cli.evidence import level_line, persons_by_level
+
+    if level or by:
+        persons_by_level(level, by, limit, source, db, as_json)
+        return
     from tollbook.link.person_view import person_rows
 
     with open_session(db) as session:
         rows = person_rows(session, limit or None, source)
-    print_json(rows) if as_json else print_table("Persons", rows)
+        counts = level_line(session)
+    print_json(rows) if as_json else (print_table("Persons", rows), console.print(counts))
 
 
 @persons_app.command("show")
@@ -122,18 +131,21 @@ def persons_show(public_id: Annotated[str, typer.Argument(help="The person's pub
                      "--verified-source", help="A source whose values count as verified (repeatable).")] = None,
                  db: DbOption = "", as_json: JsonOption = False) -> None:
     """Every value of each field with its source, the accepted value and why, and the alternatives."""
+    from tollbook.cli.evidence import person_extras, print_person_extras
     from tollbook.link.person_view import RULE, person_view
 
     with open_session(db) as session:
         view = person_view(session, public_id, verified_source or ())
+        extras = person_extras(session, public_id)
     if as_json:
-        print_json(view.to_dict())
+        print_json(view.to_dict() | extras)
         return
     rows = [{"field": name, "value": claimed.value, "source": claimed.source,
              "role": "alternative" if claimed in f.alternatives else f"accepted: {f.reason}"}
             for name, f in view.fields.items() for claimed in f.values]
     print_table(f"Person {view.public_id} ({view.verification}; lists: {', '.join(view.sources)})", rows)
     console.print(f"[dim]accepted value: {RULE}[/]")
+    print_person_extras(extras)
 
 
 def register(app: typer.Typer) -> None:

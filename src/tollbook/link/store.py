@@ -12,6 +12,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from tollbook.enums import Verification
+from tollbook.evidence.levels import reviewed_person_ids
 from tollbook.link.review import latest_decisions, ordered
 from tollbook.model import Evidence, Link, Person, Record, Source
 from tollbook.records import current_records_query
@@ -73,8 +74,9 @@ def _grade(person: Person, groups: set[str]) -> None:
 
 
 def _remove_empty_persons(session: Session, live: set[str], existing: Mapping[str, Person]) -> None:
-    """Delete persons no record points at any more, unless evidence is attached to them."""
+    """Delete persons no record points at any more, unless evidence, a grade or an assertion is attached."""
     with_evidence = set(session.scalars(select(Evidence.person_id).where(Evidence.person_id.is_not(None))))
+    with_evidence |= reviewed_person_ids(session)
     dead = [p.id for pid, p in existing.items() if pid not in live and p.id not in with_evidence]
     still_used = {pid for part in chunks(dead)
                   for pid in session.scalars(select(Record.person_id).where(Record.person_id.in_(part)))}

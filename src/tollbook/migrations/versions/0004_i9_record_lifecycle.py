@@ -1,14 +1,14 @@
 """record lifecycle: distinct ids are distinct records, age ranges, date intervals, retractions
 
-Revision ID: 0003_i9
-Revises: 0002
+Revision ID: 0004_i9
+Revises: 0003_i12
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_i9"
-down_revision = "0002"
+revision = "0004_i9"
+down_revision = "0003_i12"
 branch_labels = None
 depends_on = None
 

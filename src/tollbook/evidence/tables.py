@@ -1,0 +1,61 @@
+"""Subsets of persons by level, counted by cause, perpetrator or date, as a human-rights report prints them
+("220 of 304 on 16–17 November"). Each person counts once, under its accepted value (the person view's rule)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tollbook.enums import Verification
+from tollbook.errors import TollbookError
+from tollbook.model import Person
+from tollbook.records import plain_value
+
+BY_FIELD = {"cause": "cause", "perpetrator": "perpetrator", "date": "date_of_death", "province": "province_code"}
+NOT_GIVEN = "not given"
+
+
+def parse_by(by: str) -> str:
+    """The field a table is broken down by, or an error listing the choices."""
+    if by not in BY_FIELD:
+        raise TollbookError(f"cannot break down by {by!r}: use one of {', '.join(BY_FIELD)}")
+    return by
+
+
+def persons_at_level(session: Session, level: Verification | str | None) -> list[Person]:
+    """Persons with records at a level (all levels when None)."""
+    query = select(Person).where(Person.records.any()).order_by(Person.public_id)
+    if level is not None:
+        try:
+            query = query.where(Person.verification == Verification(str(level)))
+        except ValueError:
+            raise TollbookError(f"unknown level {level!r}: use one of {', '.join(Verification)}") from None
+    return list(session.scalars(query))
+
+
+def accepted_values(session: Session, persons: list[Person], field: str) -> list[Any]:
+    """Each person's accepted value of one field (None when no record gives it)."""
+    from tollbook.link.person_view import build_view, records_with_evidence
+    from tollbook.link.store import current_records_of
+
+    records_of = current_records_of(session, [p.id for p in persons])
+    evidence_ids = records_with_evidence(session)
+    return [build_view(session, p, records_of.get(p.id, []), evidence_ids=evidence_ids).accepted(field)
+            for p in persons]
+
+
+def subset_table(session: Session, level: Verification | str | None, by: str) -> dict[str, Any]:
+    """Persons of a level counted by cause, perpetrator, date or province, largest group first (dates in
+    order), with each group's share of the level's total."""
+    field = BY_FIELD[parse_by(by)]
+    persons = persons_at_level(session, level)
+    values = [plain_value(v) for v in accepted_values(session, persons, field)]
+    counts = Counter(NOT_GIVEN if v in (None, "unknown") else v for v in values)
+    order = sorted(counts, key=str) if by == "date" else sorted(counts, key=lambda v: (-counts[v], str(v)))
+    total = len(persons)
+    rows = [{by: value, "persons": counts[value], "of": total,
+             "share_percent": round(100 * counts[value] / total, 1)} for value in order]
+    return {"level": str(level) if level else "all", "by": by, "total": total, "rows": rows}
