@@ -19,7 +19,7 @@ from tollbook.ingest.mapping import ColumnMapping, check_mapping
 from tollbook.ingest.report import ERROR, ImportIssue
 from tollbook.ingest.validate import RowContext, parse_row
 from tollbook.model import ImportBatch, Record, RecordRetraction, Source
-from tollbook.records import PARSED_FIELDS, current_records_query, retract_record, revise_record
+from tollbook.records import PARSED_FIELDS, current_records_query, retract_records, revise_record
 
 
 @dataclass(frozen=True)
@@ -80,10 +80,7 @@ def retract_import(session: Session, batch_id: int, actor: str, reason: str) -> 
     records = list(session.scalars(current_records_query().where(Record.batch_id == batch.id)))
     if not records:
         raise TollbookError(f"import batch {batch_id} has no current records left to retract")
-    for record in records:
-        retract_record(session, record.id, actor, reason, batch_id=batch.id)
-    record_event(session, actor, "import.retract", "import_batch", batch.id,
-                 {"reason": reason.strip(), "records": len(records)})
+    retract_records(session, [record.id for record in records], actor, reason, batch_id=batch.id)
     return len(records)
 
 

@@ -131,7 +131,7 @@ class Record(Base):
     """One victim report as a source gave it: raw row verbatim beside the parsed fields; never updated."""
 
     __tablename__ = "records"
-    __table_args__ = (Index("ix_records_source_content", "source_id", "content_hash"),
+    __table_args__ = (Index("ix_records_source_raw", "source_id", "raw_hash"),
                       Index("ix_records_source_record", "source_id", "source_record_id"))
     id: Mapped[int] = mapped_column(primary_key=True)
     source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), index=True)
@@ -140,7 +140,8 @@ class Record(Base):
     revision: Mapped[int] = mapped_column(Integer, default=1)
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("records.id"), unique=True)
     raw: Mapped[dict] = mapped_column(JSON)
-    content_hash: Mapped[str] = mapped_column(String(64))  # of the raw row as the source gave it
+    content_hash: Mapped[str] = mapped_column(String(64))  # of the parsed fields (tollbook.records.content_hash)
+    raw_hash: Mapped[str | None] = mapped_column(String(64))  # of the raw row as the source gave it: its identity
     given_name: Mapped[str | None] = mapped_column(String(200))
     family_name: Mapped[str | None] = mapped_column(String(200))
     father_name: Mapped[str | None] = mapped_column(String(200))
@@ -335,8 +336,34 @@ class AuditEvent(Base):
     object_type: Mapped[str] = mapped_column(String(100))
     object_id: Mapped[str | None] = mapped_column(String(100))
     details: Mapped[str] = mapped_column(Text, default="{}")  # canonical JSON text: hashed exactly as stored
+    rows_hash: Mapped[str | None] = mapped_column(String(64))  # digest of its AuditRow entries, hashed too
     prev_hash: Mapped[str] = mapped_column(String(64), unique=True)  # one successor per event: no forks
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class AuditRow(Base):
+    """The hash of one row an audit event wrote (None: it removed the row); ties the data to the chain."""
+
+    __tablename__ = "audit_rows"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("audit_events.id"), index=True)
+    table_name: Mapped[str] = mapped_column(String(64))
+    row_id: Mapped[int] = mapped_column(Integer)
+    row_hash: Mapped[str | None] = mapped_column(String(64))
+
+
+class RegisteredKey(Base):
+    """A public key the project trusts, by fingerprint: its own (project) or a field collector's."""
+
+    __tablename__ = "registered_keys"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))  # "project" or "collector"
+    signing_key: Mapped[str] = mapped_column(String(64))  # Ed25519 public key, base64
+    encryption_key: Mapped[str | None] = mapped_column(String(64))  # X25519 public key, base64 (project only)
+    label: Mapped[str | None] = mapped_column(String(200))  # the collector's name: confidential
+    registered_by: Mapped[str | None] = mapped_column(String(200))
+    registered_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class ImmutableError(RuntimeError):
@@ -354,12 +381,12 @@ def _refuse_changes_to_immutable_rows(session: Session, _ctx: object, _instances
     only to set `Record.person_id` after linkage. Tampering below the ORM is what `tollbook audit verify` finds.
     """
     for obj in session.dirty:
-        if isinstance(obj, AuditEvent | RecordRetraction) and session.is_modified(obj):
+        if isinstance(obj, AuditEvent | AuditRow | RecordRetraction) and session.is_modified(obj):
             raise ImmutableError(f"{type(obj).__name__} {obj.id} is append-only")
         if isinstance(obj, Record) and _changed_fields(session, obj) & IMMUTABLE_RECORD_FIELDS:
             raise ImmutableError(f"record {obj.id} is immutable: use tollbook.records.revise_record() for a correction")
     for obj in session.deleted:
-        if isinstance(obj, AuditEvent | Record | RecordRetraction):
+        if isinstance(obj, AuditEvent | AuditRow | Record | RecordRetraction):
             raise ImmutableError(f"{type(obj).__name__} {obj.id} cannot be deleted")
 
 

@@ -13,25 +13,31 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tollbook.audit import canonical_json, record_event
+from tollbook.confidential import RECORD_CONFIDENTIAL
 from tollbook.errors import NotFoundError, TollbookError
 from tollbook.model import AuditEvent, ImportBatch, Record, RecordRetraction
 from tollbook.text.dates import describe_date
 
+HASHED_FIELDS = (  # the fields content_hash covers (fixed, so stored hashes stay checkable as fields are added)
+    "source_record_id", "given_name", "family_name", "father_name", "given_name_key", "family_name_key",
+    "father_name_key", "sex", "age", "date_of_death", "date_precision", "date_text", "province", "province_code",
+    "city", "city_code", "place_detail", "status", "cause", "perpetrator", "evidence_refs", "notes",
+)
 PARSED_FIELDS = (
     "source_record_id", "given_name", "family_name", "father_name", "given_name_key", "family_name_key",
     "father_name_key", "sex", "age", "age_low", "age_high", "age_approximate", "date_of_death", "date_of_death_end",
     "date_precision", "date_text", "province", "province_code", "city", "city_code", "place_detail", "status",
     "cause", "perpetrator", "evidence_refs", "notes",
 )
-CONFIDENTIAL_FIELDS = frozenset({"place_detail", "notes", "raw", "created_by"})
+CONFIDENTIAL_FIELDS = RECORD_CONFIDENTIAL
 # What a revision takes over from the record it supersedes: every column but its own identity and authorship.
-CARRIED_COLUMNS = tuple(c.name for c in Record.__table__.columns
-                        if c.name not in {"id", "revision", "supersedes_id", "created_at", "created_by"})
+_OWN_COLUMNS = {"id", "revision", "supersedes_id", "created_at", "created_by", "content_hash"}
+CARRIED_COLUMNS = tuple(c.name for c in Record.__table__.columns if c.name not in _OWN_COLUMNS)
 
 
 def content_hash(parsed: dict[str, Any]) -> str:
-    """SHA-256 of parsed field values (for callers that need a stable digest of a record's fields)."""
-    parts = ("" if (value := parsed.get(key)) is None else str(value) for key in PARSED_FIELDS[1:])
+    """SHA-256 of a record's parsed content (record id aside); `tollbook audit verify` re-derives it."""
+    parts = ("" if (value := parsed.get(key)) is None else str(value) for key in HASHED_FIELDS[1:])
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
@@ -39,6 +45,12 @@ def raw_hash(raw: dict[str, str]) -> str:
     """SHA-256 of a raw row exactly as the source gave it (column names and values, column order ignored): the
     identity of a report without a record id. Two rows differing only by Arabic ي/ك hash differently."""
     return hashlib.sha256(canonical_json(raw).encode("utf-8")).hexdigest()
+
+
+def stored_content(row: Any) -> dict[str, Any]:
+    """The parsed fields of a stored record (an ORM object or a row mapping), to re-derive its content hash."""
+    get = row.get if isinstance(row, dict) or hasattr(row, "keys") else lambda key: getattr(row, key)
+    return {key: get(key) for key in PARSED_FIELDS}
 
 
 def superseded_ids(session: Session) -> set[int]:
@@ -83,11 +95,12 @@ def revise_record(session: Session, record_id: int, changes: dict[str, Any], act
     if unknown:
         raise TollbookError(f"cannot revise unknown field(s) {sorted(unknown)}; fields are {list(PARSED_FIELDS)}")
     kept = {key: getattr(old, key) for key in CARRIED_COLUMNS} | changes  # raw row, source, batch, person, ...
-    new = Record(revision=old.revision + 1, supersedes_id=old.id, created_by=actor, **kept)
+    new = Record(revision=old.revision + 1, supersedes_id=old.id, created_by=actor,
+                 content_hash=content_hash(kept), **kept)
     session.add(new)
     session.flush()
     record_event(session, actor, "record.revise", "record", new.id,
-                 {"supersedes": old.id, "reason": reason, "changes": _plain(changes)})
+                 {"supersedes": old.id, "reason": reason, "changes": _plain(changes)}, wrote=[new])
     return new
 
 
@@ -198,11 +211,12 @@ def add_record(session: Session, source_name: str, values: dict[str, str], actor
                               .where(Record.source_record_id == rid)) is not None:
         raise TollbookError(f"source {source.name!r} already has record id {rid!r}: correct that record instead")
     raw = {key: str(value) for key, value in values.items() if str(value).strip()}
-    record = Record(source_id=source.id, raw=raw, content_hash=raw_hash(raw), revision=1, created_by=actor, **parsed)
+    record = Record(source_id=source.id, raw=raw, raw_hash=raw_hash(raw), content_hash=content_hash(parsed),
+                    revision=1, created_by=actor, **parsed)
     session.add(record)
     session.flush()
     record_event(session, actor, "record.add", "record", record.id,
-                 {"source": source.name, "reason": reason, "fields": sorted(raw)})
+                 {"source": source.name, "reason": reason, "fields": sorted(raw)}, wrote=[record])
     return RecordResult(record, warnings)
 
 
@@ -243,15 +257,25 @@ def correct_record(session: Session, record_id: int, changes: dict[str, str], ac
 def retract_record(session: Session, record_id: int, actor: str, reason: str,
                    batch_id: int | None = None) -> RecordRetraction:
     """Withdraw a record with a reason: it stays stored and visible, and leaves linkage and estimates."""
+    return retract_records(session, [record_id], actor, reason, batch_id)[0]
+
+
+def retract_records(session: Session, record_ids: list[int], actor: str, reason: str,
+                    batch_id: int | None = None) -> list[RecordRetraction]:
+    """Withdraw several current records with one reason, under one audit event."""
     if not reason or not reason.strip():
         raise TollbookError("a retraction needs a reason (--reason)")
-    record = get_record(session, record_id)
-    require_current(session, record)
-    retraction = RecordRetraction(record_id=record.id, batch_id=batch_id, reason=reason.strip(), retracted_by=actor)
-    session.add(retraction)
+    retractions = []
+    for record_id in record_ids:
+        require_current(session, get_record(session, record_id))
+        retractions.append(RecordRetraction(record_id=record_id, batch_id=batch_id, reason=reason.strip(),
+                                            retracted_by=actor))
+    session.add_all(retractions)
     session.flush()
-    record_event(session, actor, "record.retract", "record", record.id, {"reason": reason.strip(), "batch": batch_id})
-    return retraction
+    target = ("record", record_ids[0]) if len(record_ids) == 1 else ("import_batch", batch_id)
+    record_event(session, actor, "record.retract", *target,
+                 {"reason": reason.strip(), "batch": batch_id, "records": len(record_ids)}, wrote=retractions)
+    return retractions
 
 
 def revision_chain(session: Session, record_id: int) -> list[Record]:

@@ -41,7 +41,8 @@ def add_source(session: Session, name: str, kind: SourceKind | str = SourceKind.
                     description=description, contact=contact)
     session.add(source)
     session.flush()
-    record_event(session, actor, "source.add", "source", source.id, {"name": name, "kind": source.kind.value})
+    record_event(session, actor, "source.add", "source", source.id, {"name": name, "kind": source.kind.value},
+                 wrote=[source])
     return source
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from alembic import command
@@ -57,9 +57,10 @@ def open_engine(url: str | None = None, create: bool = True) -> Engine:
     url = url or default_url()
     try:
         is_sqlite = make_url(url).get_backend_name() == "sqlite"
-        engine = create_engine(url, future=True, connect_args={"timeout": SQLITE_BUSY_SECONDS} if is_sqlite else {})
+        busy = {"timeout": SQLITE_BUSY_SECONDS} if is_sqlite else {}
+        engine = create_engine(url, future=True, hide_parameters=True, connect_args=busy)  # no values in errors
     except (ArgumentError, SQLAlchemyError, ImportError, ValueError) as exc:
-        raise StoreError(f"cannot open database {mask_url(url)}: {_reason(exc)}") from exc
+        raise StoreError(f"cannot open database {mask_url(url)}: {db_error_line(exc)}") from exc
     if engine.dialect.name == "sqlite":
         _check_sqlite_file(url, create)
         event.listen(engine, "connect", _sqlite_pragmas)
@@ -67,7 +68,7 @@ def open_engine(url: str | None = None, create: bool = True) -> Engine:
         with engine.connect():
             pass
     except SQLAlchemyError as exc:
-        raise StoreError(f"cannot open database {mask_url(url)}: {_reason(exc)}") from exc
+        raise StoreError(f"cannot open database {mask_url(url)}: {db_error_line(exc)}") from exc
     return engine
 
 
@@ -80,10 +81,18 @@ def _check_sqlite_file(url: str, create: bool) -> None:
         raise StoreError(f"cannot open database {url}: folder {Path(database).parent} does not exist")
     if not create and not Path(database).exists():
         raise StoreError(f"no database at {url}: create it with `tollbook init --db {url}`")
+    _create_private(Path(database))
 
 
-def _reason(exc: BaseException) -> str:
-    """The first line of the driver's message, without SQLAlchemy's boilerplate."""
+def _create_private(path: Path) -> None:
+    """Create a new SQLite file readable by its owner only (SQLite gives its -wal and -shm files the same mode)."""
+    with suppress(FileExistsError):
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+
+
+def db_error_line(exc: BaseException) -> str:
+    """The first line of the driver's message, without SQLAlchemy's boilerplate: one line that holds no stored
+    value (PostgreSQL's DETAIL lines can quote them; bound parameters are hidden by the engine)."""
     original = getattr(exc, "orig", None) or exc
     text = str(original).strip().splitlines()
     return text[0] if text else type(original).__name__

@@ -72,7 +72,7 @@ def add_claim(
     }
     if supersedes is not None:
         details["supersedes"] = supersedes.claim_key
-    record_event(session, actor, "claim.add", "claim", claim.id, details)
+    record_event(session, actor, "claim.add", "claim", claim.id, details, wrote=[claim])
     return claim
 
 
@@ -112,7 +112,8 @@ def annotate_claim(
     line = f"[{(when or dt.date.today()).isoformat()} {actor}] {' '.join(text.split())}"
     claim.annotation = f"{claim.annotation}\n{line}" if claim.annotation else line
     session.flush()
-    record_event(session, actor, "claim.annotate", "claim", claim.id, {"key": claim.claim_key, "text": text})
+    record_event(session, actor, "claim.annotate", "claim", claim.id, {"key": claim.claim_key, "text": text},
+                 wrote=[claim])
     return claim
 
 

@@ -8,6 +8,8 @@ import typer
 
 from tollbook import __version__
 from tollbook.cli import admin, claims, estimate, evidence, ingest, link, records
+from tollbook.cli import audit as audit_cli
+from tollbook.cli import keys as keys_cli
 from tollbook.cli.common import STATE
 
 app = typer.Typer(
@@ -46,6 +48,8 @@ link.register(app)
 estimate.register(app)
 claims.register(app)
 evidence.register(app, link.persons_app)
+audit_cli.register(app)
+keys_cli.register(app)
 
 
 def main() -> None:

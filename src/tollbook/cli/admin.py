@@ -1,4 +1,4 @@
-"""Commands for the database itself: init, status, sources, records, audit, demo."""
+"""Commands for the database itself: init, status, sources, records, demo."""
 
 from __future__ import annotations
 
@@ -7,12 +7,11 @@ from typing import Annotated
 
 import typer
 
-from tollbook import audit, records, sources, status
+from tollbook import records, sources, status
 from tollbook.cli.common import (
     DbOption,
     JsonOption,
     console,
-    fail,
     handled_errors,
     open_session,
     print_json,
@@ -24,7 +23,6 @@ from tollbook.store import mask_url
 sources_app = typer.Typer(help="Register and list the lists and publishers reports come from.", no_args_is_help=True)
 records_app = typer.Typer(help="List, show, add, correct and retract victim records; nothing is ever deleted.",
                           no_args_is_help=True)
-audit_app = typer.Typer(help="Check the append-only audit log.", no_args_is_help=True)
 
 
 def init(db: DbOption = "") -> None:
@@ -108,19 +106,6 @@ def records_show(
                                                                          for k, v in row.items()])
 
 
-@audit_app.command("verify")
-def audit_verify(db: DbOption = "", as_json: JsonOption = False) -> None:
-    """Walk the hash chain and name the first event that was edited or removed."""
-    with open_session(db) as session:
-        report = audit.verify_chain(session)
-    if as_json:
-        print_json({"ok": report.ok, "events": report.events, "broken_at": report.broken_at, "reason": report.reason})
-    if not report.ok:
-        raise fail(f"audit chain broken at event {report.broken_at}: {report.reason}")
-    if not as_json:
-        console.print(f"audit chain intact: {report.events} events")
-
-
 def demo(
     out: Annotated[Path, typer.Option("--out", help="Folder to build the example in.")] = Path("demo"),
     total: Annotated[int, typer.Option(help="True number of victims in the synthetic example.")] = 1500,
@@ -141,4 +126,3 @@ def register(app: typer.Typer) -> None:
     app.command("demo")(demo)
     app.add_typer(sources_app, name="sources")
     app.add_typer(records_app, name="records")
-    app.add_typer(audit_app, name="audit")

@@ -12,11 +12,11 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from tollbook.errors import TollbookError
-from tollbook.store import DEFAULT_URL, default_url, open_engine, require_current, session_scope
+from tollbook.store import DEFAULT_URL, db_error_line, default_url, open_engine, require_current, session_scope
 
 console = Console(soft_wrap=True)
 err_console = Console(stderr=True)
@@ -57,10 +57,16 @@ def handled_errors() -> Iterator[None]:
             raise
         raise fail(str(exc)) from None
     except OperationalError as exc:
-        if STATE["debug"] or "locked" not in str(exc.orig or exc):
+        if STATE["debug"]:
             raise
-        raise fail("the database is busy: another import or write holds it (waited, then gave up); "
-                   "try again when it has finished") from None
+        if "locked" in db_error_line(exc):
+            raise fail("the database is busy: another import or write holds it (waited, then gave up); "
+                       "try again when it has finished") from None
+        raise fail(f"database error: {db_error_line(exc)}") from None
+    except SQLAlchemyError as exc:  # the driver's first line only: its detail lines can quote stored values
+        if STATE["debug"]:
+            raise
+        raise fail(f"database error: {db_error_line(exc)}") from None
 
 
 @contextmanager

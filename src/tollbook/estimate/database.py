@@ -42,9 +42,10 @@ def save_results(
 ) -> str:
     """Store results under one new run id (audited) and return the id."""
     run_id = uuid.uuid4().hex
+    rows = []
     for result in results:
         data = result.to_dict()
-        session.add(
+        rows.append(
             Estimate(
                 run_id=run_id,
                 method=result.method,
@@ -59,6 +60,8 @@ def save_results(
                 result=data,
             )
         )
+    session.add_all(rows)
+    session.flush()
     record_event(
         session,
         actor,
@@ -66,6 +69,7 @@ def save_results(
         "estimate_run",
         run_id,
         {"results": len(results), "stratified_by": stratified_by},
+        wrote=rows,
     )
     return run_id
 

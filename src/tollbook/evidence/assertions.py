@@ -116,7 +116,7 @@ def classify(session: Session, public_id: str, aspect: str, value: str, by: str,
     session.flush()
     record_event(session, actor, "person.classify", "person", person.public_id,
                  {"aspect": aspect, "value": word, "by": name, "kind": kind.value, "basis": basis,
-                  "asserted_on": asserted_on})
+                  "asserted_on": asserted_on}, wrote=[row])
     return row
 
 

@@ -83,7 +83,7 @@ def add_evidence(session: Session, store: EvidenceStore, path: Path | str, info:
                     added_by=actor)
     session.add(item)
     session.flush()
-    record_event(session, actor, "evidence.add", "evidence", item.id, _audit_details(item))
+    record_event(session, actor, "evidence.add", "evidence", item.id, _audit_details(item), wrote=[item])
     return item
 
 

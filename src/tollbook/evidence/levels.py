@@ -83,7 +83,7 @@ def set_level(session: Session, public_id: str, level: Verification | str, revie
     session.flush()
     record_event(session, reviewer.strip(), "person.verify", "person", person.public_id,
                  {"level": new_level.value, "previous": change.previous.value if change.previous else None,
-                  "reason": change.reason, "evidence_ids": evidence})
+                  "reason": change.reason, "evidence_ids": evidence}, wrote=[change, person])
     return change
 
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from tollbook.ingest.readers import RawRow
 from tollbook.ingest.report import DUPLICATE, ERROR, REVISED, WARNING, ImportIssue, ImportReport
 from tollbook.model import ImportBatch, Record, RecordRetraction, Source
-from tollbook.records import raw_hash
+from tollbook.records import content_hash, raw_hash
 
 IN_CHUNK = 900  # values per IN (...) list, under SQLite's bound-parameter limit
 
@@ -27,7 +27,7 @@ class Current:
     """The latest revision of a record of the source: enough to decide what a row with its id means."""
 
     id: int
-    content_hash: str
+    raw_hash: str | None
     revision: int
     person_id: int | None
     retracted: bool
@@ -53,8 +53,8 @@ def existing_identities(session: Session, source_id: int) -> Known:
     """The source's current records by record id, and the raw hashes of all its records."""
     newer = select(Record.supersedes_id).where(Record.supersedes_id.is_not(None), Record.source_id == source_id)
     retracted = select(RecordRetraction.record_id)
-    known = Known(hashes=set(session.scalars(select(Record.content_hash).where(Record.source_id == source_id))))
-    query = select(Record.id, Record.source_record_id, Record.content_hash, Record.revision, Record.person_id,
+    known = Known(hashes=set(session.scalars(select(Record.raw_hash).where(Record.source_id == source_id))))
+    query = select(Record.id, Record.source_record_id, Record.raw_hash, Record.revision, Record.person_id,
                    Record.id.in_(retracted)).where(Record.source_id == source_id, Record.id.not_in(newer),
                                                     Record.source_record_id.is_not(None))
     for rid, record_id, digest, revision, person_id, is_retracted in session.execute(query):
@@ -71,7 +71,7 @@ def classify_rows(rows: list[tuple[str, RawRow, dict[str, Any]]], known: Known |
     seen_hashes: dict[str, int] = {}
     for label, row, parsed in rows:
         digest = raw_hash(row.values)
-        record = parsed | {"raw": row.values, "content_hash": digest}
+        record = parsed | {"raw": row.values, "raw_hash": digest, "content_hash": content_hash(parsed)}
         rid = parsed.get("source_record_id")
         outcome = _with_id(rid, digest, row, known, seen_ids) if rid else _without_id(digest, row, known,
                                                                                        seen_hashes)
@@ -115,7 +115,7 @@ def _with_id(rid: str, digest: str, row: RawRow, known: Known, seen: dict[str, t
     current = known.by_id.get(rid)
     if current is None:
         return "new", None, None
-    if current.content_hash == digest:
+    if current.raw_hash == digest:
         return "duplicate", f"record {rid!r} is already there with the same content: not added again", None
     if current.retracted:
         return "error", (f"record {rid!r} was retracted; a changed row does not bring it back "
@@ -156,9 +156,9 @@ def _same_rows_elsewhere(session: Session, source_id: int | None, raws: list[dic
     counts: Counter[str] = Counter()
     for start in range(0, len(digests), IN_CHUNK):
         part = digests[start:start + IN_CHUNK]
-        query = (select(Source.name, func.count(func.distinct(Record.content_hash)))
+        query = (select(Source.name, func.count(func.distinct(Record.raw_hash)))
                  .join(Source, Source.id == Record.source_id)
-                 .where(Record.content_hash.in_(part)).group_by(Source.name))
+                 .where(Record.raw_hash.in_(part)).group_by(Source.name))
         if source_id is not None:
             query = query.where(Record.source_id != source_id)
         counts.update(dict(session.execute(query).all()))

@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from tollbook.audit import record_event
@@ -157,8 +157,6 @@ def _sample(label: str, number: int, fields: dict[str, Any]) -> dict[str, object
 
 def _batch_of(session: Session, source_id: int, digest: str) -> int | None:
     """The batch that imported this exact file into this source, if any."""
-    from sqlalchemy import select
-
     query = select(ImportBatch.id).where(ImportBatch.source_id == source_id, ImportBatch.file_sha256 == digest)
     return session.scalar(query.limit(1))
 
@@ -182,7 +180,13 @@ def _write(session: Session, source: Source, path: Path, digest: str, classified
     report.batch_id = batch.id
     record_event(session, actor, "import.file", "import_batch", batch.id,
                  {"file": path.name, "sha256": digest, "source": source.name, "imported": report.imported,
-                  "revised": report.revised, "duplicates": report.duplicates, "failed": report.failed})
+                  "revised": report.revised, "duplicates": report.duplicates, "failed": report.failed},
+                 wrote={"import_batches": [batch.id], "records": _batch_record_ids(session, batch.id)})
+
+
+def _batch_record_ids(session: Session, batch_id: int) -> list[int]:
+    """Ids of the records one import batch inserted, for the audit event that covers them."""
+    return list(session.scalars(select(Record.id).where(Record.batch_id == batch_id)))
 
 
 def with_options(mapping: ColumnMapping | None, **overrides: Any) -> ColumnMapping | None:

@@ -112,13 +112,18 @@ def link_database(session: Session, threshold: float = DEFAULT_THRESHOLD,
     result = link_frame(frame, threshold, review_lower, backend, seed, as_text[0], as_text[1], progress=progress)
     clusters = {int(key): frozenset(int(r) for r in ids) for key, ids in members(result.assignment).items()}
     ids = assign_public_ids(clusters, store.old_clusters(frame, session))
+    before = store.written_by_linkage(session)
     store.write_persons(session, clusters, ids.ids, dict(zip(frame["record_id"], frame["group"], strict=True)))
     run_id = uuid.uuid4().hex
     stored, queued = store.write_links(session, run_id, result.pairs, review_lower, threshold)
     run = LinkRun(run_id, backend, threshold, review_lower, len(frame), len(clusters), result.comparisons, stored,
                   queued, ids.kept, ids.inherited, ids.new, result.trained, time.perf_counter() - started,
                   result.model)
-    record_event(session, actor, "link.run", "link_run", run_id, run.summary() | {"model": run.model})
+    after = store.written_by_linkage(session, run_id)
+    record_event(session, actor, "link.run", "link_run", run_id, run.summary() | {"model": run.model},
+                 wrote={"records": frame["record_id"].tolist(), "persons": after["persons"],
+                        "links": before["links"] | after["links"]},
+                 removed={"persons": before["persons"] - after["persons"]})
     return run
 
 

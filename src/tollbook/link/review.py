@@ -90,7 +90,7 @@ def decide(session: Session, record_a_id: int, record_b_id: int, verdict: Verdic
     session.add(decision)
     session.flush()
     record_event(session, reviewer, "review.decide", "review_decision", decision.id,
-                 {"record_a": a, "record_b": b, "verdict": verdict.value, "note": note})
+                 {"record_a": a, "record_b": b, "verdict": verdict.value, "note": note}, wrote=[decision])
     return decision
 
 

@@ -84,6 +84,12 @@ def _remove_empty_persons(session: Session, live: set[str], existing: Mapping[st
         session.execute(delete(Person).where(Person.id.in_(part)))
 
 
+def written_by_linkage(session: Session, run_id: str | None = None) -> dict[str, set[int]]:
+    """Ids of the persons, and of the queued links (or the links of `run_id`), for the run's audit event."""
+    links = select(Link.id).where(Link.in_review_queue.is_(True) if run_id is None else Link.run_id == run_id)
+    return {"persons": set(session.scalars(select(Person.id))), "links": set(session.scalars(links))}
+
+
 def write_links(session: Session, run_id: str, pairs: pd.DataFrame, lower: float, upper: float) -> tuple[int, int]:
     """Store the run's pairs ≥ lower; undecided pairs in [lower, upper) join the queue, older runs leave it.
     Returns (links stored, pairs queued)."""
