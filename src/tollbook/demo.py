@@ -19,7 +19,7 @@ from tollbook.status import database_status
 from tollbook.store import migrate, open_engine, session_scope
 
 TOTAL_NAMES = ("total", "all", None)
-CLAIMS_FILE = Path(__file__).resolve().parents[2] / "examples" / "iran-2019" / "claims.csv"
+CLAIMS_FILE = Path(__file__).resolve().parent / "examples" / "data" / "iran2019_claims.csv"  # package data
 NEXT_STEPS = """Next:
   source .venv/bin/activate           # if Tollbook was installed by `make demo`
   export TOLLBOOK_DB=sqlite:///{out}/tollbook.db
@@ -41,13 +41,15 @@ class DemoSummary:
     database_url: str
     counts: dict[str, int] = field(default_factory=dict)
     steps: list[str] = field(default_factory=list)
+    report: Path | None = None
 
     def render(self) -> str:
         """A short human summary ending with what to run next."""
         lines = [f"Demo built in {self.out}/ (SYNTHETIC example data, not real victims)"]
         lines += [f"  - {step}" for step in self.steps]
         lines += ["", "Database:"] + [f"  {key}: {value:,}" for key, value in self.counts.items()]
-        return "\n".join(lines + ["", NEXT_STEPS.format(out=self.out)])
+        lines += ["", NEXT_STEPS.format(out=self.out)]
+        return "\n".join(lines + ([f"\nReport: {self.report}"] if self.report else []))
 
 
 Stage = Callable[[Engine, Path, "DemoSummary"], None]
@@ -74,7 +76,7 @@ def stage_claims(engine: Engine, out: Path, summary: DemoSummary) -> None:
     from tollbook.claims.importer import import_claims
 
     if not CLAIMS_FILE.is_file():
-        raise TollbookError(f"the example's claims file is missing at {CLAIMS_FILE}; run the demo from a checkout")
+        raise TollbookError(f"the example's claims file is missing at {CLAIMS_FILE}: reinstall Tollbook")
     with session_scope(engine) as session:
         report = import_claims(session, CLAIMS_FILE, actor="demo")
     summary.steps.append(f"imported {len(report.added)} claims from {CLAIMS_FILE.name} "
@@ -123,6 +125,17 @@ def stage_checks(engine: Engine, out: Path, summary: DemoSummary) -> None:
     summary.steps.append(f"checked the claims: {len(findings)} findings (`tollbook claims check`)")
 
 
+def stage_report(engine: Engine, out: Path, summary: DemoSummary) -> None:
+    """Write the example's report, in English and Persian, to OUT/report/index.html."""
+    from tollbook.report import build_report
+
+    with session_scope(engine) as session:
+        files = build_report(session, out / "report", note="SYNTHETIC example data: not real victims.")
+    summary.report = files.index
+    summary.steps.append(f"wrote the report ({len(files.data.book)} traceable numbers, English and Persian) "
+                         f"in {files.seconds['total']:.1f} s")
+
+
 def build_demo(out: Path, total: int = 1500, seed: int = 2019, console: Console | None = None) -> DemoSummary:
     """Create OUT/tollbook.db, build the example into it and return a summary; never blocks on a server."""
     console = console or Console(quiet=True)
@@ -135,7 +148,7 @@ def build_demo(out: Path, total: int = 1500, seed: int = 2019, console: Console 
     try:
         migrate(engine)
         stages = [("lists", stage_lists(total, seed)), ("claims", stage_claims), ("link", stage_link),
-                  ("estimate", stage_estimate(seed)), ("checks", stage_checks)]
+                  ("estimate", stage_estimate(seed)), ("checks", stage_checks), ("report", stage_report)]
         for name, stage in stages:
             with console.status(f"demo: {name}"):
                 stage(engine, out, summary)

@@ -18,6 +18,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -322,6 +323,7 @@ class Estimate(Base):
     converged: Mapped[bool | None] = mapped_column(Boolean)
     stratified_by: Mapped[str | None] = mapped_column(String(100))
     result: Mapped[dict] = mapped_column(JSON)  # the full EstimateResult.to_dict()
+    draws: Mapped[bytes | None] = mapped_column(LargeBinary)  # posterior draws and chains, compressed (.npz)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

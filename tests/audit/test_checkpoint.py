@@ -114,3 +114,15 @@ def test_checkpoint_cli_round_trip(db_url: str, tmp_path: Path, audited) -> None
     _rewrite(audited.engine, audited.record_ids[0])
     caught = runner.invoke(app, ["audit", "verify", "--checkpoint", str(tmp_path / "c1.json"), "--db", db_url])
     assert caught.exit_code == 1 and "the chain was rewritten" in caught.output, caught.output
+
+
+def test_file_import_signs_a_checkpoint_when_the_key_is_set(audited, db_url: str, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    write_keypair(tmp_path / "keys", "project", audited.key)
+    monkeypatch.setenv("TOLLBOOK_CHECKPOINT_KEY", str(tmp_path / "keys" / "project.key"))
+    monkeypatch.setenv("TOLLBOOK_CHECKPOINTS", str(tmp_path / "cps"))
+    (tmp_path / "more.csv").write_text("record_id,given_name,family_name,age\nz1,Neda,Agha-Soltan,26\n")
+    result = CliRunner().invoke(app, ["import", str(tmp_path / "more.csv"), "--source", "Other", "--db", db_url])
+    assert result.exit_code == 0 and "signed checkpoint" in result.output, result.output
+    (checkpoint,) = (tmp_path / "cps").glob("checkpoint-*.json")
+    assert report(audited.engine, checkpoint).ok

@@ -109,3 +109,34 @@ def test_evidence_writes_are_covered(audited, tmp_path) -> None:
     below(audited.engine, "UPDATE evidence SET sha256 = :h WHERE id = :id", h="a" * 64, id=item_id)
     assert problems(audited.engine) == [f"evidence {item_id} differs from what audit event 5 holds (edited below "
                                         "the application)"]
+
+
+
+def test_baseline_covers_old_rows_but_never_tampered_ones(audited) -> None:
+    from tollbook.audit.verify import baseline
+    from tollbook.errors import TollbookError
+
+    below(audited.engine, "INSERT INTO sources (id, name, kind, created_at) VALUES (50, 'Old list', 'ngo', "
+          "'2019-12-01 10:00:00')")  # as written before rows were covered
+    assert problems(audited.engine) == ["source 50 was written by no audit event (inserted below the application)"]
+    with session_scope(audited.engine) as session:
+        assert baseline(session, "lead") == 1
+    assert problems(audited.engine) == []
+    below(audited.engine, "UPDATE records SET age = 3 WHERE id = :id", id=audited.record_ids[0])
+    with pytest.raises(TollbookError, match="a baseline would hide that"), session_scope(audited.engine) as session:
+        baseline(session, "lead")
+
+
+def test_verify_does_not_depend_on_the_session_time_zone(audited, db_url: str) -> None:
+    if not db_url.startswith("postgresql"):
+        pytest.skip("SQLite stores times without a zone")
+    from sqlalchemy import create_engine
+
+    from tollbook.audit.verify import verify_audit
+
+    tehran = create_engine(db_url, connect_args={"options": "-c timezone=Asia/Tehran"})
+    try:
+        with session_scope(tehran) as session:
+            assert verify_audit(session).ok
+    finally:
+        tehran.dispose()

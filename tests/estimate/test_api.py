@@ -6,6 +6,7 @@ import json
 import math
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from tollbook.estimate import estimate, read_pattern_csv
@@ -41,11 +42,11 @@ def _kosovo() -> CaptureHistories:
 
 
 def test_all_methods_on_kosovo() -> None:
-    results = estimate(_kosovo(), method="all", delta=1 / 16, **QUICK)
+    results = estimate(_kosovo(), method="all", delta=1 / 16, replicates=10, **QUICK)
     methods = {r.method for r in results}
-    assert methods == {"lcmcr", "loglinear", "dga"}
+    assert methods == {"lcmcr", "loglinear", "dga", "search"}
     models = {r.model for r in results if r.method == "loglinear"}
-    assert {"M0", "Mt", "Mb"} <= models
+    assert {"M0", "Mt"} <= models and "Mb" not in models  # Mb, Mbh only for lists in time order
     payload = json.loads(json.dumps([r.to_dict() for r in results]))
     assert all(item["observed"] == 4_400 for item in payload)
     lcmcr = next(r for r in results if r.method == "lcmcr")
@@ -68,8 +69,28 @@ def test_strata_get_a_total() -> None:
     strata = read_pattern_csv(DATA / "spina_bifida_ny_by_ethnicity_conting.csv", strata=["eth"])
     results = estimate(strata, method="lcmcr", **QUICK)
     assert [r.stratum for r in results][-1] == "total"
-    estimated = [r for r in results[:-1] if not math.isnan(r.estimate)]
-    assert results[-1].observed == sum(r.observed for r in estimated)
+    assert results[-1].observed == sum(h.observed for h in strata.values()) == 621  # every documented person
+    assert results[-1].lower >= results[-1].observed
+
+
+def _two_lists() -> CaptureHistories:
+    """Kosovo's first two lists only (the people on neither are not observed)."""
+    h = _kosovo()
+    people = np.repeat(h.patterns[:, :2], h.counts, axis=0)
+    return CaptureHistories.from_matrix(people[people.any(axis=1)], h.lists[:2])
+
+
+def test_lcmcr_is_refused_on_two_lists() -> None:
+    with pytest.raises(ValueError, match="at least 3 lists.*not identified"):
+        estimate(_two_lists(), method="lcmcr", **QUICK)
+
+
+def test_all_methods_on_two_lists_skip_what_two_lists_cannot_support() -> None:
+    results = estimate(_two_lists(), method="all", replicates=0, **QUICK)
+    by_method = {r.method: r for r in results if r.model in (None, "Mt")}
+    assert math.isnan(by_method["lcmcr"].estimate) and "lcmcr skipped" in by_method["lcmcr"].warnings[0]
+    assert math.isnan(by_method["dga"].estimate) and "3 to 5 lists" in by_method["dga"].warnings[0]
+    assert by_method["loglinear"].estimate > by_method["loglinear"].observed  # Lincoln-Petersen still runs
 
 
 def _closed_population_files() -> list[Path]:

@@ -107,8 +107,10 @@ def test_draws_are_seeded_and_follow_the_posterior(kosovo):
     assert len(kosovo.draws) == 4000
     assert kosovo.draws.min() >= kosovo.observed
     assert abs(np.median(kosovo.draws) - kosovo.estimate) < 0.02 * kosovo.estimate
-    again = DGA(load("kosovo_1999_lcmcr"), delta=1 / 16).fit()
+    again = DGA(load("kosovo_1999_lcmcr"), delta=1 / 16, seed=kosovo.settings["seed"]).fit()
     assert np.array_equal(again.draws, kosovo.draws)
+    fresh = DGA(load("kosovo_1999_lcmcr"), delta=1 / 16).fit()
+    assert fresh.settings["seed"] != kosovo.settings["seed"] and not np.array_equal(fresh.draws, kosovo.draws)
 
 
 def test_default_delta_is_one_over_cells():

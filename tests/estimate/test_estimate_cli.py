@@ -43,7 +43,7 @@ def test_stratified_csv_table(tmp_path: Path) -> None:
 
 def test_wrong_settings_are_one_line() -> None:
     result = runner.invoke(app, ["estimate", "--patterns", str(KOSOVO), "--method", "loglinear", "--K", "5"])
-    assert result.exit_code == 1 and "takes no sampler settings" in result.output
+    assert result.exit_code == 1 and "--K is a setting of --method lcmcr, not of loglinear" in result.output
     result = runner.invoke(app, ["estimate", "--patterns", str(KOSOVO), "--method", "magic"])
     assert result.exit_code == 1 and "unknown method 'magic'" in result.output
 
@@ -64,3 +64,32 @@ def test_database_with_one_list_is_one_clear_line(tmp_path: Path) -> None:
         assert runner.invoke(app, [*args, "--db", db]).exit_code == 0
     result = runner.invoke(app, ["estimate", "--method", "loglinear", "--db", db])
     assert result.exit_code == 1 and "list" in result.output and "Traceback" not in result.output
+
+
+def test_plots_are_written_per_chain_and_quantity(tmp_path: Path) -> None:
+    out = tmp_path / "plots"
+    result = runner.invoke(app, ["estimate", "--patterns", str(KOSOVO), "--burnin", "100", "--samples", "50",
+                                 "--thinning", "1", "--chains", "2", "--seed", "1", "--plots", str(out)])
+    assert result.exit_code == 0, result.output
+    files = sorted(path.name for path in out.iterdir())
+    assert files == ["lcmcr_all_N.svg", "lcmcr_all_alpha.svg", "lcmcr_all_occupied.svg"]
+    assert (out / "lcmcr_all_N.svg").read_text(encoding="utf-8").lstrip().startswith("<?xml")
+    assert "R-hat" in result.output and "What it is" in result.output
+    not_a_folder = tmp_path / "file.txt"
+    not_a_folder.write_text("keep me", encoding="utf-8")
+    refused = runner.invoke(app, ["estimate", "--patterns", str(KOSOVO), "--plots", str(not_a_folder)])
+    assert refused.exit_code == 1 and "not a folder" in refused.output
+    assert not_a_folder.read_text(encoding="utf-8") == "keep me"
+
+
+def test_sensitivity_table_varies_one_choice_at_a_time() -> None:
+    result = runner.invoke(app, ["estimate", "--patterns", str(KOSOVO), "--sensitivity", "--burnin", "100",
+                                 "--samples", "50", "--thinning", "1", "--chains", "1", "--seed", "2", "--json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout[result.stdout.index('{\n  "sensitivity"'):])["sensitivity"]
+    assert [r["value"] for r in rows if r["choice"] == "LCMCR K"] == ["5", "10", "20"]
+    assert [r["default"] for r in rows if r["choice"] == "LCMCR alpha prior"] == [True, False, False]
+    dga = {r["value"]: r for r in rows if r["choice"] == "dga delta"}
+    assert dga["0.0625"]["estimate"] == 12_595 and dga["0.0625"]["change"] == 0  # dga's default 1/16 on Kosovo
+    refused = runner.invoke(app, ["estimate", "--patterns", str(KOSOVO), "--sensitivity", "--by", "x"])
+    assert refused.exit_code == 1

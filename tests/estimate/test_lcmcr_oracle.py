@@ -10,8 +10,9 @@ from lcmcr_oracle import OracleState, run_oracle, sweep
 from scipy import stats
 
 from tollbook.estimate import _lcmcr_kernel as kernel
+from tollbook.estimate.diagnostics import quiet_arviz as _quiet_arviz
 from tollbook.estimate.histories import CaptureHistories, read_pattern_csv
-from tollbook.estimate.lcmcr import LCMCR, LCMCRSettings, _ChainState, _Data, _initial_state, _quiet_arviz, _run
+from tollbook.estimate.lcmcr import LCMCR, LCMCRSettings, _ChainState, _Data, _initial_state, _run
 
 DATA = Path(__file__).parent.parent / "data" / "mse"
 REPLICATES = 2_000

@@ -53,3 +53,16 @@ def test_unknown_summary_format() -> None:
 
 def test_code_version_is_filled_in() -> None:
     assert _result().code_version == code_version() != ""
+
+
+def test_plain_language_says_what_the_number_is_and_when_not_to_trust_it() -> None:
+    what, assumptions, trust = _result().plain_language()
+    assert "10,122 people in total" in what and "the 4,400 documented" in what and "about 5,722" in what
+    assert "closed population" in assumptions and "linkage" in assumptions and "hidden groups" in assumptions
+    assert trust.startswith("Do not rely on it") and "did not settle" in trust
+    settled = _result(converged=True, warnings=()).plain_language()[2]
+    assert settled.startswith("When not to trust it")
+    nothing = _result(estimate=math.nan, warnings=("stratum 'x' not estimated: only 4 people",)).plain_language()
+    assert "No estimate here" in nothing[0] and "floor" in nothing[1]
+    assert _result().to_dict()["plain_language"] == _result().plain_language()
+    assert "hidden groups" in _result().summary() and "plain-language" in _result().summary("html")

@@ -27,14 +27,20 @@ Wrote = Mapping[str, Iterable[int]] | Iterable[Base]
 
 
 def covered_tables() -> dict[str, Table]:
-    """Every table of the model except the audit log itself: a new table is covered the day it is added."""
-    return {name: table for name, table in Base.metadata.tables.items() if name not in UNCOVERED}
+    """Every table of the model with an integer `id` except the audit log itself: a new table is covered the day
+    it is added. A table of no evidential value (say, web login sessions) opts out with
+    `__table_args__ = {"info": {"audited": False}}`."""
+    return {name: table for name, table in Base.metadata.tables.items()
+            if name not in UNCOVERED and table.info.get("audited", True) and "id" in table.c
+            and table.c.id.primary_key}
 
 
 def plain(value: Any) -> Any:
     """A column value as stable JSON data: enums by value, dates and times in ISO form."""
     if isinstance(value, Enum):
         return value.value
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:  # the same instant whatever the session zone
+        return value.astimezone(dt.UTC).isoformat()
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
     if isinstance(value, Decimal | bytes):

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from tollbook.audit.chain import ChainReport, verify_chain
 from tollbook.audit.checkpoint import Checkpoint, checkpoint_problems, read_checkpoint
 from tollbook.audit.rows import RowFinding, row_findings
+from tollbook.errors import TollbookError
 
 
 @dataclass(frozen=True)
@@ -48,3 +49,22 @@ def verify_audit(session: Session, checkpoints: list[Path] | tuple[Path, ...] = 
     checked, findings = row_findings(session)
     held = [(path, checkpoint, checkpoint_problems(session, checkpoint)) for path, checkpoint in read]
     return AuditReport(chain, checked, findings, held)
+
+
+def baseline(session: Session, actor: str) -> int:
+    """Cover the rows no event wrote (a database from before row coverage) with one `audit.baseline` event;
+    rows that differ from the chain or are missing are never blessed. Returns how many rows it covered."""
+    from tollbook.audit.chain import record_event
+
+    _, findings = row_findings(session)
+    tampered = [f for f in findings if f.problem != "uncovered"]
+    if tampered:
+        raise TollbookError(f"{len(tampered)} row(s) differ from the chain or are missing (first: "
+                            f"{tampered[0].message()}); a baseline would hide that, so none was made")
+    uncovered: dict[str, list[int]] = {}
+    for finding in findings:
+        uncovered.setdefault(finding.table, []).append(finding.row_id)
+    if uncovered:
+        record_event(session, actor, "audit.baseline", "database", None,
+                     {name: len(ids) for name, ids in uncovered.items()}, wrote=uncovered)
+    return sum(map(len, uncovered.values()))

@@ -7,8 +7,9 @@ from typing import Annotated
 import typer
 
 from tollbook import __version__
-from tollbook.cli import admin, claims, estimate, evidence, ingest, link, records
+from tollbook.cli import admin, claims, estimate, evidence, ingest, link, records, report
 from tollbook.cli import audit as audit_cli
+from tollbook.cli import bundle as bundle_cli
 from tollbook.cli import keys as keys_cli
 from tollbook.cli.common import STATE
 
@@ -50,6 +51,8 @@ claims.register(app)
 evidence.register(app, link.persons_app)
 audit_cli.register(app)
 keys_cli.register(app)
+bundle_cli.register(app)
+report.register(app)
 
 
 def main() -> None:

@@ -19,6 +19,7 @@ from tollbook.cli.common import (
 )
 from tollbook.cli.keys import load_private
 
+CHECKPOINT_KEY_ENV, CHECKPOINTS_ENV = "TOLLBOOK_CHECKPOINT_KEY", "TOLLBOOK_CHECKPOINTS"
 audit_app = typer.Typer(help="Check the tamper-evident audit log and sign checkpoints of it.", no_args_is_help=True)
 SHOWN_PROBLEMS = 50
 
@@ -65,6 +66,43 @@ def audit_checkpoint(
         write_checkpoint(document, out)
     console.print(f"checkpoint {out}: event {document['event_id']} ({document['events']} events), "
                   f"head {document['head_hash'][:16]}…, signed by {document['signer']}")
+
+
+@audit_app.command("baseline")
+def audit_baseline(
+    actor: Annotated[str, typer.Option("--as", help="Who takes the baseline (for the audit log).")] = "cli",
+    db: DbOption = "",
+) -> None:
+    """Cover rows written before the audit covered rows (an upgraded database) with one baseline event.
+
+    Refused while any row differs from the chain or is missing: a baseline never hides tampering."""
+    from tollbook.audit.verify import baseline
+
+    with open_session(db) as session, handled_errors():
+        covered = baseline(session, actor)
+    console.print(f"baseline: {covered} row(s) written before row coverage are now covered" if covered
+                  else "nothing to cover: every row is already covered by the chain")
+
+
+def write_import_checkpoint(db: str, project=None, folder: Path | None = None) -> Path | None:  # noqa: ANN001
+    """After an import: sign a checkpoint of the head into FOLDER (default $TOLLBOOK_CHECKPOINTS, else
+    checkpoints/) with the project key given, else the one $TOLLBOOK_CHECKPOINT_KEY names; None without a key."""
+    import os
+
+    from tollbook.audit.checkpoint import make_checkpoint, write_checkpoint
+
+    if project is None:
+        if not os.environ.get(CHECKPOINT_KEY_ENV):
+            return None
+        project = load_private(Path(os.environ[CHECKPOINT_KEY_ENV]), "project")
+    folder = folder or Path(os.environ.get(CHECKPOINTS_ENV) or "checkpoints")
+    with open_session(db) as session, handled_errors():
+        folder.mkdir(parents=True, exist_ok=True)
+        document = make_checkpoint(session, project)
+        path = folder / f"checkpoint-{document['event_id']:08d}.json"
+        if not path.exists():  # nothing was written since the last one: it still holds
+            write_checkpoint(document, path)
+    return path
 
 
 def register(app: typer.Typer) -> None:

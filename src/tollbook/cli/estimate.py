@@ -8,13 +8,31 @@ from typing import Annotated, Any
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from tollbook.cli.common import DbOption, JsonOption, console, handled_errors, open_session, print_json, print_table
+from tollbook.cli.common import (
+    DbOption,
+    JsonOption,
+    console,
+    err_console,
+    handled_errors,
+    open_session,
+    print_json,
+    print_table,
+)
 from tollbook.errors import TollbookError
 
-METHOD_HELP = "lcmcr (Bayesian latent classes), loglinear (Rcapture's closedp.t models), dga (graph averaging), all"
+METHOD_HELP = ("lcmcr (Bayesian latent classes), loglinear (Rcapture's closedp.t models), dga (graph averaging), "
+               "search (minimum-BIC log-linear model, bootstrap interval), all")
+FOR_METHOD = {"K": "lcmcr", "burnin": "lcmcr", "samples": "lcmcr", "thinning": "lcmcr", "chains": "lcmcr",
+              "delta": "dga", "ordered": "loglinear", "max_order": "search", "replicates": "search"}
+OPTION = {"K": "--K", "max_order": "--max-order"}
 
 
+estimate_app = typer.Typer(rich_markup_mode="rich")
+
+
+@estimate_app.callback(invoke_without_command=True)
 def estimate_command(
+    ctx: typer.Context,
     method: Annotated[str, typer.Option(help=METHOD_HELP)] = "lcmcr",
     by: Annotated[str | None, typer.Option(help="Stratify by this column (e.g. province, period).")] = None,
     patterns: Annotated[Path | None, typer.Option(help="Pattern-count CSV (list columns, count) instead of --db.")]
@@ -24,36 +42,103 @@ def estimate_command(
     burnin: Annotated[int | None, typer.Option(help="LCMCR: burn-in iterations (default 10,000).")] = None,
     samples: Annotated[int | None, typer.Option(help="LCMCR: posterior samples kept (default 2,000).")] = None,
     thinning: Annotated[int | None, typer.Option(help="LCMCR: keep every n-th iteration (default 10).")] = None,
-    seed: Annotated[int | None, typer.Option(help="LCMCR: random seed, for reproducible draws.")] = None,
+    seed: Annotated[int | None, typer.Option(help="Root random seed, for reproducible draws (each stratum gets "
+                                             "its own independent stream from it).")] = None,
     chains: Annotated[int | None, typer.Option(help="LCMCR: chains run in parallel (default 4).")] = None,
     delta: Annotated[float | None, typer.Option(help="dga: hyper-Dirichlet parameter (default 1/2^lists).")] = None,
-    pool_thin: Annotated[bool, typer.Option("--pool-thin", help="Merge strata too thin to estimate into one pooled "
-                                            "stratum, so their people still count in the total.")] = False,
+    max_order: Annotated[int | None, typer.Option(help="search: highest order of list interactions (default 3).")]
+    = None,
+    replicates: Annotated[int | None, typer.Option(help="search: bootstrap resamples for the interval (default "
+                                                   "200; each redoes the model search).")] = None,
+    ordered: Annotated[bool, typer.Option("--ordered", help="loglinear: the lists are capture occasions in time "
+                                          "order, so the behavioural models Mb and Mbh apply.")] = False,
+    pool_thin: Annotated[bool, typer.Option("--pool-thin/--no-pool-thin", help="Merge strata too thin to estimate "
+                                            "into one pooled stratum (default), so their people are estimated "
+                                            "too; unpooled thin strata count in the total as documented only.")]
+    = True,
+    sensitivity: Annotated[bool, typer.Option("--sensitivity", help="Also re-estimate with K = 5, 10, 20, three "
+                                              "alpha priors (LCMCR) and three dga deltas, and print the table.")]
+    = False,
+    plots: Annotated[Path | None, typer.Option(help="LCMCR: write trace and density plots per chain (N, alpha, "
+                                               "occupied classes) into this folder.")] = None,
+    plot_format: Annotated[str, typer.Option(help="Format of --plots: svg or png.")] = "svg",
     save: Annotated[bool, typer.Option(help="Save results in the database (estimates from --db only).")] = True,
     db: DbOption = "",
     as_json: JsonOption = False,
 ) -> None:
-    """Estimate how many victims no list recorded, with 95% intervals and convergence diagnostics."""
+    """Estimate how many victims no list recorded, with 95% intervals and convergence diagnostics.
+
+    [bold]tollbook estimate combine RUN RUN ...[/] pools saved runs (imputation replicates, linkage alternatives).
+    """
+    if ctx.invoked_subcommand is not None:
+        return
     with handled_errors():
-        settings = _settings(method, K=k, burnin=burnin, samples=samples, thinning=thinning, seed=seed,
-                             chains=chains, delta=delta)
-        settings["pool"] = pool_thin
+        settings = _settings(method, K=k, burnin=burnin, samples=samples, thinning=thinning, chains=chains,
+                             delta=delta, ordered=ordered or None, max_order=max_order, replicates=replicates)
+        settings |= {"pool": pool_thin, "seed": seed}
+        if plots is not None and plots.exists() and not plots.is_dir():
+            raise TollbookError(f"--plots {plots}: this is a file, not a folder; give a folder for the plots")
         if patterns is not None:
             results = _run(_from_csv(patterns, by), method, settings, as_json)
         else:
             results = _from_db(db, by, method, settings, as_json, save)
+        written = _plots(results, plots, plot_format)
+        table = _sensitivity(patterns, db, by, settings) if sensitivity else None
     _show(results, as_json)
+    if table is not None:
+        _show_sensitivity(table, as_json)
+    if written and not as_json:
+        console.print(f"{len(written)} plots written to {plots}")
+
+
+def _sensitivity(patterns: Path | None, db: str, by: str | None, settings: dict[str, Any]) -> list[dict]:
+    """The sensitivity rows for the unstratified population (with the sampler settings given)."""
+    from tollbook.estimate.sensitivity import sensitivity
+
+    if by is not None:
+        raise TollbookError("--sensitivity runs on the whole population: leave out --by")
+    if patterns is not None:
+        histories = _from_csv(patterns, None)[None]
+    else:
+        from tollbook.estimate.database import histories_from_database
+
+        with open_session(db) as session:
+            histories = histories_from_database(session, None)[None]
+    sampler = {k: v for k, v in settings.items() if k in ("burnin", "samples", "thinning", "chains")}
+    return sensitivity(histories, settings.get("seed"), sampler)
+
+
+def _show_sensitivity(rows: list[dict], as_json: bool) -> None:
+    if as_json:
+        print_json({"sensitivity": rows})
+        return
+    shown = [{"choice": r["choice"], "value": r["value"] + (" (default)" if r["default"] else ""),
+              "estimate": f"{r['estimate']:,.0f}", "95% interval": f"{r['lower']:,.0f}–{r['upper']:,.0f}",
+              "change": f"{r['change']:+.1%}", "converged": {True: "yes", False: "NO", None: ""}[r["converged"]]}
+             for r in rows]  # fmt: skip
+    print_table("Sensitivity (one choice changed at a time; linkage threshold not yet included)", shown)
+
+
+def _plots(results: list, folder: Path | None, fmt: str) -> list[Path]:
+    """Write the per-chain plots when asked; refuse a format that does not exist."""
+    if folder is None:
+        return []
+    from tollbook.estimate.plots import write_plots
+
+    try:
+        return write_plots(results, folder, fmt)
+    except (ValueError, OSError) as exc:
+        raise TollbookError(f"--plots {folder}: {exc}") from exc
 
 
 def _settings(method: str, **given: Any) -> dict[str, Any]:
-    """Only the settings the user gave, and only for methods that use them."""
+    """Only the settings the user gave; one meant for another method is refused, naming the method it is for."""
     settings: dict[str, Any] = {key: value for key, value in given.items() if value is not None}
-    if method in ("loglinear",) and settings:
-        raise TollbookError(f"--method loglinear takes no sampler settings; got {', '.join(settings)}")
-    if method == "lcmcr" and "delta" in settings:
-        raise TollbookError("--delta is a dga setting; use --method dga or all")
-    if method == "dga" and set(settings) - {"delta"}:
-        raise TollbookError("dga takes only --delta; the sampler settings are for lcmcr")
+    for key in settings:
+        if method not in ("all", FOR_METHOD[key]):
+            flag = OPTION.get(key, "--" + key.replace("_", "-"))
+            raise TollbookError(f"{flag} is a setting of --method {FOR_METHOD[key]}, not of {method}; use "
+                                f"--method {FOR_METHOD[key]} or all")
     return settings
 
 
@@ -69,17 +154,42 @@ def _from_csv(path: Path, by: str | None) -> dict:
 
 def _from_db(db: str, by: str | None, method: str, settings: dict[str, Any], quiet: bool, save: bool) -> list:
     """Estimate from the linked persons in the database, saving the results."""
-    from tollbook.estimate.database import histories_from_database, save_results
+    from tollbook.estimate.database import histories_from_database, pending_review, save_results, with_pending_review
 
     with open_session(db) as session:
         try:
             histories = histories_from_database(session, by)
         except ValueError as exc:  # e.g. fewer than two lists: the estimators' own clear message
             raise TollbookError(str(exc)) from exc
-        results = _run(histories, method, settings, quiet)
+        results = with_pending_review(_run(histories, method, settings, quiet), pending_review(session))
         if save:
-            save_results(session, results, by, actor="cli")
+            run_id = save_results(session, results, by, actor="cli")
+            err_console.print(f"saved as run {run_id} (draws kept; `tollbook estimate combine` pools runs)")
     return results
+
+
+@estimate_app.command("combine")
+def combine_command(
+    run_ids: Annotated[list[str], typer.Argument(help="Run ids of saved estimates (two or more).")],
+    save: Annotated[bool, typer.Option(help="Save the combined results as a new run.")] = True,
+    db: DbOption = "",
+    as_json: JsonOption = False,
+) -> None:
+    """Pool saved runs — multiple-imputation replicates or linkage alternatives — with the within/between
+    variance rule HRDAG's verdata uses; strata and models are matched by name."""
+    from tollbook.estimate.combine import combine_runs
+    from tollbook.estimate.database import load_run, save_results
+
+    with handled_errors(), open_session(db) as session:
+        if len(set(run_ids)) < 2:
+            raise TollbookError("give at least two different run ids to combine")
+        combined = combine_runs([load_run(session, run_id) for run_id in run_ids], run_ids)
+        if not combined:
+            raise TollbookError("these runs share no (method, model, stratum) estimated with draws in every run")
+        if save:
+            run_id = save_results(session, combined, None, actor="cli")
+            err_console.print(f"saved as run {run_id}")
+    _show(combined, as_json)
 
 
 def _run(histories: dict, method: str, settings: dict[str, Any], quiet: bool) -> list:
@@ -97,28 +207,24 @@ def _run(histories: dict, method: str, settings: dict[str, Any], quiet: bool) ->
 
 
 def _show(results: list, as_json: bool) -> None:
-    """Print the results as a table (with convergence warnings beside the numbers) or as JSON."""
+    """Print the results as a table (R-hat and ESS, or fit statistics, beside the numbers), then the warnings
+    and the plain-language block of the headline estimates; or everything as JSON."""
+    from tollbook.estimate.explain import headline
+    from tollbook.estimate.table import table_rows
+
     if as_json:
         print_json([result.to_dict() for result in results])
         return
-    rows = [_row(result.to_dict()) for result in results]
-    print_table("Estimates (95% intervals)", rows)
+    print_table("Estimates (95% intervals)", table_rows(results))
     for result in results:
         for warning in result.warnings:
-            console.print(f"[yellow]warning[/] {result.method} {result.stratum or 'all'}: {warning}")
-
-
-def _row(data: dict[str, Any]) -> dict[str, Any]:
-    """One table row of a result."""
-    def number(value: float | None) -> str:
-        return "" if value is None else f"{value:,.0f}"
-
-    converged = {True: "yes", False: "NO", None: ""}[data["converged"]]
-    return {"stratum": data["stratum"] or "all", "method": data["method"], "model": data["model"] or "",
-            "observed": f"{data['observed']:,}", "estimate": number(data["estimate"]),
-            "95% interval": f"{number(data['lower'])}–{number(data['upper'])}", "converged": converged}
+            console.print(f"[yellow]warning[/] {result.label} {result.stratum or 'all'}: {warning}")
+    for result in headline(results):
+        console.print(f"\n[bold]{result.label}, {result.stratum or 'all'}[/]")
+        for line in result.plain_language():
+            console.print(line)
 
 
 def register(app: typer.Typer) -> None:
-    """Attach the estimate command."""
-    app.command("estimate")(estimate_command)
+    """Attach the estimate command and its combine subcommand."""
+    app.add_typer(estimate_app, name="estimate")

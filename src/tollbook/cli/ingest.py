@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from tollbook.cli.audit import write_import_checkpoint
 from tollbook.cli.common import (
     DbOption,
     JsonOption,
@@ -91,9 +92,12 @@ def import_command(
                                      lambda done, total: bar.update(task, completed=done, total=total),
                                      actor="cli", source_kind=kind, dry_run=dry_run)
             report.committed = not dry_run
+            checkpoint = None if dry_run else write_import_checkpoint(db)  # signed when $TOLLBOOK_CHECKPOINT_KEY
         except StrictImportError as exc:
-            report = exc.report
+            report, checkpoint = exc.report, None
     _finish(report, report_csv, as_json)
+    if checkpoint and not as_json:
+        console.print(f"signed checkpoint {checkpoint}")
     if strict and not report.committed and not dry_run:
         raise fail(f"{file}: {len(report.errors)} bad row(s) in strict mode; nothing was imported")
 

@@ -386,6 +386,29 @@ def _draw_sticks(rng: np.ndarray, class_n: np.ndarray, alpha: float, log_nu: np.
         nu[k] = np.exp(log_nu[k])
 
 
+# R's LCMCR redraws the number unlisted while it exceeds 20 × the number listed (a truncated prior on N).
+MISSING_RATIO = 20
+_MAX_REDRAWS = 10_000
+
+
+@njit(cache=True, nogil=True)
+def draw_missing(rng: np.ndarray, observed: int, p_zero: float) -> int:
+    """Number of people no list recorded: negative binomial given P(unlisted), redrawn while above 20 × observed
+    as R does. Where nearly every draw would be refused (p_zero near 1), the cap itself is returned."""
+    cap = MISSING_RATIO * observed
+    for _ in range(_MAX_REDRAWS):
+        n0 = negative_binomial(rng, float(observed), 1.0 - p_zero)
+        if n0 <= cap:
+            return n0
+    return cap
+
+
+@njit(cache=True, nogil=True)
+def random_sticks(rng: np.ndarray, log_nu: np.ndarray, nu: np.ndarray) -> None:
+    """Starting class weights as R draws them: stick-breaking with every break Beta(1, 1)."""
+    _draw_sticks(rng, np.zeros(nu.shape[0], dtype=np.int64), 1.0, log_nu, nu)
+
+
 @njit(cache=True, nogil=True)
 def _class_sizes(alloc: np.ndarray, alloc0: np.ndarray, class_n: np.ndarray) -> None:
     """Total people (observed and imputed unobserved) in each latent class."""
@@ -434,7 +457,7 @@ def sweep(
         _draw_lambda(rng, ones_ptr, ones_idx, alloc, class_n, lam, hits)
         _draw_sticks(rng, class_n, scalars[0], log_nu, nu)
         p_zero = min(_class_weights(lam, nu, zero_w, odds), 1.0 - 1e-10)
-        n0 = negative_binomial(rng, float(observed), 1.0 - p_zero)
+        n0 = draw_missing(rng, observed, p_zero)
         _multinomial(rng, n0, zero_w, alloc0, order)
         scalars[1] = n0
         if update_alpha:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import io
+import math
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,7 +17,7 @@ from tollbook.audit import record_event
 from tollbook.errors import TollbookError
 from tollbook.estimate.histories import CaptureHistories
 from tollbook.estimate.result import EstimateResult
-from tollbook.model import Estimate
+from tollbook.model import Estimate, Record
 
 
 def histories_from_database(
@@ -31,10 +35,108 @@ def histories_from_database(
     return {stratum: _from_frame(frame, stratum, by) for stratum, frame in frames.items()}
 
 
+@dataclass(frozen=True)
+class PendingReview:
+    """Pairs awaiting a reviewer and the range of persons they imply: none merged (now) to all merged."""
+
+    pairs: int
+    persons_now: int
+    persons_if_all_merged: int
+
+    def warning(self) -> str:
+        """The plain-words warning printed with every estimate while pairs are pending."""
+        return (f"{self.pairs:,} pairs await review (pending review): the documented count is "
+                f"{self.persons_if_all_merged:,} to {self.persons_now:,} persons (all merged / none merged), and "
+                "the estimate moves with it; decide them (`tollbook review`) before publishing")
+
+    def as_dict(self) -> dict:
+        return {"pairs": self.pairs, "persons_now": self.persons_now,
+                "persons_if_all_merged": self.persons_if_all_merged}  # fmt: skip
+
+
+def pending_review(session: Session) -> PendingReview | None:
+    """The undecided pairs of the latest linkage run and the persons they would merge, or None when there are
+    none. Persons are counted over records that belong to a person; merging follows the pairs transitively."""
+    from tollbook.link.review import review_queue
+
+    queue = review_queue(session)
+    if not queue:
+        return None
+    owner = dict(session.execute(select(Record.id, Record.person_id).where(Record.person_id.is_not(None))).all())
+    persons = set(owner.values())
+    parent = {person: person for person in persons}
+
+    def root(person: int) -> int:
+        while parent[person] != person:
+            parent[person] = parent[parent[person]]
+            person = parent[person]
+        return person
+
+    for link in queue:
+        a, b = owner.get(link.record_a_id), owner.get(link.record_b_id)
+        if a is not None and b is not None:
+            parent[root(a)] = root(b)
+    merged = len({root(person) for person in persons})
+    return PendingReview(len(queue), len(persons), merged)
+
+
+def with_pending_review(results: Sequence[EstimateResult], pending: PendingReview | None) -> list[EstimateResult]:
+    """The results with the pending-review warning and figures added (unchanged when nothing is pending)."""
+    if pending is None:
+        return list(results)
+    return [replace(r, warnings=(pending.warning(), *r.warnings),
+                    diagnostics=r.diagnostics | {"pending_review": pending.as_dict()}) for r in results]
+
+
 def _from_frame(frame: pd.DataFrame, stratum: str | None, by: str | None) -> CaptureHistories:
     """One stratum's pattern counts as CaptureHistories."""
     lists = [column for column in frame.columns if column not in ("count", by)]
     return CaptureHistories.from_frame(frame, lists, count_col="count", stratum=stratum)
+
+
+def pack_draws(result: EstimateResult) -> bytes | None:
+    """The result's draws and per-chain traces as one compressed NumPy .npz blob (None when it has none)."""
+    arrays = {} if result.draws is None else {"draws": np.asarray(result.draws)}
+    arrays |= {f"chain_{name}": np.asarray(values) for name, values in (result.chains or {}).items()}
+    if not arrays:
+        return None
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, **arrays)
+    return buffer.getvalue()
+
+
+def unpack_draws(blob: bytes | None) -> tuple[np.ndarray | None, dict[str, np.ndarray] | None]:
+    """(draws, chains) from a blob written by :func:`pack_draws`."""
+    if not blob:
+        return None, None
+    with np.load(io.BytesIO(blob), allow_pickle=False) as stored:
+        chains = {key.removeprefix("chain_"): stored[key] for key in stored.files if key.startswith("chain_")}
+        return (stored["draws"] if "draws" in stored.files else None), (chains or None)
+
+
+def load_result(row: Estimate) -> EstimateResult:
+    """A saved estimate as an EstimateResult again, with its draws (numbers stored as null come back NaN)."""
+    data = row.result
+    draws, chains = unpack_draws(row.draws)
+
+    def number(key: str) -> float:
+        return math.nan if data.get(key) is None else float(data[key])
+
+    return EstimateResult(
+        method=data["method"], model=data["model"], estimate=number("estimate"), lower=number("lower"),
+        upper=number("upper"), observed=int(data["observed"]), stratum=data["stratum"], settings=data["settings"],
+        diagnostics=data["diagnostics"], data_hash=data["data_hash"], code_version=data["code_version"],
+        converged=data["converged"], warnings=tuple(data["warnings"]), draws=draws, chains=chains,
+    )  # fmt: skip
+
+
+def load_run(session: Session, run_id: str) -> list[EstimateResult]:
+    """Every result of one saved run, in the order saved; a run id nobody saved is a clear error."""
+    rows = list(session.scalars(select(Estimate).where(Estimate.run_id == run_id).order_by(Estimate.id)))
+    if not rows:
+        raise TollbookError(f"no saved estimates with run id {run_id!r}: `tollbook estimate --db ...` prints the "
+                            "run id it saves")
+    return [load_result(row) for row in rows]
 
 
 def save_results(
@@ -58,6 +160,7 @@ def save_results(
                 converged=result.converged,
                 stratified_by=stratified_by,
                 result=data,
+                draws=pack_draws(result),
             )
         )
     session.add_all(rows)

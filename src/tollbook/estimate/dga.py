@@ -18,6 +18,7 @@ from scipy.special import gammaln, logsumexp
 from tollbook.estimate._graphs import decomposable_graphs, describe, perfect_families
 from tollbook.estimate.histories import CaptureHistories, HistoryError
 from tollbook.estimate.result import EstimateResult
+from tollbook.estimate.seeds import Seed, root_sequence, seed_settings
 
 __all__ = ["DGA", "InverseNPrior", "NegativeBinomialPrior", "Posterior", "graph_coefficients", "subset_loglik"]
 
@@ -210,7 +211,9 @@ def posterior_summary(total: np.ndarray, probs: np.ndarray, widths: np.ndarray) 
     }
 
 
-def posterior_draws(total: np.ndarray, probs: np.ndarray, widths: np.ndarray, size: int, seed: int) -> np.ndarray:
+def posterior_draws(
+    total: np.ndarray, probs: np.ndarray, widths: np.ndarray, size: int, seed: int | np.random.SeedSequence
+) -> np.ndarray:
     """Draws of N from the grid posterior, spread uniformly over the span a wide grid point stands for."""
     rng = np.random.default_rng(seed)
     index = rng.choice(len(total), size=size, p=probs)
@@ -231,7 +234,8 @@ class DGA:
 
     ``delta`` is the hyper-Dirichlet prior count per cell (default 1 / 2^lists); ``prior`` the prior on the total
     N (default :class:`InverseNPrior`); ``n_max`` the largest number of unlisted people on the grid (default:
-    where the posterior becomes negligible). ``n_draws`` posterior draws of N are kept so strata can be summed.
+    where the posterior becomes negligible). ``n_draws`` posterior draws of N are kept so strata can be summed;
+    ``seed`` makes them reproducible (each stratum of a run gets its own stream, see :mod:`.seeds`).
     """
 
     def __init__(
@@ -241,13 +245,13 @@ class DGA:
         prior: Prior | None = None,
         n_max: int | None = None,
         n_draws: int = 4000,
-        seed: int = 0,
+        seed: Seed = None,
     ) -> None:
         _check_histories(histories)
         self.histories = histories
         self.delta = 1.0 / 2**histories.n_lists if delta is None else float(delta)
         self.prior = InverseNPrior() if prior is None else prior
-        self.n_max, self.n_draws, self.seed = n_max, n_draws, seed
+        self.n_max, self.n_draws, self.seed = n_max, n_draws, root_sequence(seed)
         _check_settings(self.delta, n_max, n_draws)
 
     def posterior(self) -> Posterior:
@@ -300,7 +304,7 @@ class DGA:
     def settings(self) -> dict:
         """Everything that defines the fit, for the record."""
         return {"delta": self.delta, **self.prior.describe(), "n_max": self.n_max, "n_draws": self.n_draws,
-                "seed": self.seed, "graphs": "all decomposable"}  # fmt: skip
+                **seed_settings(self.seed), "graphs": "all decomposable"}  # fmt: skip
 
 
 def _check_histories(histories: CaptureHistories) -> None:

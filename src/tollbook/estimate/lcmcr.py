@@ -9,10 +9,8 @@ on pattern counts (see :mod:`._lcmcr_kernel`). Several chains run in parallel th
 
 from __future__ import annotations
 
-import logging
 import os
 import time
-import warnings
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass
@@ -20,15 +18,24 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from tollbook.estimate import _lcmcr_kernel as kernel
-from tollbook.estimate._lcmcr_kernel import new_state
+from tollbook.estimate._lcmcr_kernel import MISSING_RATIO, new_state
+from tollbook.estimate.api import unsupported
+from tollbook.estimate.diagnostics import (
+    ESS_LIMIT,
+    RHAT_LIMIT,
+    convergence_warnings,
+    quiet_arviz,
+    suggested_iterations,
+    trace_diagnostics,
+)
 from tollbook.estimate.histories import CaptureHistories, HistoryError
 from tollbook.estimate.result import EstimateResult
+from tollbook.estimate.seeds import Seed, root_sequence, seed_settings
 
-__all__ = ["LCMCR", "LCMCRSettings", "chain_states", "convergence_diagnostics"]
+__all__ = ["LCMCR", "LCMCRSettings", "chain_states"]
 
-RHAT_LIMIT = 1.05
-ESS_LIMIT = 400
 _CHUNK = 5_000
+FULL_K_SHARE = 0.5  # above this share of draws with every class occupied, K is said to bind
 ProgressCallback = Callable[[int, int], None]
 
 
@@ -41,7 +48,7 @@ class LCMCRSettings:
     samples: int = 2_000
     thinning: int = 10
     chains: int = 4
-    seed: int | None = None
+    seed: Seed = None
     a_alpha: float = 0.25
     b_alpha: float = 0.25
     warmup: int = 500
@@ -98,17 +105,17 @@ class _ChainState:
 
 
 def _initial_state(data: _Data, K: int, rng: np.ndarray) -> _ChainState:  # noqa: N803
-    """Start as the reference does: lambda at each list's share of the observed, weight 0.9 on four classes."""
+    """Start as R's LCMCR does: lambda at each list's share of the observed, class weights from a random
+    stick-breaking draw (every break Beta(1, 1)), alpha = 0.3 / K, nobody imputed yet."""
     observed = data.counts.sum()
     per_entry = np.repeat(data.counts, np.diff(data.ones_ptr)).astype(float)
     shares = np.bincount(data.ones_idx, weights=per_entry, minlength=data.n_lists)
     lam = np.tile((shares / observed)[:, None], (1, K))
-    heavy = min(4, K - 1)
-    nu = np.full(K, 0.1 / (K - heavy) if heavy else 1.0)
-    nu[:heavy] = 0.9 / max(heavy, 1)
+    log_nu, nu = np.zeros(K), np.zeros(K)
+    kernel.random_sticks(rng, log_nu, nu)
     scalars = np.array([0.3 / K, 0.0])
     alloc = np.zeros((len(data.counts), K), dtype=np.int64)
-    return _ChainState(rng, lam, np.log(nu), nu, scalars, alloc, np.zeros(K, dtype=np.int64))
+    return _ChainState(rng, lam, log_nu, nu, scalars, alloc, np.zeros(K, dtype=np.int64))
 
 
 def _sort_classes(state: _ChainState) -> None:
@@ -158,61 +165,14 @@ def _chain(data: _Data, cfg: LCMCRSettings, rng: np.ndarray, done: list[int], sl
     return out
 
 
-def chain_states(seed: int | None, chains: int) -> tuple[int, list[np.ndarray]]:
-    """The root seed actually used (drawn when None, so it can be reported) and one generator state per chain."""
-    root = int(np.random.SeedSequence(seed).entropy) if seed is None else int(seed)
-    return root, [new_state(child) for child in np.random.SeedSequence(root).spawn(chains)]
+def chain_states(seed: Seed, chains: int) -> tuple[np.random.SeedSequence, list[np.ndarray]]:
+    """The run's seed sequence (fresh entropy when None, so it can be reported) and one generator per chain.
 
-
-def _quiet_arviz():  # noqa: ANN202 - the module type is arviz's
-    """Import ArviZ without its refactoring FutureWarning."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", FutureWarning)
-        import arviz
-
-    return arviz
-
-
-def convergence_diagnostics(draws: np.ndarray) -> dict[str, float]:
-    """Rank-normalised split R-hat and bulk/tail ESS (ArviZ) of a (chains, draws) array.
-
-    A single chain is cut in two halves first (ArviZ needs two chains), so its R-hat compares its own quarters.
+    Chain i gets the i-th child of the sequence (built, not spawned, so the sequence object is not changed).
     """
-    if draws.shape[0] == 1 and draws.shape[1] >= 8:
-        draws = draws[:, : draws.shape[1] // 2 * 2].reshape(2, -1)
-    az = _quiet_arviz()
-    logger = getattr(az, "_log", None) or logging.getLogger("arviz")  # ArviZ builds its logger outside logging's tree
-    level = logger.level
-    logger.setLevel(logging.ERROR)  # one chain: ArviZ logs that it cannot check the shape; R-hat still splits it
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            return {
-                "rhat": float(az.rhat(draws)),
-                "ess_bulk": float(az.ess(draws, method="bulk")),
-                "ess_tail": float(az.ess(draws, method="tail")),
-            }
-    finally:
-        logger.setLevel(level)
-
-
-def convergence_warnings(diag: dict[str, float]) -> tuple[str, ...]:
-    """Plain-words warnings when R-hat exceeds 1.05 or an ESS is below 400 (or they cannot be computed)."""
-    found: list[str] = []
-    rhat = diag["rhat"]
-    if not np.isfinite(rhat):
-        found.append("R-hat of N could not be computed (too few draws): convergence is unchecked")
-    elif rhat > RHAT_LIMIT:
-        found.append(
-            f"R-hat of N is {rhat:.3f} (> {RHAT_LIMIT}): the chains (or halves of one chain) disagree, the "
-            "sampler may have found different modes — run longer or more chains and compare the chain medians "
-            "before using N"
-        )
-    low = [name for name in ("ess_bulk", "ess_tail") if not np.isfinite(diag[name]) or diag[name] < ESS_LIMIT]
-    if low:
-        figures = ", ".join(f"{name} {diag[name]:.0f}" for name in low)
-        found.append(f"too few effective draws of N ({figures}; need {ESS_LIMIT}): run more samples")
-    return tuple(found)
+    root = root_sequence(seed)
+    children = [np.random.SeedSequence(root.entropy, spawn_key=(*root.spawn_key, i)) for i in range(chains)]
+    return root, [new_state(child) for child in children]
 
 
 class LCMCR:
@@ -228,7 +188,7 @@ class LCMCR:
         burnin: int = 10_000,
         samples: int = 2_000,
         thinning: int = 10,
-        seed: int | None = None,
+        seed: Seed = None,
         chains: int = 4,
         a_alpha: float = 0.25,
         b_alpha: float = 0.25,
@@ -236,6 +196,9 @@ class LCMCR:
     ) -> None:
         if histories.observed == 0:
             raise HistoryError(f"stratum {histories.stratum!r} has nobody recorded; nothing to estimate from")
+        reason = unsupported("lcmcr", histories.n_lists)
+        if reason:
+            raise HistoryError(reason)
         self.histories = histories
         self.settings = LCMCRSettings(K, burnin, samples, thinning, chains, seed, a_alpha, b_alpha, warmup)
         self.settings.validate()
@@ -255,7 +218,7 @@ class LCMCR:
         """The traces of N, alpha and occupied classes as an ArviZ InferenceData (for plots and diagnostics)."""
         if not self.trace:
             raise RuntimeError("no trace yet: call fit() first")
-        return _quiet_arviz().from_dict(posterior={name: values for name, values in self.trace.items()})
+        return quiet_arviz().from_dict(posterior={name: values for name, values in self.trace.items()})
 
     def _run_chains(
         self, states: list[np.ndarray], progress: ProgressCallback | None, workers: int | None
@@ -275,25 +238,42 @@ class LCMCR:
             progress(total, total)
         return traces
 
-    def _result(self, root_seed: int, seconds: float) -> EstimateResult:
+    def _result(self, root_seed: np.random.SeedSequence, seconds: float) -> EstimateResult:
         """Summarise the traces into an EstimateResult with convergence diagnostics and warnings."""
         n_draws = self.trace["N"]
         pooled = n_draws.reshape(-1)
         low, median, high = np.quantile(pooled, [0.025, 0.5, 0.975])
-        diag = convergence_diagnostics(n_draws)
+        per_quantity = trace_diagnostics(self.trace)
+        diag = dict(per_quantity["N"])
         found = convergence_warnings(diag)
+        suggested = suggested_iterations(diag, self.settings.iterations_per_chain)
+        if suggested:
+            found += (f"suggested: about {suggested:,} iterations per chain (now "
+                      f"{self.settings.iterations_per_chain:,}), e.g. more --samples at the same thinning",)
         diag |= {
             "mean": float(pooled.mean()),
             "sd": float(pooled.std(ddof=1)) if len(pooled) > 1 else float("nan"),
             "chain_medians": [float(v) for v in np.median(n_draws, axis=1)],
             "occupied_classes_mean": float(self.trace["occupied"].mean()),
+            "occupied_classes_max": int(self.trace["occupied"].max()),
+            "occupied_all_share": float((self.trace["occupied"] >= self.settings.K).mean()),
             "alpha_mean": float(self.trace["alpha"].mean()),
+            "alpha": per_quantity["alpha"],
+            "occupied": per_quantity["occupied"],
+            "suggested_iterations": suggested,
+            "rhat_limit": RHAT_LIMIT,
+            "ess_limit": ESS_LIMIT,
             "seconds": round(seconds, 3),
         }
-        settings = asdict(self.settings) | {"seed": root_seed, "lambda_prior": "Beta(1,1)", "N_prior": "1/N"}
+        if diag["occupied_all_share"] > FULL_K_SHARE:
+            found += (f"all {self.settings.K} latent classes are occupied in {diag['occupied_all_share']:.0%} of the "
+                      "draws: the truncation K may bind; rerun with a larger --K (see --sensitivity)",)
+        settings = asdict(self.settings) | seed_settings(root_seed) | {"lambda_prior": "Beta(1,1)", "N_prior": "1/N",
+                                                                   "start": "random stick-breaking (as R)",
+                                                                   "n0_max": f"{MISSING_RATIO} x observed"}
         return EstimateResult(
             method="lcmcr", model=None, estimate=float(median), lower=float(low), upper=float(high),
             observed=self.histories.observed, stratum=self.histories.stratum, settings=settings,
-            diagnostics=diag, data_hash=self.histories.data_hash(), converged=not found, warnings=found,
-            draws=pooled.copy(),
+            diagnostics=diag, data_hash=self.histories.data_hash(), converged=not convergence_warnings(diag),
+            warnings=found, draws=pooled.copy(), chains={name: values.copy() for name, values in self.trace.items()},
         )  # fmt: skip

@@ -26,7 +26,9 @@ from tollbook.estimate._loglinear_design import (
 )
 from tollbook.estimate._poisson import PoissonFit, fit_poisson
 from tollbook.estimate.histories import CaptureHistories, HistoryError
+from tollbook.estimate.ranking import mark_preferred
 from tollbook.estimate.result import EstimateResult
+from tollbook.estimate.seeds import Seed, root_sequence
 
 __all__ = [
     "RCAPTURE_MODELS",
@@ -42,6 +44,7 @@ MAX_LISTS = 16  # 2^16 - 1 cells; beyond that the full table is too large to fit
 HETEROGENEITY = ("Chao", "Poisson", "Darroch", "Gamma")
 BASES = ("M0", "Mt", "Mb", "Mbh")
 _DEFAULT_THETA = {"Poisson": 2.0, "Gamma": 3.5}
+GOF_LEVEL = 0.05  # below this deviance p-value a model is said not to fit
 _FMAX_UPPER = 3.0  # Rcapture's fmaxSupCL: the profile upper bound is sought below 3 × the estimate
 
 
@@ -70,6 +73,7 @@ class Abundance:
     fit: PoissonFit
     names: tuple[str, ...]
     removed: tuple[str, ...]
+    bias: float = float("nan")
 
 
 # ---------------------------------------------------------------- fitting
@@ -77,8 +81,11 @@ class Abundance:
 
 def fit_design(
     y: np.ndarray, design: Design, neg: bool = True, start: np.ndarray | None = None
-) -> tuple[PoissonFit, tuple[str, ...], tuple[str, ...]]:
-    """Fit the design; for Chao models refit without the first negative eta until none is (Rcapture's neg)."""
+) -> tuple[PoissonFit, tuple[str, ...], tuple[str, ...], np.ndarray]:
+    """Fit the design; for Chao models refit without the first negative eta until none is (Rcapture's neg).
+
+    Returns the fit, its column names, the names removed and the design matrix finally fitted.
+    """
     X, names, removed = design.X, design.names, ()
     fit = fit_poisson(y, X, start=start)
     while design.chao and neg:
@@ -90,7 +97,19 @@ def fit_design(
         removed += (names[drop],)
         X, names = np.delete(X, drop, axis=1), names[:drop] + names[drop + 1 :]
         fit = fit_poisson(y, X)
-    return fit, names, removed
+    return fit, names, removed, X
+
+
+def asymptotic_bias(fit: PoissonFit, X: np.ndarray) -> float:
+    """Second-order bias of the unobserved-cell estimate exp(intercept) (Rivest & Lévesque 2001, as Rcapture
+    reports it); NaN on a rank-deficient design, where it is not defined."""
+    if not fit.kept.all():
+        return float("nan")
+    cov = fit.cov
+    xi = -0.5 * np.einsum("ij,jk,ik->i", X, cov, X)
+    psi = -2.0 * X.T @ (fit.fitted * xi)
+    psi[0] -= 1.0
+    return float(0.5 * np.exp(fit.coef[0]) * (-cov @ psi)[0])
 
 
 def _behavioural_se(grad: np.ndarray, cov: np.ndarray, total: float) -> float:
@@ -122,7 +141,7 @@ def _mbh_abundance(coef: np.ndarray, cov: np.ndarray, t: int) -> tuple[float, fl
 
 def abundance(y: np.ndarray, spec: ModelSpec, design: Design, n_lists: int, neg: bool = True) -> Abundance:
     """Fit ``spec`` and estimate N: n + exp(intercept) for the log-linear models, closed forms for Mb/Mbh."""
-    fit, names, removed = fit_design(y, design, neg)
+    fit, names, removed, X = fit_design(y, design, neg)
     with np.errstate(all="ignore"):
         if spec.base in ("Mb", "Mbh"):
             behavioural = _mb_abundance if spec.base == "Mb" else _mbh_abundance
@@ -130,7 +149,7 @@ def abundance(y: np.ndarray, spec: ModelSpec, design: Design, n_lists: int, neg:
         else:
             missing = float(np.exp(fit.coef[0]))
             total, se = float(y.sum()) + missing, float(np.sqrt(missing + missing**2 * fit.cov[0, 0]))
-    return Abundance(total, se, fit, names, removed)
+    return Abundance(total, se, fit, names, removed, asymptotic_bias(fit, X))
 
 
 # ---------------------------------------------------------------- profile likelihood interval
@@ -151,7 +170,7 @@ def _profile_function(y: np.ndarray, design: Design, neg: bool) -> Callable[[flo
 
     def loglik(N: float) -> float:
         n0 = max(N - n, 0.0)
-        fit, _, _ = fit_design(np.append(y, n0), augmented, neg, start=last.get("coef"))
+        fit, *_ = fit_design(np.append(y, n0), augmented, neg, start=last.get("coef"))
         last["coef"] = fit.coef[fit.kept]
         return -(fit.deviance - 2.0 * _cormack_term(n + n0, n0)) / 2.0
 
@@ -239,7 +258,19 @@ def _fit_warnings(est: Abundance, observed: int) -> list[str]:
         warnings.append(f"the estimate is more than 100 × the {observed:,} observed: the model extrapolates")
     if not np.isfinite(est.se):
         warnings.append("the standard error cannot be computed (non-positive delta-method variance)")
+    if np.isfinite(est.bias) and np.isfinite(est.total) and abs(est.bias) > 0.1 * est.total:
+        warnings.append(f"the asymptotic bias is large ({est.bias:,.0f}, more than 10% of the estimate; Rcapture's "
+                        "warning): the estimate is unreliable")
+    p_value = _gof_p_value(est.fit)
+    if np.isfinite(p_value) and p_value < GOF_LEVEL:
+        warnings.append(f"the model does not fit: deviance {est.fit.deviance:.1f} on {est.fit.df_residual} df "
+                        f"(p = {p_value:.2g}); do not use this model's estimate")
     return warnings
+
+
+def _gof_p_value(fit: PoissonFit) -> float:
+    """Deviance goodness-of-fit p-value (chi-square on the residual df); NaN for a saturated model."""
+    return float(chi2.sf(fit.deviance, fit.df_residual)) if fit.df_residual > 0 else float("nan")
 
 
 def _valid(total: float, observed: int) -> bool:
@@ -257,6 +288,9 @@ def _interval(y: np.ndarray, spec: ModelSpec, design: Design, est: Abundance, al
         return float("nan"), lower, upper, "log-normal (Chao 1987)", []
     if not (np.isfinite(est.total) and est.total < 1e4 * max(n, 1.0)):
         return float("nan"), float("nan"), float("nan"), "none", ["no interval: the estimate is not finite"]
+    if not est.fit.kept.all():
+        return float("nan"), float("nan"), float("nan"), "none", [
+            "no profile-likelihood interval: the design is rank-deficient (as Rcapture's closedpCI refuses)"]
     try:
         N_max, lower, upper, warnings = profile_interval(y, design, est.total, alpha, neg)
     except (ValueError, FloatingPointError, np.linalg.LinAlgError) as exc:
@@ -272,12 +306,14 @@ def _diagnostics(est: Abundance, observed: int, n_max: float, interval_method: s
         "raw_estimate": est.total,
         "deviance": fit.deviance,
         "df": fit.df_residual,
+        "gof_p_value": _gof_p_value(fit),
+        "bias": est.bias,
         "AIC": fit.aic(),
         "BIC": fit.bic(observed),
         "multinomial_estimate": n_max,
         "interval_method": interval_method,
         "iterations": fit.iterations,
-        "coefficients": dict(zip(est.names, fit.coef[fit.kept].tolist(), strict=True)),
+        "coefficients": dict(zip(est.names, fit.coef.tolist(), strict=True)),  # NaN where aliased
         "eta_set_to_zero": list(est.removed),
     }
 
@@ -297,7 +333,25 @@ def _settings(spec: ModelSpec, alpha: float, neg: bool) -> dict:
     }
 
 
-def fit_spec(histories: CaptureHistories, spec: ModelSpec, alpha: float = 0.05, neg: bool = True) -> EstimateResult:
+def missing_draws(observed: int, total: float, se: float, size: int, seed: Seed) -> np.ndarray | None:
+    """Draws of N = observed + f0 · exp(σ Z), σ² = log(1 + se²/f0²): Chao's log-normal law for the number
+    unlisted, centred on the MLE and never below the observed count; used to add strata up by simulation."""
+    missing = total - observed
+    if not (np.isfinite(missing) and missing > 0 and np.isfinite(se)):
+        return None
+    sigma = np.sqrt(np.log1p(se**2 / missing**2))
+    z = np.random.default_rng(root_sequence(seed)).standard_normal(size)
+    return observed + missing * np.exp(sigma * z)
+
+
+def fit_spec(
+    histories: CaptureHistories,
+    spec: ModelSpec,
+    alpha: float = 0.05,
+    neg: bool = True,
+    seed: Seed = None,
+    n_draws: int = 4000,
+) -> EstimateResult:
     """Fit one log-linear model to the histories and return its estimate, interval and fit statistics."""
     _check_histories(histories, spec)
     y = histories.full_table()[1:].astype(float)
@@ -321,6 +375,7 @@ def fit_spec(histories: CaptureHistories, spec: ModelSpec, alpha: float = 0.05, 
         data_hash=histories.data_hash(),
         converged=est.fit.converged,
         warnings=tuple(_fit_warnings(est, histories.observed) + ci_warnings),
+        draws=missing_draws(histories.observed, est.total, est.se, n_draws, seed),
     )
 
 
@@ -365,12 +420,28 @@ def _model_name(base: str, heterogeneity: str | None, theta: float | None, terms
     return " + ".join([name, *(f"[{','.join(term)}]" for term in terms)])
 
 
-def closedp(histories: CaptureHistories, alpha: float = 0.05, neg: bool = True) -> list[EstimateResult]:
-    """Fit Rcapture's closedp.t models (M0, Mt, Mh ×4, Mth ×4, Mb, Mbh; only M0, Mt, Mb for 2 lists).
+def closedp(
+    histories: CaptureHistories,
+    alpha: float = 0.05,
+    neg: bool = True,
+    ordered: bool = False,
+    seed: Seed = None,
+    n_draws: int = 4000,
+) -> list[EstimateResult]:
+    """Fit Rcapture's closedp.t models (M0, Mt, Mh ×4, Mth ×4; only M0, Mt for 2 lists).
 
-    Each estimate is the Poisson MLE with its delta-method standard error, as closedp.t reports it; the interval
-    is the multinomial profile likelihood of closedpCI.t (log-normal for Mb and Mbh, which it does not cover).
+    The behavioural models Mb and Mbh read the lists as capture occasions in time order, so they are fitted only
+    with ``ordered=True`` (victim lists have no such order). Each estimate is the Poisson MLE with its
+    delta-method standard error, as closedp.t reports it; the interval is the multinomial profile likelihood of
+    closedpCI.t (log-normal for Mb and Mbh, which it does not cover). ``n_draws`` simulated draws of N per model
+    (:func:`missing_draws`, one stream per model from ``seed``) let strata be added up.
     """
     _check_histories(histories, RCAPTURE_MODELS[0])
-    specs = RCAPTURE_MODELS if histories.n_lists >= 3 else RCAPTURE_MODELS[:2] + RCAPTURE_MODELS[10:11]
-    return [fit_spec(histories, spec, alpha, neg) for spec in specs]
+    specs = [s for s in RCAPTURE_MODELS if ordered or s.base not in ("Mb", "Mbh")]
+    if histories.n_lists < 3:
+        specs = [s for s in specs if s.base != "Mbh" and s.heterogeneity is None]
+    root = root_sequence(seed)
+    streams = [np.random.SeedSequence(root.entropy, spawn_key=(*root.spawn_key, i)) for i in range(len(specs))]
+    results = [fit_spec(histories, spec, alpha, neg, stream, n_draws) for spec, stream in zip(specs, streams,
+                                                                                              strict=True)]
+    return mark_preferred(results)

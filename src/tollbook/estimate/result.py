@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import html
 import math
+import platform
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import metadata
 from typing import Any
 
 import numpy as np
 
-__all__ = ["EstimateResult", "code_version", "json_safe"]
+__all__ = ["EstimateResult", "code_version", "json_safe", "library_versions"]
 
 
 def code_version() -> str:
@@ -19,6 +21,23 @@ def code_version() -> str:
         return metadata.version("tollbook")
     except metadata.PackageNotFoundError:
         return "0+unknown"
+
+
+GENERATORS = {"lcmcr": "xoshiro256** per chain (Numba kernel), seeded from NumPy SeedSequence children",
+              "dga": "NumPy PCG64 from a SeedSequence child", "loglinear": "NumPy PCG64 from a SeedSequence child",
+              "search": "NumPy PCG64 from a SeedSequence child"}  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def library_versions() -> dict[str, str]:
+    """Versions of Python, Tollbook and the numeric libraries an estimate depends on (from package metadata)."""
+    found = {"python": platform.python_version(), "tollbook": code_version()}
+    for name in ("numpy", "scipy", "numba", "arviz", "pandas"):
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = "not installed"
+    return found
 
 
 def json_safe(value: Any) -> Any:
@@ -43,8 +62,9 @@ class EstimateResult:
     """One estimate of a population's size: point value, 95% interval, the data and settings that produced it.
 
     ``estimate`` is the posterior median for Bayesian methods and the MLE for log-linear models.
-    ``draws`` (the posterior draws of N, Bayesian methods only) is kept for summing
-    strata and is never serialised.
+    ``draws`` (posterior draws of N, or simulated ones for log-linear models) is kept for summing strata;
+    ``chains`` (LCMCR) holds each traced quantity (N, alpha, occupied classes) as a (chains, draws) array for
+    diagnostics and plots. Neither is in :meth:`to_dict`; the database keeps them compressed.
     """
 
     method: str
@@ -61,11 +81,18 @@ class EstimateResult:
     converged: bool | None = None
     warnings: tuple[str, ...] = ()
     draws: np.ndarray | None = field(default=None, repr=False)
+    chains: dict[str, np.ndarray] | None = field(default=None, repr=False)
 
     @property
     def label(self) -> str:
         """Method and model in one short name, e.g. "loglinear Mth Chao" or "lcmcr"."""
         return f"{self.method} {self.model}" if self.model else self.method
+
+    def plain_language(self) -> list[str]:
+        """What the number is, what it assumes and when not to trust it, in plain words (see :mod:`.explain`)."""
+        from tollbook.estimate.explain import plain_language
+
+        return plain_language(self)
 
     def to_dict(self) -> dict:
         """All fields but the draws, as JSON-safe values (non-finite numbers become null)."""
@@ -84,6 +111,8 @@ class EstimateResult:
                 "diagnostics": self.diagnostics,
                 "data_hash": self.data_hash,
                 "code_version": self.code_version,
+                "versions": library_versions() | {"generator": GENERATORS.get(self.method, "none")},
+                "plain_language": self.plain_language(),
             }
         )
 
@@ -150,6 +179,7 @@ def _text_summary(result: EstimateResult) -> str:
     status = _convergence_line(result)
     lines += [status] if status else []
     lines += [f"WARNING: {text}" for text in result.warnings]
+    lines += ["", *result.plain_language()]
     return "\n".join(lines)
 
 
@@ -160,5 +190,6 @@ def _html_summary(result: EstimateResult) -> str:
     status = _convergence_line(result)
     notes = [f"<p class='convergence'>{html.escape(status)}</p>"] if status else []
     notes += [f"<p class='warning'>Warning: {html.escape(text)}</p>" for text in result.warnings]
+    notes += [f"<p class='plain-language'>{html.escape(text)}</p>" for text in result.plain_language()]
     caption = html.escape(f"Population estimate ({result.label})")
     return f"<table class='tollbook-estimate'><caption>{caption}</caption>{cells}</table>{''.join(notes)}"

@@ -1,4 +1,4 @@
-"""Estimate each stratum and the total: Bayesian totals sum posterior draws; thin strata are named, never hidden."""
+"""Estimate each stratum and the total: independent draws added up; thin strata pooled or counted, never hidden."""
 
 from __future__ import annotations
 
@@ -11,13 +11,15 @@ import numpy as np
 import pandas as pd
 
 from tollbook.estimate.histories import CaptureHistories
+from tollbook.estimate.ranking import mark_preferred
 from tollbook.estimate.result import EstimateResult, code_version
+from tollbook.estimate.seeds import Seed, root_sequence, stratum_sequence
 
-__all__ = ["POOLED_LABEL", "TOTAL_LABEL", "ThinRule", "combine", "estimate_strata", "pool_thin", "sum_strata",
-           "thin_reason"]
+__all__ = ["POOLED_LABEL", "TOTAL_LABEL", "ThinRule", "combine", "estimate_strata", "placeholder", "pool_thin",
+           "sum_strata", "thin_reason"]
 
 TOTAL_LABEL = "total"
-Fitter = Callable[[CaptureHistories], list[EstimateResult]]
+Fitter = Callable[[CaptureHistories, np.random.SeedSequence], list[EstimateResult]]
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,7 @@ def thin_reason(histories: CaptureHistories, rule: ThinRule) -> str | None:
 
 
 POOLED_LABEL = "other (pooled thin strata)"
+UNKNOWN_LABEL = "unknown"
 
 
 def combine(parts: Sequence[CaptureHistories], stratum: str) -> CaptureHistories:
@@ -61,8 +64,8 @@ def combine(parts: Sequence[CaptureHistories], stratum: str) -> CaptureHistories
 
 def pool_thin(strata: Mapping[str | None, CaptureHistories], rule: ThinRule | None = None,
               label: str = POOLED_LABEL) -> dict[str | None, CaptureHistories]:
-    """Merge the strata too thin to estimate into one pooled stratum, so their people still count in the total
-    (when the pool is itself too thin it is left out, with its reason, like any thin stratum)."""
+    """Merge the strata too thin to estimate into one pooled stratum named after them, so their people still
+    count in the total (a pool that is itself too thin is counted as documented, like any thin stratum)."""
     rule = rule or ThinRule()
     thin = [h for h in strata.values() if thin_reason(h, rule) is not None]
     if len(thin) < 2:
@@ -78,48 +81,86 @@ def _without_empty_lists(histories: CaptureHistories) -> tuple[CaptureHistories,
     return (histories.drop_lists(empty), empty) if empty else (histories, [])
 
 
-def _placeholder(histories: CaptureHistories, method: str, reason: str) -> EstimateResult:
-    """A result that names a stratum left unestimated, with the reason as its warning."""
+def placeholder(histories: CaptureHistories, method: str, reason: str) -> EstimateResult:
+    """A result that names a stratum (or method) left unestimated, with the reason as its warning."""
+    where = "" if histories.stratum is None else f"stratum {histories.stratum!r} "
     return EstimateResult(
         method=method, model=None, estimate=math.nan, lower=math.nan, upper=math.nan,
         observed=histories.observed, stratum=histories.stratum, settings={}, diagnostics={},
-        data_hash=histories.data_hash(), warnings=(f"stratum {histories.stratum!r} not estimated: {reason}",),
+        data_hash=histories.data_hash(), warnings=(f"{where}not estimated: {reason}",),
     )  # fmt: skip
 
 
-def _fit_stratum(histories: CaptureHistories, fit: Fitter, method: str, rule: ThinRule) -> list[EstimateResult]:
+def _fit_stratum(histories: CaptureHistories, fit: Fitter, method: str, rule: ThinRule,
+                 seed: np.random.SeedSequence) -> list[EstimateResult]:
     """Fit one stratum, or return a placeholder saying why it is too thin or why the model refused it."""
     reason = thin_reason(histories, rule)
     if reason is not None:
-        return [_placeholder(histories, method, reason)]
+        return [placeholder(histories, method, reason)]
     usable, dropped = _without_empty_lists(histories)
     try:
-        results = fit(usable)
+        results = fit(usable, stratum_sequence(seed, histories.stratum))
     except ValueError as exc:
-        return [_placeholder(histories, method, str(exc))]
+        return [placeholder(histories, method, str(exc))]
     if not dropped:
         return results
     return [replace(r, settings=r.settings | {"lists_without_records_dropped": dropped}) for r in results]
 
 
 def estimate_strata(
-    strata: Mapping[str | None, CaptureHistories], fit: Fitter, method: str, rule: ThinRule | None = None
+    strata: Mapping[str | None, CaptureHistories],
+    fit: Fitter,
+    method: str,
+    rule: ThinRule | None = None,
+    seed: Seed = None,
 ) -> list[EstimateResult]:
-    """Results for every stratum (thin ones as named placeholders), then one total per method and model."""
-    rule = rule or ThinRule()
-    per_stratum = [r for h in strata.values() for r in _fit_stratum(h, fit, method, rule)]
+    """Results for every stratum (thin ones as named placeholders), then one total per method and model.
+
+    ``fit(histories, seed)`` gets each stratum's own child of the root ``seed``, so strata draw independently.
+    """
+    rule, root = rule or ThinRule(), root_sequence(seed)
+    per_stratum = [r for h in strata.values() for r in _fit_stratum(h, fit, method, rule, root)]
     groups: dict[tuple[str, str | None], list[EstimateResult]] = {}
     for result in per_stratum:
         if math.isfinite(result.estimate):
             groups.setdefault((result.method, result.model), []).append(result)
-    left_out = [r for r in per_stratum if not math.isfinite(r.estimate)]
-    totals = [sum_strata(parts, _left_out_for(left_out, *key)) for key, parts in groups.items()]
+    totals = [sum_strata(parts, _left_out_for(per_stratum, *key)) for key, parts in groups.items()]
+    if any("BIC" in t.diagnostics for t in totals):
+        totals = mark_preferred(totals)
     return per_stratum + totals
 
 
-def _left_out_for(left_out: list[EstimateResult], method: str, model: str | None) -> list[EstimateResult]:
-    """Strata missing from one method-and-model total: thin ones (no model) and those this model failed on."""
-    return [r for r in left_out if r.method == method and r.model in (None, model)]
+_FIT_SUMS = ("deviance", "df", "AIC", "BIC")
+
+
+def _summed_fit(parts: Sequence[EstimateResult]) -> dict:
+    """Fit statistics of a stratified log-linear model: each stratum's added up (they are independent), with the
+    deviance test on the summed df; empty when a stratum lacks them."""
+    if not all(all(key in p.diagnostics for key in _FIT_SUMS) for p in parts):
+        return {}
+    from scipy.stats import chi2  # only log-linear totals need it
+
+    summed = {key: float(sum(p.diagnostics[key] for p in parts)) for key in _FIT_SUMS}
+    summed["df"] = int(summed["df"])
+    summed["gof_p_value"] = float(chi2.sf(summed["deviance"], summed["df"])) if summed["df"] > 0 else math.nan
+    return summed
+
+
+def _left_out_for(per_stratum: list[EstimateResult], method: str, model: str | None) -> list[EstimateResult]:
+    """One result per stratum without an estimate in this method-and-model total, saying why: too thin (no
+    model), this model failed there, or this model was not fitted there (other models of the method were)."""
+    mine = [r for r in per_stratum if r.method == method]
+    estimated = {r.stratum for r in mine if r.model == model and math.isfinite(r.estimate)}
+    failed = {r.stratum: r for r in reversed(mine) if r.model in (None, model) and not math.isfinite(r.estimate)}
+    missing = {r.stratum: failed.get(r.stratum) or placeholder_from(r, f"model {model!r} was not fitted here")
+               for r in reversed(mine) if r.stratum not in estimated}  # fmt: skip
+    return list(missing.values())
+
+
+def placeholder_from(result: EstimateResult, reason: str) -> EstimateResult:
+    """A placeholder for the stratum of ``result``: same people and data, no estimate."""
+    return replace(result, model=None, estimate=math.nan, lower=math.nan, upper=math.nan, draws=None,
+                   warnings=(f"stratum {result.stratum!r} not estimated: {reason}",))
 
 
 def _combined_hash(parts: Sequence[EstimateResult]) -> str:
@@ -127,12 +168,16 @@ def _combined_hash(parts: Sequence[EstimateResult]) -> str:
     return hashlib.sha256(joined.encode("utf-8")).hexdigest()
 
 
-def _summed_draws(parts: Sequence[EstimateResult]) -> np.ndarray | None:
-    """Index-wise sum of the strata's posterior draws (strata are independent a posteriori), if all have them."""
+def _summed_draws(parts: Sequence[EstimateResult], seed: np.random.SeedSequence) -> np.ndarray | None:
+    """Sum of the strata's independent posterior (or simulated) draws, if all have them; strata with fewer draws
+    are resampled with replacement to the longest length."""
     draws = [p.draws for p in parts]
-    if any(d is None for d in draws) or len({len(d) for d in draws}) != 1:
+    if any(d is None for d in draws):
         return None
-    return np.sum(np.stack(draws), axis=0)
+    size = max(len(d) for d in draws)
+    rng = np.random.default_rng(seed)
+    aligned = [d if len(d) == size else rng.choice(d, size=size, replace=True) for d in draws]
+    return np.sum(np.stack(aligned), axis=0)
 
 
 def _normal_interval(parts: Sequence[EstimateResult]) -> tuple[float, float, float]:
@@ -143,25 +188,40 @@ def _normal_interval(parts: Sequence[EstimateResult]) -> tuple[float, float, flo
     return total, total - half, total + half
 
 
+def _documented_only(left_out: Sequence[EstimateResult]) -> list[str]:
+    """Warnings naming each stratum counted only as documented in a total."""
+    return [f"{p.observed:,} documented people of stratum {p.stratum!r} are counted as documented only (no estimate "
+            f"of their undocumented) — {p.warnings[0] if p.warnings else 'no estimate there'}" for p in left_out]
+
+
 def sum_strata(parts: Sequence[EstimateResult], left_out: Sequence[EstimateResult] = ()) -> EstimateResult:
-    """Combine per-stratum results of one method and model into a total, naming strata left out of it."""
-    draws = _summed_draws(parts)
+    """Combine per-stratum results of one method and model into a total.
+
+    Strata's draws (posterior, or simulated for log-linear models) are added; the people of strata ``left_out``
+    (thin, or refused by the model) are added as documented, so the total is never below the documented count.
+    """
+    fixed = sum(p.observed for p in left_out)
+    digest = _combined_hash([*parts, *left_out])
+    draws = _summed_draws(parts, np.random.SeedSequence(int(digest[:16], 16)))
     if draws is not None:
+        draws = draws + fixed
         low, estimate, high = (float(v) for v in np.quantile(draws, [0.025, 0.5, 0.975]))
-        how = "sum of posterior draws across strata"
+        how = "sum of independent draws across strata"
     else:
-        estimate, low, high = _normal_interval(parts)
+        estimate, low, high = (v + fixed for v in _normal_interval(parts))
         how = "sum of point estimates; interval from summed variances (normal approximation)"
-    found = [f"{p.observed} people left out of this total — "
-             f"{p.warnings[0] if p.warnings else f'stratum {p.stratum!r} has no estimate'}" for p in left_out]
-    found += [f"stratum {p.stratum!r} has not converged" for p in parts if p.converged is False]
+    observed = sum(p.observed for p in parts) + fixed
+    low = max(low, observed) if math.isfinite(low) else low
+    found = _documented_only(left_out) + [f"stratum {p.stratum!r} has not converged" for p in parts
+                                          if p.converged is False]  # fmt: skip
     converged = None if all(p.converged is None for p in parts) else all(p.converged is not False for p in parts)
     return EstimateResult(
         method=parts[0].method, model=parts[0].model, estimate=estimate, lower=low, upper=high,
-        observed=sum(p.observed for p in parts), stratum=TOTAL_LABEL,
-        settings=parts[0].settings | {"strata": [p.stratum for p in parts], "total": how},
+        observed=observed, stratum=TOTAL_LABEL,
+        settings=parts[0].settings | {"strata": [p.stratum for p in parts], "total": how,
+                                      "pooled": [p.stratum for p in parts if str(p.stratum).startswith(POOLED_LABEL)]},
         diagnostics={"strata_estimated": len(parts), "strata_left_out": [p.stratum for p in left_out],
-                     "observed_left_out": sum(p.observed for p in left_out)},
-        data_hash=_combined_hash(parts), code_version=code_version(), converged=converged,
+                     "observed_left_out": fixed, "documented_only": fixed, **_summed_fit(parts)},
+        data_hash=digest, code_version=code_version(), converged=converged,
         warnings=tuple(found), draws=draws,
     )  # fmt: skip

@@ -1,0 +1,52 @@
+"""Pairwise list dependence: the odds ratio of being on both of two lists, among the people documented.
+
+For lists A and B the 2×2 table counts people on both, on A only, on B only, and on neither (but on some other
+list); OR = n11 n00 / (n10 n01), with 0.5 added to every cell when one is empty (Haldane). OR well above 1 means
+A and B tend to record the same people (positive dependence: an independence model underestimates); well below
+1, they record different people. With two lists the "neither" cell is unobservable and no ratio exists.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from tollbook.estimate.histories import CaptureHistories
+
+__all__ = ["STRONG", "dependence_warnings", "list_dependence"]
+
+STRONG = 5.0  # an odds ratio above this (or below its inverse) is called strong dependence
+
+
+def list_dependence(histories: CaptureHistories) -> list[dict]:
+    """One row per pair of lists: the four cells, the odds ratio and its 95% interval (Woolf's log method)."""
+    if histories.n_lists < 3:
+        return []
+    rows = []
+    patterns, counts = histories.patterns.astype(bool), histories.counts
+    for i in range(histories.n_lists):
+        for j in range(i + 1, histories.n_lists):
+            a, b = patterns[:, i], patterns[:, j]
+            cells = [int(counts[a & b].sum()), int(counts[a & ~b].sum()), int(counts[~a & b].sum()),
+                     int(counts[~a & ~b].sum())]  # fmt: skip
+            n11, n10, n01, n00 = (c + 0.5 for c in cells) if 0 in cells else cells
+            log_or = math.log(n11 * n00 / (n10 * n01))
+            se = math.sqrt(1 / n11 + 1 / n10 + 1 / n01 + 1 / n00)
+            rows.append({"lists": [histories.lists[i], histories.lists[j]], "both": cells[0], "first_only": cells[1],
+                         "second_only": cells[2], "neither": cells[3], "odds_ratio": math.exp(log_or),
+                         "lower": math.exp(log_or - 1.96 * se), "upper": math.exp(log_or + 1.96 * se)})
+    return rows
+
+
+def dependence_warnings(rows: list[dict]) -> tuple[str, ...]:
+    """A warning naming each pair of lists whose dependence is strong and clearly so (interval beyond 1)."""
+    found = []
+    for row in rows:
+        ratio, (first, second) = row["odds_ratio"], row["lists"]
+        if (ratio > STRONG and row["lower"] > 1) or (ratio < 1 / STRONG and row["upper"] < 1):
+            kind = "record the same people" if ratio > 1 else "record different people"
+            found.append(f"lists {first} and {second} {kind} far more than chance (co-capture odds ratio "
+                         f"{ratio:.1f}): if they share sources or one copies the other they are one independence "
+                         "group and should be merged into one list")
+    return tuple(np.unique(found)) if found else ()

@@ -1,0 +1,85 @@
+"""The report's estimates: the saved run's strata with their intervals and the diagnostics a statistician
+checks (R-hat, effective sample size, and whatever further checks and caveats the estimation saved)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from tollbook.estimate.strata import POOLED_LABEL, TOTAL_LABEL
+from tollbook.model import Estimate
+from tollbook.report.numbers import NumberBook, number_id, registered_setting
+
+TOTAL_NAMES = {TOTAL_LABEL, "all", None}
+DIAGNOSTIC_KEYS = ("rhat", "ess_bulk", "ess_tail", "mcse_median")
+FURTHER_KEYS = ("gof_p_value", "suggested_iterations", "model_checks", "sensitivity", "list_dependence")
+
+
+def stratum_key(stratum: str | None) -> str:
+    """A short key of a stratum: its province code, "total", or "pooled"."""
+    if stratum in TOTAL_NAMES:
+        return "total"
+    if stratum.startswith(POOLED_LABEL):
+        return "pooled"
+    return stratum
+
+
+def _register(book: NumberBook, row: Estimate, key: str) -> dict[str, str]:
+    """Register a stratum's point, interval ends and documented count; return their ids."""
+    label = "the whole population" if key == "total" else f"stratum {row.stratum}"
+    method = f"{row.method}{' ' + row.model if row.model else ''}"
+    ids = {}
+    for part, value, how in (
+        ("estimate", row.estimate, f"{method} estimate (posterior median or MLE) of {label}"),
+        ("lower", row.lower, f"lower end of the 95% interval of the {method} estimate of {label}"),
+        ("upper", row.upper, f"upper end of the 95% interval of the {method} estimate of {label}"),
+        ("observed", row.observed, f"unique persons the {method} estimate of {label} started from"),
+    ):
+        ids[part] = book.add(number_id("estimate", key, part) if part != "estimate" else number_id("estimate", key),
+                             value, f"{how}; saved run {row.run_id[:12]}").id
+    return ids
+
+
+def diagnostics_of(book: NumberBook, row: Estimate, key: str) -> dict[str, Any]:
+    """R-hat and ESS (registered as numbers; their ids under "ids") and the further checks a row's saved result
+    carries; absent ones are left out."""
+    result = row.result or {}
+    diagnostics = result.get("diagnostics", {})
+    found: dict[str, Any] = {"ids": {}}
+    for name in DIAGNOSTIC_KEYS:
+        if diagnostics.get(name) is not None:
+            found[name] = diagnostics[name]
+            found["ids"][name] = book.add(number_id("diagnostic", key, name), diagnostics[name],
+                                          f"{name} of the {row.method} chains for stratum {row.stratum}").id
+    for name in FURTHER_KEYS:
+        value = result.get(name, diagnostics.get(name))
+        if value not in (None, [], {}):
+            found[name] = registered_setting(book, number_id("diagnostic", key), name, value,
+                                             f"saved by the {row.method} run for stratum {row.stratum}")
+    return found
+
+
+def estimates_section(book: NumberBook, rows: Sequence[Estimate] | None) -> dict[str, Any]:
+    """The saved run's strata (total last) with ids, diagnostics and warnings; `available` False when none."""
+    if not rows:
+        return {"available": False, "strata": [], "total": None, "further": {}}
+    strata = []
+    for row in rows:
+        key = stratum_key(row.stratum)
+        result = row.result or {}
+        strata.append({"key": key, "stratum": row.stratum or "all", "method": row.method, "model": row.model,
+                       "estimate": row.estimate, "lower": row.lower, "upper": row.upper, "observed": row.observed,
+                       "converged": row.converged, "ids": _register(book, row, key),
+                       "diagnostics": diagnostics_of(book, row, key), "warnings": result.get("warnings", []),
+                       "settings": result.get("settings", {}),
+                       "plain_language": result.get("plain_language", [])})
+    total = next((s for s in strata if s["key"] == "total"), None)
+    if total is not None:
+        total["settings"] = {key: registered_setting(book, "estimator", key, value, "setting of the saved "
+                                                     "estimation run") for key, value in total["settings"].items()
+                             if not isinstance(value, dict)}
+    strata.sort(key=lambda s: (s["key"] == "total", s["key"] == "pooled", s["key"]))
+    further = {key: [(s["key"], s["diagnostics"][key]) for s in strata if key in s["diagnostics"]]
+               for key in FURTHER_KEYS}
+    return {"available": True, "strata": strata, "total": total, "run_id": rows[0].run_id, "further": further,
+            "stratified_by": rows[0].stratified_by, "created_at": rows[0].created_at.isoformat()}

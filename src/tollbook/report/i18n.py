@@ -1,0 +1,180 @@
+"""English and Persian: the report's words, Persian digits, and dates in both the Gregorian and Solar Hijri
+calendars (a Persian reader sees the Solar Hijri date first, an English reader the Gregorian one)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import jdatetime
+
+LANGS = ("en", "fa")
+PERSIAN_DIGITS = str.maketrans("0123456789.,%-", "۰۱۲۳۴۵۶۷۸۹٫٬٪-")
+GREGORIAN_MONTHS = {
+    "en": ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"],
+    "fa": ["ژانویه", "فوریه", "مارس", "آوریل", "مه", "ژوئن", "ژوئیه", "اوت", "سپتامبر", "اکتبر", "نوامبر", "دسامبر"],
+}
+HIJRI_MONTHS = {
+    "en": ["Farvardin", "Ordibehesht", "Khordad", "Tir", "Mordad", "Shahrivar", "Mehr", "Aban", "Azar", "Dey",
+           "Bahman", "Esfand"],
+    "fa": list(jdatetime.date.j_months_fa),
+}
+
+
+def digits(text: str, lang: str) -> str:
+    """Text with Persian digits and separators for Persian, unchanged for English."""
+    return text.translate(PERSIAN_DIGITS) if lang == "fa" else text
+
+
+def fmt_number(value: float | int | None, lang: str, decimals: int | None = None, grouped: bool = True) -> str:
+    """A number for people: thousands separated, Persian digits in Persian; an em dash when missing.
+    Without `decimals`, counts and estimates (integral, or 100 and more) are whole; small fractions keep three
+    significant digits (a threshold of 0.7 stays 0.7)."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "—"
+    comma = "," if grouped else ""
+    if decimals is None:
+        whole = float(value).is_integer() or abs(value) >= 100
+        return digits(f"{value:{comma}.0f}" if whole else f"{value:.3g}", lang)
+    return digits(f"{value:{comma}.{decimals}f}", lang)
+
+
+def _as_date(value: dt.date | str) -> dt.date:
+    return dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value
+
+
+def gregorian(value: dt.date | str, lang: str) -> str:
+    """A Gregorian date in words, e.g. "16 November 2019" or "۱۶ نوامبر ۲۰۱۹"."""
+    day = _as_date(value)
+    return digits(f"{day.day} {GREGORIAN_MONTHS[lang][day.month - 1]} {day.year}", lang)
+
+
+def solar_hijri(value: dt.date | str, lang: str) -> str:
+    """A Solar Hijri date in words, e.g. "25 Aban 1398" or "۲۵ آبان ۱۳۹۸"."""
+    day = jdatetime.date.fromgregorian(date=_as_date(value))
+    return digits(f"{day.day} {HIJRI_MONTHS[lang][day.month - 1]} {day.year}", lang)
+
+
+def fmt_date(value: dt.date | str | None, lang: str) -> str:
+    """Both calendars: Gregorian first in English, Solar Hijri first in Persian."""
+    if value in (None, "", "unknown"):
+        return TEXT[lang]["unknown"]
+    if lang == "fa":
+        return f"{solar_hijri(value, lang)} ({gregorian(value, lang)})"
+    return f"{gregorian(value, lang)} ({solar_hijri(value, lang)})"
+
+
+def short_date(value: dt.date | str, lang: str) -> str:
+    """A compact date for tables and axes: ISO in English, the Solar Hijri day in Persian digits in Persian."""
+    if lang == "fa":
+        day = jdatetime.date.fromgregorian(date=_as_date(value))
+        return digits(f"{day.year}/{day.month:02d}/{day.day:02d}", lang)
+    return _as_date(value).isoformat()
+
+
+def label(lang: str, group: str, value: str) -> str:
+    """The word for a vocabulary value (cause, perpetrator, verification, kind, qualifier) in a language."""
+    return VALUES[lang].get(group, {}).get(value, value.replace("_", " "))
+
+
+VALUES: dict[str, dict[str, dict[str, str]]] = {
+    "en": {
+        "cause": {"gunshot_head": "gunshot to the head", "gunshot_torso": "gunshot to the torso",
+                  "gunshot_other": "other gunshot", "tear_gas": "tear gas"},
+        "perpetrator": {"irgc": "IRGC", "basij": "Basij"},
+        "qualifier": {"exactly": ""},
+        "role": {"security_force": "security-force member"},
+    },
+    "fa": {
+        "cause": {"gunshot_head": "شلیک به سر", "gunshot_torso": "شلیک به تنه", "gunshot_other": "شلیک (دیگر)",
+                  "beating": "ضرب و شتم", "tear_gas": "گاز اشک‌آور", "other": "دیگر", "unknown": "نامعلوم"},
+        "perpetrator": {"irgc": "سپاه پاسداران", "basij": "بسیج", "police": "نیروی انتظامی", "unknown": "نامعلوم",
+                        "other": "دیگر"},
+        "verification": {"reported": "گزارش‌شده", "corroborated": "تأییدشده از دو منبع مستقل",
+                         "verified": "راستی‌آزمایی‌شده", "contested": "مورد مناقشه", "discounted": "کنارگذاشته"},
+        "kind": {"activist_network": "شبکهٔ فعالان", "ngo": "سازمان غیردولتی", "media": "رسانه",
+                 "official": "رسمی", "family": "خانواده", "field_collector": "گردآورندهٔ میدانی", "other": "دیگر"},
+        "qualifier": {"exactly": "", "at_least": "دست‌کم", "more_than": "بیش از", "about": "حدود",
+                      "up_to": "تا"},
+        "metric": {"killed": "کشته", "injured": "زخمی", "arrested": "بازداشت", "cities_affected": "شهرهای درگیر",
+                   "names_released": "نام‌های منتشرشده", "victims_identified": "قربانیان شناسایی‌شده"},
+        "role": {"protester": "معترض", "bystander": "رهگذر", "security_force": "عضو نیروهای امنیتی",
+                 "other": "دیگر", "unknown": "نامعلوم"},
+    },
+}
+
+TEXT: dict[str, dict[str, str]] = {
+    "en": {
+        "dir": "ltr", "title": "Documented deaths", "unknown": "unknown", "switch": "فارسی",
+        "team_edition": "TEAM EDITION — holds internal record ids; not for publication.",
+        "public_edition": "Public edition.",
+        "headline": "In brief", "charts": "Charts", "claims_over_time": "Claims over time",
+        "claims_over_time_note": "Each source's country-wide claims of deaths against the documented count "
+                                 "(unique persons by date of death) and the estimate's 95% interval.",
+        "by_day": "Documented deaths by day", "by_province": "Documented deaths by province",
+        "map": "Map of documented deaths by province", "cause": "Cause of death", "perpetrator": "Responsible force",
+        "verification": "Verification levels", "overlap": "Overlap of the source lists",
+        "overlap_note": "Each bar counts the persons named by exactly the lists marked below it.",
+        "classifications": "Classifications by claimant", "estimates": "Estimates by stratum",
+        "diagnostics": "Diagnostics", "caveats": "What the estimate is, what it assumes, when not to trust it",
+        "method": "Method", "sources": "Sources",
+        "linkage": "Linkage", "estimator": "Estimator", "versions": "Versions", "ledger": "Claims ledger",
+        "findings": "Consistency findings", "numbers": "Where each number comes from",
+        "numbers_note": "Every number carries an id (hover over it); `tollbook explain ID` shows how it was "
+                        "computed and the persons or claims behind it.",
+        "stratum": "Stratum", "documented": "Documented", "estimate": "Estimate", "interval": "95% interval",
+        "converged": "Converged", "yes": "yes", "no": "no", "count": "Persons", "date": "Date", "source": "Source",
+        "kind": "Kind", "group": "Independence group", "records": "Records", "description": "Description",
+        "claim": "Claim", "quote": "Quote", "citation": "Citation", "scope": "Scope", "metric": "Counts",
+        "data_version": "Data version (SHA-256 over the records used)", "code_version": "Tollbook version",
+        "generated": "Generated", "no_estimate": "No estimate has been saved yet: run `tollbook estimate --save` "
+                                                 "(or the demo) before the report.",
+        "none": "none", "province": "Province", "list": "List", "lists": "Lists", "persons": "persons",
+        "value": "Value", "level": "Level", "data_table": "Data",
+        "not_saved": "not saved by this estimation run", "total": "total (sum of the strata)",
+        "pooled": "thin provinces, pooled",
+        "in_english": "", "no_plain": "This estimation run saved no plain-language caveats; rerun the estimate "
+                                                  "with this version of Tollbook to have them here.",
+        "roles_by_claimant": "Role, by who asserts it", "forces_by_claimant": "Responsible force, by who asserts it",
+        "no_roles": "No source, claim or reviewer in this database asserts a role for any documented person.",
+        "classifications_note": "Assertions compete and none overwrites another: each asserter is counted apart, "
+                                "reviewers together (their names are never published).",
+    },
+    "fa": {
+        "dir": "rtl", "title": "جان‌باختگان مستند", "unknown": "نامعلوم", "switch": "English",
+        "team_edition": "نسخهٔ تیم — شامل شناسه‌های داخلی رکوردها؛ برای انتشار نیست.",
+        "public_edition": "نسخهٔ عمومی.",
+        "headline": "به طور خلاصه", "charts": "نمودارها", "claims_over_time": "ادعاها در طول زمان",
+        "claims_over_time_note": "ادعاهای هر منبع دربارهٔ شمار کشته‌شدگان در سراسر کشور، در برابر شمار مستند "
+                                 "(افراد یکتا بر پایهٔ تاریخ درگذشت) و بازهٔ ۹۵٪ برآورد.",
+        "by_day": "جان‌باختگان مستند بر پایهٔ روز", "by_province": "جان‌باختگان مستند بر پایهٔ استان",
+        "map": "نقشهٔ جان‌باختگان مستند بر پایهٔ استان", "cause": "علت مرگ", "perpetrator": "نیروی مسئول",
+        "verification": "سطح راستی‌آزمایی", "overlap": "هم‌پوشانی فهرست‌های منابع",
+        "overlap_note": "هر ستون شمار افرادی را نشان می‌دهد که دقیقاً در فهرست‌های نشان‌داده‌شده در زیر آن آمده‌اند.",
+        "classifications": "طبقه‌بندی‌ها بر پایهٔ ادعاکننده", "estimates": "برآوردها بر پایهٔ لایه",
+        "diagnostics": "شاخص‌های همگرایی", "caveats": "برآورد چیست، چه فرض می‌کند و کی نباید به آن اعتماد کرد",
+        "method": "روش", "sources": "منابع",
+        "linkage": "پیوند رکوردها", "estimator": "برآوردگر", "versions": "نسخه‌ها", "ledger": "دفتر ادعاها",
+        "findings": "یافته‌های سازگاری", "numbers": "منشأ هر عدد",
+        "numbers_note": "هر عدد شناسه‌ای دارد (نشانگر را روی آن نگه دارید)؛ فرمان `tollbook explain ID` نشان "
+                        "می‌دهد که چگونه محاسبه شده و کدام افراد یا ادعاها پشت آن‌اند.",
+        "stratum": "لایه", "documented": "مستند", "estimate": "برآورد", "interval": "بازهٔ ۹۵٪",
+        "converged": "همگرا", "yes": "بله", "no": "خیر", "count": "افراد", "date": "تاریخ", "source": "منبع",
+        "kind": "نوع", "group": "گروه استقلال", "records": "رکوردها", "description": "شرح",
+        "claim": "ادعا", "quote": "نقل‌قول", "citation": "ارجاع", "scope": "دامنه", "metric": "شمارش",
+        "data_version": "نسخهٔ داده (SHA-256 رکوردهای به‌کاررفته)", "code_version": "نسخهٔ Tollbook",
+        "generated": "تاریخ تهیه", "no_estimate": "هنوز برآوردی ذخیره نشده است: پیش از گزارش، "
+                                                 "`tollbook estimate --save` را اجرا کنید.",
+        "none": "هیچ", "province": "استان", "list": "فهرست", "lists": "فهرست‌ها", "persons": "نفر",
+        "value": "مقدار", "level": "سطح", "data_table": "داده‌ها",
+        "not_saved": "در این اجرای برآورد ذخیره نشده است", "total": "جمع (مجموع لایه‌ها)",
+        "pooled": "استان‌های کم‌داده، ادغام‌شده",
+        "in_english": "این هشدارها را برآوردگر به انگلیسی نوشته است.",
+        "no_plain": "این اجرای برآورد هشدار به زبان ساده ذخیره نکرده است؛ برآورد را با این نسخه دوباره اجرا کنید.",
+        "roles_by_claimant": "نقش، بر پایهٔ ادعاکننده", "forces_by_claimant": "نیروی مسئول، بر پایهٔ ادعاکننده",
+        "no_roles": "در این پایگاه داده هیچ منبع، ادعا یا بازبینی برای هیچ فرد مستندی نقشی تعیین نکرده است.",
+        "classifications_note": "ادعاها با هم رقابت می‌کنند و هیچ‌یک دیگری را بازنویسی نمی‌کند: هر ادعاکننده جدا "
+                                "شمرده می‌شود و بازبینان با هم (نام آنان هرگز منتشر نمی‌شود).",
+    },
+}

@@ -1,0 +1,97 @@
+"""Estimates from the database: the pending-review warning with the range of persons it implies."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import func, select
+from typer.testing import CliRunner
+
+from tollbook.cli import app
+from tollbook.estimate.database import load_run, pending_review, with_pending_review
+from tollbook.ingest import import_file
+from tollbook.link import decide, link_database, review_queue
+from tollbook.model import Estimate, Person
+from tollbook.store import migrate, open_engine, session_scope
+
+LABELLED = Path(__file__).parents[1] / "data" / "link" / "labelled.csv"
+
+
+def _linked(tmp_path: Path, url: str) -> None:
+    """The hand-labelled linkage lists, imported one file per source and linked with a strict threshold so that
+    some pairs wait in the review queue."""
+    engine = open_engine(url)
+    migrate(engine)
+    rows = pd.read_csv(LABELLED, dtype=str, keep_default_na=False)
+    with session_scope(engine) as session:
+        for source, part in rows.groupby("source"):
+            path = tmp_path / f"{source}.csv"
+            part.drop(columns=["source", "truth"]).to_csv(path, index=False)
+            import_file(session, path, source)
+    with session_scope(engine) as session:
+        link_database(session, threshold=0.999, review_lower=0.5)
+    engine.dispose()
+
+
+def test_pending_pairs_give_the_range_of_persons(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/pending.db"
+    _linked(tmp_path, url)
+    engine = open_engine(url)
+    with session_scope(engine) as session:
+        pending = pending_review(session)
+        persons = session.scalar(select(func.count()).select_from(Person).where(Person.records.any()))
+        assert pending is not None and pending.pairs >= 1
+        assert pending.persons_now == persons
+        assert persons - pending.pairs <= pending.persons_if_all_merged < persons
+        for link in review_queue(session):  # every pair decided: nothing pending any more
+            decide(session, link.record_a_id, link.record_b_id, "non_match", "reviewer")
+        assert pending_review(session) is None
+    engine.dispose()
+    text = pending.warning()
+    assert f"{pending.pairs:,} pairs await review" in text and "all merged / none merged" in text
+
+
+def test_estimate_from_the_database_warns_of_pending_pairs(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/pending.db"
+    _linked(tmp_path, url)
+    result = CliRunner().invoke(app, ["estimate", "--method", "loglinear", "--db", url, "--json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert all("pending review" in row["warnings"][0] for row in rows)
+    assert rows[0]["diagnostics"]["pending_review"]["pairs"] >= 1
+
+
+def test_nothing_pending_changes_nothing() -> None:
+    assert with_pending_review([], None) == []
+
+
+def test_saved_runs_keep_their_draws_and_versions_and_combine(tmp_path: Path) -> None:
+    """Two runs saved with their draws (compressed), read back as results, pooled by `estimate combine`."""
+    url = f"sqlite:///{tmp_path}/pending.db"
+    _linked(tmp_path, url)
+    runner = CliRunner()
+    run_ids = []
+    for seed in ("1", "2"):
+        result = runner.invoke(app, ["estimate", "--method", "dga", "--db", url, "--seed", seed, "--json"])
+        assert result.exit_code == 0, result.output
+        run_ids.append(result.stderr.split("saved as run ")[1].split()[0])
+    engine = open_engine(url)
+    with session_scope(engine) as session:
+        (first,) = load_run(session, run_ids[0])
+        (second,) = load_run(session, run_ids[1])
+        stored = session.scalars(select(Estimate)).first()
+        assert stored.draws is not None and len(stored.draws) < first.draws.nbytes  # compressed
+        assert stored.result["versions"]["numpy"] == np.__version__ and "PCG64" in stored.result["versions"][
+            "generator"]
+    engine.dispose()
+    assert len(first.draws) == 4000 and not np.array_equal(first.draws, second.draws)
+    assert first.estimate == second.estimate  # dga's summary is exact; only its draws are random
+    combined = runner.invoke(app, ["estimate", "combine", *run_ids, "--db", url, "--json"])
+    assert combined.exit_code == 0, combined.output
+    (row,) = json.loads(combined.stdout)
+    assert row["settings"]["combined_from"] == run_ids and "verdata" in row["settings"]["combine_rule"]
+    refused = runner.invoke(app, ["estimate", "combine", run_ids[0], "nope", "--db", url])
+    assert refused.exit_code == 1 and "no saved estimates with run id 'nope'" in refused.output

@@ -1,0 +1,100 @@
+"""The example's report: written by the demo, self-contained, numbers matching the database, and rendered by
+headless Chromium (Debian's package, driven by Playwright) with no console error and no network request."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+from typer.testing import CliRunner
+
+from tollbook.cli import app
+from tollbook.demo import DemoSummary
+from tollbook.status import database_status
+from tollbook.store import session_scope
+
+BUILD = Path(__file__).resolve().parents[2] / "build"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = pytest.mark.slow
+
+
+def test_demo_writes_the_report_and_prints_its_path(demo: DemoSummary) -> None:
+    assert demo.report == demo.out / "report" / "index.html"
+    assert (demo.out / "report" / "index.fa.html").is_file()
+    assert f"Report: {demo.report}" in demo.render()
+
+
+def test_page_loads_nothing_from_outside(demo: DemoSummary) -> None:
+    for page in (demo.report, demo.out / "report" / "index.fa.html"):
+        text = page.read_text(encoding="utf-8")
+        assert not re.search(r"<(script|link|img|iframe|object)\b|@import|url\(\s*['\"]?https?:|src=", text)
+        assert not re.search(r"href=\"(?!#|index(\.fa)?\.html\")", text)
+
+
+def test_headline_numbers_match_the_database(demo: DemoSummary, demo_engine: Engine) -> None:
+    text = demo.report.read_text(encoding="utf-8")
+    with session_scope(demo_engine) as session:
+        persons = database_status(session)["persons"]
+    assert f'data-id="documented">{persons:,}</a>' in text
+    assert 'data-id="estimate.total">1,455</a>' in text  # the demo's LCMCR total (README)
+    persian = (demo.out / "report" / "index.fa.html").read_text(encoding="utf-8")
+    assert 'dir="rtl"' in persian and 'data-id="estimate.total">۱٬۴۵۵</a>' in persian
+    assert "آبان ۱۳۹۸" in persian  # Solar Hijri dates
+
+
+def test_cli_report_explain_export_on_the_example(demo: DemoSummary, tmp_path: Path) -> None:
+    env = {"TOLLBOOK_DB": demo.database_url}
+    result = CliRunner().invoke(app, ["report", "--out", str(tmp_path / "r"), "--lang", "fa"], env=env)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "r" / "index.fa.html").is_file() and not (tmp_path / "r" / "index.html").exists()
+    result = CliRunner().invoke(app, ["explain", "estimate.total"], env=env)
+    assert result.exit_code == 0 and result.output.startswith("estimate.total = 1,455")
+    result = CliRunner().invoke(app, ["export", "--public", "--out", str(tmp_path / "e")], env=env)
+    assert result.exit_code == 0 and "public export of 1,090 persons" in result.output
+    bad = CliRunner().invoke(app, ["report", "--lang", "de", "--out", str(tmp_path / "x")], env=env)
+    assert bad.exit_code == 1 and "unknown language 'de'" in bad.output
+
+
+def _browser_or_skip() -> str:
+    """Debian's chromium with Playwright, or a skip (a failure in CI, where .ci/run installs both)."""
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        missing = "Playwright's Python package is not installed"
+    else:
+        missing = None if CHROMIUM else "no chromium executable (apt-get install chromium)"
+    if missing:
+        if os.environ.get("CI") == "true":
+            pytest.fail(missing)
+        pytest.skip(missing)
+    return CHROMIUM
+
+
+def test_renders_in_headless_chromium_offline(demo: DemoSummary) -> None:
+    from playwright.sync_api import sync_playwright
+
+    executable = _browser_or_skip()
+    BUILD.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
+        try:
+            for lang, page_file in (("en", demo.report), ("fa", demo.out / "report" / "index.fa.html")):
+                page = browser.new_page(viewport={"width": 1280, "height": 900})
+                errors: list[str] = []
+                requests: list[str] = []
+                page.on("console", lambda m, errors=errors: errors.append(m.text) if m.type == "error" else None)
+                page.on("pageerror", lambda e, errors=errors: errors.append(str(e)))
+                page.on("request", lambda r, requests=requests: requests.append(r.url))
+                page.goto(page_file.as_uri(), wait_until="load")
+                assert errors == [] and requests == [page_file.as_uri()]
+                assert page.locator("svg").count() >= 9 and page.locator("a.n").count() > 100
+                assert page.evaluate("document.documentElement.dir") == ("rtl" if lang == "fa" else "ltr")
+                page.screenshot(path=str(BUILD / f"report-{lang}.png"))
+                assert (BUILD / f"report-{lang}.png").stat().st_size > 20_000
+                page.close()
+        finally:
+            browser.close()
