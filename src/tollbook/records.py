@@ -16,7 +16,7 @@ from tollbook.audit import canonical_json, record_event
 from tollbook.confidential import RECORD_CONFIDENTIAL
 from tollbook.errors import NotFoundError, TollbookError
 from tollbook.model import AuditEvent, ImportBatch, Record, RecordRetraction
-from tollbook.text.dates import describe_date
+from tollbook.text.dates import PartialDate, describe_date
 
 HASHED_FIELDS = (  # the fields content_hash covers (fixed, so stored hashes stay checkable as fields are added)
     "source_record_id", "given_name", "family_name", "father_name", "given_name_key", "family_name_key",
@@ -105,7 +105,9 @@ def revise_record(session: Session, record_id: int, changes: dict[str, Any], act
 
 
 def plain_value(value: Any) -> Any:
-    """A value as JSON-ready data: enums by value, dates in ISO form."""
+    """A value as JSON-ready data: enums by value, dates in ISO form (a partial date with its precision)."""
+    if isinstance(value, PartialDate):
+        return value.describe()
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, dt.date):
@@ -134,6 +136,16 @@ def record_row(record: Record, confidential: bool = False,
     else:
         row = {key: value for key, value in row.items() if key not in CONFIDENTIAL_FIELDS}
     return row
+
+
+def record_value(record: Record, name: str) -> Any:
+    """A field of a record for views and strata: a month- or year-only date of death comes as a PartialDate, so
+    it keeps its precision wherever it goes."""
+    value = getattr(record, name)
+    precision = _value(record.date_precision)
+    if name == "date_of_death" and value is not None and precision not in (None, "day"):
+        return PartialDate(value, precision, record.date_of_death_end or value, record.date_text or "")
+    return value
 
 
 def _value(member: Enum | str | None) -> str | None:

@@ -23,6 +23,7 @@ from tollbook.claims.rows import parse_metric
 from tollbook.enums import Cause, ClaimMetric, Status
 from tollbook.errors import TollbookError
 from tollbook.model import Claim, Record
+from tollbook.records import retracted_ids_query
 
 STATUS_OF_METRIC = {
     ClaimMetric.KILLED: Status.KILLED,
@@ -94,8 +95,8 @@ def documented_count(
     since: dt.date | None = None,
     cause: Cause | None = None,
 ) -> int | None:
-    """Unique persons of the scope (and cause, if given) with a current record of this metric dated on or
-    before the day; None when the list does not hold the metric (cities, names released)."""
+    """Unique persons of the scope (and cause, if given) with a current, unretracted record of this metric dated
+    on or before the day (a month-only date: its whole month); None when the list does not hold the metric."""
     status = STATUS_OF_METRIC.get(metric)
     if status is None:
         return None
@@ -103,9 +104,10 @@ def documented_count(
     query = select(func.count(distinct(Record.person_id))).where(
         Record.person_id.is_not(None),
         Record.id.not_in(newer),
+        Record.id.not_in(retracted_ids_query()),
         Record.status == status,
         Record.date_of_death.is_not(None),
-        Record.date_of_death <= on_or_before,
+        func.coalesce(Record.date_of_death_end, Record.date_of_death) <= on_or_before,  # its whole period before
     )
     if area.upper() != "IR":
         query = query.where(Record.province_code == area.upper())

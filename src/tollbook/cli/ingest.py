@@ -31,6 +31,7 @@ from tollbook.ingest import (
 )
 from tollbook.ingest.mapping import parse_window
 from tollbook.outputs import check_output_path
+from tollbook.places import use_places_file
 
 FileArgument = Annotated[Path, typer.Argument(
     help="CSV/TSV (UTF-8, UTF-16 or Windows-1256), XLSX, ODS, XLS or JSON file of victim reports.")]
@@ -46,14 +47,18 @@ DayFirstOption = Annotated[bool | None, typer.Option(
     "dates that read only one way; required when the column does not tell).", show_default=False)]
 WindowOption = Annotated[str | None, typer.Option(
     "--event-window", help="START:END (ISO dates): warn on dates of death outside it, e.g. 2019-11-15:2020-01-31.")]
+PlacesOption = Annotated[Path | None, typer.Option(
+    "--places", help="A places.toml of your own spellings and places (also: env TOLLBOOK_PLACES).")]
 PivotOption = Annotated[int | None, typer.Option(
     "--century-pivot", min=0, max=99, help="Two-digit Solar Hijri years below it are 14xx, others 13xx (default 50).")]
 
 
 def _options(mapping: Path | None, sheet: str | None, header_row: int | None, day_first: bool | None,
-             event_window: str | None, century_pivot: int | None) -> ColumnMapping | None:
-    """The mapping file (if any) with the command-line options laid over it."""
+             event_window: str | None, century_pivot: int | None, places: Path | None = None) -> ColumnMapping | None:
+    """The mapping file (if any) with the command-line options laid over it; a places file applied."""
     with handled_errors():
+        if places is not None:
+            use_places_file(places)
         column_mapping = load_mapping(mapping) if mapping else None
         window = parse_window(event_window) if event_window else None
         return with_options(column_mapping, sheet=sheet, header_row=header_row, dayfirst=day_first,
@@ -71,6 +76,7 @@ def import_command(
     day_first: DayFirstOption = None,
     event_window: WindowOption = None,
     century_pivot: PivotOption = None,
+    places: PlacesOption = None,
     report_csv: Annotated[Path | None, typer.Option("--report-csv", help="Write every issue to this CSV.")] = None,
     kind: Annotated[str, typer.Option(help="Kind of a new source (ngo, media, activist_network, …).")] = "other",
     db: DbOption = "",
@@ -79,7 +85,7 @@ def import_command(
     """Import FILE into SOURCE. Every row is a report: new, a revision (same record id, changed content), already
     there (same id and content, or the same raw row), or named in the report with its reason. Re-importing the
     same file adds nothing."""
-    column_mapping = _options(mapping, sheet, header_row, day_first, event_window, century_pivot)
+    column_mapping = _options(mapping, sheet, header_row, day_first, event_window, century_pivot, places)
     if report_csv is not None:
         with handled_errors():
             check_output_path(report_csv, "--report-csv", [file, *([mapping] if mapping else [])], resolve_db(db))
@@ -110,11 +116,12 @@ def inspect_command(
     day_first: DayFirstOption = None,
     event_window: WindowOption = None,
     century_pivot: PivotOption = None,
+    places: PlacesOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Show how FILE would be read — sheet, header row, which column goes to which field, columns not mapped,
     sample parsed values and every issue — without a database and without writing anything."""
-    column_mapping = _options(mapping, sheet, header_row, day_first, event_window, century_pivot)
+    column_mapping = _options(mapping, sheet, header_row, day_first, event_window, century_pivot, places)
     report = ImportReport(file=str(file), source="", dry_run=True)
     with handled_errors():
         read_and_parse(file, column_mapping, report)

@@ -14,6 +14,7 @@ from tollbook.ingest.report import ERROR, WARNING, ImportIssue
 from tollbook.ingest.vocab import allowed_words, parse_vocab
 from tollbook.model import Record
 from tollbook.places import resolve_city, resolve_province
+from tollbook.places.gazetteer import ON_CHANGE as PLACE_CACHES
 from tollbook.text import canonical_name, normalize_persian
 from tollbook.text.ages import AgeError, ParsedAge
 from tollbook.text.ages import parse_age as read_age
@@ -224,3 +225,6 @@ def check_lengths(ctx: RowContext, parsed: dict[str, Any]) -> None:
         limit = getattr(Record.__table__.c[key].type, "length", None)
         if isinstance(value, str) and limit and len(value) > limit:
             ctx.flag(FIELD_OF_COLUMN.get(key, key), f"longer than the {limit} characters a record holds")
+
+
+PLACE_CACHES.append(resolve_place.cache_clear)  # a places file applied later must reach cached rows

@@ -3,7 +3,7 @@
 ```toml
 [[province]]
 name = "Khuzestan"                 # any spelling the gazetteer resolves
-variants = ["Khouzestan"]
+variants = ["Arabistan"]
 
 [[city]]
 name = "Mahshahr"                  # a city the gazetteer knows, in this province

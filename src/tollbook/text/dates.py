@@ -236,6 +236,24 @@ def day_month_evidence(texts: list[str]) -> DayMonthEvidence:
     return DayMonthEvidence(tuple(found["day"]), tuple(found["month"]), tuple(found["both"]))
 
 
+class PartialDate(dt.date):
+    """A date the source gave only to its month or year: the first day of that period, carrying its precision and
+    last day, so a view shows "Aban 1398 (month)" and no count mistakes it for that first day."""
+
+    precision: str
+    end: dt.date
+    text: str
+
+    def __new__(cls, start: dt.date, precision: str, end: dt.date, text: str = "") -> PartialDate:
+        made = super().__new__(cls, start.year, start.month, start.day)
+        made.precision, made.end, made.text = precision, end, text
+        return made
+
+    def describe(self) -> str:
+        """The date as precise as the source gave it."""
+        return describe_date(self, self.precision, self.text)
+
+
 _JALALI_NAMES = ["Farvardin", "Ordibehesht", "Khordad", "Tir", "Mordad", "Shahrivar", "Mehr", "Aban", "Azar", "Dey",
                  "Bahman", "Esfand"]  # fmt: skip
 
