@@ -105,9 +105,7 @@ def revise_record(session: Session, record_id: int, changes: dict[str, Any], act
 
 
 def plain_value(value: Any) -> Any:
-    """A value as JSON-ready data: enums by value, dates in ISO form (a partial date with its precision)."""
-    if isinstance(value, PartialDate):
-        return value.describe()
+    """A value as JSON-ready data: enums by value, dates in ISO form (a partial date: its first day)."""
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, dt.date):

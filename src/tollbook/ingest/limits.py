@@ -46,6 +46,8 @@ def cell_problem(text: str) -> str | None:
         return f"cell of {len(text):,} characters, over the {MAX_CELL_CHARS:,} a cell may hold"
     if "\x00" in text:
         return "cell holds a NUL byte (\\x00), which no database stores as text; remove it"
+    if text.isascii():
+        return None
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:

@@ -219,11 +219,14 @@ FIELD_OF_COLUMN = {"source_record_id": "record_id", "date_text": "date_of_death"
                    "family_name_key": "family_name", "father_name_key": "father_name"}
 
 
+COLUMN_LIMITS = {c.name: length for c in Record.__table__.columns if (length := getattr(c.type, "length", None))}
+
+
 def check_lengths(ctx: RowContext, parsed: dict[str, Any]) -> None:
     """Flag text longer than its column holds (PostgreSQL would refuse the whole import, SQLite would not)."""
     for key, value in parsed.items():
-        limit = getattr(Record.__table__.c[key].type, "length", None)
-        if isinstance(value, str) and limit and len(value) > limit:
+        limit = COLUMN_LIMITS.get(key)
+        if limit and isinstance(value, str) and len(value) > limit:
             ctx.flag(FIELD_OF_COLUMN.get(key, key), f"longer than the {limit} characters a record holds")
 
 
