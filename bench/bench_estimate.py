@@ -1,8 +1,10 @@
 """Benchmark of tollbook.estimate: LCMCR sampler speed, cost against N, strata, and log-linear / dga fit times.
 
-Run:  python bench/bench_estimate.py [--quick]
+Run:  python bench/bench_estimate.py [--quick] [--side-by-side-only]
 Prints one table (machine, versions, figures). Each timing is the best of ``--repeats`` runs after a warm-up that
 compiles the Numba code. The 5-million-iteration Colombia figure is extrapolated from a shorter measured run.
+When Rscript finds LCMCR, dga and Rcapture (set R_LIBS to a library built from their sources), whole processes
+run side by side with R's (bench/r/*.R) and the CPU ratios are printed; CPU time depends less on the load.
 """
 
 from __future__ import annotations
@@ -147,6 +149,67 @@ def other_method_rows(repeats: int) -> list[Row]:
     return rows
 
 
+R_SCRIPTS = Path(__file__).resolve().parent / "r"
+KOSOVO_CSV = str(DATA / "kosovo_1999_lcmcr.csv")
+SIDE_BY_SIDE = (  # (case, Tollbook command after `python -m tollbook`, R script in bench/r)
+    ("LCMCR Kosovo at R's settings (1 chain, 30,500 iterations)",
+     ["estimate", "--patterns", KOSOVO_CSV, "--burnin", "10000", "--samples", "2000", "--thinning", "10",
+      "--chains", "1", "--seed", "123", "--json"], "lcmcr_kosovo.R"),
+    ("dga Kosovo, delta 1/16", ["estimate", "--patterns", KOSOVO_CSV, "--method", "dga", "--delta", "0.0625",
+                                "--json"], "dga_kosovo.R"),
+    ("log-linear Kosovo (Tollbook adds profile intervals)", ["estimate", "--patterns", KOSOVO_CSV, "--method",
+                                                             "loglinear", "--json"], "closedp_kosovo.R"),
+    ("tollbook --version (no R counterpart)", ["--version"], None),
+)  # fmt: skip
+
+
+def _process(command: list[str]) -> tuple[float, float]:
+    """(wall, CPU) seconds of one whole process, CPU from the children's resource usage (user + system)."""
+    import resource
+    import subprocess
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wall = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True, cwd=DATA.parents[2])
+    wall = time.perf_counter() - wall
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def _median_process(command: list[str], repeats: int) -> tuple[float, float]:
+    runs = [_process(command) for _ in range(repeats)]
+    return float(np.median([w for w, _ in runs])), float(np.median([c for _, c in runs]))
+
+
+def r_available() -> bool:
+    """Whether Rscript runs and finds LCMCR, dga and Rcapture (R_LIBS may point at a private library)."""
+    import shutil
+    import subprocess
+
+    if shutil.which("Rscript") is None:
+        return False
+    check = "for (p in c('LCMCR', 'dga', 'Rcapture')) suppressMessages(library(p, character.only = TRUE))"
+    return subprocess.run(["Rscript", "-e", check], capture_output=True).returncode == 0
+
+
+def side_by_side_rows(repeats: int) -> list[Row]:
+    """Whole processes, Tollbook's CLI against Rscript, medians of ``repeats`` runs: wall and CPU, and ratios."""
+    import sys
+
+    with_r = r_available()
+    rows: list[Row] = [("whole process, median of runs", "Tollbook wall / CPU s",
+                        "R wall / CPU s; ratio (CPU)" if with_r else "R not installed: no ratio")]  # fmt: skip
+    _process([sys.executable, "-m", "tollbook", *SIDE_BY_SIDE[0][1]])  # compiles and caches the Numba kernel
+    for case, command, script in SIDE_BY_SIDE:
+        wall, cpu = _median_process([sys.executable, "-m", "tollbook", *command], repeats)
+        note = ""
+        if with_r and script:
+            r_wall, r_cpu = _median_process(["Rscript", str(R_SCRIPTS / script)], repeats)
+            note = f"{r_wall:.2f} / {r_cpu:.2f}; {cpu / r_cpu:.2f}x"
+        rows.append((case, f"{wall:.2f} / {cpu:.2f}", note))
+    return rows
+
+
 def print_table(rows: list[Row]) -> None:
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     rule = "-" * (sum(widths) + 6)
@@ -160,8 +223,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3, help="timed runs per figure (best is shown)")
     parser.add_argument("--quick", action="store_true", help="shorter strata runs (for a smoke test)")
+    parser.add_argument("--side-by-side-only", action="store_true", help="only the whole-process rows against R")
     args = parser.parse_args()
-    rows = machine_rows() + [("", "", "")] + lcmcr_rows(args.repeats, args.quick) + other_method_rows(args.repeats)
+    rows = machine_rows() + [("", "", "")]
+    if not args.side_by_side_only:
+        rows += lcmcr_rows(args.repeats, args.quick) + other_method_rows(args.repeats)
+    rows += [("", "", "")] + side_by_side_rows(args.repeats)
     print_table(rows)
 
 

@@ -26,6 +26,8 @@ NEXT_STEPS = """Next:
   tollbook status                     # what the database holds
   tollbook records list --limit 10    # the imported reports
   tollbook persons list               # linked persons; `tollbook persons show P-…` for one
+  tollbook persons list --level verified --by cause   # the verified subset, as a report prints it
+  tollbook evidence verify            # re-hash every stored evidence file
   tollbook review --reviewer NAME     # decide the uncertain pairs
   tollbook estimate --method all      # LCMCR, log-linear and dga on the linked persons
   tollbook claims timeline            # who said how many, when, against the documented count
@@ -60,12 +62,15 @@ def stage_lists(total: int, seed: int) -> Stage:
     def run(engine: Engine, out: Path, summary: DemoSummary) -> None:
         from tollbook.examples.iran2019 import generate
         from tollbook.ingest import import_file, load_mapping
+        from tollbook.text.days import full_day
 
         example = generate(out / "lists", total=total, seed=seed)
         for item in example.list_files():
             mapping = load_mapping(item.mapping) if item.mapping else None
+            reported_on = full_day(item.reported_on) if item.reported_on else None
             with session_scope(engine) as session:
-                report = import_file(session, item.path, item.source, mapping, actor="demo", source_kind=item.kind)
+                report = import_file(session, item.path, item.source, mapping, actor="demo", source_kind=item.kind,
+                                     reported_on=reported_on)
             summary.steps.append(f"imported {item.path.name} into {item.source!r}: {report.imported} records, "
                                  f"{report.failed} bad rows reported, {len(report.warnings)} warnings")
     return run
@@ -92,6 +97,20 @@ def stage_link(engine: Engine, out: Path, summary: DemoSummary) -> None:
     (out / "link-model.json").write_text(json.dumps(run.model, indent=2, ensure_ascii=False), encoding="utf-8")
     summary.steps.append(f"linked {run.records:,} records into {run.persons:,} persons "
                          f"({run.review_queue} pairs queued for review; model in link-model.json)")
+
+
+def stage_evidence(engine: Engine, out: Path, summary: DemoSummary) -> None:
+    """Attach the verified list's evidence files to its records and grade their persons verified."""
+    from tollbook.evidence import subset_table
+    from tollbook.examples._iran2019_verify import attach_and_verify
+
+    with session_scope(engine) as session:
+        items, verified, table = attach_and_verify(session, out / "lists", f"sqlite:///{out / 'tollbook.db'}")
+        most = subset_table(session, "verified", "date")["busiest"] or {}
+    causes = ", ".join(f"{row['persons']} {row['cause']}" for row in table["rows"])
+    summary.steps.append(f"attached {items} evidence files to the verified list's records and graded {verified} "
+                         f"persons verified (`tollbook persons list --level verified --by cause`: {causes}; "
+                         f"{most.get('persons', 0)} of {verified} on {most.get('from')} to {most.get('to')})")
 
 
 def stage_estimate(seed: int) -> Stage:
@@ -123,6 +142,9 @@ def stage_checks(engine: Engine, out: Path, summary: DemoSummary) -> None:
     with session_scope(engine) as session:
         findings = run_checks(session, saved_estimates(session))
     summary.steps.append(f"checked the claims: {len(findings)} findings (`tollbook claims check`)")
+    for finding in findings:
+        if finding.kind in ("share_implied_counts", "share_vs_documented"):
+            summary.steps.append(f"{finding.kind}: {finding.message}")
 
 
 def stage_report(engine: Engine, out: Path, summary: DemoSummary) -> None:
@@ -130,7 +152,8 @@ def stage_report(engine: Engine, out: Path, summary: DemoSummary) -> None:
     from tollbook.report import build_report
 
     with session_scope(engine) as session:
-        files = build_report(session, out / "report", note="SYNTHETIC example data: not real victims.")
+        files = build_report(session, out / "report", note="SYNTHETIC example data: not real victims. "
+                                                           "(داده‌های نمونهٔ ساختگی؛ قربانیان واقعی نیستند)")
     summary.report = files.index
     summary.steps.append(f"wrote the report ({len(files.data.book)} traceable numbers, English and Persian) "
                          f"in {files.seconds['total']:.1f} s")
@@ -148,7 +171,8 @@ def build_demo(out: Path, total: int = 1500, seed: int = 2019, console: Console 
     try:
         migrate(engine)
         stages = [("lists", stage_lists(total, seed)), ("claims", stage_claims), ("link", stage_link),
-                  ("estimate", stage_estimate(seed)), ("checks", stage_checks), ("report", stage_report)]
+                  ("evidence", stage_evidence), ("estimate", stage_estimate(seed)), ("checks", stage_checks),
+                  ("report", stage_report)]
         for name, stage in stages:
             with console.status(f"demo: {name}"):
                 stage(engine, out, summary)

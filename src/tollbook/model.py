@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     event,
+    true,
 )
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
@@ -79,6 +80,9 @@ class User(Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     role: Mapped[Role] = mapped_column(enum_column(Role), default=Role.VIEWER)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    password_hash: Mapped[str | None] = mapped_column(String(200))  # argon2id; None: cannot sign in
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # bumped: sessions end
 
 
 class Source(Base):
@@ -199,6 +203,7 @@ class Link(Base):
     record_b_id: Mapped[int] = mapped_column(ForeignKey("records.id"), index=True)
     match_probability: Mapped[float] = mapped_column(Float)
     match_weight: Mapped[float | None] = mapped_column(Float)
+    weights: Mapped[dict | None] = mapped_column(JSON)  # comparison -> [level (gamma), match weight]: the waterfall
     in_review_queue: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 

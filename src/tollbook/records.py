@@ -21,7 +21,8 @@ from tollbook.text.dates import PartialDate, describe_date
 HASHED_FIELDS = (  # the fields content_hash covers (fixed, so stored hashes stay checkable as fields are added)
     "source_record_id", "given_name", "family_name", "father_name", "given_name_key", "family_name_key",
     "father_name_key", "sex", "age", "date_of_death", "date_precision", "date_text", "province", "province_code",
-    "city", "city_code", "place_detail", "status", "cause", "perpetrator", "evidence_refs", "notes",
+    "city", "city_code", "place_detail", "status", "cause", "perpetrator", "evidence_refs", "notes", "role",
+    "reported_on",
 )
 PARSED_FIELDS = (
     "source_record_id", "given_name", "family_name", "father_name", "given_name_key", "family_name_key",

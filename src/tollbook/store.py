@@ -49,16 +49,18 @@ def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     cursor.close()
 
 
-def open_engine(url: str | None = None, create: bool = True) -> Engine:
+def open_engine(url: str | None = None, create: bool = True, **options: object) -> Engine:
     """An engine for `url`, checked by connecting once; failures name the URL (password masked).
 
-    With `create=False` a missing SQLite file is an error instead of a new empty database.
+    With `create=False` a missing SQLite file is an error instead of a new empty database. `options` go to
+    SQLAlchemy's create_engine (the web app sizes its connection pool to its threads).
     """
     url = url or default_url()
     try:
-        is_sqlite = make_url(url).get_backend_name() == "sqlite"
-        busy = {"timeout": SQLITE_BUSY_SECONDS} if is_sqlite else {}
-        engine = create_engine(url, future=True, hide_parameters=True, connect_args=busy)  # no values in errors
+        if make_url(url).get_backend_name() == "sqlite":  # a writer waits for another, then says so in one line
+            options = {"connect_args": {"timeout": SQLITE_BUSY_SECONDS}} | options
+        # no values in errors (they may be confidential)
+        engine = create_engine(url, future=True, hide_parameters=True, **options)
     except (ArgumentError, SQLAlchemyError, ImportError, ValueError) as exc:
         raise StoreError(f"cannot open database {mask_url(url)}: {db_error_line(exc)}") from exc
     if engine.dialect.name == "sqlite":

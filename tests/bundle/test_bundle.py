@@ -37,7 +37,7 @@ def run_import(engine, path: Path, keys, store, project=None):
 
 def test_round_trip_of_records_and_evidence(registered, keys, bundle_file, evidence_store, tmp_path) -> None:
     assert not (tmp_path / "field-work").exists()  # the plaintext working copy is gone after sealing
-    assert b"Ahmadi" not in bundle_file.read_bytes() and b"m1" not in bundle_file.read_bytes()
+    assert b"Ahmadi" not in bundle_file.read_bytes() and b"Mahshahr" not in bundle_file.read_bytes()
     result = run_import(registered, bundle_file, keys, evidence_store)
     assert (result.records_imported, result.evidence_added) == (3, 1)
     with session_scope(registered) as session:

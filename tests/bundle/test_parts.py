@@ -70,3 +70,9 @@ def test_sizes(size: str) -> None:
 def test_bad_sizes_are_one_clear_error(size: str) -> None:
     with pytest.raises(BundleError, match="size"):
         parse_size(size)
+
+
+def test_split_never_overwrites_parts(bundle: Path, tmp_path: Path) -> None:
+    split_bundle(bundle, 4096, False, tmp_path / "parts")
+    with pytest.raises(BundleError, match="already holds field.tbundle.part001"):
+        split_bundle(bundle, 4096, False, tmp_path / "parts")

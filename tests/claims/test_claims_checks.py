@@ -146,8 +146,11 @@ def test_run_checks_counts_documented_persons_from_the_database(session: Session
                 claim_key=key,
             ),
         )
-    [finding] = [f for f in run_checks(session) if f.kind == "below_documented"]
+    [finding] = [f for f in run_checks(session) if f.kind == "below_list_now"]
     assert (finding.claim_keys, finding.numbers["documented"]) == (("late",), 3)
+    assert "the list now holds 3 deaths up to that date" in finding.message and "already" not in finding.message
+    assert "Tehran (IR-23)" in finding.message
+    assert not [f for f in run_checks(session) if f.kind == "below_documented"]  # no report dates: no charge
 
 
 def test_a_cause_subset_is_counted_by_cause_and_other_subsets_are_not_counted(session: Session) -> None:
@@ -182,5 +185,32 @@ def test_a_cause_subset_is_counted_by_cause_and_other_subsets_are_not_counted(se
                 claim_key=key,
             ),
         )
-    [finding] = [f for f in run_checks(session) if f.kind == "below_documented"]
+    [finding] = [f for f in run_checks(session) if f.kind == "below_list_now"]
     assert (finding.claim_keys, finding.numbers["documented"]) == (("beaten",), 2)
+
+
+def test_a_charge_rests_on_report_dates_and_never_on_dates_of_death(session: Session) -> None:
+    """NCRI's 'more than 200 on 2019-11-19' is below the list only if the list's persons had been reported by
+    then: deaths of the 16th reported in December do not count against it."""
+    source = Source(name="list")
+    people = [Person(public_id=f"P{i}") for i in range(5)]
+    session.add_all([source, *people])
+    session.flush()
+    reported = [D(2019, 11, 17), D(2019, 11, 18), D(2019, 11, 18), D(2019, 12, 20), None]
+    for i, (person, day) in enumerate(zip(people, reported, strict=True)):
+        session.add(Record(source_id=source.id, raw={}, content_hash=f"h{i}", date_of_death=D(2019, 11, 16),
+                           province_code="IR-23", person_id=person.id, reported_on=day))
+    session.flush()
+    for key, value in [("two", 2), ("four", 4)]:
+        add_claim(session, ClaimDraft(source="NCRI", date_stated=D(2019, 11, 19), metric=ClaimMetric.KILLED,
+                                      value=value, scope_area="IR-23", qualifier=Qualifier.MORE_THAN,
+                                      claim_key=key))
+    findings = {f.claim_keys[0]: f for f in run_checks(session) if f.kind.startswith("below")}
+    assert findings["two"].kind == "below_documented"
+    assert findings["two"].numbers.items() >= {"reported_by_then": 3, "report_dates_unknown": 1,
+                                               "documented": 5}.items()
+    assert "3 persons of that scope had already been reported by then (1 more with no report date)" in \
+        findings["two"].message
+    assert findings["four"].kind == "below_list_now" and "already" not in findings["four"].message
+    assert "the list now holds 5 deaths up to that date (3 of them reported by then, 1 reported later, 1 with no " \
+        "report date)" in findings["four"].message

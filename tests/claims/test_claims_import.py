@@ -103,7 +103,7 @@ def test_json_import_numbers_items_from_one(session: Session, tmp_path: Path) ->
 
 
 def test_parse_row_collects_every_error_of_a_row() -> None:
-    errors = parse_row({"source": "", "date_stated": "16/12/2019", "metric": "killed", "value": "x"}, "f", 7)
+    errors = parse_row({"source": "", "date_stated": "16 Smarch 2019", "metric": "killed", "value": "x"}, "f", 7)
     assert isinstance(errors, list)
     assert sorted(e.field for e in errors) == ["date_stated", "source", "value"]
     assert {e.row for e in errors} == {7}

@@ -95,3 +95,58 @@ def test_saved_runs_keep_their_draws_and_versions_and_combine(tmp_path: Path) ->
     assert row["settings"]["combined_from"] == run_ids and "verdata" in row["settings"]["combine_rule"]
     refused = runner.invoke(app, ["estimate", "combine", run_ids[0], "nope", "--db", url])
     assert refused.exit_code == 1 and "no saved estimates with run id 'nope'" in refused.output
+
+
+def test_linkage_threshold_sensitivity_writes_nothing(tmp_path: Path) -> None:
+    """Persons re-formed at other thresholds by the linkage engine, without touching the saved persons: at the
+    threshold the database was linked with, the same persons come back; a lower threshold merges more."""
+    from tollbook.estimate.database import histories_at_threshold, histories_from_database
+    from tollbook.estimate.sensitivity import linkage_rows
+
+    url = f"sqlite:///{tmp_path}/pending.db"
+    _linked(tmp_path, url)
+    engine = open_engine(url)
+    with session_scope(engine) as session:
+        saved = histories_from_database(session, None)[None]
+        persons_before = session.scalar(select(func.count()).select_from(Person))
+        same = histories_at_threshold(session, 0.999)
+        looser = histories_at_threshold(session, 0.5)
+        assert same.observed == saved.observed and looser.observed <= same.observed
+        rows = linkage_rows(session, seed=1, lcmcr={"burnin": 100, "samples": 50, "thinning": 1, "chains": 1},
+                            thresholds=(0.5, 0.7))
+        assert [r["choice"] for r in rows] == ["linkage threshold"] * 2 and rows[1]["change"] == 0
+        assert session.scalar(select(func.count()).select_from(Person)) == persons_before
+    engine.dispose()
+
+
+def test_linkage_uncertainty_draws_alternative_clusterings(tmp_path: Path) -> None:
+    from tollbook.estimate.uncertainty import alternative_histories, linkage_uncertainty
+
+    url = f"sqlite:///{tmp_path}/pending.db"
+    _linked(tmp_path, url)
+    engine = open_engine(url)
+    with session_scope(engine) as session:  # the two queued pairs (p = 0.998, one pair of persons) set to 0.5
+        for link in review_queue(session):
+            link.match_probability = 0.5
+    with session_scope(engine) as session:
+        pending = pending_review(session)
+        counts = [h.observed for h in alternative_histories(session, 400, seed=3)]
+        assert set(counts) == {pending.persons_if_all_merged, pending.persons_now}
+        unmerged = counts.count(pending.persons_now) / len(counts)  # both pairs left apart: 0.5 × 0.5
+        assert abs(unmerged - 0.25) < 4 * (0.25 * 0.75 / 400) ** 0.5
+        result = linkage_uncertainty(session, draws=4, seed=3,
+                                     lcmcr={"burnin": 200, "samples": 100, "thinning": 1, "chains": 1})
+    engine.dispose()
+    assert result.model == "linkage uncertainty" and len(result.diagnostics["persons_per_draw"]) == 4
+    assert result.lower <= result.estimate <= result.upper
+
+
+def test_linkage_draws_from_the_command_line(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/pending.db"
+    _linked(tmp_path, url)
+    result = CliRunner().invoke(app, ["estimate", "--db", url, "--linkage-draws", "3", "--burnin", "100",
+                                      "--samples", "50", "--thinning", "1", "--chains", "1", "--seed", "4",
+                                      "--no-save", "--json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert rows[-1]["model"] == "linkage uncertainty" and rows[-1]["settings"]["linkage_draws"] == 3

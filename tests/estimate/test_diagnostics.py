@@ -56,3 +56,27 @@ def test_table_shows_r_hat_and_ess_beside_the_number() -> None:
     assert int(row["ESS"].replace(",", "")) == round(min(result.diagnostics["ess_bulk"],
                                                          result.diagnostics["ess_tail"]))
     assert "AIC" not in row
+
+
+@pytest.mark.parametrize("case", ["random walk", "independent", "ties", "small counts", "one chain"])
+def test_every_figure_equals_arviz(case: str) -> None:
+    """The diagnostics are computed without importing ArviZ (about 3 s of CPU per process); ArviZ is the oracle."""
+    from tollbook.estimate.diagnostics import _as_chains, quiet_arviz
+
+    rng = np.random.default_rng(len(case))
+    draws = {"random walk": rng.normal(size=(4, 500)).cumsum(axis=1), "independent": rng.normal(size=(4, 1_000)),
+             "ties": np.round(rng.gamma(2, 50, size=(3, 801))), "small counts": rng.poisson(3, (2, 400)) * 1.0,
+             "one chain": rng.normal(size=(1, 1_001))}[case]  # fmt: skip
+    ours = chain_diagnostics(draws)
+    az, chains = quiet_arviz(), _as_chains(draws)
+    reference = {"rhat": az.rhat(chains, method="rank"), "ess_bulk": az.ess(chains, method="bulk"),
+                 "ess_tail": az.ess(chains, method="tail"), "mcse_median": az.mcse(chains, method="median"),
+                 "mcse_lower": az.mcse(chains, method="quantile", prob=0.025),
+                 "mcse_upper": az.mcse(chains, method="quantile", prob=0.975)}  # fmt: skip
+    for name, value in reference.items():
+        assert ours[name] == pytest.approx(float(value), rel=1e-9, abs=1e-12), name
+
+
+def test_a_constant_trace_has_no_diagnostics() -> None:
+    diag = chain_diagnostics(np.ones((2, 100)))
+    assert np.isnan(diag["rhat"]) and "could not be computed" in convergence_warnings(diag)[0]

@@ -53,3 +53,16 @@ def test_a_claim_can_assert(people: Engine) -> None:
 def test_refusals(people: Engine, args: tuple, message: str) -> None:
     with session_scope(people) as session, pytest.raises(TollbookError, match=message):
         classify(session, "P-1", *args)
+
+
+def test_classification_table_by_claimant(people: Engine) -> None:
+    from tollbook.evidence import classification_table
+
+    with session_scope(people) as session:
+        table = classification_table(session, "role", "IR-23")
+        everywhere = classification_table(session, "force")
+    assert table["persons"] == 2 and table["disputed"] == 1 and table["unclassified"] == 0
+    assert table["rows"] == [{"claimant": "NGO", "role": "bystander", "persons": 1},
+                             {"claimant": "Network", "role": "protester", "persons": 2},
+                             {"claimant": "Network Mirror", "role": "protester", "persons": 1}]
+    assert everywhere["persons"] == 3 and everywhere["disputed"] == 0 and everywhere["unclassified"] == 0

@@ -72,3 +72,21 @@ def test_persons_list_by_level_and_cause(people: Engine, db_url: str) -> None:
     assert [r["public_id"] for r in json.loads(out)] == ["P-2"]
     code, out = run(db_url, "persons", "list", "--by", "colour")
     assert code == 1 and "cause, perpetrator, date" in out
+
+
+def test_persons_list_by_role_counts_each_claimant(people: Engine, db_url: str) -> None:
+    code, out = run(db_url, "persons", "list", "--by", "role", "--json")
+    table = json.loads(out)
+    assert code == 0 and (table["persons"], table["disputed"], table["unclassified"]) == (3, 1, 1)
+    assert {"claimant": "NGO", "role": "bystander", "persons": 1} in table["rows"]
+    code, out = run(db_url, "persons", "list", "--by", "role")
+    assert code == 0 and "the claimants disagree on 1" in out
+
+
+def test_date_table_names_the_busiest_two_days(people: Engine, db_url: str) -> None:
+    code, out = run(db_url, "persons", "list", "--by", "date", "--json")
+    table = json.loads(out)
+    assert [(r["date"], r["persons"]) for r in table["rows"]] == [("2019-11-16", 1), ("2019-11-17", 1),
+                                                                  ("2019-11-18", 1)]
+    assert table["busiest"] == {"from": "2019-11-16", "to": "2019-11-17", "persons": 2, "of": 3}
+    assert "2 of 3 on 2019-11-16 to 2019-11-17" in run(db_url, "persons", "list", "--by", "date")[1]

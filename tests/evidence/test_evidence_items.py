@@ -114,7 +114,19 @@ def test_a_damaged_copy_is_set_aside_when_the_file_is_added_again(people: Engine
         path = store.path_of(item.sha256)
         path.chmod(0o644)
         path.write_bytes(b"tampered")
-        add_evidence(session, store, files["photo"], EvidenceInput("photo"), public_id="P-1")
-        assert verify_store(session, store).intact
+        again = add_evidence(session, store, files["photo"], EvidenceInput("photo"), public_id="P-1")
+        assert verify_store(session, store).intact and again.id == item.id
     assert path.with_name(f"{path.name}.damaged").read_bytes() == b"tampered"
-    assert session.scalar(select(Evidence.id).where(Evidence.id == item.id)) == item.id
+
+
+def test_a_hash_edited_in_the_database_is_found(people: Engine, store: EvidenceStore, files: dict) -> None:
+    """Someone points an item at another hash below the application: its file is then missing."""
+    from sqlalchemy import update
+
+    with session_scope(people) as session:
+        item = add_evidence(session, store, files["photo"], EvidenceInput("photo"), public_id="P-1")
+    with session_scope(people) as session:
+        session.execute(update(Evidence).where(Evidence.id == item.id).values(sha256="0" * 64))
+    with session_scope(people) as session:
+        report = verify_store(session, store)
+    assert [i["id"] for i in report.missing] == [item.id] and not report.intact

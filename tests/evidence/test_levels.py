@@ -63,3 +63,15 @@ def test_contest_discount_withdraw_are_all_kept_and_audited(people: Engine) -> N
         ("discounted", "corroborated", "rev B")]
     assert [e["level"] for e in events] == ["contested", "discounted", "corroborated"]
     assert events[1]["reason"] == "seen alive in Evin prison, 2020-01-10"
+
+
+def test_evidence_verify_names_the_grades_resting_on_a_damaged_file(people: Engine, store: EvidenceStore,
+                                                                     files: dict) -> None:
+    from tollbook.evidence import verify_store
+
+    with session_scope(people) as session:
+        item = add_evidence(session, store, files["video"], EvidenceInput("video"), public_id="P-1")
+        set_level(session, "P-1", "verified", "rev", "video reviewed", [item.id])
+        store.path_of(item.sha256).unlink()
+        report = verify_store(session, store)
+    assert report.missing[0]["verified_persons"] == ["P-1"]

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pandas as pd
+import pytest
 import typer
 from sqlalchemy import Engine, select
 from typer.testing import CliRunner
@@ -81,7 +82,8 @@ def test_persons_show_lists_values_with_sources(linked_engine: Engine) -> None:
     table = runner.invoke(_app(), ["persons", "show", public_id, "--db", _url(linked_engine)])
     cells = [[cell.strip() for cell in line.split("│")[1:-1]] for line in table.output.splitlines() if "│" in line]
     assert table.exit_code == 0 and ["family_name", "Sadeqi", "media"] in [row[:3] for row in cells]
-    assert view["fields"]["age"]["accepted"] == 23 and ["age", "24", "media", "alternative"] in cells
+    assert view["fields"]["age"]["accepted"] == 23 and ["age", "24", "media", "alternative"] in [r[:4] for r in cells]
+    assert {r["source_record_id"] for r in view["records"]} >= {"m15"}
 
 
 def test_persons_list_gives_accepted_values_most_reported_first(linked_engine: Engine) -> None:
@@ -120,3 +122,27 @@ def test_cli_defaults_are_the_library_defaults() -> None:
     from tollbook.link import api
 
     assert (cli_link.THRESHOLD, cli_link.REVIEW_LOWER) == (api.DEFAULT_THRESHOLD, api.DEFAULT_REVIEW_LOWER)
+
+
+def test_review_subcommands_and_hand_decisions_on_persons(linked_engine: Engine) -> None:
+    _link(linked_engine, "--threshold", "0.999", "--review-lower", "0.01")
+    db = ["--db", _url(linked_engine)]
+    with session_scope(linked_engine) as session:
+        link = session.scalars(select(Link).where(Link.in_review_queue.is_(True))).first()
+        pair = [str(link.record_a_id), str(link.record_b_id)]
+    why = runner.invoke(_app(), ["review", "why", *pair, *db, "--json"])
+    assert why.exit_code == 0, why.output
+    assert json.loads(why.stdout)["match_weight"] == pytest.approx(link.match_weight)
+    runner.invoke(_app(), ["review", *db, "--reviewer", "ana", "--limit", "1"], input="u\n")
+    listed = runner.invoke(_app(), ["review", "decisions", *db, "--json"])
+    assert [d["verdict"] for d in json.loads(listed.stdout)] == ["unsure"]
+    assert runner.invoke(_app(), ["review", "undo", *db, "--reviewer", "ana"]).exit_code == 0
+    assert json.loads(runner.invoke(_app(), ["review", "decisions", *db, "--json"]).stdout) == []
+    found = runner.invoke(_app(), ["persons", "find", "محمد حسینی", *db, "--json"])
+    ids = [row["public_id"] for row in json.loads(found.stdout)]
+    assert len(ids) >= 2  # the two Mohammad Hosseinis of Tehran are two men
+    merged = runner.invoke(_app(), ["persons", "merge", ids[0], ids[1], "--reason", "test", "--reviewer", "ana", *db])
+    assert merged.exit_code == 0, merged.output
+    missing = runner.invoke(_app(), ["persons", "merge", ids[0], "P-NOPE", "--reason", "x", "--reviewer", "a", *db])
+    assert missing.exit_code == 1 and "no person with id 'P-NOPE'" in missing.output
+    assert runner.invoke(_app(), ["review", *db]).exit_code == 1  # no --reviewer: one line, not a traceback

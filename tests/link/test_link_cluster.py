@@ -65,3 +65,24 @@ def test_fast_and_constrained_paths_give_the_same_clusters() -> None:
     fast = cluster_records(ids, pairs, 0.8, must_link=[("r001", "r002")])
     greedy = cluster_records(ids, pairs, 0.8, must_link=[("r001", "r002")], cannot_link=[("absent", "gone")])
     assert fast == greedy and fast["r001"] == fast["r002"]
+
+
+def test_namesakes_do_not_chain_through_a_record_of_another_list() -> None:
+    # a1 and a2 are two men of one list; b scores with both, a1-a2 themselves do not match
+    pairs = _pairs(("a1", "b", 0.95), ("a2", "b", 0.9), ("a1", "a2", 0.01))
+    lists = {"a1": "A", "a2": "A", "b": "B"}
+    assignment = cluster_records(["a1", "a2", "b"], pairs, 0.5, lists=lists)
+    assert assignment["a1"] == assignment["b"] != assignment["a2"]
+    assert len(set(cluster_records(["a1", "a2", "b"], pairs, 0.5).values())) == 1  # without lists: chained
+
+
+def test_within_list_duplicates_that_agree_may_join() -> None:
+    pairs = _pairs(("a1", "b", 0.95), ("a2", "b", 0.9), ("a1", "a2", 0.97))
+    lists = {"a1": "A", "a2": "A", "b": "B"}
+    assert len(set(cluster_records(["a1", "a2", "b"], pairs, 0.5, lists=lists).values())) == 1
+
+
+def test_a_reviewers_match_binds_even_within_one_list() -> None:
+    lists = {"a1": "A", "a2": "A"}
+    assignment = cluster_records(["a1", "a2"], _pairs(("a1", "a2", 0.01)), 0.5, must_link=[("a1", "a2")], lists=lists)
+    assert assignment["a1"] == assignment["a2"]

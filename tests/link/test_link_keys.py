@@ -94,3 +94,20 @@ def test_build_keys_gives_the_same_keys_to_a_record_in_either_script() -> None:
 def test_build_keys_names_missing_columns() -> None:
     with pytest.raises(ValueError, match="given_name"):
         build_keys(pd.DataFrame({"unique_id": ["1"]}))
+
+
+def test_compound_names_key_alike_written_joined_or_apart() -> None:
+    from tollbook.link.keys import name_columns
+
+    keys = name_columns(pd.Series(["Mohammad Reza", "Mohammadreza", "عبدالکریم مهدی", "Abdolkarimmehdi"]), "given")
+    assert keys["given_canon"].iloc[0] == keys["given_canon"].iloc[1]
+    assert keys["given_canon"].iloc[2] == keys["given_canon"].iloc[3] == "abdolkarimmehdi"
+    assert keys["given_phon"].iloc[2] == keys["given_phon"].iloc[3]
+
+
+def test_swapped_names_share_the_swap_free_canonical_key() -> None:
+    frame = records_frame([{"unique_id": "1", "source": "a", "given_name": "Ali", "family_name": "Karimi"},
+                           {"unique_id": "2", "source": "b", "given_name": "کریمی", "family_name": "علی"}])
+    keys = build_keys(frame)
+    assert keys["names_canon"].iloc[0] == keys["names_canon"].iloc[1] == "ali|karimi"
+    assert keys["family_head"].iloc[0] == "kari"

@@ -64,3 +64,33 @@ def test_no_public_cli_output_holds_a_marker(canary_engine: Engine, tmp_path: Pa
         assert MARK not in result.output
     written = [p.read_text(encoding="utf-8") for folder in ("r", "e") for p in (tmp_path / folder).iterdir()]
     assert written and not any(MARK in text for text in written)
+
+
+def test_same_report_and_no_leak_on_every_engine(engine: Engine, tmp_path: Path) -> None:
+    """The report and the export read SQLite and PostgreSQL alike (the `engine` fixture runs on both)."""
+    from conftest import fill_canary
+
+    fill_canary(engine, tmp_path)
+    with session_scope(engine) as session:
+        data = gather_report(session)
+        files = build_report(session, tmp_path / "report", lang="en")
+        export = write_export(session, tmp_path / "export")
+    assert data.headline == {"documented": 6, "corroborated": 4, "verified": 1, "contested": 0}
+    assert [r["count"] for r in data.overlap] == [4, 1, 1] and export.persons == 6
+    texts = [files.index.read_text(encoding="utf-8")] + [p.read_text(encoding="utf-8") for p in export.paths]
+    assert not any(MARK in text for text in texts)
+
+
+def test_markup_in_the_data_is_escaped(canary_engine: Engine, tmp_path: Path) -> None:
+    """A source name, a claim quote and a victim's name holding markup come out as text, never as markup."""
+    from tollbook.model import Claim
+
+    attack = '<script>alert(1)</script><img src=x onerror=alert(2)>'
+    with session_scope(canary_engine) as session:
+        session.scalars(select(Source).where(Source.name == "alpha")).one().name = f"alpha{attack}"
+        session.scalars(select(Claim)).one().quote = attack
+    with session_scope(canary_engine) as session:
+        files = build_report(session, tmp_path / "report")
+    for page in files.pages.values():
+        text = page.read_text(encoding="utf-8")
+        assert "<script" not in text and "<img" not in text and "&lt;script&gt;" in text

@@ -40,9 +40,9 @@ def test_headline_numbers_match_the_database(demo: DemoSummary, demo_engine: Eng
     with session_scope(demo_engine) as session:
         persons = database_status(session)["persons"]
     assert f'data-id="documented">{persons:,}</a>' in text
-    assert 'data-id="estimate.total">1,457</a>' in text  # the demo's LCMCR total (README)
+    assert 'data-id="estimate.total">1,412</a>' in text  # the demo's LCMCR total (README)
     persian = (demo.out / "report" / "index.fa.html").read_text(encoding="utf-8")
-    assert 'dir="rtl"' in persian and 'data-id="estimate.total">۱٬۴۵۷</a>' in persian
+    assert 'dir="rtl"' in persian and 'data-id="estimate.total">۱٬۴۱۲</a>' in persian
     assert "آبان ۱۳۹۸" in persian  # Solar Hijri dates
 
 
@@ -52,9 +52,9 @@ def test_cli_report_explain_export_on_the_example(demo: DemoSummary, tmp_path: P
     assert result.exit_code == 0, result.output
     assert (tmp_path / "r" / "index.fa.html").is_file() and not (tmp_path / "r" / "index.html").exists()
     result = CliRunner().invoke(app, ["explain", "estimate.total"], env=env)
-    assert result.exit_code == 0 and result.output.startswith("estimate.total = 1,457")
+    assert result.exit_code == 0 and result.output.startswith("estimate.total = 1,412")
     result = CliRunner().invoke(app, ["export", "--public", "--out", str(tmp_path / "e")], env=env)
-    assert result.exit_code == 0 and "public export of 1,092 persons" in result.output
+    assert result.exit_code == 0 and "public export of 1,077 persons" in result.output
     bad = CliRunner().invoke(app, ["report", "--lang", "de", "--out", str(tmp_path / "x")], env=env)
     assert bad.exit_code == 1 and "unknown language 'de'" in bad.output
 

@@ -85,3 +85,20 @@ def test_public_report_names_hidden_kinds_of_list_by_kind(canary_engine: Engine,
     assert "family 1" in text and "beta" not in text and "Beta family" not in text
     assert "list.family-1" in public.data.book and "list.beta" in team.book
     assert {r["asserter"] for r in public.data.roles} == {"family 1", "reviewers"}
+
+
+def test_a_run_of_several_models_shows_one_per_stratum(canary_engine: Engine, tmp_path: Path) -> None:
+    from tollbook.estimate import estimate
+    from tollbook.estimate.database import histories_from_database, save_results
+
+    with session_scope(canary_engine) as session:
+        results = estimate(histories_from_database(session), "loglinear")
+        save_results(session, results, None, actor="test")
+    assert len(results) > 1
+    with session_scope(canary_engine) as session:
+        files = build_report(session, tmp_path, lang="en")
+    strata = files.data.estimates["strata"]
+    assert [s["key"] for s in strata] == ["total"] and strata[0]["method"] == "loglinear"
+    preferred = [r for r in results if r.diagnostics.get("preferred")]
+    if preferred:
+        assert strata[0]["model"] == preferred[0].model

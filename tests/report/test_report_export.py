@@ -83,3 +83,25 @@ def test_out_must_be_a_folder(canary_engine: Engine, tmp_path: Path) -> None:
     (tmp_path / "file").write_text("x")
     with session_scope(canary_engine) as session, pytest.raises(TollbookError, match="is a file"):
         write_export(session, tmp_path / "file")
+
+
+def test_public_export_refuses_a_folder_holding_a_full_one(canary_engine: Engine, tmp_path: Path) -> None:
+    with session_scope(canary_engine) as session:
+        write_export(session, tmp_path / "out", full=True)
+        with pytest.raises(TollbookError, match="holds a FULL"):
+            write_export(session, tmp_path / "out")
+    assert "CONFIDENTIAL" in (tmp_path / "out" / "README.txt").read_text(encoding="utf-8")
+
+
+def test_discounted_persons_stay_out_of_the_public_export(canary_engine: Engine, tmp_path: Path) -> None:
+    from tollbook.evidence import set_level
+    from tollbook.report.facts import person_facts
+
+    with session_scope(canary_engine) as session:
+        amir = next(f.public_id for f in person_facts(session) if f.value("given_name") == "Amir")
+        set_level(session, amir, "discounted", "reviewer", "the family says he is alive")
+    with session_scope(canary_engine) as session:
+        public = write_export(session, tmp_path / "public")
+        full = write_export(session, tmp_path / "full", full=True)
+    assert public.persons == 5 and full.persons == 6
+    assert amir not in (tmp_path / "public" / "persons.csv").read_text(encoding="utf-8")

@@ -3,8 +3,6 @@ persons."""
 
 from __future__ import annotations
 
-import pytest
-
 from tollbook.report import sections
 from tollbook.report.facts import PersonFacts
 from tollbook.report.numbers import NumberBook, number_id
@@ -74,11 +72,11 @@ def test_overlap_partitions_the_documented_and_sizes_count_each_list() -> None:
     assert book["overlap.a+b"].persons == ("P-1", "P-4")
 
 
-def test_an_id_is_registered_once() -> None:
+def test_colliding_ids_get_a_suffix() -> None:
     book = NumberBook()
-    book.add("x", 1, "one")
-    with pytest.raises(ValueError, match="twice"):
-        book.add("x", 2, "two")
+    book.add(number_id("list", "HRANA"), 1, "one")
+    assert book.add(number_id("list", "HRANA!"), 2, "two").id == "list.HRANA~2"
+    assert book["list.HRANA"].value == 1 and book["list.HRANA~2"].value == 2
     assert number_id("province", "IR-23") == "province.IR-23"
     assert number_id("overlap", "a b/c") == "overlap.a-b-c"
     assert number_id("list", "هرانا") != number_id("list", "سازمان")

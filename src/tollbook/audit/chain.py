@@ -86,12 +86,20 @@ class ChainReport:
 
 
 def _stored_row_digests(session: Session) -> dict[int, str]:
-    """Event id -> the digest of the row entries stored for it now."""
-    entries: dict[int, list[tuple[str, int, str | None]]] = {}
-    query = select(AuditRow.event_id, AuditRow.table_name, AuditRow.row_id, AuditRow.row_hash)
+    """Event id -> the digest of the row entries stored for it now (streamed one event at a time)."""
+    digests: dict[int, str] = {}
+    query = (select(AuditRow.event_id, AuditRow.table_name, AuditRow.row_id, AuditRow.row_hash)
+             .order_by(AuditRow.event_id).execution_options(yield_per=20_000))
+    current, entries = None, []
     for event_id, name, row_id, row in session.execute(query):
-        entries.setdefault(event_id, []).append((name, row_id, row))
-    return {event_id: rows_digest(rows) for event_id, rows in entries.items()}
+        if event_id != current and entries:
+            digests[current] = rows_digest(entries)  # type: ignore[index]
+            entries = []
+        current = event_id
+        entries.append((name, row_id, row))
+    if entries:
+        digests[current] = rows_digest(entries)  # type: ignore[index]
+    return digests
 
 
 def _event_problem(audit_event: AuditEvent, prev: str, stored_rows: str | None) -> str | None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ from tollbook.audit.chain import verify_chain
 from tollbook.errors import TollbookError
 from tollbook.keys.material import ProjectKey, PublicKey, b64, unb64
 from tollbook.model import AuditEvent, RegisteredKey
+from tollbook.newfiles import write_new
 
 FORMAT = "tollbook-audit-checkpoint/1"
 
@@ -68,15 +68,7 @@ def make_checkpoint(session: Session, key: ProjectKey) -> dict[str, Any]:
 
 def write_checkpoint(document: dict[str, Any], path: Path) -> Path:
     """Write a checkpoint file (never over an existing one: checkpoints are kept, not replaced)."""
-    try:
-        handle = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-    except FileExistsError:
-        raise CheckpointError(f"{path} already exists: checkpoints are kept, choose a new name") from None
-    except OSError as exc:
-        raise CheckpointError(f"cannot write checkpoint {path}: {exc.strerror}") from None
-    with os.fdopen(handle, "w", encoding="utf-8") as file:
-        file.write(json.dumps(document, indent=2) + "\n")
-    return path
+    return write_new(path, (json.dumps(document, indent=2) + "\n").encode(), 0o644, CheckpointError)
 
 
 def read_checkpoint(path: Path) -> Checkpoint:

@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from decimal import Decimal
 from enum import Enum
 from typing import Any
 
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
-from tollbook.audit.canonical import canonical_json
 from tollbook.model import AuditRow, Base
 
 UNCOVERED = frozenset({"audit_events", "audit_rows", "alembic_version"})
@@ -36,21 +35,22 @@ def covered_tables() -> dict[str, Table]:
 
 
 def plain(value: Any) -> Any:
-    """A column value as stable JSON data: enums by value, dates and times in ISO form."""
+    """A column value JSON cannot write, as stable JSON data: enums by value, dates and times in ISO form."""
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, dt.datetime) and value.tzinfo is not None:  # the same instant whatever the session zone
         return value.astimezone(dt.UTC).isoformat()
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
-    if isinstance(value, Decimal | bytes):
-        return str(value)
-    return value
+    if isinstance(value, bytes | bytearray | memoryview):  # binary columns (saved draws) by their hash
+        return "sha256:" + hashlib.sha256(bytes(value)).hexdigest()
+    return str(value)  # Decimal and the like
 
 
 def row_hash(table_name: str, row: Mapping[str, Any]) -> str:
-    """SHA-256 of one row as the database holds it, every column included."""
-    payload = canonical_json([table_name, {key: plain(value) for key, value in row.items()}])
+    """SHA-256 of one row as the database holds it, every column included (canonical JSON, see `plain`)."""
+    payload = json.dumps([table_name, dict(row)], sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                         default=plain)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 

@@ -13,13 +13,13 @@ import binascii
 import hashlib
 import json
 import math
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from tollbook.audit.canonical import canonical_json
 from tollbook.bundle.errors import BundleError
+from tollbook.newfiles import write_new
 
 MAGIC = b"TOLLBOOK-PART/1 "
 HEADER_ROOM = 400  # bytes kept for the header line in each part
@@ -65,15 +65,16 @@ def split_bundle(path: Path, size: int, text: bool = False, out_dir: Path | None
     digest = hashlib.sha256(data).hexdigest()
     folder = out_dir or path.parent
     folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for index in range(count):
+    targets = [folder / f"{path.name}.part{i + 1:03d}-of-{count:03d}{'.txt' if text else ''}" for i in range(count)]
+    existing = [target.name for target in targets if target.exists()]
+    if existing:
+        raise BundleError(f"{folder} already holds {existing[0]}: split into an empty folder (--out)")
+    for index, target in enumerate(targets):
         chunk = data[index * per_part:(index + 1) * per_part]
         header = {"bundle": digest, "part": index + 1, "of": count, "size": len(data),
                   "sha256": hashlib.sha256(chunk).hexdigest(), "encoding": "base64" if text else "binary"}
-        target = folder / f"{path.name}.part{index + 1:03d}-of-{count:03d}{'.txt' if text else ''}"
         target.write_bytes(_part_bytes(header, chunk, text))
-        paths.append(target)
-    return paths
+    return targets
 
 
 @dataclass(frozen=True)
@@ -146,10 +147,5 @@ def join_parts(paths: list[Path], out: Path) -> Joined:
     data = b"".join(parts[n].chunk for n in range(1, count + 1))
     if hashlib.sha256(data).hexdigest() != digest:
         raise BundleError(f"the joined parts do not hash to the bundle they name{note}")
-    try:
-        handle = os.open(out, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    except FileExistsError:
-        raise BundleError(f"{out} already exists: choose another name") from None
-    with os.fdopen(handle, "wb") as file:
-        file.write(data)
+    write_new(out, data, 0o600, BundleError)
     return Joined(out, count, damaged)

@@ -30,6 +30,7 @@ from tollbook.bundle.errors import BundleError, BundleRefused
 from tollbook.bundle.workdir import load_manifest
 from tollbook.keys.files import read_private, read_public
 from tollbook.keys.material import ProjectKey, fingerprint
+from tollbook.newfiles import write_new
 
 MAGIC = b"TOLLBOOK-BUNDLE/1\n"
 PAYLOAD_FORMAT = "tollbook-bundle/1"
@@ -68,18 +69,6 @@ def _erase(workdir: Path) -> None:
     shutil.rmtree(workdir)
 
 
-def _write_new(path: Path, data: bytes) -> None:
-    """Write a file that must not exist yet, owner-only, flushed to disk."""
-    try:
-        handle = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    except FileExistsError:
-        raise BundleError(f"{path} already exists: choose another name") from None
-    with os.fdopen(handle, "wb") as file:
-        file.write(data)
-        file.flush()
-        os.fsync(file.fileno())
-
-
 @dataclass(frozen=True)
 class Sealed:
     """What sealing wrote."""
@@ -108,7 +97,7 @@ def seal_workdir(workdir: Path, project_pub: Path, out: Path, collector_key: Pat
     signed = key.signer.sign(build_payload(workdir, manifest, project.fingerprint))
     sealed = SealedBox(BoxPublicKey(project.encryption)).encrypt(bytes(key.signer.verify_key) + bytes(signed))
     data = MAGIC + bytes(sealed)
-    _write_new(out, data)
+    write_new(out, data, 0o600, BundleError)
     _erase(workdir)
     return Sealed(out, hashlib.sha256(data).hexdigest(), manifest["bundle_id"], len(manifest["records"]),
                   len(manifest["evidence"]))

@@ -10,6 +10,7 @@ from tollbook.claims.ledger import (
     get_claim,
     list_claims,
     supersede_claim,
+    supersede_claim_fields,
 )
 from tollbook.claims.rows import COLUMNS, ClaimDraft, RowError, parse_row
 from tollbook.claims.timeline import StratumEstimate, Timeline, documented_count, timeline
@@ -34,5 +35,6 @@ __all__ = [
     "parse_row",
     "run_checks",
     "supersede_claim",
+    "supersede_claim_fields",
     "timeline",
 ]

@@ -14,9 +14,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from tollbook.claims.fields import extra, figure
+from tollbook.claims.fields import extra, figure, place_label
 from tollbook.claims.ledger import list_claims
-from tollbook.claims.timeline import StratumEstimate, as_estimates, claim_documented, estimate_for
+from tollbook.claims.timeline import ReportedBy, StratumEstimate, as_estimates, claim_reported_by, estimate_for
 from tollbook.model import Claim
 
 LOWER_BOUNDS = frozenset({"at_least", "more_than"})
@@ -105,7 +105,7 @@ def _series_drops(series: list[ClaimFact]) -> list[Finding]:
                 findings.append(
                     Finding(
                         "series_down",
-                        f"{fact.source} said {fact.figure} {fact.metric} in {fact.area} on {day}, "
+                        f"{fact.source} said {fact.figure} {fact.metric} in {place_label(fact.area)} on {day}, "
                         f"down from {best.figure} on {best.date}",
                         (best.key, fact.key),
                         {"before": best.value, "after": fact.value, "drop": best.value - fact.value},
@@ -155,28 +155,54 @@ def breakdown_mismatches(facts: Iterable[ClaimFact]) -> list[Finding]:
     return findings
 
 
-def _below(fact: ClaimFact, count: int) -> Finding:
-    """The finding for a claim below the documented count: a contradiction unless it is a lower bound."""
+def _charge(fact: ClaimFact, place: str, known: ReportedBy) -> Finding:
+    """A claim below what sources had reported by its day: a contradiction unless it is a lower bound."""
     nature = (
         "a lower bound the list has already passed"
         if fact.qualifier in LOWER_BOUNDS
         else "contradicted by the list"
     )
+    unknown = f" ({known.unknown:,} more with no report date)" if known.unknown else ""
     message = (
-        f"{fact.source} said {fact.figure} {fact.metric} in {fact.area} on {fact.date}, but {count:,} "
-        f"persons were already documented for that scope by then: {nature}"
+        f"{fact.source} said {fact.figure} {fact.metric} in {place} on {fact.date}, but {known.reported:,} "
+        f"persons of that scope had already been reported by then{unknown}: {nature}"
     )
-    numbers = {"claimed": fact.top, "documented": count, "shortfall": count - fact.top}
+    numbers = {"claimed": fact.top, "documented": known.now, "reported_by_then": known.reported,
+               "report_dates_unknown": known.unknown, "shortfall": known.reported - fact.top}
     return Finding("below_documented", message, (fact.key,), numbers)
 
 
-def below_documented(facts: Iterable[ClaimFact], documented: Mapping[str, int | None]) -> list[Finding]:
-    """Claims whose highest figure is below the persons already documented for their scope by their date."""
-    return [
-        _below(fact, documented[fact.key])
-        for fact in facts
-        if fact.top is not None and (documented.get(fact.key) or 0) > fact.top
-    ]
+def _list_now(fact: ClaimFact, place: str, known: ReportedBy) -> Finding:
+    """A claim below what the list holds *now* for its scope up to its day: no charge, since the list may have
+    learnt of those deaths later."""
+    later = known.now - known.reported - known.unknown
+    parts = [f"{known.reported:,} of them reported by then"] + ([f"{later:,} reported later"] if later else [])
+    parts += [f"{known.unknown:,} with no report date"] if known.unknown else []
+    message = (
+        f"{fact.source} said {fact.figure} {fact.metric} in {place} on {fact.date}; the list now holds "
+        f"{known.now:,} deaths up to that date ({', '.join(parts)})"
+    )
+    numbers = {"claimed": fact.top, "documented": known.now, "reported_by_then": known.reported,
+               "report_dates_unknown": known.unknown}
+    return Finding("below_list_now", message, (fact.key,), numbers)
+
+
+def _as_reported(count: ReportedBy | int | None) -> ReportedBy | None:
+    """A plain count is read as persons all reported by then (report dates known)."""
+    return ReportedBy(count, count, 0) if isinstance(count, int) else count
+
+
+def below_documented(facts: Iterable[ClaimFact], documented: Mapping[str, ReportedBy | int | None]) -> list[Finding]:
+    """Claims whose highest figure is below the persons sources had reported for their scope by their date (a
+    charge), or only below what the list now holds up to that date (said as such, never as a charge)."""
+    findings = []
+    for fact in facts:
+        known = _as_reported(documented.get(fact.key))
+        if fact.top is None or known is None or known.now <= fact.top:
+            continue
+        place = place_label(fact.area)
+        findings.append(_charge(fact, place, known) if known.reported > fact.top else _list_now(fact, place, known))
+    return findings
 
 
 def _implied(
@@ -213,7 +239,8 @@ def _share_finding(share: ClaimFact, totals: list[ClaimFact], estimate: StratumE
     numbers = _implied(share, totals, estimate)
     implied = [f"{value:,.0f} under {name[6:]}" for name, value in numbers.items() if name[:6] == "under:"]
     described = "; ".join(implied) or "no total to apply it to"
-    message = f"{share.source} on {share.date}: {share.figure} of {share.metric} in {share.area}: {described}"
+    message = (f"{share.source} on {share.date}: {share.figure} of {share.metric} in {place_label(share.area)}: "
+               f"{described}")
     return Finding("share_implied_counts", message, (share.key, *(t.key for t in totals)), numbers)
 
 
@@ -234,12 +261,31 @@ def share_implications(
     ]
 
 
+def share_against_documented(session: Session, claims: Iterable[Claim]) -> list[Finding]:
+    """Each share claim with a role or cause subset beside what the documented persons' sources assert."""
+    from tollbook.claims.shares import compare_share, describe
+
+    findings = []
+    for claim in claims:
+        found = compare_share(session, claim)
+        if found is None:
+            continue
+        numbers: dict[str, float | int | None] = {"claimed_percent": found.claimed_percent, "persons": found.persons,
+                                                  "unclassified": found.unclassified, "disputed": found.disputed}
+        for item in found.by_claimant:
+            numbers |= {f"{item.claimant}:classified": item.classified, f"{item.claimant}:share_percent":
+                        item.share_percent}
+        message = describe(found, claim.source, place_label(claim.scope_area), claim.date_stated)
+        findings.append(Finding("share_vs_documented", message, (found.claim_key,), numbers))
+    return findings
+
+
 def run_checks(session: Session, estimates: Iterable[Any] | None = None) -> list[Finding]:
     """Every check over the current (not superseded) claims, with documented counts from the database."""
     claims = list_claims(session)
     facts = [fact_of(claim) for claim in claims]
     documented = {
-        fact.key: claim_documented(session, claim) for fact, claim in zip(facts, claims, strict=True)
+        fact.key: claim_reported_by(session, claim) for fact, claim in zip(facts, claims, strict=True)
     }
     strata = as_estimates(estimates)
     return (
@@ -247,4 +293,5 @@ def run_checks(session: Session, estimates: Iterable[Any] | None = None) -> list
         + breakdown_mismatches(facts)
         + below_documented(facts, documented)
         + share_implications(facts, strata)
+        + share_against_documented(session, claims)
     )

@@ -97,6 +97,18 @@ def claim_row(claim: Claim) -> dict[str, Any]:
     return row | {"annotations": annotations(claim), "supersedes_id": claim.supersedes_id}
 
 
+def place_label(code: str) -> str:
+    """A scope code with its name, as people read it: "Tehran (IR-23)", "Iran (IR)"; unknown codes as given."""
+    from tollbook.places import province_by_code
+
+    if code.upper() == "IR":
+        return "Iran (IR)"
+    try:
+        return f"{province_by_code(code.upper()).name_en} ({code.upper()})"
+    except KeyError:
+        return code
+
+
 def figure(claim: Claim) -> str:
     """The claim's number as said: "more than 1,500", "200–225", "85% of …"."""
     words = claim.qualifier.value.replace("_", " ")

@@ -58,7 +58,8 @@ def add_claim(
 ) -> Claim:
     """Store a validated draft (giving it a key when it has none) and audit the addition."""
     if draft.claim_key and find_claim(session, draft.claim_key) is not None:
-        raise TollbookError(f"claim key {draft.claim_key!r} is taken: pick another, or supersede that claim")
+        raise TollbookError(f"claim key {draft.claim_key!r} is taken: pick another, or correct that claim with "
+                            f"`tollbook claims supersede {draft.claim_key} --reason …`")
     if not draft.claim_key:
         draft = replace(draft, claim_key=_unique_key(session, default_key(draft)))
     claim = new_claim(draft, supersedes.id if supersedes else None)
@@ -164,6 +165,32 @@ def add_claim_fields(
         raise TollbookError(f"claim refused: {problems}")
     existing = same_content(session, parsed)
     if existing is not None:
-        raise TollbookError(f"the same claim is already in the ledger as {existing.claim_key!r}: annotate or "
-                            "supersede it instead of adding it again")
+        raise TollbookError(f"the same claim is already in the ledger as {existing.claim_key!r}: remark on it with "
+                            f"`tollbook claims annotate {existing.claim_key} TEXT` or correct it with "
+                            f"`tollbook claims supersede {existing.claim_key} --reason …` instead of adding it again")
     return add_claim(session, parsed, actor)
+
+
+def _as_text(value: Any) -> str:
+    """A draft's value as the text a row would hold."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(getattr(value, "value", value))
+
+
+def supersede_claim_fields(session: Session, key: str, changes: dict[str, str], reason: str,
+                           actor: str = "system", today: dt.date | None = None) -> Claim:
+    """Correct a claim: a new claim with the old one's fields and the given changes (text, as on the command
+    line), pointing back at it; the old claim stays as it was. The new claim gets a key of its own."""
+    old = draft_of(get_claim(session, key))
+    raw = {name: _as_text(getattr(old, name)) for name in ClaimDraft.__dataclass_fields__} | {"claim_key": ""}
+    raw |= {name: value for name, value in changes.items() if value is not None}
+    parsed = parse_row(raw, "command line", 1, today)
+    if isinstance(parsed, list):
+        problems = "; ".join(f"{error.field} = {error.value!r}: {error.reason}" for error in parsed)
+        raise TollbookError(f"correction refused: {problems}")
+    if parsed.content() == old.content():
+        raise TollbookError(f"the correction says exactly what {key!r} says: change a field, or annotate it")
+    return supersede_claim(session, key, parsed, reason, actor)

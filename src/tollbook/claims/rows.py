@@ -13,8 +13,10 @@ from typing import Any
 
 import pycountry
 
-from tollbook.enums import Cause, ClaimMetric, Qualifier
+from tollbook.enums import Cause, ClaimMetric, Perpetrator, Qualifier, VictimRole
 from tollbook.errors import TollbookError
+from tollbook.places import resolve_province
+from tollbook.text.dates import DateError, parse_date
 
 COLUMNS = (
     "claim_key",
@@ -95,13 +97,20 @@ def _text(value: str) -> str | None:
 
 
 def _date(value: str) -> dt.date | None:
-    """An ISO date (YYYY-MM-DD), or None when empty."""
+    """A full day, as imports read it: ISO, day-first, or Solar Hijri (1398/09/13, ۱۳ آذر ۱۳۹۸); None when empty."""
     if not value.strip():
         return None
     try:
         return dt.date.fromisoformat(value.strip())
     except ValueError:
-        raise FieldError("not an ISO date: write it as YYYY-MM-DD") from None
+        pass
+    try:
+        parsed = parse_date(value.strip())
+    except DateError as exc:
+        raise FieldError(f"not a date: {exc}") from None
+    if parsed.precision != "day":
+        raise FieldError(f"names a {parsed.precision}, not a day: give the full date (YYYY-MM-DD or 1398/09/13)")
+    return parsed.value
 
 
 def _number(value: str) -> float | None:
@@ -144,25 +153,41 @@ def _choice(enum: type[ClaimMetric] | type[Qualifier]) -> Callable[[str], Any]:
     return parse
 
 
+COUNTRY_WORDS = frozenset({"ir", "iran", "ایران", "country", "whole country", "all"})
+
+
 def scope_area(value: str) -> str:
-    """`IR` for the whole country or an ISO 3166-2 province code such as IR-23 (Tehran)."""
+    """`IR` for the whole country, or a province's ISO 3166-2 code (IR-23) from the code or its name in Persian
+    or any usual romanisation ("Tehran", "تهران", "Tehran Province")."""
     code = (value.strip() or "IR").upper()
-    if code == "IR" or (code.startswith("IR-") and pycountry.subdivisions.get(code=code) is not None):
+    if code.lower() in COUNTRY_WORDS or value.strip() in COUNTRY_WORDS:
+        return "IR"
+    if code.startswith("IR-") and pycountry.subdivisions.get(code=code) is not None:
         return code
-    raise FieldError("not IR nor an ISO 3166-2 code of an Iranian province (e.g. IR-23 for Tehran)")
+    province = resolve_province(value.strip())
+    if province is not None:
+        return province.code
+    raise FieldError("not IR nor an Iranian province (its name, or its ISO 3166-2 code such as IR-23 for Tehran)")
+
+
+SUBSET_VALUES = {"cause": Cause, "role": VictimRole, "force": Perpetrator, "perpetrator": Perpetrator}
 
 
 def _subset(value: str) -> str | None:
-    """A sub-population as name=value; a cause must be one of Tollbook's causes."""
+    """A sub-population as name=value or name!=value (role!=protester); a cause, role or force must be one of
+    Tollbook's words for it."""
     text = value.strip()
     if not text:
         return None
-    name, sign, item = (part.strip() for part in text.partition("="))
-    if not sign or not name or not item:
-        raise FieldError("write a subset as name=value, e.g. cause=beating")
-    if name == "cause" and item not in set(Cause):
-        raise FieldError(f"unknown cause: use one of {', '.join(c.value for c in Cause)}")
-    return f"{name}={item}"
+    sign = "!=" if "!=" in text else "="
+    name, found, item = (part.strip() for part in text.partition(sign))
+    if not found or not name or not item:
+        raise FieldError("write a subset as name=value or name!=value, e.g. cause=beating or role!=protester")
+    name = name.lower()
+    allowed = SUBSET_VALUES.get(name)
+    if allowed is not None and item.lower() not in set(allowed):
+        raise FieldError(f"unknown {name}: use one of {', '.join(c.value for c in allowed)}")
+    return f"{name}{sign}{item.lower() if allowed else item}"
 
 
 def _key(value: str) -> str | None:

@@ -1,7 +1,11 @@
 """Claims over time beside what the list documents and what the estimate says, for one metric and scope.
 
-The documented count at a claim's date is the number of unique persons (linked `Person`s through their current
-records) of the claim's scope whose date of death is on or before the day the claim was made.
+Two counts stand beside each claim, and they answer different questions:
+- `documented`: persons (linked `Person`s through their current records) of the claim's scope whose date of
+  death is on or before the claim's day — what the list *now* holds up to that date, whenever it learnt of them;
+- `reported_by_then`: those of them some source had reported on or before the claim's day (a record's
+  `reported_on`), with `report_dates_unknown` counting the persons none of whose records says when it was reported.
+Only the second can show that a claimant was below what was known at the time.
 """
 
 from __future__ import annotations
@@ -14,10 +18,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tollbook.claims.fields import extra, figure
+from tollbook.claims.fields import extra, figure, place_label
 from tollbook.claims.ledger import list_claims
 from tollbook.claims.rows import parse_metric
 from tollbook.enums import Cause, ClaimMetric, Status
@@ -95,38 +99,74 @@ def documented_count(
     since: dt.date | None = None,
     cause: Cause | None = None,
 ) -> int | None:
-    """Unique persons of the scope (and cause, if given) with a current, unretracted record of this metric dated
-    on or before the day (a month-only date: its whole month); None when the list does not hold the metric."""
+    """Unique persons of the scope (and cause, if given) with a current record of this metric dated on or
+    before the day — whenever they were reported; None when the list does not hold the metric (cities, names)."""
+    counts = reported_by(session, metric, area, on_or_before, since, cause)
+    return None if counts is None else counts.now
+
+
+@dataclass(frozen=True)
+class ReportedBy:
+    """Of the persons the list now holds for a scope up to a day: how many some source had reported by that day,
+    and how many have no report date on any record (so whether they were known then cannot be said)."""
+
+    now: int
+    reported: int
+    unknown: int
+
+    @property
+    def exact(self) -> bool:
+        """True when every person's report date is known, so `reported` is the count known at the time."""
+        return self.unknown == 0
+
+
+def _scope_query(metric: ClaimMetric, area: str, on_or_before: dt.date, since: dt.date | None,
+                 cause: Cause | None):  # noqa: ANN202 - a SQLAlchemy Select
+    """(person id, reported_on) of current records of a scope, or None when the list does not hold the metric."""
     status = STATUS_OF_METRIC.get(metric)
     if status is None:
         return None
     newer = select(Record.supersedes_id).where(Record.supersedes_id.is_not(None))
-    query = select(func.count(distinct(Record.person_id))).where(
-        Record.person_id.is_not(None),
-        Record.id.not_in(newer),
-        Record.id.not_in(retracted_ids_query()),
-        Record.status == status,
-        Record.date_of_death.is_not(None),
-        func.coalesce(Record.date_of_death_end, Record.date_of_death) <= on_or_before,  # its whole period before
-    )
-    if area.upper() != "IR":
-        query = query.where(Record.province_code == area.upper())
-    if since is not None:
-        query = query.where(Record.date_of_death >= since)
-    if cause is not None:
-        query = query.where(Record.cause == cause)
-    return int(session.scalar(query) or 0)
+    query = select(Record.person_id, Record.reported_on).where(
+        Record.person_id.is_not(None), Record.id.not_in(newer), Record.id.not_in(retracted_ids_query()),
+        Record.status == status, Record.date_of_death.is_not(None),
+        func.coalesce(Record.date_of_death_end, Record.date_of_death) <= on_or_before)  # its whole period before
+    query = query.where(Record.province_code == area.upper()) if area.upper() != "IR" else query
+    query = query.where(Record.date_of_death >= since) if since is not None else query
+    return query.where(Record.cause == cause) if cause is not None else query
 
 
-def claim_documented(session: Session, claim: Claim) -> int | None:
-    """The documented count for a claim's own scope, period and cause, as of the day it was made; None for a
-    subset the list cannot be narrowed to (anything but `cause=<a Cause value>`)."""
+def reported_by(session: Session, metric: ClaimMetric, area: str, died_by: dt.date, since: dt.date | None = None,
+                cause: Cause | None = None, known_by: dt.date | None = None) -> ReportedBy | None:
+    """Persons of the scope dead by `died_by`: all of them, those some source reported by `known_by` (default
+    `died_by`), and those whose records give no report date; None when the list does not hold the metric."""
+    query = _scope_query(metric, area, died_by, since, cause)
+    if query is None:
+        return None
+    known_by = known_by or died_by
+    dates: dict[int, list[dt.date | None]] = {}
+    for person_id, reported_on in session.execute(query):
+        dates.setdefault(person_id, []).append(reported_on)
+    reported = {pid for pid, days in dates.items() if any(d is not None and d <= known_by for d in days)}
+    unknown = {pid for pid, days in dates.items() if pid not in reported and None in days}
+    return ReportedBy(len(dates), len(reported), len(unknown))
+
+
+def claim_reported_by(session: Session, claim: Claim) -> ReportedBy | None:
+    """`reported_by` for a claim's own scope, period and cause, as known on the day it was made."""
     subset = extra(claim, "subset")
     cause = subset_cause(subset) if subset else None
     if subset and cause is None:
         return None
     until = min(claim.date_stated, claim.scope_end) if claim.scope_end else claim.date_stated
-    return documented_count(session, claim.metric, claim.scope_area, until, claim.scope_start, cause)
+    return reported_by(session, claim.metric, claim.scope_area, until, claim.scope_start, cause, claim.date_stated)
+
+
+def claim_documented(session: Session, claim: Claim) -> int | None:
+    """What the list now holds for a claim's own scope, period and cause up to its day; None for a subset the
+    list cannot be narrowed to (anything but `cause=<a Cause value>`)."""
+    counts = claim_reported_by(session, claim)
+    return None if counts is None else counts.now
 
 
 def subset_cause(subset: str) -> Cause | None:
@@ -146,7 +186,9 @@ class TimelinePoint:
     value: float
     value_high: float | None
     date_inferred: bool
-    documented: int | None
+    documented: int | None  # the list now holds, dead by the claim's date
+    reported_by_then: int | None = None  # of those, reported by a source on or before the claim's date
+    report_dates_unknown: int | None = None  # of those, with no report date on any record
     estimate: float | None = None
     lower: float | None = None
     upper: float | None = None
@@ -160,13 +202,18 @@ class Timeline:
     area: str
     series: dict[str, list[TimelinePoint]] = field(default_factory=dict)
 
+    @property
+    def area_label(self) -> str:
+        """The scope with its name: "Tehran (IR-23)"."""
+        return place_label(self.area)
+
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready: dates in ISO form."""
         series = {
             source: [asdict(p) | {"date": p.date.isoformat()} for p in points]
             for source, points in self.series.items()
         }
-        return {"metric": self.metric, "area": self.area, "series": series}
+        return {"metric": self.metric, "area": self.area, "area_label": self.area_label, "series": series}
 
     def rows(self) -> list[dict[str, Any]]:
         """One flat row per point, sources in order of their first claim (for tables)."""
@@ -188,6 +235,7 @@ def in_series(claim: Claim, start: dt.date | None, end: dt.date | None) -> bool:
 def _point(session: Session, claim: Claim, estimate: StratumEstimate | None) -> TimelinePoint:
     """A timeline point for one claim."""
     numbers = (estimate.estimate, estimate.lower, estimate.upper) if estimate else (None, None, None)
+    known = claim_reported_by(session, claim)
     return TimelinePoint(
         claim.claim_key or str(claim.id),
         claim.date_stated,
@@ -196,7 +244,9 @@ def _point(session: Session, claim: Claim, estimate: StratumEstimate | None) -> 
         float(claim.value or 0),
         claim.value_high,
         claim.date_inferred,
-        claim_documented(session, claim),
+        known.now if known else None,
+        known.reported if known else None,
+        known.unknown if known else None,
         *numbers,
     )
 

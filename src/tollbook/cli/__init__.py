@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from tollbook import __version__
-from tollbook.cli import admin, claims, estimate, evidence, ingest, link, records, report
+from tollbook.cli import admin, claims, estimate, evidence, ingest, link, records, report, users
 from tollbook.cli import audit as audit_cli
 from tollbook.cli import bundle as bundle_cli
 from tollbook.cli import keys as keys_cli
@@ -53,6 +53,7 @@ audit_cli.register(app)
 keys_cli.register(app)
 bundle_cli.register(app)
 report.register(app)
+users.register(app)
 
 
 def main() -> None:

@@ -10,7 +10,7 @@ import typer
 
 from tollbook.cli.audit import write_import_checkpoint
 from tollbook.cli.common import DbOption, console, err_console, fail, handled_errors, open_session
-from tollbook.cli.keys import PASSPHRASE_ENV, load_private
+from tollbook.cli.keys import load_private, passphrase_for
 
 bundle_app = typer.Typer(help="Field bundles: collect offline, seal, split/join for any channel, import once.",
                          no_args_is_help=True)
@@ -25,22 +25,10 @@ def bundle_new(
     """Start a working folder (owner-only) for one bundle; nothing here needs a network or a database."""
     from tollbook.bundle import new_workdir
 
-    load_private(collector_key, "collector")  # asks for the passphrase once, to check it
+    passphrase = passphrase_for(collector_key)
     with handled_errors():
-        manifest = new_workdir(workdir, collector_key, _passphrase_of(collector_key))
+        manifest = new_workdir(workdir, collector_key, passphrase)
     console.print(f"bundle {manifest['bundle_id']} started in {workdir} (collector key {manifest['collector']})")
-
-
-def _passphrase_of(path: Path) -> str | None:
-    """The passphrase for a protected key from the environment, else asked; None for an open key."""
-    import os
-
-    from tollbook.keys.files import is_protected
-
-    with handled_errors():
-        if not is_protected(path):
-            return None
-    return os.environ.get(PASSPHRASE_ENV) or typer.prompt(f"Passphrase for {path}", hide_input=True)
 
 
 @bundle_app.command("add")
@@ -83,7 +71,9 @@ def bundle_seal(
 
     with handled_errors():
         key_path = Path(load_manifest(workdir)["collector_key"])
-        sealed = seal_workdir(workdir, to, out, key_path, _passphrase_of(key_path))
+    passphrase = passphrase_for(key_path)
+    with handled_errors():
+        sealed = seal_workdir(workdir, to, out, key_path, passphrase)
     console.print(f"sealed {sealed.path}: {sealed.records} records file(s), {sealed.evidence} evidence file(s); "
                   f"{workdir} erased (files you added from elsewhere are untouched: remove them yourself)")
 

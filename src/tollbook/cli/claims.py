@@ -16,7 +16,7 @@ from tollbook.cli.common import DbOption, JsonOption, console, fail, open_sessio
 
 claims_app = typer.Typer(help="The claims ledger: who said how many, when, of what.", no_args_is_help=True)
 
-Area = Annotated[str, typer.Option("--area", help="IR for the country or an ISO 3166-2 code such as IR-23.")]
+Area = Annotated[str, typer.Option("--area", help="IR for the country, or a province: IR-23, Tehran, تهران.")]
 Metric = Annotated[str, typer.Option(help="killed, injured, arrested, cities_affected, names_released, …")]
 EstimatesOption = Annotated[
     Path | None,
@@ -28,7 +28,7 @@ LIST_COLUMNS = ["claim_key", "source", "date_stated", "metric", "figure", "scope
 @claims_app.command("add")
 def add(
     source: Annotated[str, typer.Option(help="Who said it, e.g. 'Amnesty International'.")],
-    date: Annotated[str, typer.Option(help="Date stated, YYYY-MM-DD.")],
+    date: Annotated[str, typer.Option(help="Date stated: YYYY-MM-DD, day-first, or Solar Hijri (1398/09/13).")],
     metric: Metric,
     value: Annotated[str, typer.Option(help="The number (low end of a range).")] = "",
     qualifier: Annotated[str, typer.Option(help="exactly, at_least, more_than, about, up_to")] = "exactly",
@@ -36,7 +36,7 @@ def add(
     share: Annotated[str, typer.Option(help="Share in percent, for a share stated without a total.")] = "",
     area: Area = "IR",
     inferred_from: Annotated[str, typer.Option(help="For an inferred date: what it came from.")] = "",
-    subset: Annotated[str, typer.Option(help="A sub-population counted, e.g. cause=beating.")] = "",
+    subset: Annotated[str, typer.Option(help="A sub-population counted: cause=beating, role!=protester.")] = "",
     quote: Annotated[str, typer.Option(help="Verbatim, at most one sentence.")] = "",
     citation: Annotated[str, typer.Option(help="Where it was said.")] = "",
     key: Annotated[str, typer.Option(help="Stable claim key (default: from date, source, metric).")] = "",
@@ -117,6 +117,32 @@ def annotate(
     console.print(f"annotated claim {key}")
 
 
+Change = Annotated[str | None, typer.Option(help="The new value (default: the old claim's).", show_default=False)]
+
+
+@claims_app.command("supersede")
+def supersede(
+    key: Annotated[str, typer.Argument(help="Key of the claim to correct (it stays in the ledger, superseded).")],
+    reason: Annotated[str, typer.Option(help="Why the claim is corrected (kept in the audit log).")],
+    source: Change = None, date: Change = None, metric: Change = None, value: Change = None,
+    qualifier: Change = None, value_high: Change = None, share: Change = None,
+    area: Annotated[str | None, typer.Option("--area", help="The new scope (IR-23, Tehran, …).", show_default=False)]
+    = None,
+    subset: Change = None, quote: Change = None, citation: Change = None,
+    inferred_from: Change = None,
+    db: DbOption = "",
+    as_json: JsonOption = False,
+) -> None:
+    """Correct a claim by a new one: the old claim's fields with the ones given here changed."""
+    changes = {"source": source, "date_stated": date, "metric": metric, "value": value, "qualifier": qualifier,
+               "value_high": value_high, "share_percent": share, "scope_area": area, "subset": subset,
+               "quote": quote, "citation": citation, "date_basis": inferred_from,
+               "date_inferred": None if inferred_from is None else ("true" if inferred_from else "false")}
+    with open_session(db) as session:
+        row = claim_row(claims.supersede_claim_fields(session, key, changes, reason, actor="cli"))
+    print_json(row) if as_json else console.print(f"claim {key} superseded by {row['claim_key']}")
+
+
 @claims_app.command("timeline")
 def show_timeline(
     metric: Metric = "killed",
@@ -138,9 +164,24 @@ def show_timeline(
     with open_session(db) as session:
         found = load_estimates(estimates) if estimates else _saved(session)
         result = claims.timeline(session, metric, area, found, *period)
-    columns = ["source", "date", "figure", "documented", "estimate", "lower", "upper", "claim_key"]
-    rows = [row | {key: _whole(row.get(key)) for key in ("estimate", "lower", "upper")} for row in result.rows()]
-    print_json(result.as_dict()) if as_json else print_table(f"{metric} in {area}", rows, columns)
+    columns = ["source", "date", "figure", "on list now", "reported by then", "estimate", "lower", "upper",
+               "claim_key"]
+    rows = [row | {key: _whole(row.get(key)) for key in ("estimate", "lower", "upper")}
+            | {"on list now": row["documented"], "reported by then": _reported(row)} for row in result.rows()]
+    if as_json:
+        print_json(result.as_dict())
+        return
+    print_table(f"{metric} in {result.area_label}", rows, columns)
+    console.print("[dim]on list now: persons the list holds today who died by the claim's date; reported by "
+                  "then: of those, reported by a source on or before it (+N: no report date known)[/]")
+
+
+def _reported(row: dict) -> str | None:
+    """Reported-by-then count, with the persons whose report date is unknown (never read as known then)."""
+    if row.get("reported_by_then") is None:
+        return None
+    unknown = row.get("report_dates_unknown") or 0
+    return f"{row['reported_by_then']:,}" + (f" (+{unknown:,} no date)" if unknown else "")
 
 
 def _whole(value: float | None) -> str | None:

@@ -56,6 +56,9 @@ def estimate_command(
                                             "into one pooled stratum (default), so their people are estimated "
                                             "too; unpooled thin strata count in the total as documented only.")]
     = True,
+    linkage_draws: Annotated[int, typer.Option(help="From --db: also estimate (LCMCR) on this many alternative "
+                                               "clusterings drawn from the pending pairs' match probabilities, "
+                                               "combined into one estimate.")] = 0,
     sensitivity: Annotated[bool, typer.Option("--sensitivity", help="Also re-estimate with K = 5, 10, 20, three "
                                               "alpha priors (LCMCR) and three dga deltas, and print the table.")]
     = False,
@@ -82,6 +85,8 @@ def estimate_command(
             results = _run(_from_csv(patterns, by), method, settings, as_json)
         else:
             results = _from_db(db, by, method, settings, as_json, save)
+        if linkage_draws:
+            results.append(_linkage_uncertainty(patterns, db, linkage_draws, settings))
         written = _plots(results, plots, plot_format)
         table = _sensitivity(patterns, db, by, settings) if sensitivity else None
     _show(results, as_json)
@@ -91,21 +96,33 @@ def estimate_command(
         console.print(f"{len(written)} plots written to {plots}")
 
 
+def _linkage_uncertainty(patterns: Path | None, db: str, draws: int, settings: dict[str, Any]) -> Any:
+    """LCMCR combined over alternative clusterings (database only)."""
+    from tollbook.estimate.uncertainty import linkage_uncertainty
+
+    if patterns is not None or draws < 2:
+        raise TollbookError("--linkage-draws needs --db (linked persons) and at least 2 draws")
+    sampler = {k: v for k, v in settings.items() if k in ("K", "burnin", "samples", "thinning", "chains")}
+    with open_session(db) as session:
+        return linkage_uncertainty(session, draws, settings.get("seed"), sampler)
+
+
 def _sensitivity(patterns: Path | None, db: str, by: str | None, settings: dict[str, Any]) -> list[dict]:
     """The sensitivity rows for the unstratified population (with the sampler settings given)."""
     from tollbook.estimate.sensitivity import sensitivity
 
     if by is not None:
         raise TollbookError("--sensitivity runs on the whole population: leave out --by")
-    if patterns is not None:
-        histories = _from_csv(patterns, None)[None]
-    else:
-        from tollbook.estimate.database import histories_from_database
-
-        with open_session(db) as session:
-            histories = histories_from_database(session, None)[None]
     sampler = {k: v for k, v in settings.items() if k in ("burnin", "samples", "thinning", "chains")}
-    return sensitivity(histories, settings.get("seed"), sampler)
+    if patterns is not None:
+        return sensitivity(_from_csv(patterns, None)[None], settings.get("seed"), sampler)
+    from tollbook.estimate.database import histories_from_database
+    from tollbook.estimate.sensitivity import linkage_rows
+
+    with open_session(db) as session:
+        histories = histories_from_database(session, None)[None]
+        rows = sensitivity(histories, settings.get("seed"), sampler)
+        return rows + linkage_rows(session, settings.get("seed"), sampler)
 
 
 def _show_sensitivity(rows: list[dict], as_json: bool) -> None:
@@ -116,7 +133,7 @@ def _show_sensitivity(rows: list[dict], as_json: bool) -> None:
               "estimate": f"{r['estimate']:,.0f}", "95% interval": f"{r['lower']:,.0f}–{r['upper']:,.0f}",
               "change": f"{r['change']:+.1%}", "converged": {True: "yes", False: "NO", None: ""}[r["converged"]]}
              for r in rows]  # fmt: skip
-    print_table("Sensitivity (one choice changed at a time; linkage threshold not yet included)", shown)
+    print_table("Sensitivity (one choice changed at a time; the linkage threshold only from --db)", shown)
 
 
 def _plots(results: list, folder: Path | None, fmt: str) -> list[Path]:

@@ -101,7 +101,9 @@ def verify(store: StoreOption = None, db: DbOption = "", as_json: JsonOption = F
     else:
         for problem, items in (("CHANGED", report.changed), ("MISSING", report.missing)):
             for item in items:
-                console.print(f"[bold red]{problem}[/] evidence {item['id']} ({item['file_name']}): {item['path']}")
+                graded = f"; verified on it: {', '.join(item['verified_persons'])}" if item["verified_persons"] else ""
+                console.print(f"[bold red]{problem}[/] evidence {item['id']} ({item['file_name']}): {item['path']}"
+                              f"{graded}")
         console.print(f"{report.checked} stored file(s) re-hashed: {report.ok} intact, {len(report.changed)} "
                       f"changed, {len(report.missing)} missing")
     if not report.intact:
@@ -191,6 +193,8 @@ def persons_by_level(level: str | None, by: str | None, limit: int, source: str 
     from tollbook.evidence.tables import persons_at_level
     from tollbook.link.person_view import person_rows
 
+    if by in ("role", "force"):
+        return _classifications(by, level, db, as_json)
     with open_session(db) as session:
         if by:
             table = subset_table(session, level, by)
@@ -202,5 +206,34 @@ def persons_by_level(level: str | None, by: str | None, limit: int, source: str 
     if by:
         print_json(table) if as_json else print_table(
             f"{table['total']:,} persons ({table['level']}) by {by}", table["rows"])
+        if table.get("busiest") and not as_json:
+            most = table["busiest"]
+            console.print(f"{most['persons']:,} of {most['of']:,} on {most['from']} to {most['to']}")
         return
     print_json(rows) if as_json else (print_table(f"Persons ({level})", rows), console.print(counts))
+
+
+@evidence_app.command("publish")
+def publish(evidence_id: Annotated[int, typer.Argument(help="The item's id.")],
+            out: Annotated[Path, typer.Option("--out", help="Folder for the public copy (not the store).")],
+            actor: Annotated[str, typer.Option("--actor", help="Your name, kept in the audit log.")] = "cli",
+            store: StoreOption = None, db: DbOption = "") -> None:
+    """Make a copy fit to publish (images without EXIF, GPS or thumbnails); the original is never altered."""
+    from tollbook.evidence.public import publish_evidence
+
+    with open_session(db) as session:
+        path = publish_evidence(session, _store(db, store), evidence_id, out, actor)
+    console.print(f"public copy of evidence {evidence_id}: {path}")
+
+
+def _classifications(aspect: str, level: str | None, db: str, as_json: bool) -> None:
+    """`persons list --by role|force`: who classifies how many persons how."""
+    from tollbook.evidence import classification_table
+
+    with open_session(db) as session:
+        table = classification_table(session, aspect, level=level)
+    if as_json:
+        print_json(table)
+        return
+    print_table(f"{aspect} of {table['persons']:,} persons ({table['level']}), by who asserts it", table["rows"])
+    console.print(f"{table['unclassified']:,} classified by nobody; the claimants disagree on {table['disputed']:,}")

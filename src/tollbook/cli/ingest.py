@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
@@ -79,6 +80,9 @@ def import_command(
     places: PlacesOption = None,
     report_csv: Annotated[Path | None, typer.Option("--report-csv", help="Write every issue to this CSV.")] = None,
     kind: Annotated[str, typer.Option(help="Kind of a new source (ngo, media, activist_network, …).")] = "other",
+    reported_on: Annotated[str | None, typer.Option(
+        "--reported-on", help="The day the source published this list (ISO or Solar Hijri), for rows without "
+                              "a report date of their own: 'documented by then' counts rest on it.")] = None,
     db: DbOption = "",
     as_json: JsonOption = False,
 ) -> None:
@@ -86,6 +90,7 @@ def import_command(
     there (same id and content, or the same raw row), or named in the report with its reason. Re-importing the
     same file adds nothing."""
     column_mapping = _options(mapping, sheet, header_row, day_first, event_window, century_pivot, places)
+    report_day = _report_day(reported_on)
     if report_csv is not None:
         with handled_errors():
             check_output_path(report_csv, "--report-csv", [file, *([mapping] if mapping else [])], resolve_db(db))
@@ -96,7 +101,8 @@ def import_command(
             with open_session(db) as session:
                 report = import_file(session, file, source, column_mapping, strict,
                                      lambda done, total: bar.update(task, completed=done, total=total),
-                                     actor="cli", source_kind=kind, dry_run=dry_run)
+                                     actor="cli", source_kind=kind, dry_run=dry_run,
+                                     reported_on=report_day)
             report.committed = not dry_run
             checkpoint = None if dry_run else write_import_checkpoint(db)  # signed when $TOLLBOOK_CHECKPOINT_KEY
         except StrictImportError as exc:
@@ -126,6 +132,17 @@ def inspect_command(
     with handled_errors():
         read_and_parse(file, column_mapping, report)
     _finish(report, None, as_json, show_reading=True)
+
+
+def _report_day(text: str | None) -> dt.date | None:
+    """The --reported-on day, or a one-line error before anything is imported."""
+    from tollbook.text.dates import DateError
+    from tollbook.text.days import full_day
+
+    try:
+        return full_day(text) if text else None
+    except DateError as exc:
+        raise fail(f"--reported-on: {exc}; nothing was imported") from None
 
 
 def _finish(report: ImportReport, report_csv: Path | None, as_json: bool, show_reading: bool = False) -> None:

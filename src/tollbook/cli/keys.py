@@ -25,14 +25,22 @@ def _new_passphrase(protect: bool) -> str | None:
     return os.environ.get(PASSPHRASE_ENV) or typer.prompt("Passphrase", hide_input=True, confirmation_prompt=True)
 
 
-def load_private(path: Path, kind: str):  # noqa: ANN201 - a ProjectKey or CollectorKey
-    """A private key file, asking for its passphrase when it has one."""
-    from tollbook.keys.files import is_protected, read_private
+def passphrase_for(path: Path) -> str | None:
+    """The passphrase of a protected private key file (from the environment, else asked); None for an open one."""
+    from tollbook.keys.files import is_protected
 
     with handled_errors():
-        passphrase = None
-        if is_protected(path):
-            passphrase = os.environ.get(PASSPHRASE_ENV) or typer.prompt(f"Passphrase for {path}", hide_input=True)
+        if not is_protected(path):
+            return None
+    return os.environ.get(PASSPHRASE_ENV) or typer.prompt(f"Passphrase for {path}", hide_input=True)
+
+
+def load_private(path: Path, kind: str):  # noqa: ANN201 - a ProjectKey or CollectorKey
+    """A private key file, asking for its passphrase when it has one."""
+    from tollbook.keys.files import read_private
+
+    passphrase = passphrase_for(path)
+    with handled_errors():
         return read_private(path, passphrase, kind)
 
 

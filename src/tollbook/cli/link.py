@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from tollbook.cli.common import DbOption, JsonOption, console, handled_errors, open_session, print_json, print_table
+from tollbook.cli import review
+from tollbook.cli.common import (
+    DbOption,
+    JsonOption,
+    console,
+    err_console,
+    handled_errors,
+    open_session,
+    print_json,
+    print_table,
+)
 
 persons_app = typer.Typer(help="Show linked persons: every value with its source, accepted values, alternatives.",
                           no_args_is_help=True)
@@ -19,8 +30,17 @@ LowerOption = Annotated[float, typer.Option("--review-lower",
                                             help="Pairs from this probability up to the threshold go to review.")]
 BackendOption = Annotated[str, typer.Option(
     help="Linkage engine: duckdb (embedded) or spark (the spark extra: pyspark and Java).")]
-KEYS = {"m": "match", "n": "non_match", "u": "unsure"}
-THRESHOLD, REVIEW_LOWER = 0.7, 0.3  # tollbook.link.api's defaults (not imported: it loads Splink)
+THRESHOLD, REVIEW_LOWER = 0.15, 0.05  # tollbook.link.api's defaults (not imported: it loads Splink)
+
+
+def stage_printer() -> Callable[[str], None]:
+    """A progress callback printing one line per stage to stderr, with the seconds since the start."""
+    started = time.perf_counter()
+
+    def say(message: str) -> None:
+        err_console.print(f"[dim][{time.perf_counter() - started:7.1f} s][/] {message}", highlight=False)
+
+    return say
 
 
 def link_command(threshold: ThresholdOption = THRESHOLD, review_lower: LowerOption = REVIEW_LOWER,
@@ -32,9 +52,8 @@ def link_command(threshold: ThresholdOption = THRESHOLD, review_lower: LowerOpti
     """Link the database's current records into persons; uncertain pairs go to the review queue."""
     from tollbook.link import link_database
 
-    with console.status("linking…", spinner="dots") as status, open_session(db) as session:
-        run = link_database(session, threshold, review_lower, backend, seed, actor="cli",
-                            progress=lambda message: status.update(message))
+    with open_session(db) as session:
+        run = link_database(session, threshold, review_lower, backend, seed, actor="cli", progress=stage_printer())
     if model_out:
         model_out.write_text(json.dumps(run.model, indent=2, default=str), encoding="utf-8")
     if as_json:
@@ -51,64 +70,18 @@ def link_files_command(
     """Link list files without a database and write one row per record with its person id."""
     from tollbook.link import link_files
 
-    with handled_errors(), console.status("linking…", spinner="dots") as status:
-        clusters = link_files(files, threshold, backend, review_lower,
-                              progress=lambda message: status.update(message))
+    with handled_errors():
+        clusters = link_files(files, threshold, backend, review_lower, progress=stage_printer())
     clusters.to_csv(out, index=False)
     console.print(f"{len(clusters):,} records → {clusters['person_id'].nunique():,} persons; written to {out}")
-
-
-def _pair_table(index: int, total: int, link: object, rows: list) -> Table:
-    """The two records side by side; rows whose values differ are highlighted and marked ≠ (for terminals
-    without colour)."""
-    table = Table(title=f"pair {index} of {total}: match probability {link.match_probability:.3f}")  # type: ignore
-    table.add_column("")
-    table.add_column("field")
-    table.add_column(f"record {link.record_a_id}")  # type: ignore[attr-defined]
-    table.add_column(f"record {link.record_b_id}")  # type: ignore[attr-defined]
-    for row in rows:
-        table.add_row("≠" if row.differs else "", row.field, row.left, row.right,
-                      style="bold yellow" if row.differs else None)
-    return table
-
-
-def _ask_key() -> str:
-    """One of m, n, u, s, q from the reviewer; anything else asks again."""
-    while (key := str(typer.prompt("m = match, n = not a match, u = unsure, s = skip, q = quit")).strip().lower()) \
-            not in {"m", "n", "u", "s", "q"}:
-        console.print(f"[red]{key!r} is not a key:[/] type m, n, u, s or q")
-    return key
-
-
-def review_command(
-    reviewer: Annotated[str, typer.Option("--reviewer", help="Your name, stored with every decision.")],
-    limit: Annotated[int, typer.Option(help="At most this many pairs (0 = the whole queue).")] = 0,
-    db: DbOption = "",
-) -> None:
-    """Decide queued pairs one by one: m = match, n = not a match, u = unsure, s = skip, q = quit."""
-    from tollbook.link.review import decide, review_queue, side_by_side
-
-    with open_session(db) as session:
-        queue = review_queue(session, limit or None)
-        decided = 0
-        for index, link in enumerate(queue, start=1):
-            console.print(_pair_table(index, len(queue), link, side_by_side(session, link)))
-            key = _ask_key()
-            if key == "q":
-                break
-            if key in KEYS:
-                with handled_errors():
-                    decide(session, link.record_a_id, link.record_b_id, KEYS[key], reviewer)
-                session.commit()
-                decided += 1
-    console.print(f"{decided} decision(s) stored; {len(queue) - decided} pair(s) left undecided or skipped")
 
 
 @persons_app.command("list")
 def persons_list(limit: Annotated[int, typer.Option(help="At most this many (0 = all).")] = 50,
                  source: Annotated[str | None, typer.Option(help="Only persons on this source's list.")] = None,
                  level: Annotated[str | None, typer.Option(help="Only persons at this verification level.")] = None,
-                 by: Annotated[str | None, typer.Option(help="Count them by cause, perpetrator, date or province.")]
+                 by: Annotated[str | None, typer.Option(
+                     help="Count them by cause, perpetrator, date or province; or by role or force, per claimant.")]
                  = None,
                  db: DbOption = "", as_json: JsonOption = False) -> None:
     """Linked persons with their accepted values and lists, the most reported first; counts by level."""
@@ -140,10 +113,14 @@ def persons_show(public_id: Annotated[str, typer.Argument(help="The person's pub
     if as_json:
         print_json(view.to_dict() | extras)
         return
+    listed = {r["record_id"]: r for r in view.records}
     rows = [{"field": name, "value": claimed.value, "source": claimed.source,
-             "role": "alternative" if claimed in f.alternatives else f"accepted: {f.reason}"}
+             "role": "alternative" if claimed in f.alternatives else f"accepted: {f.reason}",
+             "source record id": listed.get(claimed.record_id, {}).get("source_record_id") or "",
+             "record": claimed.record_id}
             for name, f in view.fields.items() for claimed in f.values]
     print_table(f"Person {view.public_id} ({view.verification}; lists: {', '.join(view.sources)})", rows)
+    print_table(f"Records of {view.public_id}", view.records)
     console.print(f"[dim]accepted value: {RULE}[/]")
     print_person_extras(extras)
 
@@ -152,5 +129,5 @@ def register(app: typer.Typer) -> None:
     """Attach the linkage commands to the main app."""
     app.command("link")(link_command)
     app.command("link-files")(link_files_command)
-    app.command("review")(review_command)
     app.add_typer(persons_app, name="persons")
+    review.register(app, persons_app)

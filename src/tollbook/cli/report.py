@@ -15,8 +15,9 @@ LangOption = Annotated[str, typer.Option("--lang", help="en, fa or both (index.h
 
 def report(
     out: Annotated[Path, typer.Option("--out", help="Folder to write the report into.")] = Path("report"),
-    public: Annotated[bool, typer.Option("--public/--team", help="Public edition (default), or the team's, which "
-                                         "is marked not for publication.")] = True,
+    public: Annotated[bool, typer.Option("--public/--team", help="Public edition (default; lists of field "
+                                         "collectors and families named by kind), or the team's, which names every "
+                                         "list and is marked not for publication.")] = True,
     lang: LangOption = "both",
     note: Annotated[str | None, typer.Option(help="A line shown under the title (e.g. 'synthetic data').")] = None,
     db: DbOption = "",

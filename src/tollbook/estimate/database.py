@@ -192,3 +192,26 @@ def latest_estimates(session: Session, method: str | None = None) -> list[Estima
 def saved_estimates(session: Session, preferred: str = "lcmcr") -> list[Estimate] | None:
     """The latest saved run of the preferred method (else of any), or None when nothing was estimated yet."""
     return latest_estimates(session, preferred) or latest_estimates(session) or None
+
+
+def histories_at_threshold(session: Session, threshold: float, merge_groups: bool = True) -> CaptureHistories:
+    """Capture histories (one population) of the persons a linkage at ``threshold`` would form, computed with the
+    linkage engine's public ``link_frame`` on the current records and reviewers' decisions, writing nothing."""
+    from tollbook.link import store
+    from tollbook.link.api import link_frame
+    from tollbook.link.cluster import members
+    from tollbook.link.review import constraints
+
+    frame = store.records_frame(session)
+    if frame.empty:
+        raise TollbookError("no records to link: import some lists first")
+    must, cannot = constraints(session)
+    lower = min(0.3, threshold / 2)
+    result = link_frame(frame, threshold, lower, must_link=[(str(a), str(b)) for a, b in must],
+                        cannot_link=[(str(a), str(b)) for a, b in cannot])
+    column = frame["group"] if merge_groups else frame["source"]
+    list_of = dict(zip(frame["record_id"].astype(int), column, strict=True))
+    lists = sorted(set(column))
+    people = [[int(any(list_of[int(r)] == name for r in ids)) for name in lists]
+              for ids in members(result.assignment).values()]
+    return CaptureHistories.from_matrix(np.array(people), lists)

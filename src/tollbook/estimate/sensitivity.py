@@ -1,8 +1,8 @@
 """How much the estimate moves with the choices a statistician makes: LCMCR's K and α prior, dga's δ.
 
-Each row re-estimates with one choice changed from the defaults and says how far the point moved. The linkage
-threshold (re-linking at three thresholds) is not part of this table yet: it needs a linkage run that does not
-overwrite the saved persons, which the linkage API does not offer.
+Each row re-estimates with one choice changed from the defaults and says how far the point moved. From the
+database, the linkage threshold is varied too (:func:`linkage_rows`: persons re-formed at three thresholds by the
+linkage engine, nothing written, LCMCR on each).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 from tollbook.estimate.histories import CaptureHistories
 from tollbook.estimate.seeds import Seed
 
-__all__ = ["ALPHA_PRIORS", "K_VALUES", "sensitivity"]
+__all__ = ["ALPHA_PRIORS", "K_VALUES", "THRESHOLDS", "linkage_rows", "sensitivity"]
 
 K_VALUES = (5, 10, 20)
 ALPHA_PRIORS = ((0.25, 0.25), (1.0, 1.0), (0.1, 0.1))  # (a, b) of Gamma(a, b); the first is R's default
@@ -53,4 +53,26 @@ def sensitivity(histories: CaptureHistories, seed: Seed = None, lcmcr: Mapping[s
         ref = reference.get(row["choice"], math.nan)
         row["change"] = row["estimate"] / ref - 1 if ref else math.nan
         row["default"] = (row["choice"], row["value"]) in defaults
+    return rows
+
+
+THRESHOLDS = (0.5, 0.7, 0.9)  # the linkage default is 0.7
+
+
+def linkage_rows(session: Any, seed: Seed = None, lcmcr: Mapping[str, Any] | None = None,
+                 thresholds: tuple[float, ...] = THRESHOLDS) -> list[dict]:
+    """LCMCR on the persons a linkage at each threshold would form (the saved persons are not changed)."""
+    from tollbook.estimate.database import histories_at_threshold
+    from tollbook.estimate.lcmcr import LCMCR
+
+    rows = []
+    for threshold in thresholds:
+        histories = histories_at_threshold(session, threshold)
+        row = _row("linkage threshold", f"{threshold:g} ({histories.observed:,} persons)",
+                   LCMCR(histories, **{**dict(lcmcr or {}), "seed": seed}).fit())
+        row["default"] = threshold == 0.7
+        rows.append(row)
+    reference = next((r["estimate"] for r in rows if r["default"]), math.nan)
+    for row in rows:
+        row["change"] = row["estimate"] / reference - 1 if reference else math.nan
     return rows

@@ -44,7 +44,6 @@ def thin_reason(histories: CaptureHistories, rule: ThinRule) -> str | None:
 
 
 POOLED_LABEL = "other (pooled thin strata)"
-UNKNOWN_LABEL = "unknown"
 
 
 def combine(parts: Sequence[CaptureHistories], stratum: str) -> CaptureHistories:

@@ -11,11 +11,12 @@ from tollbook.evidence.assertions import classify, person_assertions
 from tollbook.evidence.files import EvidenceStore, store_for
 from tollbook.evidence.items import add_evidence, evidence_row, list_evidence, verify_store
 from tollbook.evidence.levels import level_counts, set_level, verification_history
-from tollbook.evidence.tables import subset_table
+from tollbook.evidence.tables import classification_table, subset_table
 
 __all__ = [
     "EvidenceStore",
     "add_evidence",
+    "classification_table",
     "classify",
     "evidence_row",
     "level_counts",

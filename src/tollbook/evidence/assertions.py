@@ -136,3 +136,13 @@ def summary(assertions: Iterable[Assertion], aspect: str) -> dict[str, list[str]
         if item.aspect == aspect and item.asserted_by not in found.setdefault(item.value, []):
             found[item.value].append(item.asserted_by)
     return found
+
+
+def assertions_of_persons(session: Session, person_ids: Iterable[int]) -> dict[int, list[Assertion]]:
+    """Every assertion about each of many persons (their current records' and those added by hand)."""
+    from tollbook.link.store import current_records_of
+
+    ids = list(person_ids)
+    records_of = current_records_of(session, ids)
+    stored = stored_assertions(session, ids)
+    return {pid: record_assertions(records_of.get(pid, [])) + stored.get(pid, []) for pid in ids}

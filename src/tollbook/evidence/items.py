@@ -60,10 +60,9 @@ def _target(session: Session, record_id: int | None, public_id: str | None) -> t
 
 def _same_item(session: Session, digest: str, record_id: int | None, person_id: int | None) -> Evidence | None:
     """The item already holding this file for this record or person, if any (adding it again is a no-op)."""
-    query = select(Evidence).where(Evidence.sha256 == digest, Evidence.record_id.is_(None) if record_id is None
-                                   else Evidence.record_id == record_id,
-                                   Evidence.person_id.is_(None) if person_id is None
-                                   else Evidence.person_id == person_id)
+    query = select(Evidence).where(Evidence.sha256 == digest)
+    query = query.where(Evidence.record_id == record_id) if record_id else query.where(Evidence.record_id.is_(None))
+    query = query.where(Evidence.person_id == person_id) if person_id else query.where(Evidence.person_id.is_(None))
     return session.scalars(query).first()
 
 
@@ -164,4 +163,20 @@ def verify_store(session: Session, store: EvidenceStore) -> StoreReport:
             report.changed.append(entry)
         elif status_of[item.sha256] == "missing":
             report.missing.append(entry)
+    _name_grades(session, report.changed + report.missing)
     return report
+
+
+def _name_grades(session: Session, entries: list[dict[str, Any]]) -> None:
+    """Add to each damaged item the persons whose verified grade rests on it (they need a new review)."""
+    from tollbook.model import VerificationChange
+
+    if not entries:
+        return
+    rests_on: dict[int, set[str]] = {}
+    query = select(VerificationChange, Person.public_id).join(Person, Person.id == VerificationChange.person_id)
+    for change, public_id in session.execute(query):
+        for evidence_id in change.evidence_ids or []:
+            rests_on.setdefault(int(evidence_id), set()).add(public_id)
+    for entry in entries:
+        entry["verified_persons"] = sorted(rests_on.get(entry["id"], set()))

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from typing import Any
 
@@ -58,4 +59,43 @@ def subset_table(session: Session, level: Verification | str | None, by: str) ->
     total = len(persons)
     rows = [{by: value, "persons": counts[value], "of": total,
              "share_percent": round(100 * counts[value] / total, 1)} for value in order]
-    return {"level": str(level) if level else "all", "by": by, "total": total, "rows": rows}
+    table = {"level": str(level) if level else "all", "by": by, "total": total, "rows": rows}
+    return table | {"busiest": busiest_days(counts, total)} if by == "date" else table
+
+
+def busiest_days(counts: Counter, total: int, days: int = 2) -> dict[str, Any] | None:
+    """The run of `days` consecutive days with the most persons ("220 of 304 on 16–17 November")."""
+    dated = {dt.date.fromisoformat(d): n for d, n in counts.items() if d != NOT_GIVEN}
+    if not dated:
+        return None
+    starts = sorted(dated)
+    best = max(starts, key=lambda s: (sum(dated.get(s + dt.timedelta(i), 0) for i in range(days)), -s.toordinal()))
+    persons = sum(dated.get(best + dt.timedelta(i), 0) for i in range(days))
+    return {"from": best.isoformat(), "to": (best + dt.timedelta(days - 1)).isoformat(), "persons": persons,
+            "of": total}
+
+
+def classification_table(session: Session, aspect: str = "role", area: str | None = None,
+                         level: Verification | str | None = None) -> dict[str, Any]:
+    """Who classifies how many persons how: one row per claimant and value (persons counted once per pair), for
+    the persons of a level (all when None) or of one province; with the persons nobody classifies and those the
+    claimants dispute."""
+    from tollbook.evidence.assertions import assertions_of_persons, summary
+
+    persons = persons_at_level(session, level)
+    if area and area.upper() != "IR":
+        codes = accepted_values(session, persons, "province_code")
+        persons = [p for p, code in zip(persons, codes, strict=True) if code == area.upper()]
+    found = assertions_of_persons(session, [p.id for p in persons])
+    pairs: Counter = Counter()
+    unclassified = disputed = 0
+    for items in found.values():
+        values = summary(items, aspect)
+        unclassified += not values
+        disputed += len(values) > 1
+        pairs.update({(who, value) for value, asserters in values.items() for who in asserters})
+    rows = [{"claimant": who, aspect: value, "persons": n}
+            for (who, value), n in sorted(pairs.items(), key=lambda kv: (kv[0][0], -kv[1], kv[0][1]))]
+    return {"aspect": aspect, "area": (area or "IR").upper(), "level": str(level) if level else "all",
+            "persons": len(persons),
+            "unclassified": unclassified, "disputed": disputed, "rows": rows}

@@ -154,3 +154,24 @@ MALFORMED: dict[str, tuple[tuple[str, object, str, str], ...]] = {
     ),
 }
 DUPLICATES_AT_1500 = {"network": 6, "ngo": 2, "media": 5, "verified": 0}
+
+# The victims' roles, for the role assertions of the example (synthetic weights). Who the dead were is disputed
+# in the sources: the state said more than 85% in Tehran Province were not protesters; the opposition called
+# them protesters. The network list calls many bystanders protesters; the verified list says what it established.
+ROLE_WEIGHTS: dict[str, float] = {"protester": 0.60, "bystander": 0.32, "security_force": 0.03, "other": 0.05}
+ROLE_FA = {"protester": "معترض", "bystander": "رهگذر", "security_force": "مامور", "other": "سایر"}
+NETWORK_ROLE = {  # true role -> (word the network writes, chance); otherwise the cell is left empty
+    "protester": (("protester", 0.9),),
+    "bystander": (("protester", 0.45), ("bystander", 0.35)),
+    "security_force": (("security_force", 0.5),),
+    "other": (("protester", 0.3),),
+}
+VERIFIED_ROLE_STATED = 0.85  # the verified list states the established role this often, else leaves it empty
+
+# Evidence description (verified list) -> evidence kind; the example's files are SYNTHETIC placeholders.
+EVIDENCE_KIND = {"video of shooting": "video", "photo of body": "photo", "death certificate": "death_certificate",
+                 "burial record": "burial_record", "family testimony": "testimony", "witness testimony": "testimony",
+                 "hospital record": "other"}
+# Report (publication) date of each list, given at import with --reported-on (synthetic: the dates on which the
+# sources of the articles released names and verified cases).
+REPORTED_ON = {"network": "2019-12-15", "ngo": "2020-05-20", "media": "2019-12-23", "verified": "2020-05-20"}

@@ -43,6 +43,7 @@ class Person:
     cause: str
     perpetrator: str
     visibility: str
+    role: str = "unknown"  # drawn after the rest, from a stream of its own (see _iran2019_evidence)
 
 
 def _read_names(kind: str) -> list[NameEntry]:

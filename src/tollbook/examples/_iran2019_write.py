@@ -21,7 +21,7 @@ Row = dict[str, Any]
 NETWORK_HEADERS = {
     "record_id": "شناسه", "given_name": "نام", "family_name": "نام خانوادگی", "father_name": "نام پدر",
     "sex": "جنسیت", "age": "سن", "date_of_death": "تاریخ فوت", "province": "استان", "city": "شهر",
-    "status": "وضعیت", "cause": "علت", "notes": "توضیحات",
+    "status": "وضعیت", "cause": "علت", "notes": "توضیحات", "role": "نقش",
 }
 NGO_HEADERS = {
     "record_id": "ID", "given_name": "First name", "family_name": "Last name", "father_name": "Father's name",
@@ -34,7 +34,7 @@ MEDIA_PATHS = {
     "notes": "source_url",
 }
 CANONICAL_FIELDS = ("record_id", "given_name", "family_name", "father_name", "sex", "age", "date_of_death",
-                    "province", "city", "status", "cause", "perpetrator", "place_detail", "notes", "evidence")
+                    "province", "city", "status", "cause", "perpetrator", "place_detail", "notes", "evidence", "role")
 VERIFIED_HEADERS = {field: field for field in CANONICAL_FIELDS}
 HEADERS = {"network": NETWORK_HEADERS, "ngo": NGO_HEADERS, "media": MEDIA_PATHS, "verified": VERIFIED_HEADERS}
 

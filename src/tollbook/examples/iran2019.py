@@ -16,6 +16,7 @@ import numpy as np
 
 from tollbook.examples import _iran2019_data as data
 from tollbook.examples import _iran2019_write as write
+from tollbook.examples._iran2019_evidence import add_roles, assign_roles, write_evidence
 from tollbook.examples._iran2019_people import LISTS, Person, capture, draw_population
 from tollbook.examples._iran2019_render import RENDERERS, Row
 
@@ -64,6 +65,7 @@ class ListFile:
     path: Path
     kind: str
     mapping: Path | None
+    reported_on: str | None = None  # the list's publication day, given at import (--reported-on)
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,7 @@ class GeneratedExample:
     persons: Path
     manifest: Path
     mapping: Path
+    evidence: Path | None = None  # evidence.csv: the verified list's SYNTHETIC evidence files
 
     def expected_valid(self, source: str) -> int:
         """Rows of SOURCE's file an importer should accept: all rows less those with an error-level fault."""
@@ -86,8 +89,8 @@ class GeneratedExample:
 
     def list_files(self) -> list[ListFile]:
         """The four lists in import order, with what `tollbook import` needs for each."""
-        return [ListFile(name, path, SOURCE_KINDS[name], self.mapping if name == "media" else None)
-                for name, path in self.files.items()]
+        return [ListFile(name, path, SOURCE_KINDS[name], self.mapping if name == "media" else None,
+                         data.REPORTED_ON[name]) for name, path in self.files.items()]
 
 
 def _scaled(count_at_1500: int, total: int) -> int:
@@ -142,6 +145,7 @@ def build_list(name: str, people: list[Person], total: int, seed: int,
     n_broken = min(len(data.MALFORMED[name]), len(entries) // 5)  # at most one row in five
     chosen = sorted(int(i) for i in rng.choice(len(entries), size=n_broken, replace=False))
     rows = _number_rows(name, [RENDERERS[name](person, text_rng, name_rng) for person in entries])
+    add_roles(name, rows, entries, seed, stream)
     return SourceList(name, rows, [p.person_id for p in entries], _inject_malformed(name, rows, chosen))
 
 
@@ -157,13 +161,13 @@ def _write_lists(out_dir: Path, lists: dict[str, SourceList], seed: int) -> dict
 
 PERSON_HEADER = ["person_id", "given_name", "family_name", "given_name_fa", "family_name_fa", "father_name",
                  "sex", "age", "date_of_death", "province", "city", "cause", "perpetrator", "visibility",
-                 "lists", "notes"]
+                 "lists", "notes", "role"]
 
 
 def _person_cells(p: Person, lists: str) -> list[Any]:
     return [p.person_id, p.given.canonical, p.family.canonical, p.given.persian[0], p.family.persian[0],
             p.father.canonical, p.sex, p.age, p.died, p.province.en, p.city.en, p.cause, p.perpetrator,
-            p.visibility, lists, "SYNTHETIC"]
+            p.visibility, lists, "SYNTHETIC", p.role]
 
 
 def _write_truth(out_dir: Path, lists: dict[str, SourceList], people: list[Person]) -> None:
@@ -203,17 +207,22 @@ def generate(out_dir: Path | str, total: int = 1500, seed: int = 2019) -> Genera
         raise ValueError(f"total must be at least 100 true victims to fill four lists, got {total}")
     out_dir = Path(out_dir)
     rng = np.random.default_rng(seed)
-    people = draw_population(total, rng)
+    people = assign_roles(draw_population(total, rng), seed)
     captured = capture(people, rng)
     lists = {name: build_list(name, captured[name], total, seed, rng) for name in LISTS}
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = _write_lists(out_dir, lists, seed)
+    rejected = {m.record_id for m in lists["verified"].malformed if m.severity == "error"}
+    evidence = write_evidence(out_dir, lists["verified"].rows, rejected)
     _write_truth(out_dir, lists, people)
-    write.write_manifest(out_dir / MANIFEST_FILE, _manifest(lists, total, seed))
+    items = len(evidence.read_text(encoding="utf-8").splitlines()) - 1
+    write.write_manifest(out_dir / MANIFEST_FILE, _manifest(lists, total, seed) | {"evidence": {
+        "file": evidence.name, "items": items, "note": "SYNTHETIC placeholders for the verified list's evidence: "
+        "a PNG for each photo, text for every other kind; captured_by is a confidential field"}})
     return GeneratedExample(out_dir=out_dir, files=paths, rows={n: len(lists[n].rows) for n in LISTS},
                             malformed=lists_malformed(lists), truth=out_dir / TRUTH_FILE,
                             persons=out_dir / PERSONS_FILE, manifest=out_dir / MANIFEST_FILE,
-                            mapping=out_dir / MAPPING_FILE)
+                            mapping=out_dir / MAPPING_FILE, evidence=evidence)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -56,11 +56,13 @@ def file_sha256(path: Path) -> str:
 
 def import_file(session: Session, path: Path, source_name: str, mapping: ColumnMapping | None = None,
                 strict: bool = False, progress: Progress | None = None, actor: str = "system",
-                source_kind: SourceKind | str = SourceKind.OTHER, dry_run: bool = False) -> ImportReport:
+                source_kind: SourceKind | str = SourceKind.OTHER, dry_run: bool = False,
+                reported_on: dt.date | None = None) -> ImportReport:
     """Import `path` into the source `source_name` in the caller's transaction and report what happened.
 
     With `dry_run` nothing is written: the report says how the file was read (sheet, header row, mapping, sample
-    parsed values) and what an import would do."""
+    parsed values) and what an import would do. `reported_on`: the day the source published this list, for rows
+    that do not give their own report date (and did not die after it)."""
     if not path.is_file():
         raise ReadError(f"{path}: no such file" if not path.exists() else f"{path}: is a folder, not a file")
     source = find_source(session, source_name) if dry_run else None
@@ -79,7 +81,7 @@ def import_file(session: Session, path: Path, source_name: str, mapping: ColumnM
     classified = classify_rows(parsed_rows, known, report)
     if dry_run or source is None:
         return report
-    _write(session, source, path, digest, classified, report, actor)
+    _write(session, source, path, digest, classified, report, actor, reported_on)
     return report
 
 
@@ -162,7 +164,7 @@ def _batch_of(session: Session, source_id: int, digest: str) -> int | None:
 
 
 def _write(session: Session, source: Source, path: Path, digest: str, classified: Classified,
-           report: ImportReport, actor: str) -> None:
+           report: ImportReport, actor: str, reported_on: dt.date | None = None) -> None:
     """Insert the new records and revisions under one batch, and audit the import."""
     mapping = {"tables": [{"label": t.label, "sheet": t.sheet, "header_row": t.header_row, "columns": t.columns,
                            "unmapped": list(t.unmapped), "dayfirst": t.dayfirst} for t in report.tables]}
@@ -170,7 +172,8 @@ def _write(session: Session, source: Source, path: Path, digest: str, classified
                         mapping=mapping)
     session.add(batch)
     session.flush()
-    pending = [row | {"source_id": source.id, "batch_id": batch.id, "created_by": actor}
+    pending = [row | {"reported_on": row.get("reported_on") or _batch_day(row, reported_on), "source_id": source.id,
+                      "batch_id": batch.id, "created_by": actor}
                for row in classified.new + classified.revisions]
     for start in range(0, len(pending), CHUNK):
         session.execute(insert(Record.__table__), pending[start:start + CHUNK])
@@ -180,7 +183,8 @@ def _write(session: Session, source: Source, path: Path, digest: str, classified
     report.batch_id = batch.id
     record_event(session, actor, "import.file", "import_batch", batch.id,
                  {"file": path.name, "sha256": digest, "source": source.name, "imported": report.imported,
-                  "revised": report.revised, "duplicates": report.duplicates, "failed": report.failed},
+                  "revised": report.revised, "duplicates": report.duplicates, "failed": report.failed,
+                  "reported_on": reported_on.isoformat() if reported_on else None},
                  wrote={"import_batches": [batch.id], "records": _batch_record_ids(session, batch.id)})
 
 
@@ -195,3 +199,9 @@ def with_options(mapping: ColumnMapping | None, **overrides: Any) -> ColumnMappi
     if not given:
         return mapping
     return replace(mapping or ColumnMapping({}), **given)
+
+
+def _batch_day(parsed: dict[str, Any], reported_on: dt.date | None) -> dt.date | None:
+    """The batch's report date for a row, unless the row's death falls after it (then it is left unknown)."""
+    died = parsed.get("date_of_death")
+    return reported_on if reported_on and (died is None or died <= reported_on) else None

@@ -17,7 +17,7 @@ from tollbook.text.dates import CENTURY_PIVOT
 
 CANONICAL_FIELDS = (
     "record_id", "given_name", "family_name", "father_name", "sex", "age", "date_of_death", "province", "city",
-    "status", "cause", "perpetrator", "place_detail", "notes", "evidence",
+    "status", "cause", "perpetrator", "place_detail", "notes", "evidence", "role", "reported_on",
 )
 
 # Known headers, compared after folding (lower case, Persian letters unified, no spaces/punctuation).
@@ -40,6 +40,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "place_detail": ("place_detail", "place detail", "address", "location detail", "نشانی", "آدرس", "محل دقیق"),
     "notes": ("notes", "note", "comments", "remarks", "توضیحات", "یادداشت"),
     "evidence": ("evidence", "evidence description", "sources", "مدارک", "مستندات", "شواهد"),
+    "role": ("role", "victim role", "protester or bystander", "نقش", "وضعیت در اعتراضات"),
+    "reported_on": ("reported_on", "reported on", "date reported", "report date", "published", "date published",
+                    "تاریخ گزارش", "تاریخ انتشار"),
 }
 
 

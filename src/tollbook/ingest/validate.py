@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from tollbook.enums import Cause, Perpetrator, Sex, Status
+from tollbook.enums import Cause, Perpetrator, Sex, Status, VictimRole
 from tollbook.ingest.limits import cell_problem
 from tollbook.ingest.mapping import ColumnMapping
 from tollbook.ingest.report import ERROR, WARNING, ImportIssue
@@ -198,6 +198,10 @@ def parse_row(ctx: RowContext, today: dt.date | None = None) -> dict[str, Any] |
     parsed |= parse_place(ctx)
     parsed |= parse_vocab_fields(ctx)
     parsed |= {name: ctx.raw(name) or None for name in TEXT_FIELDS}
+    parsed |= parse_report_fields(ctx, today or dt.date.today())
+    if parsed["reported_on"] and parsed["date_of_death"] and parsed["reported_on"] < parsed["date_of_death"]:
+        ctx.flag("reported_on", "reported before the date of death: report date left unknown", WARNING)
+        parsed["reported_on"] = None
     parsed["source_record_id"] = parsed.pop("record_id")
     parsed["evidence_refs"] = parsed.pop("evidence")
     check_lengths(ctx, parsed)
@@ -213,6 +217,31 @@ def cells_storable(ctx: RowContext) -> bool:
             ctx.issues.append(ImportIssue(ctx.file, ctx.row, column, shown, f"{problem}; the row is not imported"))
             ok = False
     return ok
+
+
+def parse_report_fields(ctx: RowContext, today: dt.date) -> dict[str, Any]:
+    """The source's assertion of the victim's role (None when it says nothing) and the day it reported the
+    death (None when the row does not say: the batch's date, if given, fills it in at import)."""
+    role_text, reported_text = ctx.raw("role"), ctx.raw("reported_on")
+    role = parse_vocab(VictimRole, role_text) if role_text else None
+    if role_text and role is None:
+        ctx.flag("role", f"unknown role word, not read as an assertion; words are {allowed_words(VictimRole)}",
+                 WARNING)
+    return {"role": role, "reported_on": _report_day(ctx, reported_text, today) if reported_text else None}
+
+
+def _report_day(ctx: RowContext, text: str, today: dt.date) -> dt.date | None:
+    """A full report date (any accepted form and calendar); partial or future dates are flagged and left out."""
+    try:
+        parsed = cached_date(text, ctx.mapping.dayfirst)
+    except DateError as exc:
+        ctx.flag("reported_on", f"{exc}: report date left unknown", WARNING)
+        return None
+    if parsed.precision != "day" or parsed.value > today:
+        why = "in the future" if parsed.value > today else "not a full day"
+        ctx.flag("reported_on", f"report date {why}: left unknown", WARNING)
+        return None
+    return parsed.value
 
 
 FIELD_OF_COLUMN = {"source_record_id": "record_id", "date_text": "date_of_death", "given_name_key": "given_name",

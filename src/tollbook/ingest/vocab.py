@@ -7,7 +7,7 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import TypeVar
 
-from tollbook.enums import Cause, Perpetrator, Sex, Status
+from tollbook.enums import Cause, Perpetrator, Sex, Status, VictimRole
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -42,6 +42,14 @@ WORDS: dict[type[StrEnum], dict[str, tuple[str, ...]]] = {
         "police": ("police", "naja", "faraja", "security forces", "پلیس", "نیروی انتظامی", "ناجا", "فراجا"),
         "unknown": ("unknown", "نامعلوم", "نامشخص"),
         "other": ("other", "سایر"),
+    },
+    VictimRole: {
+        "protester": ("protester", "protestor", "demonstrator", "معترض", "تظاهرکننده", "تظاهر کننده", "معترضان"),
+        "bystander": ("bystander", "passer-by", "passerby", "not a protester", "رهگذر", "عابر", "غیرمعترض"),
+        "security_force": ("security force", "security forces member", "member of the security forces", "officer",
+                           "police officer", "basij member", "مامور", "مأمور", "نیروی امنیتی", "مامور امنیتی"),
+        "other": ("other", "سایر", "دیگر"),
+        "unknown": ("unknown", "نامعلوم", "نامشخص"),
     },
 }
 

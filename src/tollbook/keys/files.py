@@ -15,6 +15,7 @@ from nacl.utils import random
 
 from tollbook.errors import TollbookError
 from tollbook.keys.material import CollectorKey, ProjectKey, PublicKey, b64, unb64
+from tollbook.newfiles import write_new
 
 FORMAT = 1
 OPSLIMIT = pwhash.argon2id.OPSLIMIT_MODERATE
@@ -65,16 +66,6 @@ def public_document(public: PublicKey) -> dict[str, Any]:
     return document
 
 
-def _write_new(path: Path, text: str, mode: int) -> None:
-    """Write a file that must not exist yet, created with `mode` (never briefly more open)."""
-    try:
-        handle = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, mode)
-    except FileExistsError:
-        raise KeyFileError(f"{path} already exists: keys are never overwritten; choose another folder") from None
-    with os.fdopen(handle, "w", encoding="utf-8") as file:
-        file.write(text)
-
-
 def write_keypair(folder: Path, name: str, key: PrivateKey, passphrase: str | None = None) -> tuple[Path, Path]:
     """Write NAME.key (0600, optionally passphrase-protected) and NAME.pub into `folder`; return both paths."""
     if not name or "/" in name or name.startswith("."):
@@ -82,9 +73,9 @@ def write_keypair(folder: Path, name: str, key: PrivateKey, passphrase: str | No
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     private, public = folder / f"{name}.key", folder / f"{name}.pub"
     if public.exists():
-        raise KeyFileError(f"{public} already exists: keys are never overwritten; choose another folder")
-    _write_new(private, json.dumps(private_document(key, passphrase), indent=2) + "\n", 0o600)
-    _write_new(public, json.dumps(public_document(key.public()), indent=2) + "\n", 0o644)
+        raise KeyFileError(f"{public} already exists: it is never overwritten; choose another name")
+    write_new(private, (json.dumps(private_document(key, passphrase), indent=2) + "\n").encode(), 0o600, KeyFileError)
+    write_new(public, (json.dumps(public_document(key.public()), indent=2) + "\n").encode(), 0o644, KeyFileError)
     return private, public
 
 

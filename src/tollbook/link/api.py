@@ -3,6 +3,7 @@ cluster a frame of records without a database (what `link-files` and the benchma
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 from collections.abc import Callable
@@ -15,14 +16,28 @@ from sqlalchemy.orm import Session
 from tollbook.audit import record_event
 from tollbook.errors import TollbookError
 from tollbook.link import store
+from tollbook.link.calibrate import calibrate_prior
 from tollbook.link.cluster import assign_public_ids, cluster_records, fresh_public_id, members
 from tollbook.link.keys import build_keys
+from tollbook.link.lock import hold_link_lock
 from tollbook.link.review import constraints
 from tollbook.link.train import score
 
-DEFAULT_THRESHOLD = 0.7  # best F1 and person count on the example across sizes and seeds (bench)
-DEFAULT_REVIEW_LOWER = 0.3
+DEFAULT_THRESHOLD = 0.15  # false merges and missed links nearest balance on realistic lists, 2.5k-50k records (bench)
+DEFAULT_REVIEW_LOWER = 0.05
+SCORE_FLOOR = 1e-4  # pairs scored this low are kept while the prior is calibrated (it may rise several-fold)
 Progress = Callable[[str], None]
+LOG = logging.getLogger("tollbook.link")
+
+
+def _announcer(progress: Progress | None) -> Progress:
+    """Each stage's message to the log and to the caller's progress callback (if any)."""
+    def say(message: str) -> None:
+        LOG.info(message)
+        if progress:
+            progress(message)
+
+    return say
 
 
 @dataclass(frozen=True)
@@ -83,19 +98,27 @@ def link_frame(records: pd.DataFrame, threshold: float = DEFAULT_THRESHOLD,
     if records["unique_id"].duplicated().any():
         raise TollbookError("record ids must be unique within a linkage: found duplicates of "
                             f"{records.loc[records['unique_id'].duplicated(), 'unique_id'].head(3).tolist()}")
-    say = progress or (lambda _message: None)
+    say = _announcer(progress)
     started = time.perf_counter()
     say(f"building keys for {len(records):,} records")
     keys = build_keys(records)
     keyed = time.perf_counter()
-    scored = score(keys, review_lower, backend, seed, model, say, threads)
+    scored = score(keys, min(review_lower, SCORE_FLOOR) if model is None else review_lower, backend, seed, model,
+                   say, threads)
     scored_at = time.perf_counter()
-    say(f"clustering {len(scored.pairs):,} pairs at threshold {threshold}")
-    assignment = cluster_records(keys["unique_id"], scored.pairs, threshold, must_link or (), cannot_link or ())
+    lists = dict(zip(keys["unique_id"], keys["source_list"], strict=True))
+    pairs, fitted = scored.pairs, scored.model
+    if scored.trained and model is None:  # a table too small to train keeps its stated prior (1 / records)
+        pairs, prior = calibrate_prior(keys["unique_id"], pairs, fitted["probability_two_random_records_match"],
+                                       threshold, lists, say)
+        fitted = fitted | {"probability_two_random_records_match": prior}
+    pairs = pairs[pairs["match_probability"] >= review_lower].reset_index(drop=True)
+    say(f"clustering {len(pairs):,} pairs at threshold {threshold}")
+    assignment = cluster_records(keys["unique_id"], pairs, threshold, must_link or (), cannot_link or (), lists)
     done = time.perf_counter()
     seconds = {"keys": keyed - started, "model": scored_at - keyed, "cluster": done - scored_at,
                "total": done - started}
-    return Clustering(assignment, scored.pairs, scored.model, scored.trained, scored.comparisons, seconds)
+    return Clustering(assignment, pairs, fitted, scored.trained, scored.comparisons, seconds)
 
 
 def link_database(session: Session, threshold: float = DEFAULT_THRESHOLD,
@@ -104,6 +127,7 @@ def link_database(session: Session, threshold: float = DEFAULT_THRESHOLD,
     """Link the database's current records into persons in the caller's transaction: persons keep their ids
     when their records do not change, reviewers' decisions are respected, the run and its model are audited."""
     started = time.perf_counter()
+    hold_link_lock(session)
     frame = store.records_frame(session)
     if frame.empty:
         raise TollbookError("no records to link: import some lists first (`tollbook import FILE --source NAME`)")

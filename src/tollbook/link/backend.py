@@ -49,14 +49,56 @@ def make_backend(name: str = "duckdb", threads: int | None = None) -> Backend:
     raise BackendError(f"unknown linkage backend {name!r}: use one of {', '.join(BACKENDS)}")
 
 
+SPILL_PREFIX = "tollbook-duckdb-"
+DEFAULT_MEMORY_GIB = 4.0  # DuckDB's own working memory; it spills to disk beyond (TOLLBOOK_DUCKDB_MEMORY_GIB)
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process with this id runs (on this machine)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_spills(folder: str | None = None) -> list[str]:
+    """Remove the DuckDB spill folders that runs killed before cleaning up left behind (their process is gone);
+    returns the folders removed."""
+    root = folder or tempfile.gettempdir()
+    removed = []
+    for name in os.listdir(root):
+        if not name.startswith(SPILL_PREFIX):
+            continue
+        pid = name[len(SPILL_PREFIX):].split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(os.path.join(root, name), ignore_errors=True)
+            removed.append(name)
+    return removed
+
+
+def duckdb_memory_limit() -> str:
+    """DuckDB's memory limit: TOLLBOOK_DUCKDB_MEMORY_GIB, else DEFAULT_MEMORY_GIB or half the machine if less."""
+    chosen = os.environ.get("TOLLBOOK_DUCKDB_MEMORY_GIB")
+    if chosen:
+        return f"{float(chosen):.2f}GB"
+    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{min(DEFAULT_MEMORY_GIB, total / 2):.2f}GB"
+
+
 def _duckdb_backend(threads: int | None) -> Backend:
-    """DuckDB in memory; `threads` caps its worker threads (None: DuckDB's own choice)."""
+    """DuckDB in memory with a memory limit; `threads` caps its worker threads (None: DuckDB's own choice).
+    It spills to a folder of its own named by the process id, so the next run can remove it if this one dies."""
     import duckdb
     from splink import DuckDBAPI
 
+    remove_stale_spills()
     connection = duckdb.connect(":memory:")
-    spill = tempfile.mkdtemp(prefix="tollbook-duckdb-")  # spill files go here, not to `.tmp` in the working folder
+    spill = tempfile.mkdtemp(prefix=f"{SPILL_PREFIX}{os.getpid()}-")
     connection.execute(f"SET temp_directory = '{spill.replace(chr(39), chr(39) * 2)}'")  # SET takes no parameters
+    connection.execute(f"SET memory_limit = '{duckdb_memory_limit()}'")
     weakref.finalize(connection, shutil.rmtree, spill, True)
     if threads:
         connection.execute(f"SET threads TO {int(threads)}")

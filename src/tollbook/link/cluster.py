@@ -1,7 +1,10 @@
 """Clusters of records from scored pairs, with reviewers' must-link / cannot-link decisions, and stable person ids.
 
 Clustering is greedy single linkage: must-links join first, then pairs from the most to the least probable join
-unless a cannot-link lies between the two clusters. Without cannot-links this equals connected components.
+unless a cannot-link lies between the two clusters, or (when each record's list is given) unless the join would
+put two records of one list in a cluster without those two scoring as one person themselves: a list rarely
+names a person twice, so namesakes do not chain through a third record. Without cannot-links or lists this
+equals connected components.
 """
 
 from __future__ import annotations
@@ -19,10 +22,13 @@ Pair = tuple[Hashable, Hashable]
 class _Clusters:
     """Union-find over record ids that also keeps, per root, the ids it may never join."""
 
-    def __init__(self, ids: Iterable[Hashable]) -> None:
+    def __init__(self, ids: Iterable[Hashable], lists: Mapping[Hashable, Hashable] | None = None) -> None:
         self.parent = {i: i for i in ids}
         self.size = dict.fromkeys(self.parent, 1)
         self.forbidden: dict[Hashable, set[Hashable]] = {}
+        self.lists = lists
+        self.by_list: dict[Hashable, dict[Hashable, list[Hashable]]] = {}  # root -> list -> records (joined only)
+        self.strong: set[Pair] = set()
 
     def root(self, i: Hashable) -> Hashable:
         """The cluster root of `i`, compressing the path on the way."""
@@ -38,19 +44,43 @@ class _Clusters:
         self.forbidden.setdefault(ra, set()).add(rb)
         self.forbidden.setdefault(rb, set()).add(ra)
 
-    def join(self, a: Hashable, b: Hashable) -> bool:
-        """Merge the clusters of `a` and `b` unless forbidden; True when they end up together."""
+    def join(self, a: Hashable, b: Hashable, binding: bool = False) -> bool:
+        """Merge the clusters of `a` and `b` unless forbidden (a cannot-link, or two records of one list that do
+        not score as one person; a binding join ignores the latter); True when they end up together."""
         ra, rb = self.root(a), self.root(b)
         if ra == rb:
             return True
         if rb in self.forbidden.get(ra, ()):
+            return False
+        if not binding and self.lists is not None and self._lists_clash(ra, rb):
             return False
         if self.size[ra] < self.size[rb]:
             ra, rb = rb, ra
         self.parent[rb] = ra
         self.size[ra] += self.size[rb]
         self._merge_forbidden(ra, rb)
+        if self.lists is not None:
+            kept = self.by_list.setdefault(ra, self._of(ra))
+            for source, records in (self.by_list.pop(rb, None) or self._of(rb)).items():
+                kept.setdefault(source, []).extend(records)
         return True
+
+    def _of(self, root: Hashable) -> dict[Hashable, list[Hashable]]:
+        """The records of a root by list (a singleton's made on demand: most records never join)."""
+        return self.by_list.get(root) or {self.lists.get(root): [root]}  # type: ignore[union-attr]
+
+    def _lists_clash(self, ra: Hashable, rb: Hashable) -> bool:
+        """True when both clusters hold a record of one list and some such two records did not score as a
+        match themselves (within-list duplicates that agree may join)."""
+        left, right = self._of(ra), self._of(rb)
+        if len(left) > len(right):
+            left, right = right, left
+        for source, records in left.items():
+            if source is None or source not in right:
+                continue
+            if any((x, y) not in self.strong and (y, x) not in self.strong for x in records for y in right[source]):
+                return True
+        return False
 
     def _merge_forbidden(self, keep: Hashable, gone: Hashable) -> None:
         """Move the cannot-links of a merged root onto the surviving root."""
@@ -65,22 +95,26 @@ class _Clusters:
 
 
 def cluster_records(ids: Iterable[Hashable], pairs: pd.DataFrame, threshold: float,
-                    must_link: Iterable[Pair] = (), cannot_link: Iterable[Pair] = ()) -> dict[Hashable, Hashable]:
+                    must_link: Iterable[Pair] = (), cannot_link: Iterable[Pair] = (),
+                    lists: Mapping[Hashable, Hashable] | None = None) -> dict[Hashable, Hashable]:
     """Map every record id to a cluster key (its cluster's first record in the order of `ids`); pairs need columns
-    unique_id_l, unique_id_r, match_probability; a pair joins when its probability is ≥ threshold."""
+    unique_id_l, unique_id_r, match_probability; a pair joins when its probability is ≥ threshold and no
+    constraint forbids it. `lists` (record id -> its list) turns on the one-record-per-list constraint."""
     cannot_link = list(cannot_link)
-    if not cannot_link:
+    if not cannot_link and lists is None:
         return connected_components(ids, pairs[pairs["match_probability"] >= threshold], list(must_link))
-    clusters = _Clusters(ids)
+    clusters = _Clusters(ids, lists)
     for a, b in cannot_link:
         if a in clusters.parent and b in clusters.parent:
             clusters.forbid(a, b)
     for a, b in must_link:
         if a in clusters.parent and b in clusters.parent:
-            clusters.join(a, b)
+            clusters.join(a, b, binding=True)
     strong = pairs[pairs["match_probability"] >= threshold].sort_values(
         ["match_probability", "unique_id_l", "unique_id_r"], ascending=[False, True, True], kind="stable")
-    for a, b in zip(strong["unique_id_l"], strong["unique_id_r"], strict=True):
+    joined = list(zip(strong["unique_id_l"], strong["unique_id_r"], strict=True))
+    clusters.strong = set(joined)
+    for a, b in joined:
         clusters.join(a, b)
     return _label_by_first(clusters)
 

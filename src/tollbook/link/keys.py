@@ -8,6 +8,7 @@ Keys are computed once per distinct value, so a million records with a few thous
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable
 
 import pandas as pd
@@ -19,12 +20,13 @@ NAME_PARTS = ("given", "family", "father")
 KEY_COLUMNS = (
     "unique_id", "source_list",
     "given_canon", "given_phon", "given_var", "family_canon", "family_phon", "family_var",
-    "father_canon", "father_phon", "father_var", "names_phon",
+    "father_canon", "father_phon", "father_var", "names_phon", "names_canon", "family_head",
     "sex", "age", "dod", "province_code", "city_code",
 )  # fmt: skip
 INPUT_COLUMNS = ("unique_id", "source", "given_name", "family_name", "father_name", "sex", "age", "date_of_death",
                  "date_precision", "province_code", "city_code")  # fmt: skip
 KNOWN_SEXES = {"male", "female"}
+HEAD = 4  # letters of the family name that block with the given name: a typo late in a long name still blocks
 
 
 def _blank_to_none(value: object) -> str | None:
@@ -43,11 +45,26 @@ def _map_distinct(values: pd.Series, fn: Callable[[str], object]) -> pd.Series:
     return pd.Series(table.to_numpy()[codes], index=values.index, dtype=object)
 
 
+_REPEATS = re.compile(r"(.)\1+")
+
+
+def spaceless(canonical: str) -> str:
+    """A canonical name with its words joined: compound names are written both ways (Mohammad Reza and
+    Mohammadreza, عبدالکریم مهدی and عبدالکریم‌مهدی), and the way they are written says nothing about who."""
+    return canonical.replace(" ", "")
+
+
+def collapsed(phonetic: str) -> str:
+    """A phonetic key with repeated letters once: joined words double a consonant (mohammadreza ~ mohammad reza)."""
+    return _REPEATS.sub(r"\1", phonetic)
+
+
 def name_columns(names: pd.Series, part: str) -> pd.DataFrame:
-    """The canonical, phonetic and variant-id columns of one name part (empty names give nulls)."""
+    """The canonical, phonetic and variant-id columns of one name part (empty names give nulls); canonical
+    forms and phonetic keys do not depend on how a compound name was split into words."""
     def keys_of(name: str) -> tuple[str | None, str | None, str | None]:
         keys = name_part_keys(name)
-        return keys.canonical or None, keys.phonetic or None, keys.variant_id
+        return spaceless(keys.canonical) or None, collapsed(keys.phonetic) or None, keys.variant_id
 
     codes, uniques = pd.factorize(names, use_na_sentinel=True)
     table = [keys_of(v) if (v := _blank_to_none(u)) else (None, None, None) for u in uniques] + [(None,) * 3]
@@ -58,7 +75,7 @@ def name_columns(names: pd.Series, part: str) -> pd.DataFrame:
 
 
 def swap_free_key(given: pd.Series, family: pd.Series) -> pd.Series:
-    """Given and family phonetic keys in sorted order, so a swapped name blocks with its unswapped twin."""
+    """Given and family keys in sorted order, so a swapped name blocks with its unswapped twin."""
     first, second = given.fillna("").astype(str), family.fillna("").astype(str)
     ordered = (first <= second).to_numpy()
     low, high = first.where(ordered, second), second.where(ordered, first)
@@ -123,6 +140,8 @@ def build_keys(records: pd.DataFrame) -> pd.DataFrame:
     for part in NAME_PARTS:
         keyed = keyed.join(name_columns(records[f"{part}_name"], part))
     keyed["names_phon"] = swap_free_key(keyed["given_phon"], keyed["family_phon"])
+    keyed["names_canon"] = swap_free_key(keyed["given_canon"], keyed["family_canon"])
+    keyed["family_head"] = keyed["family_canon"].str[:HEAD].astype(object)
     keyed["sex"] = sex_column(records["sex"])
     keyed["age"] = age_column(records["age"])
     keyed["dod"] = death_date_column(records["date_of_death"], records["date_precision"])

@@ -63,6 +63,7 @@ class PersonView:
     sources: list[str]
     record_ids: list[int]
     fields: dict[str, FieldView] = field(default_factory=dict)
+    records: list[dict[str, Any]] = field(default_factory=list)  # record id, source, the source's record id
 
     def accepted(self, name: str) -> Any:
         """The accepted value of one field (None when no record gives one)."""
@@ -72,7 +73,7 @@ class PersonView:
     def to_dict(self) -> dict[str, Any]:
         """Plain data, for JSON output and the web app."""
         return {"public_id": self.public_id, "verification": self.verification, "sources": self.sources,
-                "record_ids": self.record_ids, "rule": RULE,
+                "record_ids": self.record_ids, "records": self.records, "rule": RULE,
                 "fields": {name: {"accepted": plain_value(v.accepted), "reason": v.reason,
                                   "values": [{"value": plain_value(c.value), "source": c.source,
                                               "record_id": c.record_id, "verified": c.verified}
@@ -141,7 +142,10 @@ def build_view(session: Session, person: Person, records: list[Record],
     verified = verified_record_ids(session, records, verified_sources, evidence_ids)
     fields = {name: field_view(name, records, verified) for name in VIEW_FIELDS}
     sources = sorted({r.source.name for r in records})
-    return PersonView(person.public_id, plain_value(person.verification), sources, [r.id for r in records], fields)
+    listed = [{"record_id": r.id, "source": r.source.name, "source_record_id": r.source_record_id}
+              for r in sorted(records, key=lambda r: r.id)]
+    return PersonView(person.public_id, plain_value(person.verification), sources, [r.id for r in records], fields,
+                      listed)
 
 
 def person_view(session: Session, public_id: str, verified_sources: Iterable[str] = ()) -> PersonView:
@@ -158,15 +162,23 @@ def person_view(session: Session, public_id: str, verified_sources: Iterable[str
 LIST_FIELDS = ("given_name", "family_name", "age", "date_of_death", "province", "city")
 
 
-def person_rows(session: Session, limit: int | None = 50, source: str | None = None) -> list[dict[str, Any]]:
-    """One summary row per person (accepted values, lists, record count), most-reported first."""
+def person_rows(session: Session, limit: int | None = 50, source: str | None = None,
+                public_ids: list[str] | None = None) -> list[dict[str, Any]]:
+    """One summary row per person (accepted values, lists, record count), most-reported first; with
+    `public_ids`, those persons in that order."""
     from tollbook.link.store import current_records_of
 
-    persons = {p.id: p for p in session.scalars(select(Person).where(Person.records.any()))}
+    query = select(Person).where(Person.records.any())
+    if public_ids is not None:
+        query = query.where(Person.public_id.in_(public_ids))
+    persons = {p.id: p for p in session.scalars(query)}
     records_of = current_records_of(session, list(persons))
     chosen = [pid for pid, records in records_of.items()
               if source is None or any(r.source.name == source for r in records)]
     chosen.sort(key=lambda pid: (-len(records_of[pid]), persons[pid].public_id))
+    if public_ids is not None:
+        order = {pid: i for i, pid in enumerate(public_ids)}
+        chosen.sort(key=lambda pid: order[persons[pid].public_id])
     rows, evidence_ids = [], records_with_evidence(session)
     for pid in chosen[:limit] if limit else chosen:
         view = build_view(session, persons[pid], records_of[pid], evidence_ids=evidence_ids)

@@ -14,6 +14,8 @@ import splink.comparison_level_library as cll
 from splink import SettingsCreator, block_on
 from splink.comparison_library import CustomComparison
 
+from tollbook.link.blocking import BASE_RULES, Rule
+
 DEFAULT_PRIOR = 1e-4
 # (m, u) priors per level, most specific level first, the else-level last.
 NAME_PRIORS = ((0.8, 0.002), (0.03, 0.0001), (0.06, 0.002), (0.04, 0.006), (0.03, 0.02), (0.02, 0.03),
@@ -24,7 +26,6 @@ PLACE_PRIORS = ((0.82, 0.04), (0.13, 0.16), (0.05, 0.8))
 SEX_PRIORS = ((0.98, 0.55), (0.02, 0.45))
 AGE_STEPS = (1, 3, 7)
 FUZZY_MARK = "fuzzy: "
-LARGE_TABLE = 200_000
 FUZZY_LABELS = ("Jaro-Winkler >= 0.92", "same phonetic key", "phonetic keys one edit apart", "Jaro-Winkler >= 0.80")
 DATE_STEPS = (1, 3, 7)
 
@@ -114,27 +115,10 @@ def hold_fuzzy_levels(model: dict[str, Any]) -> dict[str, Any]:
     return held
 
 
-def prediction_blocking_rules(records: int = 0) -> list[Any]:
-    """Rules that choose the pairs to score: each survives a different kind of error (a mangled given name,
-    a mangled family name, a missing date or place); a pair passing any rule is scored once. Pairs per rule
-    grow with the square of the table, so from LARGE_TABLE records on each rule also needs the province or
-    the date."""
-    if records >= LARGE_TABLE:
-        return [
-            block_on("names_phon", "province_code"),
-            block_on("family_phon", "dod", "province_code"),
-            block_on("given_phon", "dod", "city_code"),
-            block_on("family_canon", "city_code", "age"),
-            block_on("given_canon", "father_canon", "province_code"),
-        ]
-    return [
-        block_on("names_phon"),
-        block_on("family_phon", "dod"),
-        block_on("given_phon", "dod", "province_code"),
-        block_on("family_canon", "city_code"),
-        block_on("given_canon", "father_canon", "province_code"),
-        block_on("dod", "city_code", "age"),
-    ]
+def prediction_blocking_rules(planned: list[Rule] | None = None) -> list[Any]:
+    """Rules that choose the pairs to score (a pair passing any rule is scored once): the rules of a blocking
+    plan (:mod:`tollbook.link.blocking`, counted and split on the data), or the unsplit base rules."""
+    return [block_on(*columns) for columns in (planned if planned is not None else BASE_RULES)]
 
 
 def training_blocking_rules() -> list[Any]:
@@ -149,15 +133,16 @@ def deterministic_rules() -> list[Any]:
             block_on("given_canon", "family_canon", "father_canon", "age")]
 
 
-def settings(prior: float = DEFAULT_PRIOR, term_frequencies: bool = True, records: int = 0) -> SettingsCreator:
+def settings(prior: float = DEFAULT_PRIOR, term_frequencies: bool = True,
+             planned: list[Rule] | None = None) -> SettingsCreator:
     """The model's settings, dialect-free; one table of all lists, so within-list duplicates are found too."""
     return SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name="unique_id",
         comparisons=comparisons(term_frequencies),
-        blocking_rules_to_generate_predictions=prediction_blocking_rules(records),
+        blocking_rules_to_generate_predictions=prediction_blocking_rules(planned),
         probability_two_random_records_match=prior,
         additional_columns_to_retain=["source_list"],
-        retain_intermediate_calculation_columns=False,
+        retain_intermediate_calculation_columns=True,  # the bayes factors behind each score, for review
         max_iterations=20,
     )

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 from tollbook.enums import Verification
 from tollbook.evidence.levels import reviewed_person_ids
 from tollbook.link.review import latest_decisions, ordered
+from tollbook.link.waterfall import weights_of
 from tollbook.model import Evidence, Link, Person, Record, Source
 from tollbook.records import current_records_query
 
@@ -96,12 +97,13 @@ def write_links(session: Session, run_id: str, pairs: pd.DataFrame, lower: float
     session.execute(update(Link).where(Link.in_review_queue.is_(True)).values(in_review_queue=False))
     decided = latest_decisions(session)
     rows = []
-    for a, b, p, w in pairs[["unique_id_l", "unique_id_r", "match_probability", "match_weight"]].itertuples(
-            index=False, name=None):
-        a, b = ordered(int(a), int(b))
+    for pair in pairs.to_dict("records"):
+        a, b = ordered(int(pair["unique_id_l"]), int(pair["unique_id_r"]))
+        p, w = float(pair["match_probability"]), pair["match_weight"]
         queued = lower <= p < upper and (a, b) not in decided
-        rows.append({"run_id": run_id, "record_a_id": a, "record_b_id": b, "match_probability": float(p),
-                     "match_weight": None if pd.isna(w) else float(w), "in_review_queue": queued})
+        rows.append({"run_id": run_id, "record_a_id": a, "record_b_id": b, "match_probability": p,
+                     "match_weight": None if pd.isna(w) else float(w), "weights": weights_of(pair) or None,
+                     "in_review_queue": queued})
     if rows:
         session.execute(insert(Link), rows)
     return len(rows), sum(r["in_review_queue"] for r in rows)

@@ -14,11 +14,12 @@ from typing import Any
 
 import pandas as pd
 
+from tollbook.link import blocking
 from tollbook.link import settings as model_settings
 from tollbook.link.backend import make_backend
 
 MIN_TRAIN_RECORDS = 1_000
-DETERMINISTIC_RECALL = 0.6
+DETERMINISTIC_RECALL = 0.6  # a starting point only: link.calibrate settles the prior on the data
 Progress = Callable[[str], None]
 PAIR_COLUMNS = ["unique_id_l", "unique_id_r", "match_probability", "match_weight"]
 
@@ -43,14 +44,15 @@ class EMUnderflowError(RuntimeError):
 
 
 def build_linker(keys: pd.DataFrame, backend: str, model: dict[str, Any] | None = None,
-                 threads: int | None = None) -> Any:
-    """A Splink linker over the key table on the named backend, from a saved model or the default settings."""
+                 threads: int | None = None, planned: list[tuple[str, ...]] | None = None) -> Any:
+    """A Splink linker over the key table on the named backend, from a saved model or the default settings
+    (with the blocking rules of a plan when one is given)."""
     from splink import Linker
 
     _quiet_splink()
     engine = make_backend(backend, threads)
     table = engine.register(keys, table_name="tollbook_keys")
-    chosen = model if model is not None else model_settings.settings(untrained_prior(len(keys)), records=len(keys))
+    chosen = model if model is not None else model_settings.settings(untrained_prior(len(keys)), planned=planned)
     return Linker(table, chosen, log_level=logging.ERROR)
 
 
@@ -92,11 +94,11 @@ def _em_pairs(records: int) -> float | None:
 
 
 def trained_linker(keys: pd.DataFrame, backend: str, seed: int, progress: Progress | None,
-                   threads: int | None) -> tuple[Any, bool]:
+                   threads: int | None, planned: list[tuple[str, ...]] | None = None) -> tuple[Any, bool]:
     """A linker trained on the keys when the table is large enough. If EM underflows, EM runs again with the
     fuzzy name levels' m held at their stated values; if it fails again, m keeps the stated values."""
     say = progress or (lambda _message: None)
-    linker = build_linker(keys, backend, threads=threads)
+    linker = build_linker(keys, backend, threads=threads, planned=planned)
     if len(keys) < MIN_TRAIN_RECORDS:
         return linker, False
     estimate_u(linker, len(keys), seed, say)
@@ -117,20 +119,28 @@ def predict(linker: Any, lowest: float) -> tuple[pd.DataFrame, int]:
     blocked = linker.inference.compute_blocked_pairs_for_predict()
     compared = linker.misc.query_sql(f"select count(*) as n from {blocked.physical_name}", output_type="pandas")
     scored = linker.inference.predict(threshold_match_probability=lowest if lowest > 0 else None)
-    pairs = linker.misc.query_sql(
-        f"select unique_id_l, unique_id_r, match_probability, match_weight from {scored.physical_name}",
-        output_type="pandas")
-    return pairs[PAIR_COLUMNS], int(compared["n"].iloc[0])
+    names = linker.misc.query_sql(f"select * from {scored.physical_name} limit 0", output_type="pandas").columns
+    terms = [c for c in names if c.startswith(("gamma_", "mw_"))]
+    pairs = linker.misc.query_sql(f"select {', '.join(PAIR_COLUMNS + terms)} from {scored.physical_name}",
+                                  output_type="pandas")
+    for column in terms:  # small types: a million pairs of a dozen terms stay small
+        pairs[column] = pairs[column].astype("int8" if column.startswith("gamma_") else "float32")
+    return pairs, int(compared["n"].iloc[0])
 
 
 def score(keys: pd.DataFrame, lowest: float, backend: str = "duckdb", seed: int = 2019,
           model: dict[str, Any] | None = None, progress: Progress | None = None,
           threads: int | None = None) -> ScoredPairs:
-    """Train (unless a model is given) and score the key table; pairs below `lowest` are dropped."""
+    """Train (unless a model is given) and score the key table; pairs below `lowest` are dropped. Blocking
+    rules are counted first and split where they would explode (each said through `progress`)."""
     if model is not None:
         linker, trained = build_linker(keys, backend, model, threads), False
     else:
-        linker, trained = trained_linker(keys, backend, seed, progress, threads)
+        planned = blocking.plan(keys)
+        for rule in planned:
+            if progress:
+                progress(rule.describe())
+        linker, trained = trained_linker(keys, backend, seed, progress, threads, [r.columns for r in planned])
     if progress:
         progress("scoring candidate pairs")
     pairs, compared = predict(linker, lowest)

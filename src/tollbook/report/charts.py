@@ -16,11 +16,11 @@ from tollbook.report.i18n import TEXT, label
 WIDTH = 560
 FONT = "DejaVu Sans, Vazirmatn, Tahoma, sans-serif"
 def _digits_expr() -> str:
-    """replace(replace(...(datum.label, /0/g, '۰')...), /9/g, '۹')."""
+    """A Vega expression writing an axis label's digits and thousands separators the Persian way."""
     expr = "datum.label"
     for d in range(10):
         expr = f"replace({expr}, /{d}/g, '{chr(0x06F0 + d)}')"
-    return expr
+    return f"replace({expr}, /,/g, '\u066c')"  # the Arabic thousands separator
 
 
 def _label_digits(lang: str) -> dict[str, str]:
@@ -49,14 +49,14 @@ def bars(rows: Sequence[dict[str, Any]], category: str, title: str, lang: str, g
     """A bar chart of persons per category value (category labels translated when `group` names a vocabulary)."""
     text = TEXT[lang]
     frame = pd.DataFrame([{"label": label(lang, group, str(r[category])) if group else str(r[category]),
-                           "count": r["count"], "id": r["id"]} for r in rows])
+                           "count": r["count"], "id": r["id"]} for r in rows], columns=["label", "count", "id"])
     order = list(frame["label"]) if len(frame) else []
     cat = alt.Y if horizontal else alt.X
     num = alt.X if horizontal else alt.Y
     chart = alt.Chart(frame, title=title, width=WIDTH if not horizontal else 420).mark_bar(color="#7a1f1f").encode(
         cat("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=220)),
         num("count:Q", title=text["count"], axis=axis(lang, text["count"])),
-        tooltip=["label", "count", "id"],
+        tooltip=["label:N", "count:Q", "id:N"],
     )
     return _finish(chart, lang)
 
@@ -64,12 +64,13 @@ def bars(rows: Sequence[dict[str, Any]], category: str, title: str, lang: str, g
 def day_bars(rows: Sequence[dict[str, Any]], labels: Sequence[str], lang: str) -> dict[str, Any]:
     """Documented deaths per day (dated days only), with dates as the language writes them."""
     frame = pd.DataFrame([{"day": text, "count": r["count"], "id": r["id"]}
-                          for r, text in zip(rows, labels, strict=True) if r["date"] != "unknown"])
+                          for r, text in zip(rows, labels, strict=True) if r["date"] != "unknown"],
+                         columns=["day", "count", "id"])
     text = TEXT[lang]
     chart = alt.Chart(frame, title=text["by_day"], width=WIDTH).mark_bar(color="#7a1f1f").encode(
         alt.X("day:N", sort=None, title=text["date"], axis=alt.Axis(labelAngle=-60)),
         alt.Y("count:Q", axis=axis(lang, text["count"])),
-        tooltip=["day", "count", "id"],
+        tooltip=["day:N", "count:Q", "id:N"],
     )
     return _finish(chart, lang)
 
@@ -109,16 +110,16 @@ def claims_over_time(series: Sequence[dict[str, Any]], documented: Sequence[dict
                               "upper": total["upper"], "estimate": total["estimate"]}])
         layers.append(alt.Chart(band).mark_rect(opacity=0.18, color="#1f4e7a").encode(
             alt.X("start:T", axis=x_axis), alt.X2("end:T"), alt.Y("lower:Q"), alt.Y2("upper:Q"),
-            tooltip=["estimate", "lower", "upper"]))
+            tooltip=["estimate:Q", "lower:Q", "upper:Q"]))
     if documented:
         frame = pd.DataFrame(documented).assign(series=text["documented"])
         layers.append(alt.Chart(frame).mark_line(interpolate="step-after", color="black", strokeWidth=2).encode(
             alt.X("date:T", axis=x_axis), alt.Y("documented:Q", axis=axis(lang, text["count"])),
-            tooltip=["date", "documented"]))
+            tooltip=["date:T", "documented:Q"]))
     if len(claims):
         base = alt.Chart(claims).encode(alt.X("date:T", axis=x_axis), alt.Y("value:Q", axis=axis(lang, text["count"])),
                                         alt.Color("source:N", title=text["source"]),
-                                        tooltip=["source", "date", "figure", "id"])
+                                        tooltip=["source:N", "date:T", "figure:N", "id:N"])
         layers += [base.mark_line(strokeDash=[4, 3], opacity=0.6), base.mark_point(filled=True, size=50)]
     if not layers:
         layers.append(alt.Chart(pd.DataFrame([{"x": 0}])).mark_text(text=text["none"]).encode(x="x:Q"))
@@ -134,9 +135,11 @@ def upset(overlap: Sequence[dict[str, Any]], sizes: Sequence[dict[str, Any]], la
     dots = [{"combo": i, "list": name, "member": name in r["lists"]}
             for i, r in enumerate(overlap) for name in lists]
     x = alt.X("combo:O", axis=None, title=None)
-    top = alt.Chart(pd.DataFrame(combos), width=WIDTH, height=220).mark_bar(color="#333").encode(
-        x, alt.Y("count:Q", axis=axis(lang, text["count"])), tooltip=["count", "id"])
-    matrix = alt.Chart(pd.DataFrame(dots), width=WIDTH, height=22 * max(len(lists), 1)).mark_circle(size=90).encode(
+    bars_frame = pd.DataFrame(combos, columns=["combo", "count", "id"])
+    dots_frame = pd.DataFrame(dots, columns=["combo", "list", "member"])
+    top = alt.Chart(bars_frame, width=WIDTH, height=220).mark_bar(color="#333").encode(
+        x, alt.Y("count:Q", axis=axis(lang, text["count"])), tooltip=["count:Q", "id:N"])
+    matrix = alt.Chart(dots_frame, width=WIDTH, height=22 * max(len(lists), 1)).mark_circle(size=90).encode(
         x, alt.Y("list:N", sort=lists, title=None),
         alt.Color("member:N", scale=alt.Scale(domain=[True, False], range=["#111", "#ddd"]), legend=None))
     return _finish(alt.vconcat(top, matrix, spacing=4).properties(title=text["overlap"]), lang)
@@ -156,9 +159,9 @@ def strata_intervals(strata: Sequence[dict[str, Any]], names: dict[str, str], la
         base.mark_rule(color="#1f4e7a", strokeWidth=3).encode(y, alt.X("lower:Q", axis=axis(lang, text["count"])),
                                                              alt.X2("upper:Q")),
         base.mark_point(filled=True, color="#1f4e7a", size=60).encode(y, alt.X("estimate:Q"),
-                                                                     tooltip=["stratum", "estimate", "lower",
-                                                                              "upper"]),
-        base.mark_tick(color="black", thickness=2).encode(y, alt.X("observed:Q"), tooltip=["stratum", "observed"]),
+                                                                     tooltip=["stratum:N", "estimate:Q", "lower:Q",
+                                                                              "upper:Q"]),
+        base.mark_tick(color="black", thickness=2).encode(y, alt.X("observed:Q"), tooltip=["stratum:N", "observed:Q"]),
     ).properties(title=text["estimates"])
     return _finish(chart, lang)
 
@@ -186,6 +189,6 @@ def by_claimant(rows: Sequence[dict[str, Any]], group: str, title: str, lang: st
         alt.Y("asserter:N", title=None, axis=alt.Axis(labelLimit=220)),
         alt.X("count:Q", axis=axis(lang, text["count"])),
         alt.Color("value:N", title=None),
-        tooltip=["asserter", "value", "count", "id"],
+        tooltip=["asserter:N", "value:N", "count:Q", "id:N"],
     )
     return _finish(chart, lang)

@@ -59,12 +59,24 @@ def diagnostics_of(book: NumberBook, row: Estimate, key: str) -> dict[str, Any]:
     return found
 
 
+def one_per_stratum(rows: Sequence[Estimate]) -> list[Estimate]:
+    """One row per stratum: a run of several models (log-linear) keeps the one it marked preferred, else the
+    first it saved."""
+    chosen: dict[str, Estimate] = {}
+    for row in rows:
+        key = stratum_key(row.stratum)
+        preferred = bool((row.result or {}).get("diagnostics", {}).get("preferred"))
+        if key not in chosen or (preferred and not chosen[key].result.get("diagnostics", {}).get("preferred")):
+            chosen[key] = row
+    return list(chosen.values())
+
+
 def estimates_section(book: NumberBook, rows: Sequence[Estimate] | None) -> dict[str, Any]:
     """The saved run's strata (total last) with ids, diagnostics and warnings; `available` False when none."""
     if not rows:
         return {"available": False, "strata": [], "total": None, "further": {}}
     strata = []
-    for row in rows:
+    for row in one_per_stratum(rows):
         key = stratum_key(row.stratum)
         result = row.result or {}
         strata.append({"key": key, "stratum": row.stratum or "all", "method": row.method, "model": row.model,

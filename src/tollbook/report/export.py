@@ -76,6 +76,16 @@ def public_row(fact: PersonFacts, policy: Policy, labels: dict[str, str]) -> dic
     return row
 
 
+def public_rows(session: Session, policy: Policy | None = None,
+                facts: list[PersonFacts] | None = None) -> list[dict[str, Any]]:
+    """The published list: every person a reviewer has not discounted, as the policy (default: the shipped one)
+    lets them be shown. The web app's public page and the public export both come from here."""
+    policy = policy or load_policy()
+    labels = source_labels(session, policy.hidden_kinds)
+    facts = person_facts(session) if facts is None else facts
+    return [public_row(f, policy, labels) for f in facts if f.verification != "discounted"]
+
+
 def full_rows(session: Session, facts: list[PersonFacts]) -> list[dict[str, Any]]:
     """Every accepted value of every person with the confidential fields of its records (team only)."""
     ids = dict(session.execute(select(Person.public_id, Person.id)).all())
@@ -119,14 +129,9 @@ def write_export(session: Session, out: Path, full: bool = False, policy_file: P
     facts = person_facts(session)
     version = data_version(session)
     edition = FULL if full else PUBLIC
-    if full:
-        rows = full_rows(session, facts)
-    else:
-        labels = source_labels(session, policy.hidden_kinds)
-        rows = [public_row(f, policy, labels) for f in facts]
+    rows = full_rows(session, facts) if full else public_rows(session, policy, facts)
     rows = [row | {"edition": edition, "data_version": version} for row in rows]
-    if out.exists() and not out.is_dir():
-        raise TollbookError(f"export folder {out} is a file: give a folder with --out")
+    check_folder(out, full)
     out.mkdir(parents=True, exist_ok=True)
     stem = "persons.full" if full else "persons"
     columns = _columns(rows)
@@ -142,10 +147,20 @@ def write_export(session: Session, out: Path, full: bool = False, policy_file: P
     return ExportFiles(edition, version, len(rows), paths)
 
 
+def check_folder(out: Path, full: bool) -> None:
+    """Refuse a folder that is a file, and a public export into a folder holding a full one (publishing that
+    folder would publish the confidential files beside the public ones)."""
+    if out.exists() and not out.is_dir():
+        raise TollbookError(f"export folder {out} is a file: give a folder with --out")
+    if not full and out.is_dir() and any(out.glob("persons.full.*")):
+        raise TollbookError(f"{out} holds a FULL (confidential) export: write the public export to another folder")
+
+
 def readme(edition: str, version: str, persons: int, policy: Policy, full: bool) -> str:
     """What the export folder holds, in words."""
     head = ("FULL EXPORT - CONFIDENTIAL. For the team only: it holds record ids, place detail, notes and evidence "
             "references. Never publish it." if full else
-            f"Public export under the redaction policy '{policy.origin}': confidential fields are never included.")
+            f"Public export under the redaction policy '{policy.origin}': confidential fields are never included, "
+            "nor persons a reviewer discounted.")
     return (f"{head}\nedition: {edition}\npersons: {persons}\ndata version: {version}\n"
             "Files: CSV, JSON, and CSV with an HXL hashtag row (hxlstandard.org) under the header.\n")

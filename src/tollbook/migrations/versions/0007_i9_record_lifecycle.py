@@ -1,7 +1,7 @@
 """record lifecycle: distinct ids are distinct records, age ranges, date intervals, retractions
 
-Revision ID: 0005_i9
-Revises: 0004_i11
+Revision ID: 0007_i9
+Revises: 0006_i10
 """
 
 import hashlib
@@ -10,8 +10,8 @@ import json
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_i9"
-down_revision = "0004_i11"
+revision = "0007_i9"
+down_revision = "0006_i10"
 branch_labels = None
 depends_on = None
 

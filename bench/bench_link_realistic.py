@@ -1,0 +1,124 @@
+"""Linkage on realistic lists (tollbook.synth: Iran's name concentration, four lists with their habits):
+precision, recall, F1 beside the evidence ceiling, persons found vs true, review-queue size, time, peak
+memory, and LCMCR on Tollbook's persons vs on the true persons. Each size runs in its own process.
+
+    python bench/bench_link_realistic.py [--sizes 2500 10000 50000] [--seed 1] [--splink] [--no-lcmcr]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from common import print_table  # noqa: E402
+
+LCMCR_SETTINGS = {"burnin": 5_000, "samples": 1_000, "thinning": 10, "chains": 2}
+
+
+def run_tollbook(size: int, seed: int, lcmcr: bool) -> dict[str, float]:
+    """Generate, link with Tollbook's defaults, and judge against the truth."""
+    from tollbook.link.api import DEFAULT_REVIEW_LOWER, DEFAULT_THRESHOLD, link_frame
+    from tollbook.link.keys import build_keys
+    from tollbook.synth import LIST_NAMES, realistic_lists
+    from tollbook.synth.evaluate import evidence_ceiling, evidence_patterns, lcmcr_of, quality
+
+    lists = realistic_lists(size, seed)
+    records = lists.records
+    print(f"  {len(records):,} records of {lists.listed_persons:,} listed persons (population "
+          f"{lists.population:,})", flush=True)
+    started = time.perf_counter()
+    result = link_frame(records.drop(columns=["truth"]), seed=seed,
+                        progress=lambda m: print(f"  [{time.perf_counter() - started:6.1f} s] {m}", flush=True))
+    labels = records["unique_id"].map(result.assignment)
+    found = quality(labels, records["truth"])
+    probability = result.pairs["match_probability"]
+    queue = int(((probability >= DEFAULT_REVIEW_LOWER) & (probability < DEFAULT_THRESHOLD)).sum())
+    ceiling = evidence_ceiling(evidence_patterns(build_keys(records), records["truth"], lists.people))
+    figures = {"records": len(records), "seconds": result.seconds["total"], "comparisons": result.comparisons,
+               "persons": found.persons, "true_persons": found.true_persons, "precision": found.precision,
+               "recall": found.recall, "f1": found.f1, "ceiling": ceiling, "queue": queue,
+               "population": lists.population}
+    if lcmcr:
+        for name, people in (("lcmcr_found", labels), ("lcmcr_true", records["truth"])):
+            figures[name] = lcmcr_of(people, records["source"], LIST_NAMES, seed=seed, **LCMCR_SETTINGS).estimate
+    return figures
+
+
+def run_splink(size: int, seed: int) -> dict[str, float]:
+    """Plain Splink (as bench_link_scale sets it up) on the same records."""
+    from bench_link_scale import run_plain_splink
+
+    from tollbook.synth import realistic_lists
+
+    records = realistic_lists(size, seed).records
+    table = records[["unique_id", "truth", "given_name", "family_name", "father_name", "sex", "age",
+                     "date_of_death", "date_precision", "city_code"]].copy()
+    table["given_name"], table["family_name"] = table["given_name"].fillna(""), table["family_name"].fillna("")
+    return run_plain_splink(table, seed) | {"records": len(records), "true_persons": int(records["truth"].nunique())}
+
+
+def one(engine: str, size: int, seed: int, lcmcr: bool) -> None:
+    """Child process: one configuration, printed as a JSON line with peak memory and the load."""
+    load = os.getloadavg()[0]
+    figures = run_tollbook(size, seed, lcmcr) if engine == "tollbook" else run_splink(size, seed)
+    figures["peak_gib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+    figures["load"] = f"{load:.1f}-{os.getloadavg()[0]:.1f}"
+    print("RESULT " + json.dumps(figures), flush=True)
+
+
+def measure(engine: str, size: int, seed: int, lcmcr: bool) -> dict:
+    """Run one configuration in a fresh process and read its figures."""
+    command = [sys.executable, __file__, "--one", engine, "--sizes", str(size), "--seed", str(seed)]
+    command += [] if lcmcr else ["--no-lcmcr"]
+    print(f"{engine}, {size:,} records:", flush=True)
+    process = subprocess.run(command, capture_output=True, text=True, check=False)
+    results = [json.loads(line[7:]) for line in process.stdout.splitlines() if line.startswith("RESULT ")]
+    print("\n".join(line for line in process.stdout.splitlines() if not line.startswith("RESULT ")), flush=True)
+    if not results:
+        print(f"  failed: {process.stderr[-1500:]}", flush=True)
+        return {}
+    print(f"  {results[0]}", flush=True)
+    return results[0]
+
+
+def row(engine: str, r: dict) -> tuple:
+    """One table row."""
+    persons = f"{r['persons']:,} ({(r['persons'] - r['true_persons']) / r['true_persons']:+.1%})"
+    lcmcr = "" if "lcmcr_found" not in r else (
+        f"{r['lcmcr_found']:,.0f} / {r['lcmcr_true']:,.0f} ({(r['lcmcr_found'] / r['lcmcr_true'] - 1):+.1%})")
+    return (f"{r['records']:,}", engine, f"{r['true_persons']:,}", persons, f"{r['precision']:.3f}",
+            f"{r['recall']:.3f}", f"{r['f1']:.3f}", f"{r['ceiling']:.3f}" if "ceiling" in r else "",
+            f"{r.get('queue', 0):,}", f"{r['seconds']:.0f}", f"{r['peak_gib']:.2f}", lcmcr, r["load"])
+
+
+def main() -> None:
+    """Measure each size and print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[2_500, 10_000, 50_000])
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--splink", action="store_true", help="also run plain Splink on each size")
+    parser.add_argument("--no-lcmcr", action="store_true", help="skip the two LCMCR fits per size")
+    parser.add_argument("--one", choices=["tollbook", "splink"], help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        one(args.one, args.sizes[0], args.seed, not args.no_lcmcr)
+        return
+    rows = []
+    for size in args.sizes:
+        for engine in ["tollbook", "splink"] if args.splink else ["tollbook"]:
+            if r := measure(engine, size, args.seed, not args.no_lcmcr):
+                rows.append(row(engine, r))
+    print_table(f"Linkage on realistic lists (tollbook.synth, seed {args.seed})",
+                ("records", "engine", "true persons", "persons found", "precision", "recall", "F1", "ceiling",
+                 "review queue", "seconds", "peak GiB", "LCMCR found / true", "load"), rows, ("splink", "duckdb"))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,148 @@
+"""Load on the web app: many concurrent readers of the records list and the dashboard, on SQLite with the example.
+
+Run:  python bench/bench_web_load.py [--db demo/tollbook.db] [--readers 200] [--requests 2000]
+The server (`tollbook serve`, one process) and the readers (asyncio + httpx, another process) both run on this
+machine and talk over loopback only; the run is bounded by --requests per page and --seconds. Without --db the
+example is built first (`tollbook demo` into a temporary folder). Prints p50/p99 latency and throughput per page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+import httpx
+from common import print_table
+
+HOST = "127.0.0.1"  # loopback only: this script never talks to another machine
+PAGES = {"records list": "/records?per_page=50", "dashboard": "/", "records API": "/api/records?per_page=50"}
+USER, PASSWORD = "bench-reader", "bench reader password"
+
+
+def prepare_database(source: Path | None, folder: Path) -> str:
+    """A migrated copy of the example database with a viewer account; the example is built when not given."""
+    target = folder / "bench.db"
+    if source is None:
+        subprocess.run([sys.executable, "-m", "tollbook", "demo", "--out", str(folder / "demo")], check=True,
+                       stdout=subprocess.DEVNULL)
+        source = folder / "demo" / "tollbook.db"
+    shutil.copy(source, target)
+    url = f"sqlite:///{target}"
+    subprocess.run([sys.executable, "-m", "tollbook", "init", "--db", url], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([sys.executable, "-m", "tollbook", "users", "add", USER, "--role", "viewer", "--password-stdin",
+                    "--db", url], input=PASSWORD + "\n", text=True, check=True, stdout=subprocess.DEVNULL)
+    return url
+
+
+def free_port() -> int:
+    """A free TCP port on loopback."""
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def start_server(url: str, port: int) -> subprocess.Popen:
+    """`tollbook serve` on loopback, waited for until it answers."""
+    env = os.environ | {"TOLLBOOK_SECRET_KEY": "bench-secret-key"}
+    server = subprocess.Popen([sys.executable, "-m", "tollbook", "serve", "--db", url, "--host", HOST,
+                               "--port", str(port)], env=env, stdout=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://{HOST}:{port}/login", timeout=1).status_code == 200:
+                return server
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    server.kill()
+    raise SystemExit("the server did not start within 60 s")
+
+
+def sign_in(base: str) -> dict[str, str]:
+    """The session cookie of the viewer account."""
+    with httpx.Client(base_url=base) as client:
+        token = re.search(r'name="csrf_token" value="([0-9a-f]+)"', client.get("/login").text).group(1)
+        client.post("/login", data={"name": USER, "password": PASSWORD, "csrf_token": token})
+        return {"tollbook_session": client.cookies["tollbook_session"]}
+
+
+async def load(base: str, path: str, cookies: dict[str, str], readers: int, requests: int,
+               seconds: float) -> tuple[list[float], Counter, float]:
+    """`readers` concurrent clients fetch `path` until `requests` are done or `seconds` pass; errors are counted by
+    status code or exception name."""
+    latencies: list[float] = []
+    errors: Counter = Counter()
+    remaining = requests
+    deadline = time.monotonic() + seconds
+    limits = httpx.Limits(max_connections=readers, max_keepalive_connections=readers)
+
+    async def reader(client: httpx.AsyncClient) -> None:
+        nonlocal remaining
+        while remaining > 0 and time.monotonic() < deadline:
+            remaining -= 1
+            started = time.perf_counter()
+            try:
+                response = await client.get(path)
+                if response.status_code != 200:
+                    errors[str(response.status_code)] += 1
+            except httpx.HTTPError as exc:
+                errors[type(exc).__name__] += 1
+            latencies.append(time.perf_counter() - started)
+
+    async with httpx.AsyncClient(base_url=base, cookies=cookies, limits=limits, timeout=60) as client:
+        started = time.perf_counter()
+        await asyncio.gather(*(reader(client) for _ in range(readers)))
+        return latencies, errors, time.perf_counter() - started
+
+
+def percentile(values: list[float], share: float) -> float:
+    """The value below which `share` of the sorted values fall (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, int(round(share * len(ordered))) - 1))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", type=Path, help="An example database (default: build the example).")
+    parser.add_argument("--readers", type=int, default=200)
+    parser.add_argument("--requests", type=int, default=2000, help="Requests per page.")
+    parser.add_argument("--seconds", type=float, default=120, help="At most this long per page.")
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="tollbook-bench-web-"))
+    server = None
+    try:
+        url = prepare_database(args.db, folder)
+        port = free_port()
+        server = start_server(url, port)
+        base = f"http://{HOST}:{port}"
+        cookies = sign_in(base)
+        rows = []
+        for name, path in PAGES.items():
+            asyncio.run(load(base, path, cookies, 10, 50, 30))  # warm-up: templates, caches, imports
+            latencies, errors, wall = asyncio.run(load(base, path, cookies, args.readers, args.requests,
+                                                       args.seconds))
+            failed = ", ".join(f"{count} {kind}" for kind, count in errors.items()) or "0"
+            rows.append((name, args.readers, len(latencies), failed, f"{percentile(latencies, 0.5) * 1000:.0f}",
+                         f"{percentile(latencies, 0.99) * 1000:.0f}", f"{len(latencies) / wall:.0f}"))
+        load_avg = " ".join(f"{v:.2f}" for v in os.getloadavg())
+        print_table(f"web app under load (SQLite, the example; load average after: {load_avg})",
+                    ("page", "readers", "requests", "errors", "p50 ms", "p99 ms", "req/s"), rows,
+                    ("fastapi", "uvicorn", "sqlalchemy", "jinja2"))
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(10)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,68 @@
+"""Persons: the list and one person field by field."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from tollbook.web.auth import GUARD, Viewer
+from tollbook.web.deps import cached, db_session
+from tollbook.web.permissions import Perm
+from tollbook.web.render import render
+from tollbook.web.uploads import MAX_BYTES, keep_evidence
+from tollbook.web.views.paging import Paging
+from tollbook.web.views.persons import person_detail, persons_page
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/persons")
+def persons_list(request: Request, paging: Paging = Depends(), source: str = Query("", max_length=200),
+                 viewer: Viewer = Depends(GUARD[Perm.READ]), session: Session = Depends(db_session)) -> Response:
+    """Linked persons, most reported first."""
+    data = cached(request, session, ("persons", paging.page, paging.per_page, source),
+                  lambda: persons_page(session, paging, source or None))
+    return render(request, viewer, "persons.html", {"data": data, "source": source})
+
+
+@router.get("/persons/{public_id}")
+def person_page(request: Request, public_id: str, viewer: Viewer = Depends(GUARD[Perm.READ]),
+                session: Session = Depends(db_session)) -> Response:
+    """Every value of each field with its source, the accepted value and why; the person's records."""
+    from tollbook.enums import EvidenceKind
+
+    return render(request, viewer, "person.html",
+                  {"d": person_detail(session, public_id, viewer.can(Perm.CONFIDENTIAL)),
+                   "kinds": [k.value for k in EvidenceKind], "levels": ["verified", "contested", "discounted",
+                                                                        "computed"],
+                   "done": request.query_params.get("verified") or request.query_params.get("evidence")})
+
+
+@router.post("/persons/{public_id}/evidence")
+async def evidence_upload(request: Request, public_id: str, file: UploadFile = File(...),
+                          kind: str = Form(..., max_length=40), description: str = Form("", max_length=2000),
+                          captured_by: str = Form("", max_length=200),
+                          viewer: Viewer = Depends(GUARD[Perm.EVIDENCE]),
+                          session: Session = Depends(db_session)) -> Response:
+    """Keep an uploaded file in the evidence store (sha256) and attach it to the person (audited)."""
+    from tollbook.evidence import add_evidence
+    from tollbook.evidence.items import EvidenceInput
+
+    path = keep_evidence(request.app.state.uploads, file.filename or "evidence", await file.read(MAX_BYTES + 1))
+    info = EvidenceInput(kind, description.strip() or None, None, captured_by.strip() or None)
+    add_evidence(session, request.app.state.evidence, path, info, public_id=public_id, actor=viewer.actor)
+    return RedirectResponse(f"/persons/{public_id}?evidence=1", status_code=303)
+
+
+@router.post("/persons/{public_id}/verify")
+async def verify(request: Request, public_id: str, level: str = Form(..., max_length=40),
+                 reason: str = Form("", max_length=2000), viewer: Viewer = Depends(GUARD[Perm.VERIFY]),
+                 session: Session = Depends(db_session)) -> Response:
+    """Grade the person (verified needs evidence ticked; every grade a reason), through tollbook.evidence."""
+    from tollbook.evidence import set_level
+
+    form = await request.form()
+    evidence_ids = [int(value) for value in form.getlist("evidence") if str(value).isdigit()]
+    set_level(session, public_id, level, viewer.actor, reason, evidence_ids)
+    return RedirectResponse(f"/persons/{public_id}?verified={level}", status_code=303)
