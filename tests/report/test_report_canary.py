@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import MARK
+from report_canary import MARK, fill_canary
 from sqlalchemy import Engine, select
 from typer.testing import CliRunner
 
@@ -68,8 +68,6 @@ def test_no_public_cli_output_holds_a_marker(canary_engine: Engine, tmp_path: Pa
 
 def test_same_report_and_no_leak_on_every_engine(engine: Engine, tmp_path: Path) -> None:
     """The report and the export read SQLite and PostgreSQL alike (the `engine` fixture runs on both)."""
-    from conftest import fill_canary
-
     fill_canary(engine, tmp_path)
     with session_scope(engine) as session:
         data = gather_report(session)

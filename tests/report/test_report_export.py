@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import MARK
+from report_canary import MARK
 from sqlalchemy import Engine
 
 from tollbook.errors import TollbookError

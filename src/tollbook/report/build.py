@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,9 +38,10 @@ def languages(lang: str) -> list[str]:
 
 
 def build_report(session: Session, out: Path, lang: str = "both", public: bool = True,
-                 note: str | None = None) -> ReportFiles:
-    """Write the report's pages into `out` (index.html in English, index.fa.html in Persian)."""
-    wanted = languages(lang)
+                 note: str | None = None, langs: Sequence[str] | None = None) -> ReportFiles:
+    """Write the report's pages into `out` (index.html in English, index.fa.html in Persian); `langs` names
+    the languages as a list instead of `lang` (the web app asks for one page)."""
+    wanted = [item for name in langs for item in languages(name)] if langs else languages(lang)
     if out.exists() and not out.is_dir():
         raise TollbookError(f"report folder {out} is a file: give a folder with --out")
     started = time.perf_counter()
