@@ -26,6 +26,7 @@ from tollbook.ingest.readers import RawRow, RawTable, ReadError, ReadOptions, re
 from tollbook.ingest.report import NOTE, ImportIssue, ImportReport, TableInfo
 from tollbook.ingest.validate import RowContext, parse_row
 from tollbook.model import ImportBatch, Record, Source
+from tollbook.records import content_hash
 from tollbook.sources import find_source, get_or_create_source
 from tollbook.text.dates import day_month_evidence, describe_date
 
@@ -175,6 +176,8 @@ def _write(session: Session, source: Source, path: Path, digest: str, classified
     pending = [row | {"reported_on": row.get("reported_on") or _batch_day(row, reported_on), "source_id": source.id,
                       "batch_id": batch.id, "created_by": actor}
                for row in classified.new + classified.revisions]
+    for row in pending:  # the batch's report date is part of the content: hash once it is set
+        row["content_hash"] = content_hash(row)
     for start in range(0, len(pending), CHUNK):
         session.execute(insert(Record.__table__), pending[start:start + CHUNK])
     report.imported, report.revised = len(classified.new), len(classified.revisions)
