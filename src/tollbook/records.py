@@ -51,7 +51,7 @@ def raw_hash(raw: dict[str, str]) -> str:
 def stored_content(row: Any) -> dict[str, Any]:
     """The parsed fields of a stored record (an ORM object or a row mapping), to re-derive its content hash."""
     get = row.get if isinstance(row, dict) or hasattr(row, "keys") else lambda key: getattr(row, key)
-    return {key: get(key) for key in PARSED_FIELDS}
+    return {key: get(key) for key in HASHED_FIELDS}
 
 
 def superseded_ids(session: Session) -> set[int]:
