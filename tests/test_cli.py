@@ -142,7 +142,7 @@ def test_demo_builds_and_says_what_next(tmp_path: Path) -> None:
     assert "SYNTHETIC" in output and "Next:" in output
     code, status = run("status", "--json", "--db", f"sqlite:///{tmp_path}/demo/tollbook.db")
     counts = json.loads(status)
-    assert counts["sources"] == 4 and counts["records"] == 1555 and counts["claims"] > 30
+    assert counts["sources"] == 4 and counts["records"] == 1562 and counts["claims"] > 30
     assert run("demo", "--out", str(tmp_path / "demo"))[0] == 0  # rebuilding the same folder works
 
 

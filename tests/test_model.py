@@ -56,6 +56,7 @@ def test_revision_supersedes_and_keeps_the_original(engine: Engine) -> None:
         old, new = session.get(Record, record_id), session.get(Record, new_id)
         assert (old.age, new.age, new.revision, new.supersedes_id) == (27, 28, 2, record_id)
         assert [r.id for r in list_records(session)] == [new_id]
+        assert (old.raw, old.raw_hash) == (new.raw, new.raw_hash)  # the source's row stays as it gave it
         assert old.content_hash != new.content_hash
         with pytest.raises(TollbookError, match="already revised"):
             revise_record(session, record_id, {"age": 29}, actor="x", reason="y")

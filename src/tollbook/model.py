@@ -16,12 +16,12 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
     String,
     Text,
-    UniqueConstraint,
     event,
     true,
 )
@@ -136,7 +136,8 @@ class Record(Base):
     """One victim report as a source gave it: raw row verbatim beside the parsed fields; never updated."""
 
     __tablename__ = "records"
-    __table_args__ = (UniqueConstraint("source_id", "content_hash"),)
+    __table_args__ = (Index("ix_records_source_raw", "source_id", "raw_hash"),
+                      Index("ix_records_source_record", "source_id", "source_record_id"))
     id: Mapped[int] = mapped_column(primary_key=True)
     source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), index=True)
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"))
@@ -144,7 +145,8 @@ class Record(Base):
     revision: Mapped[int] = mapped_column(Integer, default=1)
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("records.id"), unique=True)
     raw: Mapped[dict] = mapped_column(JSON)
-    content_hash: Mapped[str] = mapped_column(String(64))
+    content_hash: Mapped[str] = mapped_column(String(64))  # of the parsed fields (tollbook.records.content_hash)
+    raw_hash: Mapped[str | None] = mapped_column(String(64))  # of the raw row as the source gave it: its identity
     given_name: Mapped[str | None] = mapped_column(String(200))
     family_name: Mapped[str | None] = mapped_column(String(200))
     father_name: Mapped[str | None] = mapped_column(String(200))
@@ -152,8 +154,12 @@ class Record(Base):
     family_name_key: Mapped[str | None] = mapped_column(String(200))
     father_name_key: Mapped[str | None] = mapped_column(String(200))
     sex: Mapped[Sex] = mapped_column(enum_column(Sex), default=Sex.UNKNOWN)
-    age: Mapped[int | None] = mapped_column(Integer)
-    date_of_death: Mapped[dt.date | None] = mapped_column(Date)
+    age: Mapped[int | None] = mapped_column(Integer)  # the single best value (midpoint of a range)
+    age_low: Mapped[int | None] = mapped_column(Integer)
+    age_high: Mapped[int | None] = mapped_column(Integer)
+    age_approximate: Mapped[bool] = mapped_column(Boolean, default=False)
+    date_of_death: Mapped[dt.date | None] = mapped_column(Date)  # first day of the period the source gave
+    date_of_death_end: Mapped[dt.date | None] = mapped_column(Date)  # its last day (= the day for a full date)
     date_precision: Mapped[DatePrecision | None] = mapped_column(enum_column(DatePrecision))
     date_text: Mapped[str | None] = mapped_column(String(100))
     province: Mapped[str | None] = mapped_column(String(200))
@@ -173,6 +179,18 @@ class Record(Base):
     created_by: Mapped[str | None] = mapped_column(String(200))
     source: Mapped[Source] = relationship()
     person: Mapped[Person | None] = relationship(back_populates="records")
+
+
+class RecordRetraction(Base):
+    """A record withdrawn with a reason: it stays stored and visible, but leaves linkage and estimates."""
+
+    __tablename__ = "record_retractions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id"), unique=True)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    retracted_by: Mapped[str] = mapped_column(String(200))
+    retracted_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class Link(Base):
@@ -370,12 +388,12 @@ def _refuse_changes_to_immutable_rows(session: Session, _ctx: object, _instances
     only to set `Record.person_id` after linkage. Tampering below the ORM is what `tollbook audit verify` finds.
     """
     for obj in session.dirty:
-        if isinstance(obj, AuditEvent | AuditRow) and session.is_modified(obj):
-            raise ImmutableError(f"audit event {obj.id} is append-only")
+        if isinstance(obj, AuditEvent | AuditRow | RecordRetraction) and session.is_modified(obj):
+            raise ImmutableError(f"{type(obj).__name__} {obj.id} is append-only")
         if isinstance(obj, Record) and _changed_fields(session, obj) & IMMUTABLE_RECORD_FIELDS:
             raise ImmutableError(f"record {obj.id} is immutable: use tollbook.records.revise_record() for a correction")
     for obj in session.deleted:
-        if isinstance(obj, AuditEvent | AuditRow | Record):
+        if isinstance(obj, AuditEvent | AuditRow | Record | RecordRetraction):
             raise ImmutableError(f"{type(obj).__name__} {obj.id} cannot be deleted")
 
 

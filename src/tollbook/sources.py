@@ -3,23 +3,40 @@
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from tollbook.audit import record_event
 from tollbook.enums import SourceKind
 from tollbook.errors import NotFoundError, TollbookError
 from tollbook.model import Source
+from tollbook.text.normalize import normalize_persian
+
+
+def normalise_source_name(name: str) -> str:
+    """A source name as stored: Persian letters unified (ي/ك), spaces tidied, so one list keeps one name."""
+    return " ".join(normalize_persian(name).split())
+
+
+def find_source(session: Session, name: str) -> Source | None:
+    """The source of that name (spelled with other spaces, case or Arabic letters), or None."""
+    wanted = normalise_source_name(name)
+    source = session.scalar(select(Source).where(Source.name == wanted))
+    if source is not None:
+        return source
+    folded = wanted.casefold()
+    return next((s for s in list_sources(session) if normalise_source_name(s.name).casefold() == folded), None)
 
 
 def add_source(session: Session, name: str, kind: SourceKind | str = SourceKind.OTHER,
                independence_group: str | None = None, description: str | None = None,
                contact: str | None = None, actor: str = "system") -> Source:
-    """Register a source; names are unique and kinds come from SourceKind."""
-    name = name.strip()
+    """Register a source; names are unique (after normalising) and kinds come from SourceKind."""
+    name = normalise_source_name(name)
     if not name:
         raise TollbookError("a source needs a non-empty name")
-    if session.scalar(select(Source).where(Source.name == name)) is not None:
-        raise TollbookError(f"source {name!r} already exists: pick another name or use it as it is")
+    if (existing := find_source(session, name)) is not None:
+        raise TollbookError(f"source {existing.name!r} already exists: pick another name or use it as it is")
     source = Source(name=name, kind=parse_kind(kind), independence_group=independence_group,
                     description=description, contact=contact)
     session.add(source)
@@ -40,7 +57,7 @@ def parse_kind(kind: SourceKind | str) -> SourceKind:
 
 def get_source(session: Session, name: str) -> Source:
     """The source called `name`, or a NotFoundError that says how to add it."""
-    source = session.scalar(select(Source).where(Source.name == name))
+    source = find_source(session, name)
     if source is None:
         raise NotFoundError(f"no source named {name!r}: add it with `tollbook sources add {name}`")
     return source
@@ -48,9 +65,21 @@ def get_source(session: Session, name: str) -> Source:
 
 def get_or_create_source(session: Session, name: str, kind: SourceKind | str = SourceKind.OTHER,
                          actor: str = "system") -> Source:
-    """The named source, registered first when it does not exist yet."""
-    source = session.scalar(select(Source).where(Source.name == name))
-    return source or add_source(session, name, kind, actor=actor)
+    """The named source, registered first when it does not exist yet. Two sessions creating one source at once
+    do not crash: the loser of the race finds the winner's row."""
+    source = find_source(session, name)
+    if source is not None:
+        return source
+    if session.get_bind().dialect.name == "sqlite":  # one writer at a time; pysqlite savepoints would commit early
+        return add_source(session, name, kind, actor=actor)
+    try:
+        with session.begin_nested():
+            return add_source(session, name, kind, actor=actor)
+    except IntegrityError:
+        source = find_source(session, name)
+        if source is None:
+            raise
+        return source
 
 
 def list_sources(session: Session) -> list[Source]:

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from tollbook.errors import StoreError
 
 DEFAULT_URL = "sqlite:///tollbook.db"
+SQLITE_BUSY_SECONDS = 30.0  # how long a SQLite write waits for another writer before it gives up
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
@@ -56,6 +57,8 @@ def open_engine(url: str | None = None, create: bool = True, **options: object) 
     """
     url = url or default_url()
     try:
+        if make_url(url).get_backend_name() == "sqlite":  # a writer waits for another, then says so in one line
+            options = {"connect_args": {"timeout": SQLITE_BUSY_SECONDS}} | options
         # no values in errors (they may be confidential)
         engine = create_engine(url, future=True, hide_parameters=True, **options)
     except (ArgumentError, SQLAlchemyError, ImportError, ValueError) as exc:

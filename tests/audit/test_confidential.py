@@ -39,10 +39,12 @@ def test_evidence_refs_are_confidential(audited) -> None:
 
 
 def _duplicate_record(engine) -> None:
-    """Insert a copy of record 1 carrying the marker: the unique (source, content hash) refuses it."""
+    """Insert a record under record 1's id carrying the marker: the primary key refuses it (two records of one
+    content are allowed: distinct reports of one source may read the same)."""
     with session_scope(engine) as session:
         first = session.scalars(select(Record).order_by(Record.id)).first()
-        session.add(Record(source_id=first.source_id, raw={"address": MARKER}, content_hash=first.content_hash,
+        session.add(Record(id=first.id, source_id=first.source_id, raw={"address": MARKER},
+                           content_hash=first.content_hash,
                            place_detail=MARKER, notes=MARKER))
         session.flush()
 

@@ -14,7 +14,7 @@ from tollbook.cli import app
 runner = CliRunner()
 ROWS = ("given_name,family_name,age,date_of_death,province\n"
         "Ali,Rezaei,24,2019-11-16,Tehran\n"
-        "Hassan,Moradi,abc,2019-11-17,Fars\n")
+        "Hassan,Moradi,abc,2019-13-45,Fars\n")  # an age kept as unknown, a date that keeps the row out
 
 
 @pytest.fixture

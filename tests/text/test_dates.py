@@ -128,3 +128,35 @@ def test_every_day_1300_to_1420_matches_jdatetime():
         day += jdatetime.timedelta(days=1)
         count += 1
     assert count > 121 * 365
+
+
+@pytest.mark.parametrize("text", ["۲۵ آبان ۹۸", "شنبه ۲۵ آبان ۱۳۹۸", "شنبه، ۲۵ آبان ۹۸", "1398-8-25", "۹۸/۸/۲۵",
+                                  "Saturday 16 November 2019", "Sat, 16 Nov 2019", "روز شنبه ۲۵ آبان ۱۳۹۸"])
+def test_two_digit_hijri_years_and_weekdays(text: str) -> None:
+    assert parse_date(text).value == NOV16
+
+
+def test_century_pivot_is_configurable() -> None:
+    assert parse_date("۱ فروردین ۰۲").value.year == 2023  # 1402
+    assert parse_date("۱ فروردین ۰۲", pivot=0).value.year == 1923  # 1302
+
+
+def test_day_month_order_is_inferred_from_unambiguous_rows() -> None:
+    from tollbook.text.dates import day_month_evidence
+
+    assert day_month_evidence(["05/11/2019", "16/11/2019"]).order is True
+    assert day_month_evidence(["05/11/2019", "11/16/2019"]).order is False
+    assert day_month_evidence(["05/11/2019", "05/05/2019"]).order is None  # nothing tells
+    assert day_month_evidence(["16/11/2019", "11/16/2019"]).order is None  # contradicts itself
+    assert day_month_evidence(["2019-11-05", "1398/08/25"]).order is True  # no a/b/yyyy dates: order irrelevant
+
+
+def test_partial_dates_are_described_with_their_precision() -> None:
+    from tollbook.text.dates import describe_date
+
+    month = parse_date("آبان ۱۳۹۸")
+    assert describe_date(month.value, month.precision, month.text) == "Aban 1398 (month)"
+    november = parse_date("November 2019")
+    assert describe_date(november.value, "month", "November 2019") == "November 2019 (month)"
+    assert describe_date(NOV16, "day", "16/11/2019") == "2019-11-16"
+    assert describe_date(parse_date("1398").value, "year", "1398") == "1398 (year)"

@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tollbook.claims.fields import extra, figure, place_label
@@ -27,6 +27,7 @@ from tollbook.claims.rows import parse_metric
 from tollbook.enums import Cause, ClaimMetric, Status
 from tollbook.errors import TollbookError
 from tollbook.model import Claim, Record
+from tollbook.records import retracted_ids_query
 
 STATUS_OF_METRIC = {
     ClaimMetric.KILLED: Status.KILLED,
@@ -127,8 +128,9 @@ def _scope_query(metric: ClaimMetric, area: str, on_or_before: dt.date, since: d
         return None
     newer = select(Record.supersedes_id).where(Record.supersedes_id.is_not(None))
     query = select(Record.person_id, Record.reported_on).where(
-        Record.person_id.is_not(None), Record.id.not_in(newer), Record.status == status,
-        Record.date_of_death.is_not(None), Record.date_of_death <= on_or_before)
+        Record.person_id.is_not(None), Record.id.not_in(newer), Record.id.not_in(retracted_ids_query()),
+        Record.status == status, Record.date_of_death.is_not(None),
+        func.coalesce(Record.date_of_death_end, Record.date_of_death) <= on_or_before)  # its whole period before
     query = query.where(Record.province_code == area.upper()) if area.upper() != "IR" else query
     query = query.where(Record.date_of_death >= since) if since is not None else query
     return query.where(Record.cause == cause) if cause is not None else query

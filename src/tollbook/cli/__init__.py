@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from tollbook import __version__
-from tollbook.cli import admin, claims, estimate, evidence, ingest, link, report, users
+from tollbook.cli import admin, claims, estimate, evidence, ingest, link, records, report, users
 from tollbook.cli import audit as audit_cli
 from tollbook.cli import bundle as bundle_cli
 from tollbook.cli import keys as keys_cli
@@ -32,15 +32,19 @@ def _version(value: bool) -> None:
 @app.callback()
 def main_options(
     debug: Annotated[bool, typer.Option("--debug", help="Show full tracebacks on errors.")] = False,
+    db: Annotated[str, typer.Option("--db", help="Database URL for the command (also accepted after it).",
+                                    show_default=False)] = "",
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                           help="Print the version and exit.")] = False,
 ) -> None:
     """Tollbook: count the dead when a state will not."""
     STATE["debug"] = debug
+    STATE["db"] = db
 
 
 admin.register(app)
 ingest.register(app)
+records.register(app)
 link.register(app)
 estimate.register(app)
 claims.register(app)

@@ -16,11 +16,13 @@ from tollbook.cli.common import (
     open_session,
     print_json,
     print_table,
+    resolve_db,
 )
-from tollbook.store import default_url, mask_url
+from tollbook.store import mask_url
 
 sources_app = typer.Typer(help="Register and list the lists and publishers reports come from.", no_args_is_help=True)
-records_app = typer.Typer(help="List and show victim records (latest revisions).", no_args_is_help=True)
+records_app = typer.Typer(help="List, show, add, correct and retract victim records; nothing is ever deleted.",
+                          no_args_is_help=True)
 
 
 def init(db: DbOption = "") -> None:
@@ -30,7 +32,7 @@ def init(db: DbOption = "") -> None:
     with open_session(db, migrated=False) as session:
         before, after = migrate(session.get_bind())  # type: ignore[arg-type]
     state = "created" if before is None else ("already current" if before == after else f"migrated from {before}")
-    console.print(f"database {mask_url(db or default_url())}: {state} (schema {after})")
+    console.print(f"database {mask_url(resolve_db(db))}: {state} (schema {after})")
 
 
 def show_status(db: DbOption = "", as_json: JsonOption = False) -> None:
@@ -71,15 +73,19 @@ def sources_list(db: DbOption = "", as_json: JsonOption = False) -> None:
 def records_list(
     source: Annotated[str | None, typer.Option(help="Only this source's records.")] = None,
     limit: Annotated[int, typer.Option(help="At most this many (0 = all).")] = 50,
+    retracted: Annotated[bool, typer.Option("--retracted", help="Also list retracted records, with the reason.")]
+    = False,
     db: DbOption = "",
     as_json: JsonOption = False,
 ) -> None:
-    """List current records (latest revisions)."""
+    """List current records (latest revisions); dates as precise as the source gave them."""
     with open_session(db) as session:
         source_id = sources.get_source(session, source).id if source else None
-        rows = [records.record_row(r) for r in records.list_records(session, source_id, limit or None)]
+        found = records.list_records(session, source_id, limit or None, include_retracted=retracted)
+        rows = [records.record_row(r, retraction=records.retraction_of(session, r.id) if retracted else None)
+                for r in found]
     columns = ["id", "source", "source_record_id", "given_name", "family_name", "age", "date_of_death",
-               "province", "city", "status", "person_id"]
+               "province", "city", "status", "person_id", *(["retracted"] if retracted else [])]
     print_json(rows) if as_json else print_table("Records", rows, columns)
 
 
@@ -91,9 +97,11 @@ def records_show(
     db: DbOption = "",
     as_json: JsonOption = False,
 ) -> None:
-    """Show one record's parsed fields (with --confidential, also the raw row and confidential fields)."""
+    """Show one record's parsed fields and any retraction; the raw row, place detail and notes are confidential
+    and shown only with --confidential."""
     with open_session(db) as session:
-        row = records.record_row(records.get_record(session, record_id), confidential=confidential)
+        row = records.record_row(records.get_record(session, record_id), confidential=confidential,
+                                 retraction=records.retraction_of(session, record_id))
     print_json(row) if as_json else print_table(f"Record {record_id}", [{"field": k, "value": v}
                                                                          for k, v in row.items()])
 

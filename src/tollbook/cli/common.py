@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -11,11 +12,11 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from tollbook.errors import TollbookError
-from tollbook.store import DEFAULT_URL, db_error_line, open_engine, require_current, session_scope
+from tollbook.store import DEFAULT_URL, db_error_line, default_url, open_engine, require_current, session_scope
 
 console = Console(soft_wrap=True)
 err_console = Console(stderr=True)
@@ -27,7 +28,17 @@ DbOption = Annotated[
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
-STATE = {"debug": False}
+STATE: dict[str, Any] = {"debug": False, "db": ""}
+
+
+def resolve_db(db: str) -> str:
+    """The database URL a command uses: its own --db, else `tollbook --db URL` given before the command, else
+    TOLLBOOK_DB, else the default. (A command's --db is filled from TOLLBOOK_DB when not given; then the global
+    option wins.)"""
+    from_env = os.environ.get("TOLLBOOK_DB", "")
+    if STATE["db"] and (not db or db == from_env):
+        return STATE["db"]
+    return db or default_url()
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
@@ -45,6 +56,13 @@ def handled_errors() -> Iterator[None]:
         if STATE["debug"]:
             raise
         raise fail(str(exc)) from None
+    except OperationalError as exc:
+        if STATE["debug"]:
+            raise
+        if "locked" in db_error_line(exc):
+            raise fail("the database is busy: another import or write holds it (waited, then gave up); "
+                       "try again when it has finished") from None
+        raise fail(f"database error: {db_error_line(exc)}") from None
     except SQLAlchemyError as exc:  # the driver's first line only: its detail lines can quote stored values
         if STATE["debug"]:
             raise
@@ -55,7 +73,7 @@ def handled_errors() -> Iterator[None]:
 def open_session(db: str, migrated: bool = True) -> Iterator[Session]:
     """A session on the database at `db`, which must be initialised and current."""
     with handled_errors():
-        engine = open_engine(db or None, create=not migrated)
+        engine = open_engine(resolve_db(db), create=not migrated)
         try:
             if migrated:
                 require_current(engine)

@@ -23,10 +23,10 @@ LIST_COLUMNS = ["id", "kind", "media_type", "file_name", "record_id", "person_id
 
 def _store(db: str, store: Path | None):  # noqa: ANN202 - an EvidenceStore
     """The evidence store for this database."""
+    from tollbook.cli.common import resolve_db
     from tollbook.evidence import store_for
-    from tollbook.store import default_url
 
-    return store_for(db or default_url(), store)
+    return store_for(resolve_db(db), store)
 
 
 @evidence_app.command("add")

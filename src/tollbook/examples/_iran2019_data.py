@@ -125,32 +125,32 @@ FALLBACK_FAMILY = (("hosseini", "حسینی"), ("mohammadi", "محمدی"), ("ah
                    ("karimi", "کریمی"), ("moradi", "مرادی"))
 
 # Deliberately malformed rows, per list: (field, value, reason, severity). "name" empties both given and
-# family name. An "error" keeps the row out of the database; a "warning" (an unknown place) imports the row
-# with the field flagged and left unresolved.
+# family name. An "error" keeps the row out of the database; a "warning" (an unknown place, an unreadable age)
+# imports the row with the field flagged and left unresolved.
 MALFORMED: dict[str, tuple[tuple[str, object, str, str], ...]] = {
     "network": (
         ("date_of_death", "۱۳۹۸/۱۳/۴۰", "date does not exist (month 13, day 40)", "error"),
         ("province", "آتلانتیس", "unknown province (Atlantis)", "warning"),
-        ("age", "-3", "negative age", "error"),
+        ("age", "-3", "negative age (kept, age unknown)", "warning"),
         ("name", "", "empty name (no given or family name)", "error"),
-        ("age", "بیست", "age is not a number", "error"),
+        ("age", "بیست", "age is not a number (kept, age unknown)", "warning"),
     ),
     "ngo": (
         ("date_of_death", "31/02/2019", "date does not exist (31 February)", "error"),
         ("province", "Atlantis", "unknown province", "warning"),
-        ("age", -4, "negative age", "error"),
-        ("age", "twenty-two", "age is not a number", "error"),
+        ("age", -4, "negative age (kept, age unknown)", "warning"),
+        ("age", "twenty-two", "age is not a number (kept, age unknown)", "warning"),
     ),
     "media": (
         ("date_of_death", "2019-02-30", "date does not exist (30 February)", "error"),
         ("province", "Atlantis", "unknown province", "warning"),
-        ("age", "twenty", "age is not a number", "error"),
+        ("age", "twenty", "age is not a number (kept, age unknown)", "warning"),
         ("name", "", "empty name (no given or family name)", "error"),
     ),
     "verified": (
         ("date_of_death", "1398/13/40", "date does not exist (month 13, day 40)", "error"),
         ("province", "Atlantis", "unknown province", "warning"),
-        ("age", "-1", "negative age", "error"),
+        ("age", "-1", "negative age (kept, age unknown)", "warning"),
     ),
 }
 DUPLICATES_AT_1500 = {"network": 6, "ngo": 2, "media": 5, "verified": 0}

@@ -1,7 +1,8 @@
-"""Read CSV, XLSX and JSON files into raw rows, numbered as a spreadsheet shows them (header = row 1).
+"""Read CSV, XLSX, ODS/XLS and JSON files into raw rows, numbered as a spreadsheet shows them.
 
 Raw values are kept as text exactly as the file gave them (Excel dates as ISO text), so the record's `raw`
-column can hold the row verbatim.
+column can hold the row verbatim. The header row is found below any title lines (or given), every sheet is
+named, and a file whose bytes are not what its name says is refused in one line.
 """
 
 from __future__ import annotations
@@ -10,18 +11,32 @@ import csv
 import datetime as dt
 import io
 import json
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from tollbook.errors import TollbookError
+from tollbook.ingest.encoding import decode, sniff_binary
+from tollbook.ingest.limits import MAX_COLUMNS, MAX_ROWS, check_xlsx_parts, json_depth_ok
 
-ENCODINGS = ("utf-8-sig", "cp1256")
+HEADER_SCAN = 20  # rows searched for the header below title lines
+csv.field_size_limit(1 << 27)  # long cells reach the per-row limit check (one error for that row) instead
+Cells = list[Any]
+HeaderScore = Callable[[list[str]], int]
 
 
 class ReadError(TollbookError):
     """A file that cannot be read at all (as opposed to a bad row in it)."""
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """Where the data sits in a file: sheet name (or "all"), 1-based header row, JSON records path."""
+
+    sheet: str | None = None
+    header_row: int | None = None
+    records_path: str | None = None
 
 
 @dataclass(frozen=True)
@@ -34,59 +49,134 @@ class RawRow:
 
 @dataclass(frozen=True)
 class RawTable:
-    """The headers and rows of one file."""
+    """The headers and rows of one file or sheet, and the title lines skipped above the header."""
 
     path: Path
     headers: list[str]
     rows: list[RawRow]
+    sheet: str | None = None
+    header_row: int = 1
+    skipped: tuple[str, ...] = field(default=())
+    other_sheets: tuple[str, ...] = field(default=())  # sheets left out because no row of them has known headers
+
+    @property
+    def label(self) -> str:
+        """How issues name where a row came from: the file, and the sheet when there is one."""
+        return f"{self.path} [{self.sheet}]" if self.sheet else str(self.path)
+
+
+def read_tables(path: Path, options: ReadOptions | None = None, score: HeaderScore | None = None) -> list[RawTable]:
+    """Read every table the options select: one for CSV/JSON, one per chosen sheet of a workbook."""
+    options = options or ReadOptions()
+    if not path.is_file():
+        raise ReadError(f"{path}: no such file" if not path.exists() else f"{path}: is a folder, not a file")
+    suffix = path.suffix.lower()
+    score = score or (lambda cells: 0)
+    if suffix in (".csv", ".tsv", ".txt"):
+        return [_read_csv(path, options, score)]
+    if suffix == ".json":
+        return [_read_json(path, options.records_path)]
+    if suffix in (".xlsx", ".xlsm"):
+        return _read_workbook(path, options, score, _xlsx_sheets)
+    if suffix in (".ods", ".xls"):
+        return _read_workbook(path, options, score, _calamine_sheets)
+    raise ReadError(f"{path}: unknown file type {suffix!r}; Tollbook reads .csv, .tsv, .xlsx, .ods, .xls and .json")
 
 
 def read_table(path: Path, records_path: str | None = None) -> RawTable:
-    """Read a CSV, XLSX or JSON file by its extension."""
-    if not path.exists():
-        raise ReadError(f"{path}: no such file")
-    suffix = path.suffix.lower()
-    readers = {".csv": _read_csv, ".tsv": _read_csv, ".txt": _read_csv, ".xlsx": _read_xlsx, ".json": _read_json}
-    if suffix not in readers:
-        raise ReadError(f"{path}: unknown file type {suffix!r}; Tollbook reads .csv, .tsv, .xlsx and .json")
-    if suffix == ".json":
-        return _read_json(path, records_path)
-    return readers[suffix](path)
+    """The one table of a file (the first sheet of a workbook with one); kept for callers of one table."""
+    return read_tables(path, ReadOptions(records_path=records_path))[0]
 
 
-def decode(data: bytes, path: Path) -> str:
-    """Text of a file in UTF-8 (with or without BOM) or, failing that, Windows-1256 (Arabic/Persian)."""
-    for encoding in ENCODINGS:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ReadError(f"{path}: not UTF-8 or Windows-1256 text; save it as UTF-8 and import again")
-
-
-def _read_csv(path: Path) -> RawTable:
-    """CSV or TSV (delimiter sniffed among comma, semicolon, tab)."""
-    text = decode(path.read_bytes(), path)
+def _read_csv(path: Path, options: ReadOptions, score: HeaderScore) -> RawTable:
+    """CSV or TSV (delimiter sniffed among comma, semicolon, tab), in UTF-8, UTF-16 or Windows-1256."""
+    data = path.read_bytes()
+    if problem := sniff_binary(data):
+        raise ReadError(f"{path}: {problem}")
+    try:
+        text = decode(data)
+    except ValueError as exc:
+        raise ReadError(f"{path}: {exc}") from None
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
     try:
-        headers = [h.strip() for h in next(reader)]
-    except StopIteration:
-        raise ReadError(f"{path}: the file is empty; row 1 must hold the column headers") from None
-    numbered = enumerate(reader, start=2)
-    rows = [_row(number, headers, cells) for number, cells in numbered if any(c.strip() for c in cells)]
-    return RawTable(path, headers, rows)
+        return _table(path, None, enumerate(reader, start=1), options, score)
+    except csv.Error as exc:
+        raise ReadError(f"{path}: not readable as CSV ({exc})") from None
 
 
-def _row(number: int, headers: list[str], cells: list[Any]) -> RawRow:
+def _table(path: Path, sheet: str | None, numbered: Iterator[tuple[int, Cells]], options: ReadOptions,
+           score: HeaderScore) -> RawTable:
+    """Find the header row (given, or the best-scoring of the first rows), then read the rows below it."""
+    head: list[tuple[int, list[str]]] = []
+    for number, cells in numbered:
+        head.append((number, [_text(c) for c in cells]))
+        if len(head) >= max(HEADER_SCAN, options.header_row or 0):
+            break
+    header_at = _header_index(path, sheet, head, options.header_row, score)
+    if header_at is None:
+        where = f"sheet {sheet!r} of {path}" if sheet else str(path)
+        raise ReadError(f"{where}: the file is empty; one row must hold the column headers")
+    header_number, headers = head[header_at][0], _headers(head[header_at][1], path)
+    skipped = tuple(" ".join(c for c in cells if c) for _, cells in head[:header_at] if any(cells))
+    rest = ((n, cells) for n, cells in head[header_at + 1:])
+    rows = _rows(path, headers, _chain(rest, numbered))
+    return RawTable(path, headers, rows, sheet, header_number, skipped)
+
+
+def _header_index(path: Path, sheet: str | None, head: list[tuple[int, list[str]]], header_row: int | None,
+                  score: HeaderScore) -> int | None:
+    """Index in `head` of the header: the row asked for, else the row with most known headers (first on ties)."""
+    if header_row is not None:
+        found = [i for i, (number, _) in enumerate(head) if number == header_row]
+        if not found:
+            raise ReadError(f"{path}{f' [{sheet}]' if sheet else ''}: no row {header_row} (--header-row)")
+        return found[0]
+    filled = [i for i, (_, cells) in enumerate(head) if any(cells)]
+    if not filled:
+        return None
+    best = max(filled, key=lambda i: (score(head[i][1]), -i))
+    return best if score(head[best][1]) > 0 else filled[0]
+
+
+def _headers(cells: list[str], path: Path) -> list[str]:
+    """Header names, trimmed; too many columns is refused (a runaway or damaged sheet)."""
+    headers = [" ".join(c.split()) for c in cells]
+    while headers and not headers[-1]:
+        headers.pop()
+    if len(headers) > MAX_COLUMNS:
+        raise ReadError(f"{path}: {len(headers)} columns, more than the {MAX_COLUMNS} Tollbook reads")
+    return headers
+
+
+def _chain(first: Iterable[tuple[int, Any]], then: Iterator[tuple[int, Any]]) -> Iterator[tuple[int, Any]]:
+    yield from first
+    yield from then
+
+
+def _rows(path: Path, headers: list[str], numbered: Iterable[tuple[int, Cells]]) -> list[RawRow]:
+    """Non-empty rows as RawRows; more than MAX_ROWS is refused."""
+    rows = []
+    for number, cells in numbered:
+        texts = [_text(c) for c in cells]
+        if any(texts):
+            rows.append(_row(number, headers, texts))
+            if len(rows) > MAX_ROWS:
+                raise ReadError(f"{path}: more than {MAX_ROWS:,} rows; split the file")
+    return rows
+
+
+def _row(number: int, headers: list[str], cells: list[str]) -> RawRow:
     """A RawRow from a header list and cells; extra cells keep a positional name so nothing is lost."""
-    values = {}
+    values: dict[str, str] = {}
     for index, cell in enumerate(cells):
         name = headers[index] if index < len(headers) and headers[index] else f"column_{index + 1}"
-        values[name if name not in values else f"{name}_{index + 1}"] = _text(cell)  # a repeated header
+        if index >= len(headers) and not cell:
+            continue
+        values[name if name not in values else f"{name}_{index + 1}"] = cell  # a repeated header
     return RawRow(number, values)
 
 
@@ -103,40 +193,95 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
-def _read_xlsx(path: Path) -> RawTable:
-    """The first sheet of an Excel workbook."""
+SheetReader = Callable[[Path], Iterator[tuple[str, Iterator[tuple[int, Cells]]]]]
+
+
+def _read_workbook(path: Path, options: ReadOptions, score: HeaderScore, sheets: SheetReader) -> list[RawTable]:
+    """The chosen sheet(s) of a workbook; several sheets with data and no choice is refused, naming them."""
+    tables, names = [], []
+    for name, numbered in sheets(path):
+        names.append(name)
+        if options.sheet not in (None, "all") and name != options.sheet:
+            continue
+        try:
+            tables.append(_table(path, name, numbered, options, score))
+        except ReadError:
+            if options.sheet not in (None, "all"):
+                raise
+    if options.sheet not in (None, "all") and not tables:
+        raise ReadError(f"{path}: no sheet named {options.sheet!r}; sheets are {', '.join(map(repr, names))}")
+    if not tables:
+        raise ReadError(f"{path}: every sheet is empty; one row must hold the column headers")
+    if options.sheet is None and len(tables) > 1:
+        return [_only_data_sheet(path, tables, score)]
+    return tables
+
+
+def _only_data_sheet(path: Path, tables: list[RawTable], score: HeaderScore) -> RawTable:
+    """The one sheet whose header row has known column names, the others (notes, "About") named as left out;
+    several such sheets are refused, naming them."""
+    with_headers = [t for t in tables if score(t.headers) > 0]
+    if len(with_headers) != 1:
+        listed = ", ".join(repr(t.sheet) for t in (with_headers or tables))
+        raise ReadError(f"{path}: {len(with_headers or tables)} sheets hold data ({listed}); choose one with "
+                        "--sheet NAME, or import them all with --sheet all")
+    others = tuple(t.sheet or "" for t in tables if t is not with_headers[0])
+    return replace(with_headers[0], other_sheets=others)
+
+
+def _xlsx_sheets(path: Path) -> Iterator[tuple[str, Iterator[tuple[int, Cells]]]]:
+    """Each sheet of an .xlsx, streamed row by row (openpyxl read-only); parts too large are refused first."""
     from openpyxl import load_workbook
 
+    if problem := check_xlsx_parts(path):
+        raise ReadError(f"{path}: {problem}")
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise ReadError(f"{path}: not a readable .xlsx workbook ({exc})") from exc
+        raise ReadError(f"{path}: not a readable .xlsx workbook ({type(exc).__name__}: {exc})") from None
     try:
-        sheet_rows = workbook.worksheets[0].iter_rows(values_only=True)
-        headers = [_text(h) for h in next(sheet_rows, ())]
-        if not any(headers):
-            raise ReadError(f"{path}: row 1 of the first sheet must hold the column headers")
-        numbered = enumerate(sheet_rows, start=2)
-        rows = [_row(n, headers, list(cells)) for n, cells in numbered if any(_text(c) for c in cells)]
+        for sheet in workbook.worksheets:
+            yield sheet.title, enumerate(sheet.iter_rows(values_only=True), start=1)
     finally:
         workbook.close()
-    return RawTable(path, headers, rows)
+
+
+def _calamine_sheets(path: Path) -> Iterator[tuple[str, Iterator[tuple[int, Cells]]]]:
+    """Each sheet of an .ods or .xls workbook, read by python-calamine."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        for name in workbook.sheet_names:
+            rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            yield name, enumerate(rows, start=1)
+    except ReadError:
+        raise
+    except Exception as exc:  # calamine raises its own kinds for damaged files
+        raise ReadError(f"{path}: not a readable {path.suffix} workbook ({type(exc).__name__}: {exc})") from None
 
 
 def _read_json(path: Path, records_path: str | None = None) -> RawTable:
     """An array of objects (or one found at `records_path`); nested objects become dotted names."""
     try:
-        data = json.loads(decode(path.read_bytes(), path))
-    except json.JSONDecodeError as exc:
-        raise ReadError(f"{path}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from exc
+        data = json.loads(decode(path.read_bytes()))
+    except ValueError as exc:
+        where = f" at line {exc.lineno}, column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else ""
+        raise ReadError(f"{path}: invalid JSON{where}: {getattr(exc, 'msg', exc)}") from None
+    except RecursionError:
+        raise ReadError(f"{path}: JSON nested too deeply to read") from None
     items = _records_at(data, records_path, path)
     rows, headers = [], {}
     for number, item in enumerate(items, start=1):
         if not isinstance(item, dict):
             raise ReadError(f"{path}: item {number} is not an object")
+        if not json_depth_ok(item):
+            raise ReadError(f"{path}: item {number} is nested too deeply (objects within objects)")
         values = {key: _text(value) for key, value in flatten(item)}
         headers |= dict.fromkeys(values)
         rows.append(RawRow(number, values))
+    if len(headers) > MAX_COLUMNS:
+        raise ReadError(f"{path}: {len(headers)} distinct fields, more than the {MAX_COLUMNS} Tollbook reads")
     return RawTable(path, list(headers), rows)
 
 

@@ -8,12 +8,16 @@ from functools import lru_cache
 from typing import Any
 
 from tollbook.enums import Cause, Perpetrator, Sex, Status, VictimRole
+from tollbook.ingest.limits import cell_problem
 from tollbook.ingest.mapping import ColumnMapping
 from tollbook.ingest.report import ERROR, WARNING, ImportIssue
 from tollbook.ingest.vocab import allowed_words, parse_vocab
 from tollbook.model import Record
 from tollbook.places import resolve_city, resolve_province
-from tollbook.text import canonical_name, normalize_persian, to_ascii_digits
+from tollbook.places.gazetteer import ON_CHANGE as PLACE_CACHES
+from tollbook.text import canonical_name, normalize_persian
+from tollbook.text.ages import AgeError, ParsedAge
+from tollbook.text.ages import parse_age as read_age
 from tollbook.text.dates import DateError, ParsedDate, parse_date
 
 VOCAB_FIELDS = {"sex": (Sex, Sex.UNKNOWN), "status": (Status, Status.KILLED), "cause": (Cause, Cause.UNKNOWN),
@@ -30,6 +34,7 @@ class RowContext:
     mapping: ColumnMapping
     values: dict[str, str]
     issues: list[ImportIssue] = field(default_factory=list)
+    dayfirst: bool | None = None  # the file's day/month order when inferred; else the mapping's (day-first)
 
     def raw(self, canonical: str) -> str:
         """The row's raw text for a canonical field."""
@@ -48,13 +53,16 @@ def clean_name(text: str) -> str | None:
     return text or None
 
 
+NAME_LIMIT = Record.__table__.c["given_name"].type.length
+
+
 def parse_names(ctx: RowContext) -> dict[str, Any]:
     """Names as written and their script-independent keys; a row needs at least one name."""
     parsed: dict[str, Any] = {}
     for part in ("given_name", "family_name", "father_name"):
         name = clean_name(ctx.raw(part))
         parsed[part] = name
-        parsed[f"{part}_key"] = name_key_of(name) if name else None
+        parsed[f"{part}_key"] = name_key_of(name) if name and len(name) <= NAME_LIMIT else None
     if not parsed["given_name"] and not parsed["family_name"]:
         ctx.flag("given_name", "no given name and no family name: a record needs a name")
     return parsed
@@ -67,45 +75,61 @@ def name_key_of(name: str) -> str:
 
 
 def parse_age(ctx: RowContext) -> int | None:
-    """Age in whole years, 0–120, in any digits."""
-    text = to_ascii_digits(ctx.raw("age")).strip()
+    """Age in whole years (the middle of a range), or None when absent or unreadable (a warning)."""
+    age = read_row_age(ctx)
+    return age.value if age else None
+
+
+def read_row_age(ctx: RowContext) -> ParsedAge | None:
+    """The row's age as a range; an unreadable age is a warning and the victim is kept."""
+    text = ctx.raw("age")
     if not text:
         return None
     try:
-        age = int(float(text))
-    except ValueError:
-        ctx.flag("age", "age is not a number")
+        return read_age(text)
+    except AgeError as exc:
+        ctx.flag("age", f"{exc}: kept as unknown", WARNING)
         return None
-    if not 0 <= age <= 120:
-        ctx.flag("age", "age must be between 0 and 120")
-        return None
-    return age
+
+
+def parse_age_fields(ctx: RowContext) -> dict[str, Any]:
+    """Age, its range and whether it is approximate, as record fields."""
+    age = read_row_age(ctx)
+    if age is None:
+        return {"age": None, "age_low": None, "age_high": None, "age_approximate": False}
+    return {"age": age.value, "age_low": age.low, "age_high": age.high, "age_approximate": age.approximate}
 
 
 def parse_death_date(ctx: RowContext, today: dt.date) -> dict[str, Any]:
     """Gregorian date of death with its precision, from any accepted form and calendar."""
     text = ctx.raw("date_of_death")
-    empty = {"date_of_death": None, "date_precision": None, "date_text": text or None}
+    empty = {"date_of_death": None, "date_of_death_end": None, "date_precision": None, "date_text": text or None}
     if not text:
         return empty
+    dayfirst = ctx.dayfirst if ctx.dayfirst is not None else ctx.mapping.dayfirst
     try:
-        parsed = cached_date(text, ctx.mapping.dayfirst)
+        parsed = cached_date(text, True if dayfirst is None else dayfirst, ctx.mapping.century_pivot)
     except DateError as exc:
         ctx.flag("date_of_death", str(exc))
         return empty
     if parsed.value > today:
         ctx.flag("date_of_death", f"date {parsed.iso()} is in the future")
         return empty
-    return {"date_of_death": parsed.value, "date_precision": parsed.precision, "date_text": text}
+    window = ctx.mapping.event_window
+    if window and (parsed.end < window[0] or parsed.value > window[1]):
+        ctx.flag("date_of_death", f"date {parsed.iso()} is outside the event window "
+                 f"{window[0].isoformat()}:{window[1].isoformat()}", WARNING)
+    return {"date_of_death": parsed.value, "date_of_death_end": parsed.end, "date_precision": parsed.precision,
+            "date_text": text}
 
 
 Flags = tuple[tuple[str, str], ...]  # (field, reason) warnings from place resolution
 
 
 @lru_cache(maxsize=65_536)
-def cached_date(text: str, dayfirst: bool) -> ParsedDate:
+def cached_date(text: str, dayfirst: bool, pivot: int) -> ParsedDate:
     """parse_date, cached: a list holds few distinct dates."""
-    return parse_date(text, dayfirst=dayfirst)
+    return parse_date(text, dayfirst=dayfirst, pivot=pivot)
 
 
 def parse_place(ctx: RowContext) -> dict[str, Any]:
@@ -135,6 +159,10 @@ def resolve_place(province_text: str, city_text: str) -> tuple[tuple[tuple[str, 
 def _resolve_city(city_text: str, province_code: str | None) -> tuple[dict[str, Any], str | None]:
     """City code (and the province when the row lacks one) from the gazetteer, or why not."""
     match = resolve_city(city_text, province_hint=province_code)
+    if match.status == "ambiguous" and province_code and all(c.province_code != province_code
+                                                              for c in match.candidates):
+        where = ", ".join(f"{c.name_en} ({c.province_code})" for c in match.candidates)
+        return {}, f"city contradicts the row's province {province_code}: {city_text} is {where}; kept unresolved"
     if match.status == "ambiguous":
         names = ", ".join(f"{c.name_en} ({c.province_code})" for c in match.candidates)
         return {}, f"ambiguous city: could be {names}; give the province"
@@ -162,8 +190,10 @@ def parse_vocab_fields(ctx: RowContext) -> dict[str, Any]:
 
 def parse_row(ctx: RowContext, today: dt.date | None = None) -> dict[str, Any] | None:
     """Parsed record fields of one row, or None when an error keeps it out; issues land in ctx.issues."""
+    if not cells_storable(ctx):
+        return None
     parsed = parse_names(ctx)
-    parsed["age"] = parse_age(ctx)
+    parsed |= parse_age_fields(ctx)
     parsed |= parse_death_date(ctx, today or dt.date.today())
     parsed |= parse_place(ctx)
     parsed |= parse_vocab_fields(ctx)
@@ -176,6 +206,17 @@ def parse_row(ctx: RowContext, today: dt.date | None = None) -> dict[str, Any] |
     parsed["evidence_refs"] = parsed.pop("evidence")
     check_lengths(ctx, parsed)
     return None if any(issue.severity == ERROR for issue in ctx.issues) else parsed
+
+
+def cells_storable(ctx: RowContext) -> bool:
+    """Every cell of the raw row can be stored on every engine (length, NUL bytes, lone surrogates)."""
+    ok = True
+    for column, text in ctx.values.items():
+        if problem := cell_problem(text) or cell_problem(column):
+            shown = text[:60].encode("utf-8", "backslashreplace").decode("utf-8").replace("\x00", "\\x00")
+            ctx.issues.append(ImportIssue(ctx.file, ctx.row, column, shown, f"{problem}; the row is not imported"))
+            ok = False
+    return ok
 
 
 def parse_report_fields(ctx: RowContext, today: dt.date) -> dict[str, Any]:
@@ -207,9 +248,15 @@ FIELD_OF_COLUMN = {"source_record_id": "record_id", "date_text": "date_of_death"
                    "family_name_key": "family_name", "father_name_key": "father_name"}
 
 
+COLUMN_LIMITS = {c.name: length for c in Record.__table__.columns if (length := getattr(c.type, "length", None))}
+
+
 def check_lengths(ctx: RowContext, parsed: dict[str, Any]) -> None:
     """Flag text longer than its column holds (PostgreSQL would refuse the whole import, SQLite would not)."""
     for key, value in parsed.items():
-        limit = getattr(Record.__table__.c[key].type, "length", None)
-        if isinstance(value, str) and limit and len(value) > limit:
+        limit = COLUMN_LIMITS.get(key)
+        if limit and isinstance(value, str) and len(value) > limit:
             ctx.flag(FIELD_OF_COLUMN.get(key, key), f"longer than the {limit} characters a record holds")
+
+
+PLACE_CACHES.append(resolve_place.cache_clear)  # a places file applied later must reach cached rows

@@ -2,7 +2,8 @@
 
 A person's stratum comes from its accepted values (see :mod:`tollbook.link.person_view`): "province" uses the
 accepted province code, "period" the ISO week of the accepted date of death ("day" the day itself). Persons
-without that value fall in stratum "unknown". Sources of one independence group can be merged into one list.
+without that value, or whose accepted date is known only to its month or year, fall in stratum "unknown".
+Sources of one independence group can be merged into one list.
 """
 
 from __future__ import annotations
@@ -48,8 +49,8 @@ def stratum_of(by: str | None, accepted: object) -> str:
     """The stratum label of an accepted value ("unknown" when there is none)."""
     if by is None:
         return ALL
-    if accepted is None:
-        return UNKNOWN
+    if accepted is None or (STRATA[by][0] == "date_of_death" and getattr(accepted, "precision", "day") != "day"):
+        return UNKNOWN  # a month- or year-only date belongs to no week or day
     if isinstance(accepted, dt.datetime):
         accepted = accepted.date()
     return STRATA[by][1](accepted)

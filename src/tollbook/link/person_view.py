@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from tollbook.errors import NotFoundError
 from tollbook.model import Evidence, Person, Record
-from tollbook.records import plain_value
+from tollbook.records import plain_value, record_value
 from tollbook.text import canonical_name
 
 VIEW_FIELDS = ("given_name", "family_name", "father_name", "sex", "age", "date_of_death", "province",
@@ -111,7 +111,7 @@ def accept(field_name: str, values: list[Claimed]) -> tuple[Any, str]:
 def field_view(field_name: str, records: Iterable[Record], verified_ids: set[int]) -> FieldView:
     """One field of a person across its records."""
     values = [Claimed(value, record.source.name, record.id, record.id in verified_ids, _as_utc(record.created_at))
-              for record in records if (value := getattr(record, field_name)) not in (None, "", "unknown")]
+              for record in records if (value := record_value(record, field_name)) not in (None, "", "unknown")]
     accepted, reason = accept(field_name, values)
     return FieldView(field_name, accepted, reason, values)
 

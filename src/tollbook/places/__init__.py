@@ -10,6 +10,7 @@ from tollbook.places.gazetteer import (
     provinces,
     resolve_city,
     resolve_province,
+    use_places_file,
 )
 
 __all__ = [
@@ -22,4 +23,5 @@ __all__ = [
     "provinces",
     "resolve_city",
     "resolve_province",
+    "use_places_file",
 ]

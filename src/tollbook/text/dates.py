@@ -42,7 +42,12 @@ _GREGORIAN_MONTHS = {
         "ژانویه": 1, "فوریه": 2, "مارس": 3, "آوریل": 4, "مه": 5, "می": 5, "ژوئن": 6, "ژوئیه": 7, "جولای": 7,
         "اوت": 8, "آگوست": 8, "سپتامبر": 9, "اکتبر": 10, "نوامبر": 11, "دسامبر": 12}.items()},
 }  # fmt: skip
-_MARKERS = {"sh", "ap", "hs", "ش", "هش", "هجری", "شمسی", "ad", "ce", "م", "میلادی"}
+_MARKERS = {"sh", "ap", "hs", "ش", "هش", "هجری", "شمسی", "ad", "ce", "م", "میلادی", "روز", "on"}
+_WEEKDAY = re.compile(
+    r"(?:(?:یک|دو|سه|چهار|پنج)[\s\u200c]*)?شنبه|جمعه|\b(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)"
+    r"(?:day)?\b\.?"
+)
+CENTURY_PIVOT = 50  # a two-digit Solar Hijri year below it is 14xx, at or above it 13xx ("98" = 1398, "02" = 1402)
 _NUMERIC = re.compile(r"^(\d{1,4})[/\-.](\d{1,4})(?:[/\-.](\d{1,4}))?$")
 _WORD_SPLIT = re.compile(r"[\s,،]+")
 
@@ -125,9 +130,16 @@ def _build(text: str, year: int, month: int | None, day: int | None) -> ParsedDa
     return ParsedDate(value, precision, calendar, text)
 
 
-def _numeric(text: str, match: re.Match[str], dayfirst: bool) -> ParsedDate:
+def hijri_year(two_digits: int, pivot: int = CENTURY_PIVOT) -> int:
+    """The Solar Hijri year a two-digit year means, by the century pivot."""
+    return (1400 if two_digits < pivot else 1300) + two_digits
+
+
+def _numeric(text: str, match: re.Match[str], dayfirst: bool, pivot: int) -> ParsedDate:
     a, b, c = (int(g) if g else None for g in match.groups())
     first_long, last_long = len(match.group(1)) == 4, bool(match.group(3)) and len(match.group(3)) == 4
+    if c is not None and len(match.group(1)) == 2 and a > 31:  # type: ignore[operator]
+        return _build(text, hijri_year(a, pivot), b, c)  # "98/08/25": a Solar Hijri year in two digits
     if c is None:
         if first_long:
             return _build(text, a, b, None)  # type: ignore[arg-type]
@@ -141,7 +153,7 @@ def _numeric(text: str, match: re.Match[str], dayfirst: bool) -> ParsedDate:
     raise DateError(f"Date {text!r}: cannot tell the year; write it with four digits (1398/08/25, 16/11/2019).")
 
 
-def _worded(text: str, words: list[str]) -> ParsedDate:
+def _worded(text: str, words: list[str], pivot: int) -> ParsedDate:
     months = [(w, _JALALI_MONTHS.get(w), _GREGORIAN_MONTHS.get(w)) for w in words if not w.isdigit()]
     numbers = [w for w in words if w.isdigit()]
     if len(months) != 1 or not 1 <= len(numbers) <= 2:
@@ -151,6 +163,9 @@ def _worded(text: str, words: list[str]) -> ParsedDate:
     word, jalali_month, gregorian_month = months[0]
     if jalali_month is None and gregorian_month is None:
         raise DateError(f"Date {text!r}: {word!r} is not a month name (Gregorian or Solar Hijri).")
+    two_digit_year = numbers and not any(len(n) == 4 for n in numbers) and (len(numbers) == 2 or int(numbers[-1]) > 31)
+    if jalali_month and two_digit_year:  # "۲۵ آبان ۹۸", "آبان ۹۸": a two-digit Solar Hijri year
+        numbers = [*numbers[:-1], str(hijri_year(int(numbers[-1]), pivot))]
     years = [int(n) for n in numbers if len(n) == 4]
     days = [int(n) for n in numbers if len(n) <= 2]
     if len(years) != 1 or len(days) != len(numbers) - 1:
@@ -162,22 +177,106 @@ def _worded(text: str, words: list[str]) -> ParsedDate:
     return _build(text, years[0], month, days[0] if days else None)
 
 
-def parse_date(text: str, dayfirst: bool = True) -> ParsedDate:
+def parse_date(text: str, dayfirst: bool = True, pivot: int = CENTURY_PIVOT) -> ParsedDate:
     """Read a Gregorian or Solar Hijri date in the forms people type (numeric, month names in English, Persian or
-    romanised Persian, Persian digits); month- and year-only dates keep their precision. Raises DateError.
-    Memoised: source lists repeat the same few thousand date texts."""
+    romanised Persian, Persian digits, a weekday in front, a two-digit Hijri year read by `pivot`); month- and
+    year-only dates keep their precision. Raises DateError. Memoised: lists repeat a few thousand date texts."""
     if not isinstance(text, str) or not text.strip():
         raise DateError("Date is empty; leave the field blank for an unknown date instead.")
-    return _parse(text, dayfirst)
+    return _parse(text, dayfirst, pivot)
+
+
+def _words(text: str) -> list[str]:
+    """The date's words, folded, without weekday names, ordinal suffixes and calendar markers."""
+    clean = fold_latin(to_ascii_digits(normalize_persian(text)))
+    clean = _WEEKDAY.sub(" ", re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", clean))
+    return [w.strip(".") for w in _WORD_SPLIT.split(clean.strip(" .")) if w.strip(".") and w not in _MARKERS]
 
 
 @lru_cache(maxsize=1 << 16)
-def _parse(text: str, dayfirst: bool) -> ParsedDate:
-    clean = fold_latin(to_ascii_digits(normalize_persian(text)))
-    clean = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", clean)
-    words = [w for w in _WORD_SPLIT.split(clean.strip(" .")) if w and w not in _MARKERS]
+def _parse(text: str, dayfirst: bool, pivot: int) -> ParsedDate:
+    words = _words(text)
     if len(words) == 1 and (match := _NUMERIC.match(words[0])):
-        return _numeric(text, match, dayfirst)
+        return _numeric(text, match, dayfirst, pivot)
     if len(words) == 1 and words[0].isdigit() and len(words[0]) == 4:
         return _build(text, int(words[0]), None, None)
-    return _worded(text, [w.strip(".") for w in words])
+    return _worded(text, words, pivot)
+
+
+@dataclass(frozen=True)
+class DayMonthEvidence:
+    """What a column's numeric dates say about their order: rows that can only be day-first or month-first."""
+
+    day_first: tuple[str, ...] = ()
+    month_first: tuple[str, ...] = ()
+    ambiguous: tuple[str, ...] = ()
+
+    @property
+    def order(self) -> bool | None:
+        """True (day-first), False (month-first), or None when the column does not tell or contradicts itself."""
+        if self.day_first and self.month_first:
+            return None
+        if self.day_first or self.month_first:
+            return bool(self.day_first)
+        return None if self.ambiguous else True
+
+
+def day_month_evidence(texts: list[str]) -> DayMonthEvidence:
+    """Sort a column's `a/b/yyyy` dates into day-first-only (a > 12), month-first-only (b > 12) and ambiguous."""
+    found: dict[str, list[str]] = {"day": [], "month": [], "both": []}
+    for text in texts:
+        words = _words(text) if text and text.strip() else []
+        match = _NUMERIC.match(words[0]) if len(words) == 1 else None
+        if not match or not match.group(3) or len(match.group(3)) != 4:
+            continue
+        a, b = int(match.group(1)), int(match.group(2))
+        kind = "day" if a > 12 >= b else "month" if b > 12 >= a else "both" if a != b and a <= 12 else ""
+        if kind:
+            found[kind].append(text)
+    return DayMonthEvidence(tuple(found["day"]), tuple(found["month"]), tuple(found["both"]))
+
+
+class PartialDate(dt.date):
+    """A date the source gave only to its month or year: the first day of that period, carrying its precision and
+    last day, so a view shows "Aban 1398 (month)" and no count mistakes it for that first day."""
+
+    precision: str
+    end: dt.date
+    text: str
+
+    def __new__(cls, start: dt.date, precision: str, end: dt.date, text: str = "") -> PartialDate:
+        made = super().__new__(cls, start.year, start.month, start.day)
+        made.precision, made.end, made.text = precision, end, text
+        return made
+
+    def describe(self) -> str:
+        """The date as precise as the source gave it."""
+        return describe_date(self, self.precision, self.text)
+
+
+_JALALI_NAMES = ["Farvardin", "Ordibehesht", "Khordad", "Tir", "Mordad", "Shahrivar", "Mehr", "Aban", "Azar", "Dey",
+                 "Bahman", "Esfand"]  # fmt: skip
+
+
+def describe_date(value: dt.date | None, precision: str | None, text: str | None = None) -> str:
+    """A date as a reader should see it, never more precise than the source: "2019-11-16",
+    "Aban 1398 (month)", "November 2019 (month)", "1398 (year)"; "" when unknown."""
+    if value is None:
+        return ""
+    if precision in (None, "day"):
+        return value.isoformat()
+    calendar = _calendar_from_text(text)
+    if calendar == "jalali":
+        j = jdatetime.date.fromgregorian(date=value)
+        shown = f"{_JALALI_NAMES[j.month - 1]} {j.year}" if precision == "month" else str(j.year)
+    else:
+        shown = value.strftime("%B %Y") if precision == "month" else str(value.year)
+    return f"{shown} ({precision})"
+
+
+def _calendar_from_text(text: str | None) -> Calendar:
+    """The calendar a stored date text was written in (Gregorian when it cannot be read again)."""
+    try:
+        return parse_date(text).calendar if text else "gregorian"
+    except DateError:
+        return "gregorian"

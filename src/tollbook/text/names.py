@@ -35,12 +35,29 @@ class _Part:
 
 
 def _split_compound(key: str, lookup: dict[str, str], suffixes: dict[str, str]) -> str | None:
-    """Split an unknown single word into a known name plus a known name or family suffix (محمدحسن, hosseinpour)."""
-    for i in range(len(key) - 2, 1, -1):
+    """Split an unknown single word into a known name plus a known name or family suffix (محمدحسن, hosseinpour).
+
+    Both halves are at most as long as the longest known name, so only that many cut points are tried: linear in
+    the word's length, however long a cell is."""
+    longest = _longest_key(id(lookup), lookup)
+    if len(key) > 2 * longest:
+        return None
+    for i in range(min(len(key) - 2, longest), max(1, len(key) - longest - 1), -1):
         head, tail = key[:i], key[i:]
         if head in lookup and (tail in lookup or tail in suffixes):
             return lookup[head] + (lookup.get(tail) or suffixes[tail])
     return None
+
+
+_LONGEST: dict[int, int] = {}
+
+
+def _longest_key(identity: int, lookup: dict[str, str]) -> int:
+    """Length of the longest name in a lookup table, or of a suffix (cached per table)."""
+    if identity not in _LONGEST:
+        suffixes = max(map(len, [*_SUFFIXES_LATIN, *_SUFFIXES_PERSIAN]))
+        _LONGEST[identity] = max(max(map(len, lookup), default=0), suffixes)
+    return _LONGEST[identity]
 
 
 @lru_cache(maxsize=1 << 18)
