@@ -140,3 +140,18 @@ def test_verify_does_not_depend_on_the_session_time_zone(audited, db_url: str) -
             assert verify_audit(session).ok
     finally:
         tehran.dispose()
+
+
+def test_import_with_report_date_and_roles_verifies(engine, tmp_path) -> None:
+    """The batch's report date and the list's role column are in the stored content hash that verify re-derives."""
+    import datetime as dt
+
+    from tollbook.ingest import import_file
+
+    path = tmp_path / "network.csv"
+    path.write_text("record_id,given_name,family_name,date_of_death,province,role\n"
+                    "n1,Pouya,Bakhtiari,2019-11-16,Alborz,protester\n"
+                    "n2,محمد,حسینی,۱۳۹۸/۰۸/۲۵,تهران,\n", encoding="utf-8")
+    with session_scope(engine) as session:
+        import_file(session, path, "network", actor="importer", reported_on=dt.date(2019, 12, 15))
+    assert problems(engine) == []
