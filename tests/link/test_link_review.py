@@ -153,3 +153,31 @@ def test_a_second_concurrent_run_is_refused_in_one_line(db_url: str, list_files:
     finally:
         other.dispose()
         engine.dispose()
+
+
+def _audit_problems(engine: Engine) -> list[str]:
+    from tollbook.audit.verify import verify_audit
+
+    with session_scope(engine) as session:
+        return verify_audit(session).problems()
+
+
+def test_merge_split_and_undo_are_covered_by_the_audit(linked_engine: Engine) -> None:
+    """Each hand decision is checked right after it is made: the rows it wrote or removed are in the chain."""
+    with session_scope(linked_engine) as session:
+        link_database(session)
+        persons = session.scalars(select(Person).where(Person.records.any())).all()
+        records = {p.public_id: sorted(r.id for r in p.records) for p in persons}
+        apart = [pid for pid, ids in records.items() if len(ids) == 1][:2]
+        merge_persons(session, apart[0], apart[1], "same man: the family confirmed it", "ana")
+    assert _audit_problems(linked_engine) == []
+    with session_scope(linked_engine) as session:
+        many = next(pid for pid, ids in records.items() if len(ids) >= 2 and pid not in apart)
+        split_person(session, many, records[many][:1], "two men of one name", "ana")
+    assert _audit_problems(linked_engine) == []
+    with session_scope(linked_engine) as session:
+        pending = session.scalars(select(Link).where(Link.in_review_queue.is_(True))).first()
+        pair = (pending.record_a_id, pending.record_b_id) if pending else tuple(records[many][:2])
+        decide(session, *pair, Verdict.UNSURE, "ana")
+        undo_decision(session, "ana")
+    assert _audit_problems(linked_engine) == []

@@ -71,7 +71,7 @@ def merge_persons(session: Session, keep: str, other: str, reason: str, reviewer
         record.person_id = first.id
     session.flush()
     record_event(session, reviewer, "persons.merge", "person", keep,
-                 {"kept": keep, "merged": other, "records_moved": moved, "reason": why})
+                 {"kept": keep, "merged": other, "records_moved": moved, "reason": why}, wrote={"records": moved})
     return HandDecision("merge", (keep, other), tuple(moved), len(chain) - 1)
 
 
@@ -106,7 +106,8 @@ def split_person(session: Session, public_id: str, record_ids: Sequence[int], re
         record.person_id = new.id
     session.flush()
     record_event(session, reviewer, "persons.split", "person", public_id,
-                 {"from": public_id, "new": new.public_id, "records_moved": chosen, "reason": why})
+                 {"from": public_id, "new": new.public_id, "records_moved": chosen, "reason": why},
+                 wrote={"records": chosen, "persons": [new.id]})
     return HandDecision("split", (public_id, new.public_id), tuple(chosen), decisions)
 
 

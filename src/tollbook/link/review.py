@@ -93,8 +93,9 @@ def scored_pairs(session: Session, run_id: str | None = None) -> list[tuple[int,
     return [(int(a), int(b), float(p)) for a, b, p in rows]
 
 
-def _requeue(session: Session, pair: tuple[int, int]) -> None:
-    """Put an undecided pair of the latest run back in the queue if it scored in that run's review band."""
+def _requeue(session: Session, pair: tuple[int, int]) -> list[int]:
+    """Put an undecided pair of the latest run back in the queue if it scored in that run's review band; returns
+    the ids of the links it changed (the audit event covers them)."""
     import json
 
     from tollbook.model import AuditEvent
@@ -103,12 +104,13 @@ def _requeue(session: Session, pair: tuple[int, int]) -> None:
     details = session.scalars(select(AuditEvent.details).where(AuditEvent.action == "link.run",
                                                               AuditEvent.object_id == run_id)).first()
     if not details:
-        return
+        return []
     run = json.loads(details)
-    session.execute(update(Link).where(
-        Link.run_id == run_id, Link.record_a_id == pair[0], Link.record_b_id == pair[1],
-        Link.match_probability >= run["review_lower"], Link.match_probability < run["threshold"],
-    ).values(in_review_queue=True))
+    in_band = (Link.run_id == run_id, Link.record_a_id == pair[0], Link.record_b_id == pair[1],
+               Link.match_probability >= run["review_lower"], Link.match_probability < run["threshold"])
+    changed = list(session.scalars(select(Link.id).where(*in_band)))
+    session.execute(update(Link).where(*in_band).values(in_review_queue=True))
+    return changed
 
 
 def decisions(session: Session, limit: int | None = 50, reviewer: str | None = None) -> list[ReviewDecision]:
@@ -163,9 +165,9 @@ def undo_decision(session: Session, reviewer: str, decision_id: int | None = Non
     session.delete(decision)
     session.flush()
     pair = ordered(decision.record_a_id, decision.record_b_id)
-    if pair not in latest_decisions(session):
-        _requeue(session, pair)
-    record_event(session, reviewer, "review.undo", "review_decision", decision.id, details)
+    requeued = _requeue(session, pair) if pair not in latest_decisions(session) else []
+    record_event(session, reviewer, "review.undo", "review_decision", decision.id, details,
+                 wrote={"links": requeued}, removed={"review_decisions": [decision.id]})
     return decision
 
 
