@@ -57,6 +57,8 @@ def test_correct_retract_and_history(engine: Engine) -> None:
             correct_record(session, first, {"age": "26"}, actor="b", reason="x")
         with pytest.raises(TollbookError, match="changes nothing"):
             correct_record(session, second_id, {"age": "25"}, actor="b", reason="x")
+        with pytest.raises(TollbookError, match="over 120"):  # refused, not stored as an unknown age
+            correct_record(session, second_id, {"age": "۲۵۰"}, actor="b", reason="typo")
         with pytest.raises(TollbookError, match="needs a reason"):
             retract_record(session, second_id, actor="c", reason=" ")
         retract_record(session, second_id, actor="c", reason="a duplicate of F-9")

@@ -259,6 +259,10 @@ def correct_record(session: Session, record_id: int, changes: dict[str, str], ac
     require_current(session, old)
     values = entered_values(old) | {key: value for key, value in changes.items()}
     parsed, warnings = parse_input({k: v for k, v in values.items() if v is not None}, f"record {record_id}")
+    unreadable = [w for w in warnings if (field := w.split(":", 1)[0]) in changes
+                  and (changes[field] or "").strip() and parsed.get(field) is None]
+    if unreadable:  # a correction must not erase the value it was meant to fix
+        raise TollbookError(f"record {record_id}: " + "; ".join(unreadable))
     changed = {key: value for key, value in parsed.items() if getattr(old, key) != value}
     if not changed:
         raise TollbookError(f"record {record_id}: the correction changes nothing")

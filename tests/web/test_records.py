@@ -119,7 +119,7 @@ def test_persian_correction_makes_an_audited_revision(app: FastAPI, client_for) 
 
 @pytest.mark.parametrize(("field", "value", "message"), [
     ("date_of_death", "۱۳۹۸/۱۳/۴۰", "month"),
-    ("age", "۲۵۰", "between 0 and 120"),
+    ("age", "۲۵۰", "is over 120"),
     ("given_name", "", "needs a name"),
     ("status", "زنده", "unknown status"),
 ])
@@ -149,7 +149,7 @@ def test_correction_needs_a_reason_and_a_change(app: FastAPI, client_for) -> Non
     assert same.status_code == 400 and "nothing changed" in same.json()["detail"]
     done = client.post(f"/api/records/{record_id}/revisions", json={"values": {"age": "۳۲"}, "reason": "typo"},
                        headers={"X-CSRF-Token": token})
-    assert done.status_code == 201 and done.json()["changed"] == ["age"]
+    assert done.status_code == 201 and done.json()["changed"] == ["age", "age_high", "age_low"]
     again = client.post(f"/api/records/{record_id}/revisions", json={"values": {"age": "33"}, "reason": "x"},
                         headers={"X-CSRF-Token": token})
     assert again.status_code == 400 and "already revised" in again.json()["detail"]
@@ -168,3 +168,15 @@ def test_persons_pages_show_accepted_values_and_sources(app: FastAPI, client_for
                for row in public["items"])
     with session_scope(app.state.engine) as session:
         assert session.scalar(select(func.count()).select_from(Person)) >= listing["total"]
+
+
+def test_public_list_leaves_out_a_discounted_person(app: FastAPI, client_for) -> None:
+    """The public page is the public export's list: a person a reviewer discounted is not published."""
+    from tollbook.evidence.levels import set_level
+
+    before = client_for(None).get("/api/public/persons", params={"per_page": 200}).json()
+    gone = before["items"][0]["public_id"]
+    with session_scope(app.state.engine) as session:
+        set_level(session, gone, "discounted", "rev", "a duplicate report of a living man")
+    after = client_for(None).get("/api/public/persons", params={"per_page": 200}).json()
+    assert after["total"] == before["total"] - 1 and gone not in {row["public_id"] for row in after["items"]}

@@ -37,9 +37,15 @@ def read_form(values: dict[str, str]) -> tuple[dict[str, Any] | None, dict[str, 
     ctx = RowContext("form", 1, FORM_MAPPING, row)
     parsed = parse_row(ctx)
     messages: dict[str, list[tuple[str, str]]] = {}
+    has_error = False
     for issue in ctx.issues:
-        messages.setdefault(issue.column, []).append((issue.severity, issue.reason))
-    has_error = any(issue.severity == ERROR for issue in ctx.issues)
+        # A value typed into the form that cannot be read is refused: an import keeps it as unknown with a
+        # warning, but a hand entry would silently erase what the documenter meant to write.
+        lost = parsed is not None and row.get(issue.column, "").strip() and parsed.get(issue.column) is None
+        severity = ERROR if lost else issue.severity
+        has_error = has_error or severity == ERROR
+        reason = issue.reason.removesuffix(": kept as unknown") if lost else issue.reason
+        messages.setdefault(issue.column, []).append((severity, reason))
     return (None if has_error else parsed), messages
 
 

@@ -29,15 +29,12 @@ def persons_page(session: Session, paging: Paging, source: str | None = None) ->
 
 def public_persons_page(session: Session, paging: Paging) -> dict[str, Any]:
     """The published list: each person's row under tollbook.report's redaction policy, as the public export
-    writes it (only the policy's columns, coarsened as it says; never a confidential field)."""
-    from tollbook.report.export import public_row
-    from tollbook.report.facts import person_facts, source_labels
-    from tollbook.report.redaction import load_policy
+    writes it (only the policy's columns, coarsened as it says; never a confidential field; discounted persons
+    left out)."""
+    from tollbook.report.export import public_rows
 
-    policy = load_policy()
-    facts = person_facts(session)
-    labels = source_labels(session, policy.hidden_kinds)
-    return paging.envelope([public_row(fact, policy, labels) for fact in paging.slice(facts)], len(facts))
+    rows = public_rows(session)
+    return paging.envelope(paging.slice(rows), len(rows))
 
 
 def person_detail(session: Session, public_id: str, confidential: bool) -> dict[str, Any]:
