@@ -233,7 +233,8 @@ def parse_report_fields(ctx: RowContext, today: dt.date) -> dict[str, Any]:
 def _report_day(ctx: RowContext, text: str, today: dt.date) -> dt.date | None:
     """A full report date (any accepted form and calendar); partial or future dates are flagged and left out."""
     try:
-        parsed = cached_date(text, ctx.mapping.dayfirst)
+        dayfirst = ctx.mapping.dayfirst
+        parsed = cached_date(text, True if dayfirst is None else dayfirst, ctx.mapping.century_pivot)
     except DateError as exc:
         ctx.flag("reported_on", f"{exc}: report date left unknown", WARNING)
         return None
