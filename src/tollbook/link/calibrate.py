@@ -49,13 +49,14 @@ def calibrate_prior(ids: Sequence[Hashable], pairs: pd.DataFrame, prior: float, 
     if total <= 0 or pairs.empty:
         return pairs, prior
     start, current = log_odds(prior), prior
+    slim = pairs[["unique_id_l", "unique_id_r", "match_weight"]]  # rounds need no comparison columns
     for number in range(1, MAX_ROUNDS + 1):
-        rescored = shifted(pairs, log_odds(current) - start)
+        rescored = shifted(slim, log_odds(current) - start)
         assignment = cluster_records(ids, rescored, threshold, lists=lists)
         found = min(max(within_cluster_pairs(assignment) / total, 1e-12), 0.5)
         if say:
             say(f"calibrating the prior, round {number}: {current:.3g} -> {found:.3g}")
         if abs(np.log(found / current)) < SETTLED:
-            return rescored, current
+            break
         current = found
     return shifted(pairs, log_odds(current) - start), current
