@@ -32,6 +32,7 @@ from tollbook.web.jobs import JobRunner
 from tollbook.web.ratelimit import LoginLimiter
 from tollbook.web.render import render
 
+UPLOADS_ENV = "TOLLBOOK_UPLOADS"
 POOL_SIZE = 20  # requests inside the app at once, each with its connection (as many again for jobs and spare)
 SECURITY_HEADERS = [
     (b"content-security-policy", b"default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; "
@@ -135,6 +136,19 @@ def _secret() -> str:
     return os.environ.get("TOLLBOOK_SECRET_KEY") or secrets.token_urlsafe(32)
 
 
+def _uploads_folder() -> Path:
+    """Where uploads wait for their import: TOLLBOOK_UPLOADS (one folder all worker processes share), else a
+    fresh private temporary folder."""
+    shared = os.environ.get(UPLOADS_ENV)
+    return Path(shared) if shared else Path(tempfile.mkdtemp(prefix="tollbook-uploads-"))
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one worker process of `tollbook serve --workers N`: database, secret, uploads folder and
+    bundle setup all come from the environment the command set for its workers."""
+    return create_app(os.environ["TOLLBOOK_DB"])
+
+
 def create_app(url: str | None = None, secret: str | None = None, engine: Engine | None = None,
                limiter: LoginLimiter | None = None, evidence_root: Path | None = None,
                bundles: BundleSetup | None = None) -> FastAPI:
@@ -157,7 +171,7 @@ def create_app(url: str | None = None, secret: str | None = None, engine: Engine
     app.state.jobs = JobRunner(engine)
     app.state.cache = ViewCache()
     app.state.version = DataVersion()
-    app.state.uploads = Path(tempfile.mkdtemp(prefix="tollbook-uploads-"))
+    app.state.uploads = _uploads_folder()
     app.state.evidence = store_for(str(engine.url), evidence_root)
     app.state.bundles = bundles or bundle_setup()
     _handlers(app)
