@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
@@ -198,10 +199,32 @@ class HistoryStep:
 
 INPUT_FIELDS = ("record_id", "given_name", "family_name", "father_name", "sex", "age", "date_of_death", "province",
                 "city", "status", "cause", "perpetrator", "place_detail", "notes", "evidence")
+_PARSED_NAME = {"record_id": "source_record_id", "evidence": "evidence_refs"}  # input field -> Record column
 
 
-def parse_input(values: dict[str, str], where: str) -> tuple[dict[str, Any], tuple[str, ...]]:
-    """Validate canonical field texts exactly as an import does; TollbookError lists every error."""
+@dataclass(frozen=True)
+class InputIssue:
+    """One problem with a field's text: an error keeps the record out, a warning stores the field as unknown."""
+
+    field: str
+    severity: str  # tollbook.ingest.report's ERROR or WARNING
+    reason: str
+
+
+class InputError(TollbookError):
+    """Field texts that cannot be stored, with every field's problems (a form shows each beside its field)."""
+
+    def __init__(self, where: str, issues: tuple[InputIssue, ...]) -> None:
+        errors = [f"{i.field}: {i.reason}" for i in issues if i.severity == "error"]
+        super().__init__(f"{where}: " + "; ".join(errors or ["the values cannot be read"]))
+        self.issues = issues
+
+
+def check_input(values: dict[str, str], typed: Iterable[str] = ()) -> tuple[dict[str, Any] | None,
+                                                                         tuple[InputIssue, ...]]:
+    """Validate canonical field texts exactly as an import does: the parsed fields (None when an error keeps
+    them out) and every issue. A field named in `typed` whose text cannot be read is an error, not an unknown:
+    a value typed by hand must not be silently erased."""
     from tollbook.ingest.mapping import ColumnMapping
     from tollbook.ingest.report import ERROR
     from tollbook.ingest.validate import RowContext, parse_row
@@ -209,12 +232,29 @@ def parse_input(values: dict[str, str], where: str) -> tuple[dict[str, Any], tup
     unknown = sorted(set(values) - set(INPUT_FIELDS))
     if unknown:
         raise TollbookError(f"unknown field(s) {unknown}; fields are {', '.join(INPUT_FIELDS)}")
-    ctx = RowContext(where, 1, ColumnMapping({f: f for f in INPUT_FIELDS}), {k: str(v) for k, v in values.items()})
+    texts = {key: str(value) for key, value in values.items()}
+    ctx = RowContext("input", 1, ColumnMapping({f: f for f in INPUT_FIELDS}), texts)
     parsed = parse_row(ctx)
-    errors = [f"{i.column}: {i.reason}" for i in ctx.issues if i.severity == ERROR]
+    hand = {field for field in typed if texts.get(field, "").strip()}
+    issues = []
+    for issue in ctx.issues:
+        lost = parsed is not None and issue.column in hand and parsed.get(_PARSED_NAME.get(issue.column,
+                                                                                         issue.column)) is None
+        severity = ERROR if lost else issue.severity
+        reason = issue.reason.removesuffix(": kept as unknown") if lost else issue.reason
+        issues.append(InputIssue(issue.column, severity, reason))
+    has_error = parsed is None or any(i.severity == ERROR for i in issues)
+    return (None if has_error else parsed), tuple(issues)
+
+
+def parse_input(values: dict[str, str], where: str, typed: Iterable[str] = ()
+                ) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """Validate canonical field texts exactly as an import does (see check_input); InputError lists every error,
+    and the warnings come back as 'field: reason' lines."""
+    parsed, issues = check_input(values, typed)
     if parsed is None:
-        raise TollbookError(f"{where}: " + "; ".join(errors or ["the values cannot be read"]))
-    return parsed, tuple(f"{i.column}: {i.reason}" for i in ctx.issues if i.severity != ERROR)
+        raise InputError(where, issues)
+    return parsed, tuple(f"{i.field}: {i.reason}" for i in issues)
 
 
 def add_record(session: Session, source_name: str, values: dict[str, str], actor: str,
@@ -266,11 +306,9 @@ def correct_record(session: Session, record_id: int, changes: dict[str, str], ac
     old = get_record(session, record_id)
     require_current(session, old)
     values = entered_values(old) | {key: value for key, value in changes.items()}
-    parsed, warnings = parse_input({k: v for k, v in values.items() if v is not None}, f"record {record_id}")
-    unreadable = [w for w in warnings if (field := w.split(":", 1)[0]) in changes
-                  and (changes[field] or "").strip() and parsed.get(field) is None]
-    if unreadable:  # a correction must not erase the value it was meant to fix
-        raise TollbookError(f"record {record_id}: " + "; ".join(unreadable))
+    # typed: a correction must not erase the value it was meant to fix
+    parsed, warnings = parse_input({k: v for k, v in values.items() if v is not None}, f"record {record_id}",
+                                   typed=changes)
     changed = {key: value for key, value in parsed.items() if getattr(old, key) != value}
     if not changed:
         raise TollbookError(f"record {record_id}: the correction changes nothing")

@@ -15,11 +15,11 @@ from tollbook import sources
 from tollbook.errors import NotFoundError, TollbookError
 from tollbook.link.review import decide
 from tollbook.model import Link
-from tollbook.records import get_record, revise_record, superseded_ids
+from tollbook.records import CONFIDENTIAL_FIELDS, PARSED_FIELDS, correct_record, get_record
 from tollbook.status import database_status
 from tollbook.web.auth import GUARD, Viewer, csrf_token, set_nonce_cookie
 from tollbook.web.deps import cached, db_session
-from tollbook.web.forms import FORM_FIELDS, changes_of, form_values, read_form
+from tollbook.web.forms import FORM_FIELDS, RECORD_FIELD
 from tollbook.web.permissions import TABLE, Perm
 from tollbook.web.views.audit import audit_page
 from tollbook.web.views.claims import claims_page, timeline_data
@@ -95,23 +95,18 @@ class Correction(BaseModel):
 @router.post("/records/{record_id}/revisions", tags=["records"], status_code=201)
 def record_correct(body: Correction, record_id: int = Path(..., ge=1, le=2**62),
                    viewer: Viewer = Depends(GUARD[Perm.EDIT_RECORDS]), session: Session = Depends(db_session)) -> Json:
-    """Correct a record: a new revision supersedes it (audited); field errors come back by field."""
+    """Correct a record with tollbook.records.correct_record: a new revision supersedes it (audited)."""
     record = get_record(session, record_id)
     unknown = sorted(set(body.values) - set(FORM_FIELDS))
     if unknown:
         raise TollbookError(f"unknown field(s) {unknown}; fields are {', '.join(FORM_FIELDS)}")
-    if record_id in superseded_ids(session):
-        raise TollbookError(f"record {record_id} was already revised: correct its latest revision instead")
-    parsed, messages = read_form(form_values(record) | body.values)
-    if parsed is None:
-        raise TollbookError("; ".join(f"{field}: {reason}" for field, items in messages.items()
-                                      for severity, reason in items if severity == "error"))
-    changes = changes_of(record, parsed, viewer.can(Perm.CONFIDENTIAL))
-    if not changes:
-        raise TollbookError("nothing changed: the values are the record's own")
-    new = revise_record(session, record_id, changes, viewer.actor, body.reason.strip())
-    return {"id": new.id, "revision": new.revision, "supersedes": record_id, "changed": sorted(changes),
-            "warnings": {field: [r for s, r in items] for field, items in messages.items()}}
+    confidential = viewer.can(Perm.CONFIDENTIAL)
+    changes = {name: text for name, text in body.values.items()
+               if confidential or RECORD_FIELD.get(name, name) not in CONFIDENTIAL_FIELDS}
+    result = correct_record(session, record_id, changes, viewer.actor, body.reason)
+    changed = sorted(name for name in PARSED_FIELDS if getattr(record, name) != getattr(result.record, name))
+    return {"id": result.record.id, "revision": result.record.revision, "supersedes": record_id,
+            "changed": changed, "warnings": list(result.warnings)}
 
 
 @router.get("/persons", tags=["persons"])
