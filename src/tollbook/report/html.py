@@ -52,7 +52,7 @@ def chart_specs(data: ReportData, lang: str) -> dict[str, dict[str, Any]]:
     """Every chart of the report as a Vega-Lite spec for one language."""
     name_key = "name_fa" if lang == "fa" else "name_en"
     names = stratum_names(data, lang)
-    dated = [r for r in data.days if r["date"] != "unknown"]
+    dated = [r for r in data.days if r.get("precision") == "day"]  # a month- or year-only date is on no day
     text = TEXT[lang]
     specs = {
         "timeline": charts.claims_over_time(data.claims["series"], data.documented_by_day,
@@ -108,7 +108,7 @@ def row_label(lang: str, name_key: str):  # noqa: ANN201 - a template function
     """A template function naming a data-table row: a date in both calendars, a province, a vocabulary value."""
     def name(row: dict[str, Any], group: str) -> str:
         if group == "date":
-            return fmt_date(row["date"], lang)
+            return fmt_date(row["date"], lang) if row.get("precision") in ("day", None) else row["date"]
         if group == "province":
             return row[name_key]
         return label(lang, group, str(row.get("value", row.get("level"))))
