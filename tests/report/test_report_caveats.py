@@ -15,7 +15,9 @@ import pytest
 from markupsafe import Markup
 
 from tollbook.estimate.api import unsupported, with_dependence
+from tollbook.estimate.checks import check_warnings
 from tollbook.estimate.database import PendingReview, save_results, with_pending_review
+from tollbook.estimate.dependence import group_warnings
 from tollbook.estimate.diagnostics import convergence_warnings
 from tollbook.estimate.histories import CaptureHistories
 from tollbook.estimate.result import EstimateResult
@@ -66,6 +68,13 @@ def sentences() -> list[str]:
         found += placeholder(thin, "lcmcr", thin_reason(thin, rule)).warnings
     found += placeholder(thin, "lcmcr", f"lcmcr skipped: {unsupported('lcmcr', 2)}").warnings
     found += [unsupported("dga", 6), unsupported("search", 2)]
+    grouped = group_warnings({"HRANA network": ["media", "network", "ngo"]}, LISTS)
+    failing = [{"check": "margin", "lists": ["media"], "observed": 57, "median": 41.0, "lo": 33.0, "hi": 50.0,
+                "p": 0.0004}] + [{"check": "pair", "lists": ["media", name], "observed": 45 + i, "median": 30.0,
+                                  "lo": 24.0, "hi": 37.0, "p": 0.002 + i / 1000} for i, name in enumerate(LISTS[1:])]
+    for rows in (failing, failing * 2):  # three failures named, then "(and 5 more)"
+        checked = replace(result(), warnings=(*grouped, *check_warnings(rows)))
+        found += [*checked.warnings, *checked.plain_language()]
     left = placeholder(thin, "lcmcr", thin_reason(thin, ThinRule()))
     found += sum_strata([result(stratum="IR-23", converged=False)], [left]).warnings
     return found

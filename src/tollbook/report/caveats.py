@@ -76,6 +76,8 @@ RULES: dict[str, tuple[str, str]] = {
                           "محاسبه به تعادل نرسید (هشدارهای همگرایی را ببینید)"),
     "doubt.no_fit": ("the model does not fit the data (goodness-of-fit p = {text_p})",
                      "مدل بر داده‌ها برازش ندارد (مقدار p نیکویی برازش = {text_p})"),
+    "doubt.predictive": ("the model does not reproduce how the lists overlap (posterior predictive check failed)",
+                         "مدل هم‌پوشانی فهرست‌ها را بازتولید نمی‌کند (بررسی پیش‌بینی پسین رد شد)"),
     "doubt.extrapolates": (
         "it is more than ten times the documented count: the model extrapolates far beyond the data",
         "بیش از ده برابر شمار مستند است: مدل بسیار فراتر از داده‌ها برون‌یابی می‌کند"),
@@ -104,6 +106,36 @@ RULES: dict[str, tuple[str, str]] = {
                         f"فهرست‌های {{list_a}} و {{list_b}} همان افراد را ثبت می‌کنند، {_DEPENDENCE_TAIL_FA}"),
     "dependence.different": (f"lists {{list_a}} and {{list_b}} {_DIFFERENT} {_DEPENDENCE_TAIL}",
                              f"فهرست‌های {{list_a}} و {{list_b}} افراد متفاوتی را ثبت می‌کنند، {_DEPENDENCE_TAIL_FA}"),
+    "independence.shared": (
+        "lists {names_lists} and {list_last} are sources of one independence group ('{text_group}'): they are not "
+        "independent sources, so the multiple systems estimate's assumption that lists record people "
+        "independently (beyond what the model explains) is at risk and the estimate may be biased; merge them "
+        "into one list (the default: leave out --separate-groups)",
+        "فهرست‌های {names_lists} و {list_last} منابع یک گروه استقلال‌اند («{text_group}»): منابع مستقلی نیستند، "
+        "پس فرض برآورد چندسیستمی که فهرست‌ها افراد را مستقل از هم ثبت می‌کنند (فراتر از آنچه مدل توضیح می‌دهد) در "
+        "خطر است و برآورد ممکن است اریب باشد؛ آن‌ها را در یک فهرست ادغام کنید (پیش‌فرض: --separate-groups را "
+        "به کار نبرید)"),
+    **{code: (
+        "posterior predictive check failed for {num_failed} of {num_checks} list counts and overlaps: {checks}"
+        + more + ". The latent classes do not reproduce how these lists overlap, so the estimate of the people no "
+        "list recorded may be biased; try a larger --K, merge lists of one source, or compare with the log-linear "
+        "models",
+        "بررسی پیش‌بینی پسین برای {num_failed} از {num_checks} شمار فهرست و هم‌پوشانی رد شد: {checks}" + more_fa
+        + ". طبقه‌های پنهان هم‌پوشانی این فهرست‌ها را بازتولید نمی‌کنند، پس برآورد کسانی که هیچ فهرستی ثبتشان "
+        "نکرده ممکن است اریب باشد؛ K بزرگ‌تر (--K) را بیازمایید، فهرست‌های یک منبع را ادغام کنید، یا با مدل‌های "
+        "لگ‌خطی مقایسه کنید")
+       for code, more, more_fa in (("predictive.failed_more", " (and {num_more} more)", " (و {num_more} مورد دیگر)"),
+                                   ("predictive.failed", "", ""))},
+    "predictive.margin": (
+        "list {list_a} records {num_observed} people, the model predicts {num_median} (95% {num_lo}–{num_hi}, "
+        "p = {text_p})",
+        "فهرست {list_a} {num_observed} نفر را ثبت کرده و مدل {num_median} پیش‌بینی می‌کند (۹۵٪: {num_lo}–{num_hi}، "
+        "p = {text_p})"),
+    "predictive.pair": (
+        "lists {list_a} and {list_b} share {num_observed} people, the model predicts {num_median} (95% "
+        "{num_lo}–{num_hi}, p = {text_p})",
+        "فهرست‌های {list_a} و {list_b} {num_observed} نفر مشترک دارند و مدل {num_median} پیش‌بینی می‌کند (۹۵٪: "
+        "{num_lo}–{num_hi}، p = {text_p})"),
     "review.pending": (
         "{num_pairs} pairs await review (pending review): the documented count is {num_merged} to {num_now} "
         "persons (all merged / none merged), and the estimate moves with it; decide them (`tollbook review`) "
@@ -187,7 +219,8 @@ RULES: dict[str, tuple[str, str]] = {
 _UNKNOWN_FA = "هشداری از برآوردگر که این نسخه از Tollbook ترجمه‌اش را ندارد؛ متن انگلیسی: «{text}»"
 _FIGURE_NAMES_FA = {"ess_bulk": "ESS حجمی", "ess_tail": "ESS دنباله"}
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
-_GROUPS = {"num": r"-?\d[\d,]*(?:\.\d+)?", "reasons": r".+", "reason": r".+"}
+_GROUPS = {"num": r"-?\d[\d,]*(?:\.\d+)?", "reasons": r".+", "reason": r".+", "checks": r".+"}
+_NESTED = ("reason", "reasons", "checks")  # one nested caveat, or several joined by "; "
 
 
 @dataclass(frozen=True)
@@ -225,12 +258,10 @@ def classify(text: str) -> Caveat:
         found = pattern.fullmatch(text)
         if found is None:
             continue
-        params = {k: v for k, v in found.groupdict().items() if k not in ("reason", "reasons")}
-        nested = {}
-        if found.groupdict().get("reason") is not None:
-            nested["reason"] = (classify(found["reason"]),)
-        if found.groupdict().get("reasons") is not None:
-            nested["reasons"] = split_reasons(found["reasons"])
+        groups = found.groupdict()
+        params = {k: v for k, v in groups.items() if k not in _NESTED}
+        nested = {k: (classify(v),) if k == "reason" else split_reasons(v) for k, v in groups.items()
+                  if k in _NESTED}
         return Caveat(code, text, params, nested)
     return Caveat(UNKNOWN, text)
 
@@ -254,6 +285,11 @@ def _candidates(caveat: Caveat, key: str) -> dict[str, str]:
     params = caveat.params
     if caveat.code.startswith("dependence."):
         return {"num_ratio": number_id("dependence", key, f"{params['list_a']}+{params['list_b']}", "odds_ratio")}
+    if caveat.code in ("predictive.margin", "predictive.pair"):
+        lists = "+".join(params[name] for name in ("list_a", "list_b") if name in params)
+        base = ("check", key, caveat.code.split(".")[1], lists)
+        return {"num_observed": number_id(*base)} | {f"num_{part}": number_id(*base, part)
+                                                       for part in ("median", "lo", "hi")}
     if caveat.code.startswith("convergence.") and params.get("text_what") == "N":
         found = {"num_rhat": number_id("diagnostic", key, "rhat")}
         for figure in params.get("figures", "").split(", "):

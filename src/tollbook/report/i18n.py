@@ -184,9 +184,10 @@ TEXT: dict[str, dict[str, str]] = {
                           "`tollbook estimate --sensitivity` before the report to have it checked.",
         "model_checks": "Model checks (LCMCR posterior predictive)",
         "model_checks_note": "For each list's size and each pair's overlap: the count observed against the counts "
-                             "the fitted model replicates. A p-value near 0 or 1 (shaded) means the model does not "
-                             "reproduce that count.",
-        "check": "Check", "observed": "Observed", "replicated": "Replicated: median (95% interval)",
+                             "the fitted model replicates, with a two-sided p-value; below 0.01 (shaded) the model "
+                             "does not reproduce that count, and its estimate of the unseen may be biased.",
+        "checks_failed": "checks failing", "check": "Check", "observed": "Observed",
+        "replicated": "Replicated: median (95% interval)",
         "no_model_checks": "No posterior predictive checks were saved with this estimate, so this report cannot "
                            "show whether the model reproduces each list's size and each pair's overlap.",
     },
@@ -247,9 +248,10 @@ TEXT: dict[str, dict[str, str]] = {
                           "بررسی آن، پیش از گزارش `tollbook estimate --sensitivity` را اجرا کنید.",
         "model_checks": "بررسی مدل (پیش‌بینی پسین LCMCR)",
         "model_checks_note": "برای اندازهٔ هر فهرست و هم‌پوشانی هر دو فهرست: شمار مشاهده‌شده در برابر شمارهایی که "
-                             "مدل برازش‌شده بازتولید می‌کند. مقدار p نزدیک به ۰ یا ۱ (سایه‌دار) یعنی مدل آن شمار را "
-                             "بازتولید نمی‌کند.",
-        "check": "بررسی", "observed": "مشاهده‌شده", "replicated": "بازتولیدشده: میانه (بازهٔ ۹۵٪)",
+                             "مدل برازش‌شده بازتولید می‌کند، با مقدار p دوسویه؛ زیر ۰٫۰۱ (سایه‌دار) مدل آن شمار را "
+                             "بازتولید نمی‌کند و برآوردش از ثبت‌نشدگان ممکن است اریب باشد.",
+        "checks_failed": "بررسی‌های ردشده", "check": "بررسی", "observed": "مشاهده‌شده",
+        "replicated": "بازتولیدشده: میانه (بازهٔ ۹۵٪)",
         "no_model_checks": "هیچ بررسی پیش‌بینی پسینی همراه این برآورد ذخیره نشده است، پس این گزارش نمی‌تواند نشان "
                            "دهد که مدل اندازهٔ هر فهرست و هم‌پوشانی هر دو فهرست را بازتولید می‌کند یا نه.",
     },
