@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -83,7 +84,15 @@ def list_command(db: DbOption = "", as_json: JsonOption = False) -> None:
 def serve(db: DbOption = "",
           host: Annotated[str, typer.Option(help="Address to listen on (127.0.0.1: this machine only).")]
           = "127.0.0.1",
-          port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000) -> None:
+          port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+          project_key: Annotated[Path | None, typer.Option(
+              "--project-key", help="The project's private key (project.key), to import field bundles on the "
+              "imports page (default: $TOLLBOOK_PROJECT_KEY; passphrase from $TOLLBOOK_KEY_PASSPHRASE).")] = None,
+          quarantine_dir: Annotated[Path | None, typer.Option(
+              "--quarantine", help="Where refused bundles are moved (default: quarantine/).")] = None,
+          checkpoints: Annotated[Path | None, typer.Option(
+              "--checkpoints", help="Where a signed checkpoint is written after each bundle import (default: "
+              "checkpoints/).")] = None) -> None:
     """Serve the web app. Set TOLLBOOK_SECRET_KEY so sign-ins survive a restart."""
     import os
 
@@ -91,9 +100,10 @@ def serve(db: DbOption = "",
 
     from tollbook.store import default_url
     from tollbook.web.app import create_app
+    from tollbook.web.bundles import bundle_setup
 
     with handled_errors():
-        app = create_app(db or default_url())
+        app = create_app(db or default_url(), bundles=bundle_setup(project_key, quarantine_dir, checkpoints))
     if not os.environ.get("TOLLBOOK_SECRET_KEY"):
         console.print("[yellow]TOLLBOOK_SECRET_KEY is not set: a random key signs sessions, so sign-ins end when "
                       "the server stops[/]")

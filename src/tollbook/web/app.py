@@ -23,6 +23,7 @@ from tollbook.errors import NotFoundError, TollbookError
 from tollbook.evidence import store_for
 from tollbook.store import mask_url, open_engine, require_current, session_scope
 from tollbook.web.auth import CsrfFailed, Forbidden, LoginRequired, viewer_of
+from tollbook.web.bundles import BundleSetup, bundle_setup
 from tollbook.web.cache import ViewCache
 from tollbook.web.i18n import pick_language, translate
 from tollbook.web.jobs import JobRunner
@@ -128,9 +129,11 @@ def _secret() -> str:
 
 
 def create_app(url: str | None = None, secret: str | None = None, engine: Engine | None = None,
-               limiter: LoginLimiter | None = None, evidence_root: Path | None = None) -> FastAPI:
+               limiter: LoginLimiter | None = None, evidence_root: Path | None = None,
+               bundles: BundleSetup | None = None) -> FastAPI:
     """The app over the database at `url` (or an open `engine`); evidence files go to tollbook.evidence's store
-    (`evidence_root`, else TOLLBOOK_EVIDENCE, else beside a SQLite file)."""
+    (`evidence_root`, else TOLLBOOK_EVIDENCE, else beside a SQLite file); field bundles are opened with the
+    project key of `bundles` (else tollbook.web.bundles.bundle_setup's, from the environment)."""
     from tollbook.web import api, pages
 
     engine = engine or open_engine(url, create=False, pool_size=POOL_SIZE, max_overflow=POOL_SIZE)
@@ -147,6 +150,7 @@ def create_app(url: str | None = None, secret: str | None = None, engine: Engine
     app.state.cache = ViewCache()
     app.state.uploads = Path(tempfile.mkdtemp(prefix="tollbook-uploads-"))
     app.state.evidence = store_for(str(engine.url), evidence_root)
+    app.state.bundles = bundles or bundle_setup()
     _handlers(app)
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
     for router in pages.ROUTERS + api.ROUTERS:
