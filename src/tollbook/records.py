@@ -25,6 +25,7 @@ HASHED_FIELDS = (  # the fields content_hash covers (fixed, so stored hashes sta
     "city", "city_code", "place_detail", "status", "cause", "perpetrator", "evidence_refs", "notes", "role",
     "reported_on",
 )
+_CONTENT_FIELDS = HASHED_FIELDS[1:]  # the record id aside
 PARSED_FIELDS = (
     "source_record_id", "given_name", "family_name", "father_name", "given_name_key", "family_name_key",
     "father_name_key", "sex", "age", "age_low", "age_high", "age_approximate", "date_of_death", "date_of_death_end",
@@ -39,7 +40,7 @@ CARRIED_COLUMNS = tuple(c.name for c in Record.__table__.columns if c.name not i
 
 def content_hash(parsed: dict[str, Any]) -> str:
     """SHA-256 of a record's parsed content (record id aside); `tollbook audit verify` re-derives it."""
-    parts = ("" if (value := parsed.get(key)) is None else str(value) for key in HASHED_FIELDS[1:])
+    parts = ["" if value is None else str(value) for value in map(parsed.get, _CONTENT_FIELDS)]
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 

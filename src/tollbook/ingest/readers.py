@@ -161,7 +161,7 @@ def _rows(path: Path, headers: list[str], numbered: Iterable[tuple[int, Cells]])
     """Non-empty rows as RawRows; more than MAX_ROWS is refused."""
     rows = []
     for number, cells in numbered:
-        texts = [_text(c) for c in cells]
+        texts = [c.strip() if type(c) is str else _text(c) for c in cells]  # CSV cells are text already
         if any(texts):
             rows.append(_row(number, headers, texts))
             if len(rows) > MAX_ROWS:
