@@ -16,7 +16,7 @@ from tollbook.report.basemap import LICENCE
 from tollbook.report.caveats import Caveat
 from tollbook.report.caveats import render as render_caveat
 from tollbook.report.gather import ReportData
-from tollbook.report.i18n import TEXT, choice_value, digits, fmt_date, fmt_number, label, short_date
+from tollbook.report.i18n import TEXT, choice_value, digits, fmt_date, fmt_number, label, partial_date, short_date
 from tollbook.report.numbers import NumberBook
 
 FILE_NAMES = {"en": "index.html", "fa": "index.fa.html"}
@@ -108,7 +108,8 @@ def row_label(lang: str, name_key: str):  # noqa: ANN201 - a template function
     """A template function naming a data-table row: a date in both calendars, a province, a vocabulary value."""
     def name(row: dict[str, Any], group: str) -> str:
         if group == "date":
-            return fmt_date(row["date"], lang) if row.get("precision") in ("day", None) else row["date"]
+            return fmt_date(row["date"], lang) if row.get("precision") in ("day", None) else partial_date(
+                row["date"], lang)
         if group == "province":
             return row[name_key]
         return label(lang, group, str(row.get("value", row.get("level"))))

@@ -87,6 +87,23 @@ def choice_value(value: str, lang: str) -> str:
     return digits(found["value"], lang) + (f" ({digits(persons, lang)} {TEXT[lang]['persons']})" if persons else "")
 
 
+_PARTIAL = re.compile(r"^(?:(?P<month>[A-Za-z]+) )?(?P<year>\d{4}) \((?P<precision>month|year)\)$")
+_MONTHS_FA = dict(zip(HIJRI_MONTHS["en"], HIJRI_MONTHS["fa"], strict=True)) | dict(
+    zip(GREGORIAN_MONTHS["en"], GREGORIAN_MONTHS["fa"], strict=True))
+_ONLY_FA = {"month": "فقط ماه", "year": "فقط سال"}
+
+
+def partial_date(text: str, lang: str) -> str:
+    """A month- or year-only date as the records show it ("Aban 1398 (month)", "1398 (year)"), in Persian
+    words and digits for Persian (any other text unchanged)."""
+    found = _PARTIAL.match(text)
+    if lang != "fa" or not found:
+        return text
+    month = _MONTHS_FA.get(found["month"] or "", found["month"])
+    shown = digits(f"{month + ' ' if month else ''}{found['year']}", lang)
+    return f"{shown} ({_ONLY_FA[found['precision']]})"
+
+
 def label(lang: str, group: str, value: str) -> str:
     """The word for a vocabulary value (cause, perpetrator, verification, kind, qualifier) in a language."""
     return VALUES[lang].get(group, {}).get(value, value.replace("_", " "))
