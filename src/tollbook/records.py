@@ -17,7 +17,7 @@ from tollbook.audit import canonical_json, record_event
 from tollbook.confidential import RECORD_CONFIDENTIAL
 from tollbook.errors import NotFoundError, TollbookError
 from tollbook.model import AuditEvent, ImportBatch, Record, RecordRetraction
-from tollbook.text.dates import PartialDate, describe_date
+from tollbook.text.dates import PartialDate
 
 HASHED_FIELDS = (  # the fields content_hash covers (fixed, so stored hashes stay checkable as fields are added)
     "source_record_id", "given_name", "family_name", "father_name", "given_name_key", "family_name_key",
@@ -25,6 +25,7 @@ HASHED_FIELDS = (  # the fields content_hash covers (fixed, so stored hashes sta
     "city", "city_code", "place_detail", "status", "cause", "perpetrator", "evidence_refs", "notes", "role",
     "reported_on",
 )
+_CONTENT_FIELDS = HASHED_FIELDS[1:]  # the record id aside
 PARSED_FIELDS = (
     "source_record_id", "given_name", "family_name", "father_name", "given_name_key", "family_name_key",
     "father_name_key", "sex", "age", "age_low", "age_high", "age_approximate", "date_of_death", "date_of_death_end",
@@ -39,7 +40,7 @@ CARRIED_COLUMNS = tuple(c.name for c in Record.__table__.columns if c.name not i
 
 def content_hash(parsed: dict[str, Any]) -> str:
     """SHA-256 of a record's parsed content (record id aside); `tollbook audit verify` re-derives it."""
-    parts = ("" if (value := parsed.get(key)) is None else str(value) for key in HASHED_FIELDS[1:])
+    parts = ["" if value is None else str(value) for value in map(parsed.get, _CONTENT_FIELDS)]
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
@@ -115,6 +116,14 @@ def plain_value(value: Any) -> Any:
     return value
 
 
+def display_value(value: Any) -> Any:
+    """A value as a person should read it, wherever it is shown (tables, JSON, review, report, export): a month-
+    or year-only date at its precision ("Aban 1398 (month)"), never as its first day; otherwise as plain_value."""
+    if isinstance(value, PartialDate):
+        return value.describe()
+    return plain_value(value)
+
+
 def _plain(values: dict[str, Any]) -> dict[str, Any]:
     """Every value of a mapping made JSON-ready."""
     return {key: plain_value(value) for key, value in values.items()}
@@ -127,7 +136,7 @@ def record_row(record: Record, confidential: bool = False,
     row: dict[str, Any] = {"id": record.id, "source": record.source.name, "revision": record.revision,
                            "supersedes": record.supersedes_id, "person_id": record.person_id}
     row |= _plain({key: getattr(record, key) for key in PARSED_FIELDS})
-    row["date_of_death"] = describe_date(record.date_of_death, _value(record.date_precision), record.date_text)
+    row["date_of_death"] = display_value(record_value(record, "date_of_death"))
     row["date_of_death_start"] = plain_value(record.date_of_death)
     if retraction is not None:
         row["retracted"] = f"{retraction.retracted_at:%Y-%m-%d} by {retraction.retracted_by}: {retraction.reason}"

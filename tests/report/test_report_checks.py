@@ -91,7 +91,9 @@ def test_saved_checks_render_with_ids_in_both_languages(engine: Engine, tmp_path
     check = "check.total.pair.media+field-collector-1"
     assert book[check].value == 42 and book[f"{check}.p"].value == 0.003
     assert f'data-id="{check}.median">30</a>' in en and "هم‌پوشانی دو فهرست" in fa
-    assert 'class="flagged"' in en  # p = 0.003: the model misses the overlap
+    assert en.count('class="flagged"') == 1  # p = 0.003 < 0.01: the model misses the overlap
+    assert book["check.total.failed"].value == 1 and book["check.total.count"].value == 2
+    assert "<details open><summary>" in en  # a stratum with a failing check is shown opened
     assert "No sensitivity run was saved" not in en and "No posterior predictive" not in en
 
     working = explain_number(files.data, f"{pair}.odds_ratio")

