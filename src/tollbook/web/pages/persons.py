@@ -11,7 +11,7 @@ from tollbook.web.deps import cached, db_session
 from tollbook.web.permissions import Perm
 from tollbook.web.render import render
 from tollbook.web.uploads import MAX_BYTES, keep_evidence
-from tollbook.web.views.paging import Paging
+from tollbook.web.views.paging import Paging, paging_params
 from tollbook.web.views.persons import person_detail, persons_page
 
 router = APIRouter(include_in_schema=False)
@@ -19,7 +19,7 @@ DONE_KEYS = ("verified", "evidence", "merged", "split_from")
 
 
 @router.get("/persons")
-def persons_list(request: Request, paging: Paging = Depends(), source: str = Query("", max_length=200),
+def persons_list(request: Request, paging: Paging = Depends(paging_params), source: str = Query("", max_length=200),
                  viewer: Viewer = Depends(GUARD[Perm.READ]), session: Session = Depends(db_session)) -> Response:
     """Linked persons, most reported first."""
     data = cached(request, session, ("persons", paging.page, paging.per_page, source),

@@ -17,28 +17,34 @@ from tollbook.web.auth import GUARD, Viewer
 from tollbook.web.deps import cached, db_session
 from tollbook.web.forms import FORM_FIELDS, Messages, form_values, messages_of, submitted, typed_changes
 from tollbook.web.permissions import Perm
-from tollbook.web.render import render
-from tollbook.web.views.paging import Paging
+from tollbook.web.render import render, render_cached
+from tollbook.web.views.paging import Paging, paging_params
 from tollbook.web.views.records import LIST_COLUMNS, record_detail, record_filter, records_page
-from tollbook.web.views.search import SearchForm
+from tollbook.web.views.search import SearchForm, search_params
 
 router = APIRouter(include_in_schema=False)
 
 
 @router.get("/records")
-def records_list(request: Request, search: SearchForm = Depends(), paging: Paging = Depends(),
+def records_list(request: Request, search: SearchForm = Depends(search_params), paging: Paging = Depends(paging_params),
                  viewer: Viewer = Depends(GUARD[Perm.READ]), session: Session = Depends(db_session)) -> Response:
-    """Current records matching the search, a page at a time."""
+    """Current records matching the search, a page at a time (the page is rendered once per data version)."""
     context = {"search": search, "columns": LIST_COLUMNS, "statuses": [s.value for s in Status],
                "levels": [v.value for v in Verification], "error": None, "data": None}
+    confidential = viewer.can(Perm.CONFIDENTIAL)
     try:
         flt = record_filter(**search.as_dict())
-        confidential = viewer.can(Perm.CONFIDENTIAL)
-        context["data"] = cached(request, session, ("records", flt, paging.page, paging.per_page, confidential),
-                                 lambda: records_page(session, flt, paging, confidential))
+        key = ("records", flt, paging.page, paging.per_page, confidential)
+
+        def page_context() -> dict:
+            return context | {"data": cached(request, session, key, lambda: records_page(session, flt, paging,
+                                                                                         confidential))}
+
+        shown = (key, tuple(search.as_dict().items()))  # the form echoes the search as typed
+        return render_cached(request, viewer, session, "records.html", shown, page_context)
     except TollbookError as exc:
         context["error"] = str(exc)
-    return render(request, viewer, "records.html", context, 200 if context["error"] is None else 400)
+    return render(request, viewer, "records.html", context, 400)
 
 
 @router.get("/records/new")
