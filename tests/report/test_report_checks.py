@@ -108,6 +108,8 @@ def test_saved_checks_render_with_ids_in_both_languages(engine: Engine, tmp_path
     assert book["check.total.failed"].value == 1 and book["check.total.count"].value == 2
     assert "<details open><summary>" in en  # a stratum with a failing check is shown opened
     assert "No sensitivity run was saved" not in en and "No posterior predictive" not in en
+    assert "all documented persons (not stratified)" in en and "total (sum of the strata)" not in en
+    assert 'change">۵٫۰</a>٪' in fa and "</a>%" not in fa  # the Persian percent sign
 
     working = explain_number(files.data, f"{pair}.odds_ratio")
     assert "odds ratio" in working.number.how and "field collector 1" in working.number.how
