@@ -48,16 +48,17 @@ def diagnostics_of(book: NumberBook, row: Estimate, key: str, labels: Mapping[st
     result = row.result or {}
     diagnostics = result.get("diagnostics", {})
     found: dict[str, Any] = {"ids": {}}
+    where = f"stratum {row.stratum}" if row.stratum else "the whole population"
     for name in DIAGNOSTIC_KEYS:
         if diagnostics.get(name) is not None:
             found[name] = diagnostics[name]
             found["ids"][name] = book.add(number_id("diagnostic", key, name), diagnostics[name],
-                                          f"{name} of the {row.method} chains for stratum {row.stratum}").id
+                                          f"{name} of the {row.method} chains for {where}").id
     for name in FURTHER_KEYS:
         value = result.get(name, diagnostics.get(name))
         if value not in (None, [], {}):
             found[name] = registered_setting(book, number_id("diagnostic", key), name, value,
-                                             f"saved by the {row.method} run for stratum {row.stratum}")
+                                             f"saved by the {row.method} run for {where}")
     found["checks"] = checks_of(book, diagnostics, key, labels)
     return found
 

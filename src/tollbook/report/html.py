@@ -44,8 +44,8 @@ def number_markup(book: NumberBook, lang: str):  # noqa: ANN201 - a template fun
 def stratum_names(data: ReportData, lang: str) -> dict[str, str]:
     """Names of estimation strata in a language: provinces by name, the total and the pooled thin strata."""
     name_key = "name_fa" if lang == "fa" else "name_en"
-    return {r["code"]: r[name_key] for r in data.provinces} | {"total": TEXT[lang]["total"],
-                                                               "pooled": TEXT[lang]["pooled"]}
+    total = TEXT[lang]["total" if data.estimates.get("stratified_by") else "population"]
+    return {r["code"]: r[name_key] for r in data.provinces} | {"total": total, "pooled": TEXT[lang]["pooled"]}
 
 
 def chart_specs(data: ReportData, lang: str) -> dict[str, dict[str, Any]]:

