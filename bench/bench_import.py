@@ -1,12 +1,16 @@
 """Import speed: N synthetic canonical rows into a fresh SQLite database (target: 100,000 rows in < 60 s), then
 the same list again with 1% of its rows corrected (each becomes a revision, the rest are recognised as present).
 
+Wall seconds depend on what else the machine runs, so the table also gives the process's CPU seconds and the
+load average (1 minute) before and after each import.
+
 Run: python bench/bench_import.py [--rows 100000]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 import time
@@ -38,12 +42,13 @@ def write_rows(path: Path, rows: int, corrected_every: int = 0) -> None:
                          f"{province},{city},gunshot to head\n")
 
 
-def timed_import(engine: object, path: Path) -> tuple[object, float]:
-    """One import in one transaction, and its seconds."""
-    start = time.perf_counter()
+def timed_import(engine: object, path: Path) -> tuple[object, float, float, str]:
+    """One import in one transaction: its report, wall and CPU seconds, and the load average before/after."""
+    before, start, cpu = os.getloadavg()[0], time.perf_counter(), time.process_time()
     with session_scope(engine) as session:  # type: ignore[arg-type]
         report = import_file(session, path, "bench")
-    return report, time.perf_counter() - start
+    wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+    return report, wall, cpu, f"{before:.1f}/{os.getloadavg()[0]:.1f}"
 
 
 def main() -> None:
@@ -60,9 +65,9 @@ def main() -> None:
         results = [("first import", *timed_import(engine, first)), ("1% corrected", *timed_import(engine, again))]
         engine.dispose()
     print_table("tollbook import (SQLite)", ("import", "rows", "new", "revised", "present", "failed", "seconds",
-                                             "rows/s"),
-                [(name, rows, r.imported, r.revised, r.duplicates, r.failed, f"{s:.1f}", f"{rows / s:,.0f}")
-                 for name, r, s in results], ("sqlalchemy",))
+                                             "rows/s", "CPU s", "load before/after"),
+                [(name, rows, r.imported, r.revised, r.duplicates, r.failed, f"{s:.1f}", f"{rows / s:,.0f}",
+                  f"{cpu:.1f}", load) for name, r, s, cpu, load in results], ("sqlalchemy",))
 
 
 if __name__ == "__main__":

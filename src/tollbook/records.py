@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
@@ -16,7 +17,7 @@ from tollbook.audit import canonical_json, record_event
 from tollbook.confidential import RECORD_CONFIDENTIAL
 from tollbook.errors import NotFoundError, TollbookError
 from tollbook.model import AuditEvent, ImportBatch, Record, RecordRetraction
-from tollbook.text.dates import PartialDate, describe_date
+from tollbook.text.dates import PartialDate
 
 HASHED_FIELDS = (  # the fields content_hash covers (fixed, so stored hashes stay checkable as fields are added)
     "source_record_id", "given_name", "family_name", "father_name", "given_name_key", "family_name_key",
@@ -24,6 +25,7 @@ HASHED_FIELDS = (  # the fields content_hash covers (fixed, so stored hashes sta
     "city", "city_code", "place_detail", "status", "cause", "perpetrator", "evidence_refs", "notes", "role",
     "reported_on",
 )
+_CONTENT_FIELDS = HASHED_FIELDS[1:]  # the record id aside
 PARSED_FIELDS = (
     "source_record_id", "given_name", "family_name", "father_name", "given_name_key", "family_name_key",
     "father_name_key", "sex", "age", "age_low", "age_high", "age_approximate", "date_of_death", "date_of_death_end",
@@ -38,7 +40,7 @@ CARRIED_COLUMNS = tuple(c.name for c in Record.__table__.columns if c.name not i
 
 def content_hash(parsed: dict[str, Any]) -> str:
     """SHA-256 of a record's parsed content (record id aside); `tollbook audit verify` re-derives it."""
-    parts = ("" if (value := parsed.get(key)) is None else str(value) for key in HASHED_FIELDS[1:])
+    parts = ["" if value is None else str(value) for value in map(parsed.get, _CONTENT_FIELDS)]
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
@@ -114,6 +116,14 @@ def plain_value(value: Any) -> Any:
     return value
 
 
+def display_value(value: Any) -> Any:
+    """A value as a person should read it, wherever it is shown (tables, JSON, review, report, export): a month-
+    or year-only date at its precision ("Aban 1398 (month)"), never as its first day; otherwise as plain_value."""
+    if isinstance(value, PartialDate):
+        return value.describe()
+    return plain_value(value)
+
+
 def _plain(values: dict[str, Any]) -> dict[str, Any]:
     """Every value of a mapping made JSON-ready."""
     return {key: plain_value(value) for key, value in values.items()}
@@ -126,7 +136,7 @@ def record_row(record: Record, confidential: bool = False,
     row: dict[str, Any] = {"id": record.id, "source": record.source.name, "revision": record.revision,
                            "supersedes": record.supersedes_id, "person_id": record.person_id}
     row |= _plain({key: getattr(record, key) for key in PARSED_FIELDS})
-    row["date_of_death"] = describe_date(record.date_of_death, _value(record.date_precision), record.date_text)
+    row["date_of_death"] = display_value(record_value(record, "date_of_death"))
     row["date_of_death_start"] = plain_value(record.date_of_death)
     if retraction is not None:
         row["retracted"] = f"{retraction.retracted_at:%Y-%m-%d} by {retraction.retracted_by}: {retraction.reason}"
@@ -190,10 +200,32 @@ class HistoryStep:
 
 INPUT_FIELDS = ("record_id", "given_name", "family_name", "father_name", "sex", "age", "date_of_death", "province",
                 "city", "status", "cause", "perpetrator", "place_detail", "notes", "evidence")
+_PARSED_NAME = {"record_id": "source_record_id", "evidence": "evidence_refs"}  # input field -> Record column
 
 
-def parse_input(values: dict[str, str], where: str) -> tuple[dict[str, Any], tuple[str, ...]]:
-    """Validate canonical field texts exactly as an import does; TollbookError lists every error."""
+@dataclass(frozen=True)
+class InputIssue:
+    """One problem with a field's text: an error keeps the record out, a warning stores the field as unknown."""
+
+    field: str
+    severity: str  # tollbook.ingest.report's ERROR or WARNING
+    reason: str
+
+
+class InputError(TollbookError):
+    """Field texts that cannot be stored, with every field's problems (a form shows each beside its field)."""
+
+    def __init__(self, where: str, issues: tuple[InputIssue, ...]) -> None:
+        errors = [f"{i.field}: {i.reason}" for i in issues if i.severity == "error"]
+        super().__init__(f"{where}: " + "; ".join(errors or ["the values cannot be read"]))
+        self.issues = issues
+
+
+def check_input(values: dict[str, str], typed: Iterable[str] = ()) -> tuple[dict[str, Any] | None,
+                                                                         tuple[InputIssue, ...]]:
+    """Validate canonical field texts exactly as an import does: the parsed fields (None when an error keeps
+    them out) and every issue. A field named in `typed` whose text cannot be read is an error, not an unknown:
+    a value typed by hand must not be silently erased."""
     from tollbook.ingest.mapping import ColumnMapping
     from tollbook.ingest.report import ERROR
     from tollbook.ingest.validate import RowContext, parse_row
@@ -201,12 +233,29 @@ def parse_input(values: dict[str, str], where: str) -> tuple[dict[str, Any], tup
     unknown = sorted(set(values) - set(INPUT_FIELDS))
     if unknown:
         raise TollbookError(f"unknown field(s) {unknown}; fields are {', '.join(INPUT_FIELDS)}")
-    ctx = RowContext(where, 1, ColumnMapping({f: f for f in INPUT_FIELDS}), {k: str(v) for k, v in values.items()})
+    texts = {key: str(value) for key, value in values.items()}
+    ctx = RowContext("input", 1, ColumnMapping({f: f for f in INPUT_FIELDS}), texts)
     parsed = parse_row(ctx)
-    errors = [f"{i.column}: {i.reason}" for i in ctx.issues if i.severity == ERROR]
+    hand = {field for field in typed if texts.get(field, "").strip()}
+    issues = []
+    for issue in ctx.issues:
+        lost = parsed is not None and issue.column in hand and parsed.get(_PARSED_NAME.get(issue.column,
+                                                                                         issue.column)) is None
+        severity = ERROR if lost else issue.severity
+        reason = issue.reason.removesuffix(": kept as unknown") if lost else issue.reason
+        issues.append(InputIssue(issue.column, severity, reason))
+    has_error = parsed is None or any(i.severity == ERROR for i in issues)
+    return (None if has_error else parsed), tuple(issues)
+
+
+def parse_input(values: dict[str, str], where: str, typed: Iterable[str] = ()
+                ) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """Validate canonical field texts exactly as an import does (see check_input); InputError lists every error,
+    and the warnings come back as 'field: reason' lines."""
+    parsed, issues = check_input(values, typed)
     if parsed is None:
-        raise TollbookError(f"{where}: " + "; ".join(errors or ["the values cannot be read"]))
-    return parsed, tuple(f"{i.column}: {i.reason}" for i in ctx.issues if i.severity != ERROR)
+        raise InputError(where, issues)
+    return parsed, tuple(f"{i.field}: {i.reason}" for i in issues)
 
 
 def add_record(session: Session, source_name: str, values: dict[str, str], actor: str,
@@ -258,11 +307,9 @@ def correct_record(session: Session, record_id: int, changes: dict[str, str], ac
     old = get_record(session, record_id)
     require_current(session, old)
     values = entered_values(old) | {key: value for key, value in changes.items()}
-    parsed, warnings = parse_input({k: v for k, v in values.items() if v is not None}, f"record {record_id}")
-    unreadable = [w for w in warnings if (field := w.split(":", 1)[0]) in changes
-                  and (changes[field] or "").strip() and parsed.get(field) is None]
-    if unreadable:  # a correction must not erase the value it was meant to fix
-        raise TollbookError(f"record {record_id}: " + "; ".join(unreadable))
+    # typed: a correction must not erase the value it was meant to fix
+    parsed, warnings = parse_input({k: v for k, v in values.items() if v is not None}, f"record {record_id}",
+                                   typed=changes)
     changed = {key: value for key, value in parsed.items() if getattr(old, key) != value}
     if not changed:
         raise TollbookError(f"record {record_id}: the correction changes nothing")

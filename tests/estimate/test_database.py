@@ -150,3 +150,62 @@ def test_linkage_draws_from_the_command_line(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)
     assert rows[-1]["model"] == "linkage uncertainty" and rows[-1]["settings"]["linkage_draws"] == 3
+
+
+def _grouped(url: str) -> None:
+    """Sources "network" and "ngo" declared one independence group below the app (as an edited database would)."""
+    from tollbook.model import Source
+
+    engine = open_engine(url)
+    with session_scope(engine) as session:
+        for source in session.scalars(select(Source).where(Source.name.in_(["network", "ngo"]))):
+            source.independence_group = "one network"
+    engine.dispose()
+
+
+def test_sources_of_one_independence_group_are_merged_or_named(tmp_path: Path) -> None:
+    """By default the group is one list and the merge is recorded; kept apart, every estimate names both sources
+    and says the independence assumption is at risk (and the plain-language block repeats it)."""
+    url = f"sqlite:///{tmp_path}/pending.db"
+    _linked(tmp_path, url)
+    _grouped(url)
+    runner = CliRunner()
+    merged = runner.invoke(app, ["estimate", "--method", "loglinear", "--db", url, "--no-save", "--json"])
+    assert merged.exit_code == 0, merged.output
+    rows = json.loads(merged.stdout)
+    assert rows[0]["diagnostics"]["independence_groups_merged"] == {"one network": ["network", "ngo"]}
+    assert not any("independence group ('one network')" in w for row in rows for w in row["warnings"])
+    apart = runner.invoke(app, ["estimate", "--method", "loglinear", "--db", url, "--separate-groups", "--json"])
+    assert apart.exit_code == 0, apart.output
+    rows = json.loads(apart.stdout)
+    warning = "lists network and ngo are sources of one independence group ('one network')"
+    assert all(any(w.startswith(warning) and "assumption" in w and "at risk" in w for w in row["warnings"])
+               for row in rows)
+    assert all(any(warning in line for line in row["plain_language"]) for row in rows)
+    shown = runner.invoke(app, ["estimate", "--method", "loglinear", "--db", url, "--separate-groups", "--no-save"])
+    assert warning in " ".join(shown.stdout.split())
+    refused = runner.invoke(app, ["estimate", "--db", url, "--group", "g=a,b"])
+    assert refused.exit_code == 1 and "--group is for --patterns" in refused.output
+
+
+def test_sensitivity_and_list_dependence_are_saved_with_the_estimate(tmp_path: Path) -> None:
+    """`estimate --sensitivity` from the database stores the table it prints with every saved result."""
+    url = f"sqlite:///{tmp_path}/pending.db"
+    _linked(tmp_path, url)
+    result = CliRunner().invoke(app, ["estimate", "--db", url, "--sensitivity", "--burnin", "100", "--samples", "50",
+                                      "--thinning", "1", "--chains", "1", "--seed", "2", "--json"])
+    assert result.exit_code == 0, result.output
+    printed = json.loads(result.stdout[result.stdout.index('{\n  "sensitivity"'):])["sensitivity"]
+    run_id = result.stderr.split("saved as run ")[1].split()[0]
+    engine = open_engine(url)
+    with session_scope(engine) as session:
+        (saved,) = load_run(session, run_id)
+        stored = session.scalars(select(Estimate).where(Estimate.run_id == run_id)).one().result
+    engine.dispose()
+    assert saved.diagnostics["sensitivity"] == printed == stored["diagnostics"]["sensitivity"]
+    assert {r["choice"] for r in printed} == {"LCMCR K", "LCMCR alpha prior", "dga delta", "linkage threshold"}
+    assert set(printed[0]) == {"choice", "value", "method", "estimate", "lower", "upper", "converged", "change",
+                               "default"}
+    pairs = stored["diagnostics"]["list_dependence"]
+    assert len(pairs) == 3 and {"odds_ratio", "lower", "upper", "both"} <= set(pairs[0])
+    assert len(stored["diagnostics"]["posterior_predictive"]) == 3 + 3

@@ -93,3 +93,17 @@ def test_sensitivity_table_varies_one_choice_at_a_time() -> None:
     assert dga["0.0625"]["estimate"] == 12_595 and dga["0.0625"]["change"] == 0  # dga's default 1/16 on Kosovo
     refused = runner.invoke(app, ["estimate", "--patterns", str(KOSOVO), "--sensitivity", "--by", "x"])
     assert refused.exit_code == 1
+
+
+def test_declared_independence_group_is_merged_or_warned() -> None:
+    """--group on a pattern file: merged into one list by default (3 lists left), or kept apart and named."""
+    args = ["estimate", "--patterns", str(KOSOVO), "--method", "loglinear", "--group", "press=EXH,ABA", "--json"]
+    merged = json.loads(runner.invoke(app, args).stdout)
+    assert merged[0]["diagnostics"]["independence_groups_merged"] == {"press": ["EXH", "ABA"]}
+    assert len(merged[0]["diagnostics"]["list_dependence"]) == 3  # press, OSCE, HRW
+    apart = json.loads(runner.invoke(app, [*args, "--separate-groups"]).stdout)
+    assert len(apart[0]["diagnostics"]["list_dependence"]) == 6
+    assert apart[0]["warnings"][0].startswith("lists EXH and ABA are sources of one independence group ('press')")
+    for bad, message in (("press=EXH", "NAME=LIST,LIST"), ("press=EXH,NOPE", "list 'NOPE' is not among")):
+        refused = runner.invoke(app, ["estimate", "--patterns", str(KOSOVO), "--group", bad])
+        assert refused.exit_code == 1 and message in refused.output

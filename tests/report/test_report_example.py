@@ -3,6 +3,7 @@ headless Chromium (Debian's package, driven by Playwright) with no console error
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import shutil
@@ -14,6 +15,7 @@ from typer.testing import CliRunner
 
 from tollbook.cli import app
 from tollbook.demo import DemoSummary
+from tollbook.report.i18n import digits
 from tollbook.status import database_status
 from tollbook.store import session_scope
 
@@ -102,3 +104,20 @@ def test_renders_in_headless_chromium_offline(demo: DemoSummary) -> None:
                 page.close()
         finally:
             browser.close()
+
+
+def _bare_numbers(page: str, start: str, end: str) -> set[str]:
+    """Digits a section prints outside a traceable number (charts, ids and code left out)."""
+    section = page[page.index(start):page.index(end)]
+    section = re.sub(r'<svg.*?</svg>|<a class="n"[^>]*>.*?</a>|<code>.*?</code>', "", section, flags=re.S)
+    text = html.unescape(re.sub(r"<[^>]+>", " ", section))
+    return set(re.findall(r"[0-9۰-۹][0-9۰-۹,.٬٫]*", text))
+
+
+def test_every_figure_of_the_estimation_section_has_an_id(demo: DemoSummary) -> None:
+    constants = {"95", "1", "2", "3", "0.01"}  # "95% interval", "(1)…(3)", "above 1", the p limit in the note
+    for name in ("index.html", "index.fa.html"):
+        page = (demo.out / "report" / name).read_text(encoding="utf-8")
+        allowed = constants if name == "index.html" else {digits(c, "fa") for c in constants}
+        assert _bare_numbers(page, 'id="estimates"', 'id="method"') <= allowed, name
+        assert page.count('data-id="dependence.') > 100 and 'data-id="check.IR-23.pair.media+network"' in page

@@ -1,6 +1,7 @@
 """End to end in a real headless Chromium (Debian's, driven by Playwright) against a real server on loopback:
-sign in, import part of the example's Persian list, correct a record, decide a review pair, attach evidence and
-verify a person with it, open the published pages in Persian. Screenshots go to build/e2e/.
+sign in, import part of the example's Persian list, correct a record, add a new one in Persian (an error beside
+its field first), decide a review pair beside its score waterfall and undo it, attach evidence and verify a
+person with it, open the published pages in Persian. Screenshots go to build/e2e/.
 
 Runs when a Chromium is installed (.ci/run installs Debian's); in CI (CI=true) a missing browser fails the test.
 """
@@ -120,10 +121,33 @@ def test_team_workflow_in_a_real_browser(server: str, browser, tmp_path: Path) -
     assert "Saved as revision 2" in documenter.inner_text("main")
     _shot(documenter, "05-corrected")
 
+    documenter.goto(f"{server}/records?lang=fa")
+    documenter.click("a.button[href='/records/new']")
+    assert documenter.get_attribute("html", "dir") == "rtl"
+    for name, value in (("source", "شاهدان"), ("given_name", "پویا"), ("family_name", "بختیاری"), ("age", "۲۷"),
+                        ("date_of_death", "۱۳۹۸/۰۸/۳۲"), ("province", "تهران"), ("city", "تهران"),
+                        ("status", "کشته")):
+        documenter.fill(f"form.record-form [name={name}]", value)
+    documenter.click("form.record-form button[type=submit]")
+    assert documenter.is_visible("#issue-date_of_death")
+    assert documenter.input_value("form.record-form [name=given_name]") == "پویا"  # what was typed stays
+    _shot(documenter, "05b-new-record-error-beside-field")
+    documenter.fill("form.record-form [name=date_of_death]", "۱۳۹۸/۰۸/۲۵")
+    documenter.click("form.record-form button[type=submit]")
+    assert "افزوده شد" in documenter.inner_text("main") and "بختیاری" in documenter.inner_text("h1")
+    _shot(documenter, "05c-new-record-added-fa")
+    documenter.goto(f"{server}/records?lang=en")
+
     reviewer = _sign_in(browser, server, Role.REVIEWER)
     reviewer.goto(f"{server}/review")
     assert reviewer.locator("table.pair tr").count() > 3
     _shot(reviewer, "06-review-pair")
+    assert reviewer.locator("table.waterfall svg.bar").count() >= 2  # the score's reasons beside the pair
+    reviewer.click("form.decide button[value=match]")
+    assert "Decision stored" in reviewer.inner_text("main")
+    reviewer.click("form[action='/review/undo'] button")
+    assert "Decision withdrawn" in reviewer.inner_text("main")
+    _shot(reviewer, "06b-review-undone")
     reviewer.click("form.decide button[value=match]")
     assert "Decision stored" in reviewer.inner_text("main")
 

@@ -146,7 +146,7 @@ def test_correction_needs_a_reason_and_a_change(app: FastAPI, client_for) -> Non
     assert no_reason.status_code == 422
     same = client.post(f"/api/records/{record_id}/revisions", json={"values": {"age": "31"}, "reason": "check"},
                        headers={"X-CSRF-Token": token})
-    assert same.status_code == 400 and "nothing changed" in same.json()["detail"]
+    assert same.status_code == 400 and "changes nothing" in same.json()["detail"]
     done = client.post(f"/api/records/{record_id}/revisions", json={"values": {"age": "۳۲"}, "reason": "typo"},
                        headers={"X-CSRF-Token": token})
     assert done.status_code == 201 and done.json()["changed"] == ["age", "age_high", "age_low"]

@@ -65,7 +65,7 @@ def record_event(session: Session, actor: str, action: str, object_type: str,
         rows = [{"event_id": audit_event.id, "table_name": name, "row_id": row_id, "row_hash": row}
                 for name, row_id, row in entries]
         for start in range(0, len(rows), 5_000):
-            session.execute(insert(AuditRow), rows[start:start + 5_000])
+            session.execute(insert(AuditRow.__table__), rows[start:start + 5_000])  # Core: no ORM bulk overhead
     return audit_event
 
 

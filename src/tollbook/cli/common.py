@@ -7,16 +7,19 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
-from sqlalchemy.orm import Session
 
 from tollbook.errors import TollbookError
-from tollbook.store import DEFAULT_URL, db_error_line, default_url, open_engine, require_current, session_scope
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+# tollbook.store's default, repeated so commands that need no database start without SQLAlchemy (a test checks it)
+DEFAULT_URL = "sqlite:///tollbook.db"
 
 console = Console(soft_wrap=True)
 err_console = Console(stderr=True)
@@ -38,7 +41,7 @@ def resolve_db(db: str) -> str:
     from_env = os.environ.get("TOLLBOOK_DB", "")
     if STATE["db"] and (not db or db == from_env):
         return STATE["db"]
-    return db or default_url()
+    return db or from_env or DEFAULT_URL
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
@@ -56,22 +59,32 @@ def handled_errors() -> Iterator[None]:
         if STATE["debug"]:
             raise
         raise fail(str(exc)) from None
-    except OperationalError as exc:
-        if STATE["debug"]:
+    except Exception as exc:
+        line = _database_error(exc)
+        if line is None or STATE["debug"]:
             raise
-        if "locked" in db_error_line(exc):
-            raise fail("the database is busy: another import or write holds it (waited, then gave up); "
-                       "try again when it has finished") from None
-        raise fail(f"database error: {db_error_line(exc)}") from None
-    except SQLAlchemyError as exc:  # the driver's first line only: its detail lines can quote stored values
-        if STATE["debug"]:
-            raise
-        raise fail(f"database error: {db_error_line(exc)}") from None
+        raise fail(line) from None
+
+
+def _database_error(exc: Exception) -> str | None:
+    """The one line for a database error (the driver's first line only: its detail lines can quote stored
+    values), or None when ``exc`` is not one. Without SQLAlchemy loaded no error can be one of its own."""
+    errors = sys.modules.get("sqlalchemy.exc")
+    if errors is None or not isinstance(exc, errors.SQLAlchemyError):
+        return None
+    from tollbook.store import db_error_line
+
+    if isinstance(exc, errors.OperationalError) and "locked" in db_error_line(exc):
+        return ("the database is busy: another import or write holds it (waited, then gave up); try again when it "
+                "has finished")
+    return f"database error: {db_error_line(exc)}"
 
 
 @contextmanager
 def open_session(db: str, migrated: bool = True) -> Iterator[Session]:
     """A session on the database at `db`, which must be initialised and current."""
+    from tollbook.store import open_engine, require_current, session_scope
+
     with handled_errors():
         engine = open_engine(resolve_db(db), create=not migrated)
         try:

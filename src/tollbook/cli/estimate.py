@@ -65,6 +65,13 @@ def estimate_command(
     plots: Annotated[Path | None, typer.Option(help="LCMCR: write trace and density plots per chain (N, alpha, "
                                                "occupied classes) into this folder.")] = None,
     plot_format: Annotated[str, typer.Option(help="Format of --plots: svg or png.")] = "svg",
+    group: Annotated[list[str] | None, typer.Option("--group", help="--patterns: lists of one independence group "
+                                                    "(sources of one network), as NAME=LIST,LIST; repeatable. "
+                                                    "They are merged into one list unless --separate-groups. From "
+                                                    "--db the sources' own groups are used.")] = None,
+    separate_groups: Annotated[bool, typer.Option("--separate-groups", help="Keep the lists of one independence "
+                                                  "group apart (warned: they are not independent sources).")]
+    = False,
     save: Annotated[bool, typer.Option(help="Save results in the database (estimates from --db only).")] = True,
     db: DbOption = "",
     as_json: JsonOption = False,
@@ -82,13 +89,22 @@ def estimate_command(
         if plots is not None and plots.exists() and not plots.is_dir():
             raise TollbookError(f"--plots {plots}: this is a file, not a folder; give a folder for the plots")
         if patterns is not None:
-            results = _run(_from_csv(patterns, by), method, settings, as_json)
+            results = _from_patterns(patterns, by, method, settings, as_json, (_groups(group), separate_groups))
+        elif group:
+            raise TollbookError("--group is for --patterns; from --db the groups are the sources' own (set with "
+                                "`tollbook sources add NAME --group GROUP`)")
         else:
-            results = _from_db(db, by, method, settings, as_json, save)
+            results = _from_db(db, by, method, settings, as_json, separate_groups)
+        table = _sensitivity(patterns, db, by, settings) if sensitivity else None
+        if table is not None:
+            from tollbook.estimate.sensitivity import with_sensitivity
+
+            results = with_sensitivity(results, table)
+        if patterns is None and save:
+            _save(db, results, by)
         if linkage_draws:
             results.append(_linkage_uncertainty(patterns, db, linkage_draws, settings))
         written = _plots(results, plots, plot_format)
-        table = _sensitivity(patterns, db, by, settings) if sensitivity else None
     _show(results, as_json)
     if table is not None:
         _show_sensitivity(table, as_json)
@@ -169,20 +185,63 @@ def _from_csv(path: Path, by: str | None) -> dict:
         raise TollbookError(str(exc)) from exc
 
 
-def _from_db(db: str, by: str | None, method: str, settings: dict[str, Any], quiet: bool, save: bool) -> list:
-    """Estimate from the linked persons in the database, saving the results."""
-    from tollbook.estimate.database import histories_from_database, pending_review, save_results, with_pending_review
+def _groups(given: list[str] | None) -> dict[str, list[str]]:
+    """--group NAME=LIST,LIST options as {name: lists}; a malformed one is a one-line error."""
+    groups: dict[str, list[str]] = {}
+    for text in given or []:
+        name, _, members = text.partition("=")
+        lists = [member.strip() for member in members.split(",") if member.strip()]
+        if not name.strip() or len(lists) < 2:
+            raise TollbookError(f"--group {text!r}: write NAME=LIST,LIST (a group name and two or more lists)")
+        groups[name.strip()] = lists
+    return groups
+
+
+def _from_patterns(path: Path, by: str | None, method: str, settings: dict[str, Any], quiet: bool,
+                   grouping: tuple[dict[str, list[str]], bool]) -> list:
+    """Estimate from a pattern-count CSV, merging each declared independence group unless kept separate."""
+    from tollbook.estimate.dependence import with_groups
+    from tollbook.estimate.histories import HistoryError
+
+    groups, separate = grouping
+    histories = _from_csv(path, by)
+    lists = next(iter(histories.values())).lists
+    if groups and not separate:
+        try:
+            histories = {name: h.merge_lists(groups) for name, h in histories.items()}
+        except HistoryError as exc:
+            raise TollbookError(f"--group: {exc}") from exc
+    return with_groups(_run(histories, method, settings, quiet), groups, lists, merged=not separate)
+
+
+def _from_db(db: str, by: str | None, method: str, settings: dict[str, Any], quiet: bool, separate: bool) -> list:
+    """Estimate from the linked persons in the database (sources of one independence group merged into one list
+    unless ``separate``)."""
+    from tollbook.estimate.database import (
+        histories_from_database,
+        independence_groups,
+        pending_review,
+        with_pending_review,
+    )
+    from tollbook.estimate.dependence import with_groups
 
     with open_session(db) as session:
         try:
-            histories = histories_from_database(session, by)
+            histories = histories_from_database(session, by, merge_groups=not separate)
         except ValueError as exc:  # e.g. fewer than two lists: the estimators' own clear message
             raise TollbookError(str(exc)) from exc
         results = with_pending_review(_run(histories, method, settings, quiet), pending_review(session))
-        if save:
-            run_id = save_results(session, results, by, actor="cli")
-            err_console.print(f"saved as run {run_id} (draws kept; `tollbook estimate combine` pools runs)")
-    return results
+        lists = next(iter(histories.values())).lists
+        return with_groups(results, independence_groups(session), lists, merged=not separate)
+
+
+def _save(db: str, results: list, by: str | None) -> None:
+    """Save the results (with their draws) as one run and say its id."""
+    from tollbook.estimate.database import save_results
+
+    with open_session(db) as session:
+        run_id = save_results(session, results, by, actor="cli")
+    err_console.print(f"saved as run {run_id} (draws kept; `tollbook estimate combine` pools runs)")
 
 
 @estimate_app.command("combine")
@@ -233,6 +292,7 @@ def _show(results: list, as_json: bool) -> None:
         print_json([result.to_dict() for result in results])
         return
     print_table("Estimates (95% intervals)", table_rows(results))
+    _show_checks(results, headline(results))
     for result in results:
         for warning in result.warnings:
             console.print(f"[yellow]warning[/] {result.label} {result.stratum or 'all'}: {warning}")
@@ -240,6 +300,25 @@ def _show(results: list, as_json: bool) -> None:
         console.print(f"\n[bold]{result.label}, {result.stratum or 'all'}[/]")
         for line in result.plain_language():
             console.print(line)
+
+
+FULL_CHECK_TABLE = 21  # up to 6 lists every check is printed; beyond, only the failed ones
+
+
+def _show_checks(results: list, headlines: list) -> None:
+    """The LCMCR posterior predictive checks: all of them for a headline result with few lists, else the failed."""
+    from tollbook.estimate.checks import P_LIMIT, failed_checks
+
+    for result in results:
+        rows = result.diagnostics.get("posterior_predictive") or []
+        shown = rows if result in headlines and len(rows) <= FULL_CHECK_TABLE else failed_checks(rows)
+        if not shown:
+            continue
+        table = [{"check": r["check"], "lists": " & ".join(r["lists"]), "observed": f"{r['observed']:,}",
+                  "predicted median": f"{r['median']:,.0f}", "95% predictive": f"{r['lo']:,.0f}–{r['hi']:,.0f}",
+                  "p": f"{r['p']:.3f}", "result": "FAIL" if r["p"] < P_LIMIT else "pass"} for r in shown]
+        print_table(f"Posterior predictive checks, {result.label} {result.stratum or 'all'} (fail: p < {P_LIMIT})",
+                    table)
 
 
 def register(app: typer.Typer) -> None:

@@ -106,6 +106,7 @@ def persons_show(public_id: Annotated[str, typer.Argument(help="The person's pub
     """Every value of each field with its source, the accepted value and why, and the alternatives."""
     from tollbook.cli.evidence import person_extras, print_person_extras
     from tollbook.link.person_view import RULE, person_view
+    from tollbook.records import display_value
 
     with open_session(db) as session:
         view = person_view(session, public_id, verified_source or ())
@@ -114,7 +115,7 @@ def persons_show(public_id: Annotated[str, typer.Argument(help="The person's pub
         print_json(view.to_dict() | extras)
         return
     listed = {r["record_id"]: r for r in view.records}
-    rows = [{"field": name, "value": claimed.value, "source": claimed.source,
+    rows = [{"field": name, "value": display_value(claimed.value), "source": claimed.source,
              "role": "alternative" if claimed in f.alternatives else f"accepted: {f.reason}",
              "source record id": listed.get(claimed.record_id, {}).get("source_record_id") or "",
              "record": claimed.record_id}

@@ -419,6 +419,23 @@ def _class_sizes(alloc: np.ndarray, alloc0: np.ndarray, class_n: np.ndarray) -> 
 
 
 @njit(cache=True, nogil=True)
+def predictive(
+    rng: np.ndarray, total: int, lam: np.ndarray, nu: np.ndarray, checks: np.ndarray, counts: np.ndarray,
+    order: np.ndarray, out: np.ndarray,
+) -> None:
+    """One posterior predictive replicate of each check: class sizes ~ Multinomial(N, nu), then per class the
+    people on list i (``checks[c] = (i, i)``) or on both i and j (``(i, j)``) ~ Binomial(size, lam_i [lam_j])."""
+    _multinomial(rng, total, nu, counts, order)
+    for c in range(checks.shape[0]):
+        i, j = checks[c, 0], checks[c, 1]
+        hits = 0
+        for k in range(nu.shape[0]):
+            p = lam[i, k] if i == j else lam[i, k] * lam[j, k]
+            hits += binomial(rng, counts[k], p)
+        out[c] = hits
+
+
+@njit(cache=True, nogil=True)
 def sweep(
     rng: np.ndarray,
     ones_ptr: np.ndarray,
@@ -436,8 +453,14 @@ def sweep(
     update_alpha: bool,
     out: np.ndarray,
     out_start: int,
+    checks: np.ndarray,
+    replicated: np.ndarray,
+    check_rng: np.ndarray,
 ) -> int:
-    """Run ``n_iter`` Gibbs iterations, storing (N, alpha, occupied classes) every ``thinning``-th in ``out``.
+    """Run ``n_iter`` Gibbs iterations, storing (N, alpha, occupied classes) every ``thinning``-th in ``out``
+    and, when ``replicated`` has rows, a posterior predictive replicate of the ``checks`` (see
+    :func:`predictive`, drawn from its own generator ``check_rng`` so the chain is the same with or without
+    checks) in the same row of ``replicated``.
 
     ``priors`` = (a_alpha, b_alpha); ``scalars`` = (alpha, n0). Returns the next free row of ``out``.
     """
@@ -468,5 +491,7 @@ def sweep(
             out[row, 1] = scalars[0]
             _class_sizes(alloc, alloc0, class_n)
             out[row, 2] = (class_n > 0).sum()
+            if replicated.shape[0] > 0:
+                predictive(check_rng, observed + n0, lam, nu, checks, class_n, order, replicated[row])
             row += 1
     return row

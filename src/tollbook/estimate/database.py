@@ -17,7 +17,7 @@ from tollbook.audit import record_event
 from tollbook.errors import TollbookError
 from tollbook.estimate.histories import CaptureHistories
 from tollbook.estimate.result import EstimateResult
-from tollbook.model import Estimate, Record
+from tollbook.model import Estimate, Record, Source
 
 
 def histories_from_database(
@@ -33,6 +33,15 @@ def histories_from_database(
         (frame,) = frames.values()
         return {None: _from_frame(frame, None, None)}
     return {stratum: _from_frame(frame, stratum, by) for stratum, frame in frames.items()}
+
+
+def independence_groups(session: Session) -> dict[str, list[str]]:
+    """Independence group -> its sources' names, for groups of two or more sources (DESIGN.md: sources of one
+    network are not independent)."""
+    groups: dict[str, list[str]] = {}
+    for source in session.scalars(select(Source).order_by(Source.name)):
+        groups.setdefault(source.group, []).append(source.name)
+    return {group: names for group, names in groups.items() if len(names) >= 2}
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,15 @@ A and B tend to record the same people (positive dependence: an independence mod
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from typing import Any
 
 import numpy as np
 
 from tollbook.estimate.histories import CaptureHistories
 
-__all__ = ["STRONG", "dependence_warnings", "list_dependence"]
+__all__ = ["STRONG", "dependence_warnings", "group_warnings", "list_dependence", "shared_groups", "with_groups"]
 
 STRONG = 5.0  # an odds ratio above this (or below its inverse) is called strong dependence
 
@@ -50,3 +53,39 @@ def dependence_warnings(rows: list[dict]) -> tuple[str, ...]:
                          f"{ratio:.1f}): if they share sources or one copies the other they are one independence "
                          "group and should be merged into one list")
     return tuple(np.unique(found)) if found else ()
+
+
+def shared_groups(groups: Mapping[str, Sequence[str]], lists: Sequence[str]) -> dict[str, list[str]]:
+    """The independence groups (name -> member lists) with two or more lists among ``lists``, members in the
+    estimate's list order."""
+    found = {}
+    for group, members in groups.items():
+        present = [name for name in lists if name in set(members)]
+        if len(present) >= 2:
+            found[group] = present
+    return found
+
+
+def group_warnings(groups: Mapping[str, Sequence[str]], lists: Sequence[str]) -> tuple[str, ...]:
+    """A warning per independence group (DESIGN.md: two sources of one network) that has several lists in the
+    estimate, naming them: multiple systems estimation assumes lists are independent sources."""
+    return tuple(
+        f"lists {', '.join(members[:-1])} and {members[-1]} are sources of one independence group ({group!r}): "
+        "they are not independent sources, so the multiple systems estimate's assumption that lists record people "
+        "independently (beyond what the model explains) is at risk and the estimate may be biased; merge them "
+        "into one list (the default: leave out --separate-groups)"
+        for group, members in shared_groups(groups, lists).items()
+    )
+
+
+def with_groups(results: Sequence[Any], groups: Mapping[str, Sequence[str]], lists: Sequence[str],
+                merged: bool) -> list[Any]:
+    """Results with their independence groups named: ``merged`` groups (each one list in the estimate) are
+    recorded in ``diagnostics["independence_groups_merged"]``; unmerged ones give :func:`group_warnings`."""
+    multi = {group: list(members) for group, members in groups.items() if len(members) >= 2}
+    if not multi:
+        return list(results)
+    if merged:
+        return [replace(r, diagnostics=r.diagnostics | {"independence_groups_merged": multi}) for r in results]
+    warnings = group_warnings(multi, lists)
+    return [replace(r, warnings=(*warnings, *r.warnings)) for r in results]

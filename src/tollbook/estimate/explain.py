@@ -53,6 +53,8 @@ def reasons_for_doubt(result: EstimateResult) -> list[str]:
     p_value = result.diagnostics.get("gof_p_value")
     if isinstance(p_value, float) and math.isfinite(p_value) and p_value < 0.05:
         found.append(f"the model does not fit the data (goodness-of-fit p = {p_value:.2g})")
+    if any(text.startswith("posterior predictive check failed") for text in result.warnings):
+        found.append("the model does not reproduce how the lists overlap (posterior predictive check failed)")
     if math.isfinite(result.estimate) and result.observed and result.estimate > 10 * result.observed:
         found.append("it is more than ten times the documented count: the model extrapolates far beyond the data")
     if math.isfinite(result.lower) and result.lower > 0 and result.upper / result.lower > 3:

@@ -20,6 +20,7 @@ import numpy as np
 from tollbook.estimate import _lcmcr_kernel as kernel
 from tollbook.estimate._lcmcr_kernel import MISSING_RATIO, new_state
 from tollbook.estimate.api import unsupported
+from tollbook.estimate.checks import P_LIMIT, check_pairs, check_warnings, predictive_checks
 from tollbook.estimate.diagnostics import (
     ESS_LIMIT,
     RHAT_LIMIT,
@@ -137,18 +138,46 @@ def _run(
     out: np.ndarray,
     row: int,
     update_alpha: bool = True,
+    checks: _Checks | None = None,
 ) -> int:
-    """Advance one chain ``n_iter`` iterations in the compiled kernel; returns the next free row of ``out``."""
+    """Advance one chain ``n_iter`` iterations in the compiled kernel; returns the next free row of ``out``.
+
+    With ``checks``, each stored row also gets a posterior predictive replicate of the list counts and overlaps.
+    """
     priors = np.array([cfg.a_alpha, cfg.b_alpha])
+    checks = checks or _Checks.none()
     return kernel.sweep(
         state.rng, data.ones_ptr, data.ones_idx, data.counts, priors, state.lam, state.log_nu, state.nu,
-        state.scalars, state.alloc, state.alloc0, n_iter, thin, update_alpha, out, row,
+        state.scalars, state.alloc, state.alloc0, n_iter, thin, update_alpha, out, row, checks.pairs,
+        checks.replicated, checks.rng,
     )  # fmt: skip
 
 
-def _chain(data: _Data, cfg: LCMCRSettings, rng: np.ndarray, done: list[int], slot: int) -> np.ndarray:
-    """Run one whole chain; returns its (samples, 3) trace of (N, alpha, occupied classes)."""
-    state = _initial_state(data, cfg.K, rng)
+@dataclass
+class _Checks:
+    """Posterior predictive checks of one chain: list index pairs, their replicates per kept draw, a generator."""
+
+    pairs: np.ndarray
+    replicated: np.ndarray
+    rng: np.ndarray
+
+    @classmethod
+    def none(cls) -> _Checks:
+        return cls(np.zeros((0, 2), dtype=np.int64), np.zeros((0, 0), dtype=np.int64), np.ones(4, dtype=np.uint64))
+
+    @classmethod
+    def for_chain(cls, n_lists: int, samples: int, rng: np.ndarray) -> _Checks:
+        pairs = check_pairs(n_lists)
+        return cls(pairs, np.zeros((samples, len(pairs)), dtype=np.int64), rng)
+
+
+def _chain(data: _Data, cfg: LCMCRSettings, rngs: tuple[np.ndarray, np.ndarray], done: list[int], slot: int
+           ) -> tuple[np.ndarray, np.ndarray]:
+    """Run one whole chain; returns its (samples, 3) trace of (N, alpha, occupied classes) and its (samples,
+    checks) posterior predictive replicates (drawn from the second generator, so the chain does not depend on
+    them)."""
+    state = _initial_state(data, cfg.K, rngs[0])
+    checks = _Checks.for_chain(data.n_lists, cfg.samples, rngs[1])
     out = np.zeros((cfg.samples, 3))
     _run(data, state, cfg, cfg.warmup, 0, out, 0, update_alpha=False)
     _sort_classes(state)
@@ -160,9 +189,9 @@ def _chain(data: _Data, cfg: LCMCRSettings, rng: np.ndarray, done: list[int], sl
     row, per_chunk = 0, max(1, _CHUNK // cfg.thinning)
     while row < cfg.samples:
         keep = min(per_chunk, cfg.samples - row)
-        row = _run(data, state, cfg, keep * cfg.thinning, cfg.thinning, out, row)
+        row = _run(data, state, cfg, keep * cfg.thinning, cfg.thinning, out, row, checks=checks)
         done[slot] += keep * cfg.thinning
-    return out
+    return out, checks.replicated
 
 
 def chain_states(seed: Seed, chains: int) -> tuple[np.random.SeedSequence, list[np.ndarray]]:
@@ -173,6 +202,12 @@ def chain_states(seed: Seed, chains: int) -> tuple[np.random.SeedSequence, list[
     root = root_sequence(seed)
     children = [np.random.SeedSequence(root.entropy, spawn_key=(*root.spawn_key, i)) for i in range(chains)]
     return root, [new_state(child) for child in children]
+
+
+def check_states(root: np.random.SeedSequence, chains: int) -> list[np.ndarray]:
+    """One generator per chain for its posterior predictive replicates: the first child of chain i's sequence."""
+    return [new_state(np.random.SeedSequence(root.entropy, spawn_key=(*root.spawn_key, i, 0)))
+            for i in range(chains)]  # fmt: skip
 
 
 class LCMCR:
@@ -203,15 +238,18 @@ class LCMCR:
         self.settings = LCMCRSettings(K, burnin, samples, thinning, chains, seed, a_alpha, b_alpha, warmup)
         self.settings.validate()
         self.trace: dict[str, np.ndarray] = {}
+        self.replicated: np.ndarray = np.zeros((0, 0, 0))
 
     def fit(self, progress: ProgressCallback | None = None, workers: int | None = None) -> EstimateResult:
         """Run the chains (in parallel threads) and summarise the posterior of N."""
         cfg = self.settings
         root, states = chain_states(cfg.seed, cfg.chains)
         started = time.perf_counter()
-        traces = self._run_chains(states, progress, workers)
+        traces, replicated = self._run_chains(list(zip(states, check_states(root, cfg.chains), strict=True)),
+                                              progress, workers)
         seconds = time.perf_counter() - started
         self.trace = {name: traces[:, :, i] for i, name in enumerate(("N", "alpha", "occupied"))}
+        self.replicated = replicated
         return self._result(root, seconds)
 
     def to_inference_data(self):  # noqa: ANN201 - arviz.InferenceData, imported lazily
@@ -221,22 +259,23 @@ class LCMCR:
         return quiet_arviz().from_dict(posterior={name: values for name, values in self.trace.items()})
 
     def _run_chains(
-        self, states: list[np.ndarray], progress: ProgressCallback | None, workers: int | None
-    ) -> np.ndarray:
-        """All chains' traces as a (chains, samples, 3) array, reporting progress from this thread."""
+        self, states: list[tuple[np.ndarray, np.ndarray]], progress: ProgressCallback | None, workers: int | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """All chains' traces as a (chains, samples, 3) array and their predictive replicates as (chains, samples,
+        checks), reporting progress from this thread."""
         cfg, data = self.settings, _Data.from_histories(self.histories)
         done = [0] * cfg.chains
         total = cfg.iterations_per_chain * cfg.chains
         n_workers = workers or min(cfg.chains, os.cpu_count() or 1)
         with ThreadPoolExecutor(max_workers=n_workers) as pool:
-            futures = [pool.submit(_chain, data, cfg, rng, done, i) for i, rng in enumerate(states)]
+            futures = [pool.submit(_chain, data, cfg, rngs, done, i) for i, rngs in enumerate(states)]
             while progress is not None and not all(f.done() for f in futures):
                 wait(futures, timeout=0.25)
                 progress(sum(done), total)
-            traces = np.stack([f.result() for f in futures])
+            finished = [f.result() for f in futures]
         if progress is not None:
             progress(total, total)
-        return traces
+        return np.stack([trace for trace, _ in finished]), np.stack([reps for _, reps in finished])
 
     def _result(self, root_seed: np.random.SeedSequence, seconds: float) -> EstimateResult:
         """Summarise the traces into an EstimateResult with convergence diagnostics and warnings."""
@@ -265,6 +304,10 @@ class LCMCR:
             "ess_limit": ESS_LIMIT,
             "seconds": round(seconds, 3),
         }
+        diag["posterior_predictive"] = predictive_checks(self.histories, check_pairs(self.histories.n_lists),
+                                                         self.replicated)
+        diag["posterior_predictive_p_limit"] = P_LIMIT
+        found += check_warnings(diag["posterior_predictive"])
         if diag["occupied_all_share"] > FULL_K_SHARE:
             found += (f"all {self.settings.K} latent classes are occupied in {diag['occupied_all_share']:.0%} of the "
                       "draws: the truncation K may bind; rerun with a larger --K (see --sensitivity)",)

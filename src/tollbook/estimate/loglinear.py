@@ -12,9 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import brentq, minimize_scalar
-from scipy.special import gammaln, xlogy
-from scipy.stats import chi2, norm
+from scipy.special import chdtrc, chdtri, gammaln, ndtri, xlogy
 
 from tollbook.estimate._loglinear_design import (
     Design,
@@ -181,11 +179,13 @@ def profile_interval(
     y: np.ndarray, design: Design, N_hat: float, alpha: float = 0.05, neg: bool = True
 ) -> tuple[float, float, float, list[str]]:
     """Multinomial MLE of N and its profile-likelihood interval, searched on (n, 3 N̂) as closedpCI does."""
+    from scipy.optimize import brentq, minimize_scalar  # imported here: it is slow to load, and only this needs it
+
     n = float(y.sum())
     loglik = _profile_function(y, design, neg)
     top = _FMAX_UPPER * N_hat
     best = minimize_scalar(lambda N: -loglik(N), bounds=(n, top), method="bounded", options={"xatol": 1e-4})
-    N_max, target = float(best.x), -float(best.fun) - chi2.ppf(1 - alpha, 1) / 2
+    N_max, target = float(best.x), -float(best.fun) - chdtri(1, alpha) / 2
     gap = lambda N: loglik(N) - target  # noqa: E731
     warnings: list[str] = []
     lower = n if gap(n) > 0 else brentq(gap, n, N_max, xtol=1e-4)
@@ -202,7 +202,7 @@ def lognormal_interval(total: float, se: float, n: float, alpha: float = 0.05) -
     missing = total - n
     if not (np.isfinite(se) and missing > 0):
         return float("nan"), float("nan")
-    c = np.exp(norm.ppf(1 - alpha / 2) * np.sqrt(np.log(1 + se**2 / missing**2)))
+    c = np.exp(ndtri(1 - alpha / 2) * np.sqrt(np.log(1 + se**2 / missing**2)))
     return float(n + missing / c), float(n + missing * c)
 
 
@@ -270,7 +270,7 @@ def _fit_warnings(est: Abundance, observed: int) -> list[str]:
 
 def _gof_p_value(fit: PoissonFit) -> float:
     """Deviance goodness-of-fit p-value (chi-square on the residual df); NaN for a saturated model."""
-    return float(chi2.sf(fit.deviance, fit.df_residual)) if fit.df_residual > 0 else float("nan")
+    return float(chdtrc(fit.df_residual, fit.deviance)) if fit.df_residual > 0 else float("nan")
 
 
 def _valid(total: float, observed: int) -> bool:

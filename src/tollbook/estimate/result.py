@@ -162,6 +162,10 @@ def _rows(result: EstimateResult) -> list[tuple[str, str]]:
         ("95% interval", f"{_fmt_number(float(result.lower))} – {_fmt_number(float(result.upper))}"),
     ]
     rows += [(f"  {key}", _fmt_number(value)) for key, value in result.diagnostics.items() if _is_scalar(value)]
+    if result.diagnostics.get("posterior_predictive"):
+        from tollbook.estimate.checks import check_summary
+
+        rows.append(("  posterior predictive checks", check_summary(result.diagnostics["posterior_predictive"])))
     rows += [(f"  setting {key}", _fmt_number(value)) for key, value in result.settings.items() if _is_scalar(value)]
     rows += [("data hash", result.data_hash[:16]), ("code version", result.code_version)]
     return rows

@@ -8,13 +8,14 @@ linkage engine, nothing written, LCMCR on each).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from tollbook.estimate.histories import CaptureHistories
 from tollbook.estimate.seeds import Seed
 
-__all__ = ["ALPHA_PRIORS", "K_VALUES", "THRESHOLDS", "linkage_rows", "sensitivity"]
+__all__ = ["ALPHA_PRIORS", "K_VALUES", "THRESHOLDS", "linkage_rows", "sensitivity", "with_sensitivity"]
 
 K_VALUES = (5, 10, 20)
 ALPHA_PRIORS = ((0.25, 0.25), (1.0, 1.0), (0.1, 0.1))  # (a, b) of Gamma(a, b); the first is R's default
@@ -76,3 +77,9 @@ def linkage_rows(session: Any, seed: Seed = None, lcmcr: Mapping[str, Any] | Non
     for row in rows:
         row["change"] = row["estimate"] / reference - 1 if reference else math.nan
     return rows
+
+
+def with_sensitivity(results: Sequence[Any], rows: list[dict]) -> list[Any]:
+    """The results with the sensitivity table (the rows as printed) in ``diagnostics["sensitivity"]``, so a saved
+    estimate keeps it for the report."""
+    return [replace(r, diagnostics=r.diagnostics | {"sensitivity": rows}) for r in results]

@@ -1,6 +1,7 @@
 """The estimates table: one row per result with the figures a reviewer reads first (CLI, report and web share it).
 
-Columns appear only when some result has them: R-hat and ESS for samplers; AIC, BIC, deviance, df, the
+Columns appear only when some result has them: R-hat and ESS for samplers; the posterior predictive checks of
+list counts and overlaps (LCMCR); AIC, BIC, deviance, df, the
 goodness-of-fit p-value and the preferred-model mark for log-linear models.
 """
 
@@ -10,6 +11,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
+from tollbook.estimate.checks import check_summary
 from tollbook.estimate.result import EstimateResult
 
 __all__ = ["table_rows"]
@@ -48,11 +50,15 @@ def table_rows(results: Sequence[EstimateResult]) -> list[dict[str, str]]:
     """Rows of strings, one per result, with only the column groups some result fills."""
     samplers = any("rhat" in r.diagnostics for r in results)
     fits = any("BIC" in r.diagnostics for r in results)
+    checked = any("posterior_predictive" in r.diagnostics for r in results)
     rows = []
     for result in results:
         row = _base(result)
         if samplers:
             row |= _sampler(result)
+        if checked:
+            found = result.diagnostics.get("posterior_predictive")
+            row["model check"] = check_summary(found) if found else ""
         if fits:
             row |= _fit(result)
         rows.append(row)

@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 from tollbook.enums import Verification
 from tollbook.errors import TollbookError
 from tollbook.model import Person
-from tollbook.records import plain_value
+from tollbook.records import display_value
+from tollbook.text.dates import PartialDate
 
 BY_FIELD = {"cause": "cause", "perpetrator": "perpetrator", "date": "date_of_death", "province": "province_code"}
 NOT_GIVEN = "not given"
@@ -53,9 +54,10 @@ def subset_table(session: Session, level: Verification | str | None, by: str) ->
     order), with each group's share of the level's total."""
     field = BY_FIELD[parse_by(by)]
     persons = persons_at_level(session, level)
-    values = [plain_value(v) for v in accepted_values(session, persons, field)]
+    raw = accepted_values(session, persons, field)
+    values = [display_value(v) for v in raw]
     counts = Counter(NOT_GIVEN if v in (None, "unknown") else v for v in values)
-    order = sorted(counts, key=str) if by == "date" else sorted(counts, key=lambda v: (-counts[v], str(v)))
+    order = _in_date_order(counts, raw) if by == "date" else sorted(counts, key=lambda v: (-counts[v], str(v)))
     total = len(persons)
     rows = [{by: value, "persons": counts[value], "of": total,
              "share_percent": round(100 * counts[value] / total, 1)} for value in order]
@@ -63,9 +65,16 @@ def subset_table(session: Session, level: Verification | str | None, by: str) ->
     return table | {"busiest": busiest_days(counts, total)} if by == "date" else table
 
 
+def _in_date_order(counts: Counter, raw: list[Any]) -> list[str]:
+    """Date labels in order: days first, then month- and year-only dates (by their first day), "not given" last."""
+    starts = {display_value(v): (isinstance(v, PartialDate), v) for v in raw if v is not None}
+    return sorted(counts, key=lambda label: (label == NOT_GIVEN, *starts.get(label, (True, dt.date.max))))
+
+
 def busiest_days(counts: Counter, total: int, days: int = 2) -> dict[str, Any] | None:
-    """The run of `days` consecutive days with the most persons ("220 of 304 on 16–17 November")."""
-    dated = {dt.date.fromisoformat(d): n for d, n in counts.items() if d != NOT_GIVEN}
+    """The run of `days` consecutive days with the most persons ("220 of 304 on 16–17 November"); a month- or
+    year-only date is on no day and counts in no run."""
+    dated = {dt.date.fromisoformat(d): n for d, n in counts.items() if d != NOT_GIVEN and _is_day(d)}
     if not dated:
         return None
     starts = sorted(dated)
@@ -73,6 +82,15 @@ def busiest_days(counts: Counter, total: int, days: int = 2) -> dict[str, Any] |
     persons = sum(dated.get(best + dt.timedelta(i), 0) for i in range(days))
     return {"from": best.isoformat(), "to": (best + dt.timedelta(days - 1)).isoformat(), "persons": persons,
             "of": total}
+
+
+def _is_day(label: str) -> bool:
+    """Whether a date label is one day (ISO form), not a described month or year."""
+    try:
+        dt.date.fromisoformat(label)
+    except ValueError:
+        return False
+    return True
 
 
 def classification_table(session: Session, aspect: str = "role", area: str | None = None,

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from tollbook.ingest.readers import RawRow
 from tollbook.ingest.report import DUPLICATE, ERROR, REVISED, WARNING, ImportIssue, ImportReport
 from tollbook.model import ImportBatch, Record, RecordRetraction, Source
-from tollbook.records import content_hash, raw_hash
+from tollbook.records import raw_hash
 
 IN_CHUNK = 900  # values per IN (...) list, under SQLite's bound-parameter limit
 
@@ -63,15 +63,16 @@ def existing_identities(session: Session, source_id: int) -> Known:
 
 
 def classify_rows(rows: list[tuple[str, RawRow, dict[str, Any]]], known: Known | None,
-                  report: ImportReport) -> Classified:
-    """Sort parsed rows into new records and revisions; duplicates and clashes go to the report."""
+                  report: ImportReport, digests: list[str] | None = None) -> Classified:
+    """Sort parsed rows into new records and revisions; duplicates and clashes go to the report. `digests`: the
+    rows' raw hashes when already taken; the writer sets each record's content hash."""
     known = known or Known()
     out = Classified()
     seen_ids: dict[str, tuple[str, int]] = {}
     seen_hashes: dict[str, int] = {}
-    for label, row, parsed in rows:
-        digest = raw_hash(row.values)
-        record = parsed | {"raw": row.values, "raw_hash": digest, "content_hash": content_hash(parsed)}
+    digests = digests if digests is not None else [raw_hash(row.values) for _, row, _ in rows]
+    for (label, row, parsed), digest in zip(rows, digests, strict=True):
+        record = parsed | {"raw": row.values, "raw_hash": digest}
         rid = parsed.get("source_record_id")
         outcome = _with_id(rid, digest, row, known, seen_ids) if rid else _without_id(digest, row, known,
                                                                                        seen_hashes)
@@ -133,7 +134,7 @@ def _without_id(digest: str, row: RawRow, known: Known, seen: dict[str, int]) ->
     return "new", None, None
 
 
-def other_sources_notes(session: Session, source_id: int | None, file_digest: str, raws: list[dict[str, str]],
+def other_sources_notes(session: Session, source_id: int | None, file_digest: str, raw_digests: list[str],
                         file: str) -> list[ImportIssue]:
     """Warnings naming other sources that hold this very file, or rows identical to this file's."""
     notes = []
@@ -144,15 +145,15 @@ def other_sources_notes(session: Session, source_id: int | None, file_digest: st
     for name in sorted(set(session.scalars(batches))):
         notes.append(ImportIssue(file, 0, "(file)", name, f"this file was already imported into source {name!r}: "
                                  "one list under two names fakes overlap and biases the estimate", WARNING))
-    if not notes and raws:
-        notes += _same_rows_elsewhere(session, source_id, raws, file)
+    if not notes and raw_digests:
+        notes += _same_rows_elsewhere(session, source_id, raw_digests, file)
     return notes
 
 
-def _same_rows_elsewhere(session: Session, source_id: int | None, raws: list[dict[str, str]],
+def _same_rows_elsewhere(session: Session, source_id: int | None, raw_digests: list[str],
                          file: str) -> list[ImportIssue]:
     """A warning per other source that holds rows identical to this file's (exact raw content)."""
-    digests = sorted({raw_hash(raw) for raw in raws})
+    digests = sorted(set(raw_digests))
     counts: Counter[str] = Counter()
     for start in range(0, len(digests), IN_CHUNK):
         part = digests[start:start + IN_CHUNK]

@@ -26,7 +26,7 @@ from tollbook.ingest.readers import RawRow, RawTable, ReadError, ReadOptions, re
 from tollbook.ingest.report import NOTE, ImportIssue, ImportReport, TableInfo
 from tollbook.ingest.validate import RowContext, parse_row
 from tollbook.model import ImportBatch, Record, Source
-from tollbook.records import content_hash
+from tollbook.records import content_hash, raw_hash
 from tollbook.sources import find_source, get_or_create_source
 from tollbook.text.dates import day_month_evidence, describe_date
 
@@ -74,12 +74,12 @@ def import_file(session: Session, path: Path, source_name: str, mapping: ColumnM
         report.already_imported = True
         return report
     parsed_rows = read_and_parse(path, mapping, report, progress)
-    report.issues += other_sources_notes(session, source.id if source else None, digest,
-                                         [row.values for _, row, _ in parsed_rows], str(path))
+    raw_digests = [raw_hash(row.values) for _, row, _ in parsed_rows]  # taken once: identity and other sources
+    report.issues += other_sources_notes(session, source.id if source else None, digest, raw_digests, str(path))
     if strict and report.errors:
         raise StrictImportError(report)
     known = existing_identities(session, source.id) if source else None
-    classified = classify_rows(parsed_rows, known, report)
+    classified = classify_rows(parsed_rows, known, report, raw_digests)
     if dry_run or source is None:
         return report
     _write(session, source, path, digest, classified, report, actor, reported_on)

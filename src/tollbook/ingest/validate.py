@@ -35,10 +35,14 @@ class RowContext:
     values: dict[str, str]
     issues: list[ImportIssue] = field(default_factory=list)
     dayfirst: bool | None = None  # the file's day/month order when inferred; else the mapping's (day-first)
+    texts: dict[str, str] = field(init=False, repr=False)  # canonical field -> raw text, looked up once
+
+    def __post_init__(self) -> None:
+        self.texts = {canonical: self.mapping.value(self.values, canonical) for canonical in self.mapping.columns}
 
     def raw(self, canonical: str) -> str:
-        """The row's raw text for a canonical field."""
-        return self.mapping.value(self.values, canonical)
+        """The row's raw text for a canonical field ('' when the file has no column for it)."""
+        return self.texts.get(canonical, "")
 
     def flag(self, canonical: str, reason: str, severity: str = ERROR) -> None:
         """Record an issue against the file's column for this field."""
@@ -212,11 +216,17 @@ def cells_storable(ctx: RowContext) -> bool:
     """Every cell of the raw row can be stored on every engine (length, NUL bytes, lone surrogates)."""
     ok = True
     for column, text in ctx.values.items():
-        if problem := cell_problem(text) or cell_problem(column):
+        if problem := cell_problem(text) or header_problem(column):
             shown = text[:60].encode("utf-8", "backslashreplace").decode("utf-8").replace("\x00", "\\x00")
             ctx.issues.append(ImportIssue(ctx.file, ctx.row, column, shown, f"{problem}; the row is not imported"))
             ok = False
     return ok
+
+
+@lru_cache(maxsize=4_096)
+def header_problem(column: str) -> str | None:
+    """Why a column name cannot be stored (checked once per name, not once per row)."""
+    return cell_problem(column)
 
 
 def parse_report_fields(ctx: RowContext, today: dt.date) -> dict[str, Any]:
@@ -250,13 +260,14 @@ FIELD_OF_COLUMN = {"source_record_id": "record_id", "date_text": "date_of_death"
 
 
 COLUMN_LIMITS = {c.name: length for c in Record.__table__.columns if (length := getattr(c.type, "length", None))}
+_LIMITED = tuple(COLUMN_LIMITS.items())
 
 
 def check_lengths(ctx: RowContext, parsed: dict[str, Any]) -> None:
     """Flag text longer than its column holds (PostgreSQL would refuse the whole import, SQLite would not)."""
-    for key, value in parsed.items():
-        limit = COLUMN_LIMITS.get(key)
-        if limit and isinstance(value, str) and len(value) > limit:
+    for key, limit in _LIMITED:
+        value = parsed.get(key)
+        if isinstance(value, str) and len(value) > limit:
             ctx.flag(FIELD_OF_COLUMN.get(key, key), f"longer than the {limit} characters a record holds")
 
 

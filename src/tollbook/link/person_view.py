@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from tollbook.errors import NotFoundError
 from tollbook.model import Evidence, Person, Record
-from tollbook.records import plain_value, record_value
+from tollbook.records import display_value, plain_value, record_value
 from tollbook.text import canonical_name
 
 VIEW_FIELDS = ("given_name", "family_name", "father_name", "sex", "age", "date_of_death", "province",
@@ -74,8 +74,8 @@ class PersonView:
         """Plain data, for JSON output and the web app."""
         return {"public_id": self.public_id, "verification": self.verification, "sources": self.sources,
                 "record_ids": self.record_ids, "records": self.records, "rule": RULE,
-                "fields": {name: {"accepted": plain_value(v.accepted), "reason": v.reason,
-                                  "values": [{"value": plain_value(c.value), "source": c.source,
+                "fields": {name: {"accepted": display_value(v.accepted), "reason": v.reason,
+                                  "values": [{"value": display_value(c.value), "source": c.source,
                                               "record_id": c.record_id, "verified": c.verified}
                                              for c in v.values]}
                            for name, v in self.fields.items()}}
@@ -87,7 +87,7 @@ def _key(field_name: str, value: Any) -> Any:
         return None
     if field_name in NAME_FIELDS:
         return canonical_name(str(value)) or str(value)
-    return plain_value(value)
+    return display_value(value)  # a month-only date is not the same value as its first day
 
 
 def accept(field_name: str, values: list[Claimed]) -> tuple[Any, str]:
@@ -182,7 +182,7 @@ def person_rows(session: Session, limit: int | None = 50, source: str | None = N
     rows, evidence_ids = [], records_with_evidence(session)
     for pid in chosen[:limit] if limit else chosen:
         view = build_view(session, persons[pid], records_of[pid], evidence_ids=evidence_ids)
-        rows.append({"public_id": view.public_id, **{name: plain_value(view.accepted(name)) for name in LIST_FIELDS},
+        rows.append({"public_id": view.public_id, **{name: display_value(view.accepted(name)) for name in LIST_FIELDS},
                      "records": len(view.record_ids), "lists": ", ".join(view.sources),
                      "verification": view.verification})
     return rows

@@ -16,7 +16,7 @@ from tollbook.audit import record_event
 from tollbook.enums import Verdict
 from tollbook.errors import TollbookError
 from tollbook.model import Link, Record, ReviewDecision
-from tollbook.records import get_record, plain_value
+from tollbook.records import display_value, get_record, plain_value, record_value
 from tollbook.text import canonical_name
 
 SHOWN_FIELDS = ("person", "source", "source_record_id", "given_name", "family_name", "father_name", "sex", "age",
@@ -209,7 +209,7 @@ def _shown(record: Record, field: str) -> str:
     by its Latin key (محمد · mohammad), so a reviewer who reads one script can compare both."""
     if field == "person":
         return record.person.public_id if record.person is not None else ""
-    value: Any = record.source.name if field == "source" else plain_value(getattr(record, field))
+    value: Any = record.source.name if field == "source" else display_value(record_value(record, field))
     text = "" if value is None or value == "unknown" else str(value)
     if field.endswith("_name") and text and not text.isascii():
         return f"{text} · {canonical_name(text)}"

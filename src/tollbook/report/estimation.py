@@ -3,16 +3,18 @@ checks (R-hat, effective sample size, and whatever further checks and caveats th
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from tollbook.estimate.strata import POOLED_LABEL, TOTAL_LABEL
 from tollbook.model import Estimate
+from tollbook.report.caveats import Caveat, classify, register
+from tollbook.report.checks import CHECKS, checks_of
 from tollbook.report.numbers import NumberBook, number_id, registered_setting
 
 TOTAL_NAMES = {TOTAL_LABEL, "all", None}
 DIAGNOSTIC_KEYS = ("rhat", "ess_bulk", "ess_tail", "mcse_median")
-FURTHER_KEYS = ("gof_p_value", "suggested_iterations", "model_checks", "sensitivity", "list_dependence")
+FURTHER_KEYS = ("gof_p_value", "suggested_iterations")
 
 
 def stratum_key(stratum: str | None) -> str:
@@ -40,23 +42,41 @@ def _register(book: NumberBook, row: Estimate, key: str) -> dict[str, str]:
     return ids
 
 
-def diagnostics_of(book: NumberBook, row: Estimate, key: str) -> dict[str, Any]:
-    """R-hat and ESS (registered as numbers; their ids under "ids") and the further checks a row's saved result
-    carries; absent ones are left out."""
+def diagnostics_of(book: NumberBook, row: Estimate, key: str, labels: Mapping[str, str]) -> dict[str, Any]:
+    """R-hat and ESS (registered as numbers; their ids under "ids"), the further figures a row's saved result
+    carries (absent ones left out), and its checks under "checks" (see `checks_of`)."""
     result = row.result or {}
     diagnostics = result.get("diagnostics", {})
     found: dict[str, Any] = {"ids": {}}
+    where = f"stratum {row.stratum}" if row.stratum else "the whole population"
     for name in DIAGNOSTIC_KEYS:
         if diagnostics.get(name) is not None:
             found[name] = diagnostics[name]
             found["ids"][name] = book.add(number_id("diagnostic", key, name), diagnostics[name],
-                                          f"{name} of the {row.method} chains for stratum {row.stratum}").id
+                                          f"{name} of the {row.method} chains for {where}").id
     for name in FURTHER_KEYS:
         value = result.get(name, diagnostics.get(name))
         if value not in (None, [], {}):
             found[name] = registered_setting(book, number_id("diagnostic", key), name, value,
-                                             f"saved by the {row.method} run for stratum {row.stratum}")
+                                             f"saved by the {row.method} run for {where}")
+    found["checks"] = checks_of(book, diagnostics, key, labels)
     return found
+
+
+def relabel_text(text: str, labels: Mapping[str, str]) -> str:
+    """A sentence of the estimation with each list that public mode renames written by its label (longest
+    names first, so a name inside another is not half-replaced)."""
+    for name in sorted((n for n, shown in labels.items() if shown != n), key=len, reverse=True):
+        text = text.replace(name, labels[name])
+    return text
+
+
+def plain_caveats(book: NumberBook, stratum: dict[str, Any]) -> list[Caveat]:
+    """A stratum's plain-language lines as coded caveats, the figures of "what it is" tied to its estimate's ids."""
+    ids = stratum["ids"]
+    known = {"num_estimate": ids["estimate"], "num_lower": ids["lower"], "num_upper": ids["upper"],
+             "num_observed": ids["observed"]}
+    return [register(book, classify(line), stratum["key"], known) for line in stratum["plain_language"]]
 
 
 def one_per_stratum(rows: Sequence[Estimate]) -> list[Estimate]:
@@ -71,10 +91,13 @@ def one_per_stratum(rows: Sequence[Estimate]) -> list[Estimate]:
     return list(chosen.values())
 
 
-def estimates_section(book: NumberBook, rows: Sequence[Estimate] | None) -> dict[str, Any]:
-    """The saved run's strata (total last) with ids, diagnostics and warnings; `available` False when none."""
+def estimates_section(book: NumberBook, rows: Sequence[Estimate] | None,
+                      labels: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The saved run's strata (total last) with ids, diagnostics, checks and warnings; `available` False when
+    none. `labels` renames lists as the report names them (public mode)."""
+    labels = labels or {}
     if not rows:
-        return {"available": False, "strata": [], "total": None, "further": {}}
+        return {"available": False, "strata": [], "total": None, "further": {}, "checks": {}}
     strata = []
     for row in one_per_stratum(rows):
         key = stratum_key(row.stratum)
@@ -82,16 +105,23 @@ def estimates_section(book: NumberBook, rows: Sequence[Estimate] | None) -> dict
         strata.append({"key": key, "stratum": row.stratum or "all", "method": row.method, "model": row.model,
                        "estimate": row.estimate, "lower": row.lower, "upper": row.upper, "observed": row.observed,
                        "converged": row.converged, "ids": _register(book, row, key),
-                       "diagnostics": diagnostics_of(book, row, key), "warnings": result.get("warnings", []),
+                       "diagnostics": diagnostics_of(book, row, key, labels),
+                       "warnings": [relabel_text(w, labels) for w in result.get("warnings", [])],
                        "settings": result.get("settings", {}),
-                       "plain_language": result.get("plain_language", [])})
+                       "plain_language": [relabel_text(line, labels) for line in result.get("plain_language", [])]})
     total = next((s for s in strata if s["key"] == "total"), None)
+    for stratum in strata:
+        stratum["warning_caveats"] = [register(book, classify(w), stratum["key"]) for w in stratum["warnings"]]
     if total is not None:
+        total["caveats"] = plain_caveats(book, total)
         total["settings"] = {key: registered_setting(book, "estimator", key, value, "setting of the saved "
                                                      "estimation run") for key, value in total["settings"].items()
                              if not isinstance(value, dict)}
     strata.sort(key=lambda s: (s["key"] == "total", s["key"] == "pooled", s["key"]))
     further = {key: [(s["key"], s["diagnostics"][key]) for s in strata if key in s["diagnostics"]]
                for key in FURTHER_KEYS}
+    checks = {name: [(s["key"], s["diagnostics"]["checks"][name]) for s in strata
+                     if s["diagnostics"]["checks"][name] is not None] for name in CHECKS}
     return {"available": True, "strata": strata, "total": total, "run_id": rows[0].run_id, "further": further,
+            "checks": checks,
             "stratified_by": rows[0].stratified_by, "created_at": rows[0].created_at.isoformat()}

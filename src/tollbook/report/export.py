@@ -59,7 +59,7 @@ def public_row(fact: PersonFacts, policy: Policy, labels: dict[str, str]) -> dic
     elif policy.rule("age") == "band":
         row["age_band"] = age_band(fact.value("age"), policy.age_bands)
     if policy.rule("date_of_death") != "drop":
-        row["date_of_death"] = coarse_date(fact.value("date_of_death"), policy.rule("date_of_death"),
+        row["date_of_death"] = coarse_date(fact.date, policy.rule("date_of_death"),
                                            fact.value("date_precision"))
     if policy.rule("place") != "drop":
         row |= {"province": fact.value("province"), "province_code": fact.value("province_code")}

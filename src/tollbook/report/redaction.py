@@ -16,6 +16,7 @@ from typing import Any
 
 from tollbook.confidential import AUDIT_REDACTED, RECORD_CONFIDENTIAL
 from tollbook.errors import TollbookError
+from tollbook.text.dates import PartialDate, describe_date
 
 DESCRIBED = {
     "contact": "a source's contact details", "witness": "witnesses", "captured_by": "who captured evidence",
@@ -103,9 +104,12 @@ def age_band(age: int | None, bands: tuple[int, ...]) -> str | None:
 
 
 def coarse_date(value: dt.date | str | None, rule: str, precision: str | None = None) -> str | None:
-    """A date cut to day, month or year — never finer than the precision the sources gave."""
+    """A date cut to day, month or year — never finer than the precision the sources gave (a month- or year-only
+    date as its period, e.g. "Aban 1398 (month)", never its first day)."""
     if value is None or rule == "drop":
         return None
+    if isinstance(value, PartialDate):
+        return describe_date(value, "year" if rule == "year" else value.precision, value.text)
     text = value.isoformat() if isinstance(value, dt.date) else str(value)[:10]
     finest = {"day": 10, "month": 7, "year": 4}
     return text[: min(finest[rule], finest.get(precision or "day", 10))]

@@ -3,15 +3,16 @@ and registers every number it prints in the `NumberBook` with how it was compute
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from tollbook.enums import Cause, Perpetrator, Verification
 from tollbook.places import Province, province_by_code
+from tollbook.records import display_value
 from tollbook.report.facts import PersonFacts
 from tollbook.report.numbers import NumberBook, number_id
+from tollbook.text.dates import PartialDate
 
 UNKNOWN = "unknown"
 COUNTED = "persons whose accepted status is killed and who are not discounted"
@@ -53,23 +54,26 @@ def headline_counts(book: NumberBook, facts: Sequence[PersonFacts]) -> dict[str,
 
 
 def by_day(book: NumberBook, facts: Sequence[PersonFacts]) -> list[dict[str, Any]]:
-    """Documented deaths per accepted date of death (unknown dates last), each day's count registered."""
-    groups = grouped(counted(facts), lambda f: f.date)
-    days = sorted(d for d in groups if d != UNKNOWN)
+    """Documented deaths per accepted date of death: days in order, then month- and year-only dates under their
+    own label ("Aban 1398 (month)", never their first day), unknown dates last; each count registered."""
+    groups = grouped(counted(facts), lambda f: display_value(f.date))
+    first = {label: members[0].date for label, members in groups.items()}
+    labels = sorted((k for k in groups if k != UNKNOWN), key=lambda k: (isinstance(first[k], PartialDate), first[k]))
     rows = []
-    for day in [*days, *([UNKNOWN] if UNKNOWN in groups else [])]:
-        label = day.isoformat() if isinstance(day, dt.date) else UNKNOWN
-        number = book.add(number_id("day", label), len(groups[day]),
-                          f"documented deaths whose accepted date of death is {label}", _ids(groups[day]))
-        rows.append({"date": label, "count": number.value, "id": number.id})
+    for label in [*labels, *([UNKNOWN] if UNKNOWN in groups else [])]:
+        number = book.add(number_id("day", label), len(groups[label]),
+                          f"documented deaths whose accepted date of death is {label}", _ids(groups[label]))
+        precision = None if label == UNKNOWN else getattr(first[label], "precision", "day")
+        rows.append({"date": label, "precision": precision, "count": number.value, "id": number.id})
     return rows
 
 
 def cumulative(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Running totals of dated day rows (unknown dates left out): the documented count as days pass."""
+    """Running totals of the rows dated to a day (unknown, month- and year-only dates left out): the documented
+    count as days pass."""
     total, out = 0, []
     for row in rows:
-        if row["date"] != UNKNOWN:
+        if row.get("precision", "day") == "day" and row["date"] != UNKNOWN:
             total += row["count"]
             out.append({"date": row["date"], "documented": total})
     return out

@@ -16,6 +16,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
+from sqlalchemy.orm import sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from tollbook import __version__
@@ -23,12 +24,15 @@ from tollbook.errors import NotFoundError, TollbookError
 from tollbook.evidence import store_for
 from tollbook.store import mask_url, open_engine, require_current, session_scope
 from tollbook.web.auth import CsrfFailed, Forbidden, LoginRequired, viewer_of
-from tollbook.web.cache import ViewCache
+from tollbook.web.bundles import BundleSetup, bundle_setup
+from tollbook.web.cache import DataVersion, ViewCache
+from tollbook.web.deps import SAFE
 from tollbook.web.i18n import pick_language, translate
 from tollbook.web.jobs import JobRunner
 from tollbook.web.ratelimit import LoginLimiter
 from tollbook.web.render import render
 
+UPLOADS_ENV = "TOLLBOOK_UPLOADS"
 POOL_SIZE = 20  # requests inside the app at once, each with its connection (as many again for jobs and spare)
 SECURITY_HEADERS = [
     (b"content-security-policy", b"default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; "
@@ -59,7 +63,8 @@ class SecurityHeaders:
 class InFlightLimit:
     """Pure ASGI middleware letting at most `limit` requests into the app at once; the rest wait their turn on
     the event loop. A request holds a database connection from its first query to its end, across worker-thread
-    hops, so without this bound a burst of readers could take every pooled connection and starve each other."""
+    hops, so without this bound a burst of readers could take every pooled connection and starve each other.
+    After a request that may have written, the app's DataVersion is told so."""
 
     def __init__(self, app, limit: int) -> None:  # noqa: ANN001 - an ASGI app
         self.app, self.limit = app, limit
@@ -70,8 +75,12 @@ class InFlightLimit:
             await self.app(scope, receive, send)
             return
         self._gate = self._gate or asyncio.Semaphore(self.limit)
-        async with self._gate:
-            await self.app(scope, receive, send)
+        try:
+            async with self._gate:
+                await self.app(scope, receive, send)
+        finally:
+            if scope.get("method") not in SAFE:  # it may have written: readers look the data version up again
+                scope["app"].state.version.changed()
 
 
 def _is_api(request: Request) -> bool:
@@ -127,10 +136,25 @@ def _secret() -> str:
     return os.environ.get("TOLLBOOK_SECRET_KEY") or secrets.token_urlsafe(32)
 
 
+def _uploads_folder() -> Path:
+    """Where uploads wait for their import: TOLLBOOK_UPLOADS (one folder all worker processes share), else a
+    fresh private temporary folder."""
+    shared = os.environ.get(UPLOADS_ENV)
+    return Path(shared) if shared else Path(tempfile.mkdtemp(prefix="tollbook-uploads-"))
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one worker process of `tollbook serve --workers N`: database, secret, uploads folder and
+    bundle setup all come from the environment the command set for its workers."""
+    return create_app(os.environ["TOLLBOOK_DB"])
+
+
 def create_app(url: str | None = None, secret: str | None = None, engine: Engine | None = None,
-               limiter: LoginLimiter | None = None, evidence_root: Path | None = None) -> FastAPI:
+               limiter: LoginLimiter | None = None, evidence_root: Path | None = None,
+               bundles: BundleSetup | None = None) -> FastAPI:
     """The app over the database at `url` (or an open `engine`); evidence files go to tollbook.evidence's store
-    (`evidence_root`, else TOLLBOOK_EVIDENCE, else beside a SQLite file)."""
+    (`evidence_root`, else TOLLBOOK_EVIDENCE, else beside a SQLite file); field bundles are opened with the
+    project key of `bundles` (else tollbook.web.bundles.bundle_setup's, from the environment)."""
     from tollbook.web import api, pages
 
     engine = engine or open_engine(url, create=False, pool_size=POOL_SIZE, max_overflow=POOL_SIZE)
@@ -140,13 +164,16 @@ def create_app(url: str | None = None, secret: str | None = None, engine: Engine
                   description="Tollbook's JSON API: the same data and permissions as the pages. Sign in on "
                               "/login; send the session's X-CSRF-Token (GET /api/session) with every change.")
     app.state.engine = engine
+    app.state.sessions = sessionmaker(engine, expire_on_commit=False)
     app.state.db_label = mask_url(str(engine.url))
     app.state.secret = secret or _secret()
     app.state.limiter = limiter or LoginLimiter()
     app.state.jobs = JobRunner(engine)
     app.state.cache = ViewCache()
-    app.state.uploads = Path(tempfile.mkdtemp(prefix="tollbook-uploads-"))
+    app.state.version = DataVersion()
+    app.state.uploads = _uploads_folder()
     app.state.evidence = store_for(str(engine.url), evidence_root)
+    app.state.bundles = bundles or bundle_setup()
     _handlers(app)
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
     for router in pages.ROUTERS + api.ROUTERS:

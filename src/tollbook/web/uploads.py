@@ -45,16 +45,23 @@ def store_upload(folder: Path, name: str, data: bytes) -> str:
     return token
 
 
-def keep_evidence(folder: Path, name: str, data: bytes) -> Path:
-    """An uploaded evidence file in a folder of its own, under its own (cleaned) name, for the evidence store
-    to copy from."""
+def keep_file(folder: Path, name: str, data: bytes, suffixes: tuple[str, ...] | None = None) -> Path:
+    """An uploaded file in a folder of its own, under its own (cleaned) name (its suffix checked when
+    `suffixes` are given), for a library call to read or copy from."""
     if not data:
         raise TollbookError("the uploaded file is empty")
     if len(data) > MAX_BYTES:
         raise TollbookError(f"the uploaded file is over {MAX_BYTES // (1024 * 1024)} MB")
-    target = Path(tempfile.mkdtemp(dir=folder, prefix="evidence-")) / safe_name(name, None)
+    if suffixes is not None and Path(name).suffix.lower() not in suffixes:
+        raise TollbookError(f"{Path(name).name!r}: upload a {' or '.join(suffixes)} file")
+    target = Path(tempfile.mkdtemp(dir=folder, prefix="upload-")) / safe_name(name, None)
     target.write_bytes(data)
     return target
+
+
+def keep_evidence(folder: Path, name: str, data: bytes) -> Path:
+    """An uploaded evidence file, kept for the evidence store to copy from."""
+    return keep_file(folder, name, data)
 
 
 def stored_file(folder: Path, token: str) -> Path:

@@ -1,14 +1,16 @@
-"""Imports: upload a list, see its import report from a dry run, then import it."""
+"""Imports: upload a list, see its import report from a dry run, then import it; or upload a field bundle."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from tollbook.web.auth import GUARD, Viewer
+from tollbook.web.bundles import SUFFIXES, import_uploaded_bundle
 from tollbook.web.permissions import Perm
 from tollbook.web.render import render
-from tollbook.web.uploads import MAX_BYTES, run_import, store_upload, stored_file
+from tollbook.web.uploads import MAX_BYTES, keep_file, run_import, store_upload, stored_file
 
 router = APIRouter(include_in_schema=False)
 
@@ -16,7 +18,13 @@ router = APIRouter(include_in_schema=False)
 @router.get("/imports")
 def imports_page(request: Request, viewer: Viewer = Depends(GUARD[Perm.IMPORT])) -> Response:
     """The upload form."""
-    return render(request, viewer, "imports.html", {"report": None, "token": None, "source": "", "dry_run": True})
+    return render(request, viewer, "imports.html", _context(request))
+
+
+def _context(request: Request, **values: object) -> dict:
+    """What the imports page needs: nothing shown yet unless `values` say so."""
+    return {"report": None, "token": None, "source": "", "dry_run": True, "bundle": None,
+            "bundles_ready": request.app.state.bundles.key is not None} | values
 
 
 @router.post("/imports")
@@ -27,8 +35,8 @@ async def imports_upload(request: Request, file: UploadFile = File(...), source:
     token = store_upload(request.app.state.uploads, file.filename or "upload.csv", data)
     path = stored_file(request.app.state.uploads, token)
     report = run_import(request.app.state.engine, path, source, viewer.actor, dry_run=True)
-    return render(request, viewer, "imports.html", {"report": report, "token": token, "source": source,
-                                                    "dry_run": True, "file_name": path.name})
+    return render(request, viewer, "imports.html", _context(request, report=report, token=token, source=source,
+                                                            file_name=path.name))
 
 
 @router.post("/imports/commit")
@@ -37,5 +45,18 @@ def imports_commit(request: Request, token: str = Form(..., max_length=64), sour
     """Import the file the dry run checked (audited; re-importing it adds nothing)."""
     path = stored_file(request.app.state.uploads, token)
     report = run_import(request.app.state.engine, path, source, viewer.actor, dry_run=False)
-    return render(request, viewer, "imports.html", {"report": report, "token": None, "source": source,
-                                                    "dry_run": False, "file_name": path.name})
+    return render(request, viewer, "imports.html", _context(request, report=report, source=source, dry_run=False,
+                                                            file_name=path.name))
+
+
+@router.post("/imports/bundle")
+async def bundle_upload(request: Request, file: UploadFile = File(...), source: str = Form("", max_length=200),
+                        viewer: Viewer = Depends(GUARD[Perm.IMPORT])) -> Response:
+    """Import a sealed field bundle as `tollbook bundle import` does: checked whole (signature, registered
+    collector, every row) and imported once, or refused and moved to quarantine; audited and checkpointed."""
+    state = request.app.state
+    path = keep_file(state.uploads, file.filename or "field.tbundle", await file.read(MAX_BYTES + 1), SUFFIXES)
+    outcome = await run_in_threadpool(import_uploaded_bundle, state.engine, state.evidence, state.bundles, path,
+                                      source, viewer.actor)
+    status = 200 if outcome.refused is None else 400
+    return render(request, viewer, "imports.html", _context(request, bundle=outcome), status)

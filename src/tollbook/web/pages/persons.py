@@ -11,14 +11,15 @@ from tollbook.web.deps import cached, db_session
 from tollbook.web.permissions import Perm
 from tollbook.web.render import render
 from tollbook.web.uploads import MAX_BYTES, keep_evidence
-from tollbook.web.views.paging import Paging
+from tollbook.web.views.paging import Paging, paging_params
 from tollbook.web.views.persons import person_detail, persons_page
 
 router = APIRouter(include_in_schema=False)
+DONE_KEYS = ("verified", "evidence", "merged", "split_from")
 
 
 @router.get("/persons")
-def persons_list(request: Request, paging: Paging = Depends(), source: str = Query("", max_length=200),
+def persons_list(request: Request, paging: Paging = Depends(paging_params), source: str = Query("", max_length=200),
                  viewer: Viewer = Depends(GUARD[Perm.READ]), session: Session = Depends(db_session)) -> Response:
     """Linked persons, most reported first."""
     data = cached(request, session, ("persons", paging.page, paging.per_page, source),
@@ -36,7 +37,8 @@ def person_page(request: Request, public_id: str, viewer: Viewer = Depends(GUARD
                   {"d": person_detail(session, public_id, viewer.can(Perm.CONFIDENTIAL)),
                    "kinds": [k.value for k in EvidenceKind], "levels": ["verified", "contested", "discounted",
                                                                         "computed"],
-                   "done": request.query_params.get("verified") or request.query_params.get("evidence")})
+                   "done": next((f"{key}: {request.query_params[key]}" for key in DONE_KEYS
+                                 if request.query_params.get(key)), None)})
 
 
 @router.post("/persons/{public_id}/evidence")
@@ -66,3 +68,27 @@ async def verify(request: Request, public_id: str, level: str = Form(..., max_le
     evidence_ids = [int(value) for value in form.getlist("evidence") if str(value).isdigit()]
     set_level(session, public_id, level, viewer.actor, reason, evidence_ids)
     return RedirectResponse(f"/persons/{public_id}?verified={level}", status_code=303)
+
+
+@router.post("/persons/{public_id}/merge")
+def merge(public_id: str, other: str = Form(..., max_length=40), reason: str = Form("", max_length=2000),
+          viewer: Viewer = Depends(GUARD[Perm.REVIEW]), session: Session = Depends(db_session)) -> Response:
+    """Merge person `other` into this one with tollbook.link.persons.merge_persons (as `tollbook persons merge`):
+    binding on later linkage runs, with the reason (audited)."""
+    from tollbook.link.persons import merge_persons
+
+    merge_persons(session, public_id, other.strip(), reason, viewer.actor)
+    return RedirectResponse(f"/persons/{public_id}?merged={other.strip()}", status_code=303)
+
+
+@router.post("/persons/{public_id}/split")
+async def split(request: Request, public_id: str, reason: str = Form("", max_length=2000),
+                viewer: Viewer = Depends(GUARD[Perm.REVIEW]), session: Session = Depends(db_session)) -> Response:
+    """Split the ticked records off into a new person with tollbook.link.persons.split_person (as `tollbook
+    persons split`): binding on later linkage runs, with the reason (audited)."""
+    from tollbook.link.persons import split_person
+
+    form = await request.form()
+    record_ids = [int(value) for value in form.getlist("record") if str(value).isdigit() and len(str(value)) < 19]
+    done = split_person(session, public_id, record_ids, reason, viewer.actor)
+    return RedirectResponse(f"/persons/{done.persons[1]}?split_from={public_id}", status_code=303)

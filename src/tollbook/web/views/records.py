@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from tollbook.enums import Status, Verification
 from tollbook.errors import TollbookError
 from tollbook.model import AuditEvent, Record
-from tollbook.records import get_record, record_row
+from tollbook.records import get_record, record_row, retraction_of
 from tollbook.search import RecordFilter, search_records
 from tollbook.sources import source_row
 from tollbook.text.dates import DateError, parse_date
@@ -100,7 +100,8 @@ def record_detail(session: Session, record_id: int, confidential: bool) -> dict[
     chain = revision_chain(session, record)
     ids = [r.id for r in chain]
     person = record.person
-    detail = {"record": record_row(record, confidential), "current_id": chain[-1].id,
+    detail = {"record": record_row(record, confidential, retraction_of(session, record.id)),
+              "current_id": chain[-1].id,
               "revisions": [record_row(r, confidential) for r in chain],
               "source": source_row(record.source, confidential),
               "evidence": evidence_rows(session, ids, confidential),

@@ -1,0 +1,162 @@
+"""The estimation's caveats and warnings by code, in English and Persian: every sentence the estimation writes
+(produced here by the estimation's own functions) is recognised, rebuilt word for word in English, translated
+in Persian, and its figures are traceable numbers; a sentence no rule knows is kept and marked untranslated."""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+from markupsafe import Markup
+
+from tollbook.estimate.api import unsupported, with_dependence
+from tollbook.estimate.checks import check_warnings
+from tollbook.estimate.database import PendingReview, save_results, with_pending_review
+from tollbook.estimate.dependence import group_warnings
+from tollbook.estimate.diagnostics import convergence_warnings
+from tollbook.estimate.histories import CaptureHistories
+from tollbook.estimate.lcmcr import LCMCR
+from tollbook.estimate.result import EstimateResult
+from tollbook.estimate.strata import ThinRule, placeholder, sum_strata, thin_reason
+from tollbook.report import build_report
+from tollbook.report.caveats import RULES, UNKNOWN, classify, register, render, untranslated
+from tollbook.report.numbers import NumberBook
+from tollbook.store import migrate, open_engine, session_scope
+
+LISTS = ("media", "network", "ngo")
+HIST = CaptureHistories(LISTS, np.array([(1, 1, 0), (1, 0, 0), (0, 1, 0), (0, 0, 1), (1, 0, 1), (0, 1, 1)]),
+                        np.array([40, 10, 10, 40, 5, 5]))
+
+
+def result(method: str = "lcmcr", stratum: str | None = None, **changes: object) -> EstimateResult:
+    base = EstimateResult(method=method, model=None, estimate=1412.4, lower=1346.0, upper=1493.2, observed=1077,
+                          stratum=stratum, settings={}, diagnostics={"rhat": 1.0312, "ess_bulk": 350.0,
+                                                                     "ess_tail": 212.0}, data_hash="0" * 64)
+    return replace(base, **changes)
+
+
+def plain(text: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", str(text)))
+
+
+def numbers(book: NumberBook):  # noqa: ANN201
+    def n(id_: str, decimals: int | None = None) -> Markup:
+        number = book[id_]
+        shown = f"{number.value:,.{decimals or 0}f}"
+        return Markup(f'<a data-id="{id_}">{shown}</a>')
+    return n
+
+
+def sentences() -> list[str]:
+    """Sentences the estimation itself writes, from its own functions."""
+    found = []
+    for method in ("lcmcr", "loglinear", "dga", "search"):
+        found += result(method).plain_language() + result(method, stratum="IR-23").plain_language()
+    doubtful = result(converged=False, lower=400.0, upper=15000.0, estimate=12000.0)
+    pending = with_pending_review([doubtful], PendingReview(pairs=45, persons_now=1077, persons_if_all_merged=1032))
+    found += with_dependence(pending, HIST)[0].plain_language() + list(with_dependence(pending, HIST)[0].warnings)
+    found += result(estimate=math.nan, warnings=("not estimated: only 5 people recorded here; at least 10 are "
+                                                 "needed",)).plain_language()
+    found += convergence_warnings({"rhat": 1.0312, "ess_bulk": 350.0, "ess_tail": 212.0})
+    found += convergence_warnings({"rhat": math.nan, "ess_bulk": 900.0, "ess_tail": 900.0}, what="alpha")
+    thin = CaptureHistories(("media", "ngo"), np.array([(1, 0), (1, 1)]), np.array([3, 2]), stratum="IR-07")
+    for rule in (ThinRule(), ThinRule(min_lists=3)):
+        found += placeholder(thin, "lcmcr", thin_reason(thin, rule)).warnings
+    found += placeholder(thin, "lcmcr", f"lcmcr skipped: {unsupported('lcmcr', 2)}").warnings
+    found += [unsupported("dga", 6), unsupported("search", 2)]
+    grouped = group_warnings({"HRANA network": ["media", "network", "ngo"]}, LISTS)
+    failing = [{"check": "margin", "lists": ["media"], "observed": 57, "median": 41.0, "lo": 33.0, "hi": 50.0,
+                "p": 0.0004}] + [{"check": "pair", "lists": ["media", name], "observed": 45 + i, "median": 30.0,
+                                  "lo": 24.0, "hi": 37.0, "p": 0.002 + i / 1000} for i, name in enumerate(LISTS[1:])]
+    for rows in (failing, failing * 2):  # three failures named, then "(and 5 more)"
+        checked = replace(result(), warnings=(*grouped, *check_warnings(rows)))
+        found += [*checked.warnings, *checked.plain_language()]
+    short = LCMCR(HIST, burnin=20, samples=40, thinning=1, seed=1).fit()  # a real run too short to converge
+    found += [*short.warnings, *short.plain_language()]
+    left = placeholder(thin, "lcmcr", thin_reason(thin, ThinRule()))
+    found += sum_strata([result(stratum="IR-23", converged=False)], [left]).warnings
+    return found
+
+
+def test_every_sentence_of_the_estimation_is_recognised_and_rebuilt_word_for_word() -> None:
+    book = NumberBook()
+    for text in sentences():
+        caveat = register(book, classify(text), "total")
+        assert untranslated(caveat) == [], text
+        assert plain(render(caveat, "en", numbers(book))) == text
+        persian = plain(render(caveat, "fa", numbers(book)))
+        assert persian != text and re.search("[\u0600-\u06ff]", persian), text
+
+
+@pytest.mark.parametrize("code", sorted(RULES))
+def test_each_rule_reads_back_what_it_writes(code: str) -> None:
+    english = RULES[code][0]
+    sample = {name: ("1,234" if name.startswith("num_") else "thin provinces, pooled" if name == "stratum"
+                     else "ess_bulk 350" if name == "figures" else "the computation did not settle (see the "
+                     "convergence warnings)" if name in ("reason", "reasons") else "media")
+              for name in re.findall(r"\{(\w+)\}", english)}
+    text = english.format(**sample)
+    caveat = classify(text)
+    assert caveat.code == code
+    assert set(caveat.params) | set(caveat.nested) == set(sample)
+    assert "{" not in RULES[code][1].format(**dict.fromkeys(sample, "x"))  # the Persian names the same parts
+
+
+def test_doubts_split_into_reasons_even_when_one_holds_a_semicolon() -> None:
+    doubtful = with_pending_review([result(converged=False)], PendingReview(45, 1077, 1032))[0]
+    line = doubtful.plain_language()[2]
+    caveat = classify(line)
+    assert caveat.code == "plain.doubt"
+    assert [c.code for c in caveat.nested["reasons"]] == ["doubt.not_settled", "review.pending"]
+
+
+def test_figures_are_tied_to_the_report_numbers_they_quote() -> None:
+    book = NumberBook()
+    book.add("diagnostic.IR-23.rhat", 1.0312, "R-hat")
+    book.add("diagnostic.IR-23.ess_bulk", 350.0, "ESS")
+    warning = convergence_warnings({"rhat": 1.0312, "ess_bulk": 350.0, "ess_tail": 212.0})
+    rhat, ess = (register(book, classify(text), "IR-23") for text in warning)
+    assert rhat.ids == {"num_rhat": "diagnostic.IR-23.rhat"}
+    assert ess.ids["figures.ess_bulk"] == "diagnostic.IR-23.ess_bulk"
+    assert ess.ids["figures.ess_tail"] == "caveat.IR-23.convergence.ess.figures.ess_tail"  # not in the book
+    assert book[ess.ids["figures.ess_tail"]].value == 212
+    assert "ESS حجمی" in plain(render(ess, "fa", numbers(book)))
+
+
+def test_an_unknown_sentence_is_kept_and_marked_untranslated() -> None:
+    caveat = classify("a warning from a newer estimator")
+    assert caveat.code == UNKNOWN and untranslated(caveat) == ["a warning from a newer estimator"]
+    persian = str(render(caveat, "fa", numbers(NumberBook())))
+    assert "ترجمه‌اش را ندارد" in persian and '<bdi lang="en">a warning from a newer estimator</bdi>' in persian
+
+
+def test_the_persian_page_holds_no_untranslated_english_caveat(tmp_path: Path) -> None:
+    engine = open_engine(f"sqlite:///{tmp_path}/caveats.db")
+    try:
+        migrate(engine)
+        pending = with_pending_review([result(converged=False)], PendingReview(45, 1077, 1032))
+        saved = with_dependence(pending, HIST)
+        saved[0] = replace(saved[0], warnings=(*saved[0].warnings, *convergence_warnings(saved[0].diagnostics)))
+        with session_scope(engine) as session:
+            save_results(session, saved, stratified_by=None)
+        with session_scope(engine) as session:
+            files = build_report(session, tmp_path / "report")
+    finally:
+        engine.dispose()
+    total = files.data.estimates["total"]
+    english = total["plain_language"] + total["warnings"]
+    assert len(english) >= 6 and all(c.code != UNKNOWN for c in total["caveats"] + total["warning_caveats"])
+    fa, en = files.pages["fa"].read_text("utf-8"), files.pages["en"].read_text("utf-8")
+    section = fa[fa.index('class="plain"'):fa.index('id="method"')]
+    for text in english:
+        assert html.escape(text, quote=True) not in fa and text not in fa
+        assert text in plain(en)  # the English page still says it word for word
+    words = re.sub(r"<bdi[^>]*>.*?</bdi>|<[^>]+>", " ", section)  # list names may stay in their own script
+    assert not re.search(r"[A-Za-z]{3,}(?:\W+[A-Za-z]{3,}){3,}", html.unescape(words))
+    assert 'data-caveat="plain.doubt"' in fa and "در انتظار بازبینی" in fa and "۱٬۰۷۷" in section
+    assert 'data-id="estimate.total">۱٬۴۱۲</a>' in section  # the figures of a caveat are the report's numbers

@@ -1,0 +1,100 @@
+"""Field bundles uploaded on the imports page: imported by tollbook.bundle.import_bundle (as `tollbook bundle
+import`), once, audited and checkpointed; a tampered or unknown file is refused whole and moved to quarantine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import func, select
+
+from tollbook.audit.verify import verify_audit
+from tollbook.bundle import add_records, attach_evidence, new_workdir, seal_workdir
+from tollbook.enums import Role
+from tollbook.keys import new_collector_key, new_project_key, register_key, write_keypair
+from tollbook.model import AuditEvent, Bundle, Evidence, Record
+from tollbook.store import session_scope
+from tollbook.web.bundles import BundleSetup
+from web.web_helpers import token_of
+
+ROWS = ("record_id,given_name,family_name,father_name,sex,age,date_of_death,province,city,status\n"
+        "b1,نوید,بهبودی,علی,مرد,۲۲,۱۳۹۸/۰۸/۲۵,تهران,تهران,کشته\n"
+        "b2,Sara,Ahmadi,,female,31,2019-11-17,Khuzestan,Mahshahr,killed\n")
+PHOTO = bytes.fromhex("ffd8ffe000104a46494600010100000100010000ffd9")
+
+
+@pytest.fixture
+def field(app: FastAPI, tmp_path: Path) -> dict[str, Path]:
+    """Project and collector keys registered in the app's database, the server holding the project key, and
+    one sealed bundle of two records and a photo."""
+    project, collector = new_project_key(), new_collector_key("Collector Hidden-Name")
+    keys = tmp_path / "keys"
+    write_keypair(keys, "project", project)
+    write_keypair(keys, "collector", collector)
+    with session_scope(app.state.engine) as session:
+        register_key(session, project.public(), "lead")
+        register_key(session, collector.public(), "lead")
+    app.state.bundles = BundleSetup(project, tmp_path / "quarantine", tmp_path / "checkpoints")
+    work, rows, photo = tmp_path / "work", tmp_path / "rows.csv", tmp_path / "photo.jpg"
+    rows.write_text(ROWS, encoding="utf-8")
+    photo.write_bytes(PHOTO)
+    new_workdir(work, keys / "collector.key")
+    add_records(work, rows)
+    attach_evidence(work, photo, "b1", "photo")
+    sealed = seal_workdir(work, keys / "project.pub", tmp_path / "field.tbundle").path
+    return {"bundle": sealed, "quarantine": tmp_path / "quarantine", "checkpoints": tmp_path / "checkpoints"}
+
+
+def _counts(app: FastAPI) -> tuple[int, ...]:
+    with session_scope(app.state.engine) as session:
+        return tuple(session.scalar(select(func.count()).select_from(m)) for m in (Record, Evidence, Bundle,
+                                                                                    AuditEvent))
+
+
+def _upload(client, data: bytes, name: str = "میدان.tbundle", source: str = ""):  # noqa: ANN001, ANN202
+    return client.post("/imports/bundle", files={"file": (name, data, "application/octet-stream")},
+                       data={"source": source, "csrf_token": token_of(client)})
+
+
+def test_a_bundle_is_imported_once_audited_and_checkpointed(app: FastAPI, client_for, field) -> None:
+    client = client_for(Role.DOCUMENTER)
+    assert 'id="bundle-form"' in client.get("/imports").text
+    before = _counts(app)
+    done = _upload(client, field["bundle"].read_bytes(), source="میدانی")
+    assert done.status_code == 200, done.text
+    assert "imported" in done.text and "Collector Hidden-Name" not in done.text
+    assert _counts(app)[:3] == (before[0] + 2, before[1] + 1, before[2] + 1)
+    with session_scope(app.state.engine) as session:
+        record = session.scalars(select(Record).where(Record.source_record_id == "b1")).one()
+        assert (record.source.name, record.family_name, record.province_code) == ("میدانی", "بهبودی", "IR-23")
+        event = session.scalars(select(AuditEvent).where(AuditEvent.action == "bundle.import")).one()
+        assert event.actor == "web:documenter-user"
+        report = verify_audit(session)
+        assert report.ok, report.problems()
+    assert len(list(field["checkpoints"].glob("checkpoint-*.json"))) == 1
+    again = _upload(client, field["bundle"].read_bytes(), source="میدانی")
+    assert again.status_code == 200 and "imported before" in again.text
+    assert _counts(app)[:3] == (before[0] + 2, before[1] + 1, before[2] + 1)
+
+
+def test_a_tampered_bundle_is_refused_whole_and_quarantined(app: FastAPI, client_for, field) -> None:
+    client = client_for(Role.ADMIN)
+    data = bytearray(field["bundle"].read_bytes())
+    data[len(data) // 2] ^= 0x01
+    before = _counts(app)
+    refused = _upload(client, bytes(data), name="بد.tbundle")
+    assert refused.status_code == 400 and "quarantine" in refused.text
+    assert _counts(app) == before
+    assert [p.read_bytes() for p in field["quarantine"].iterdir()] == [bytes(data)]
+    wrong = _upload(client, b"given_name\nAli\n", name="list.csv")
+    assert wrong.status_code == 400 and ".tbundle" in wrong.text
+
+
+def test_without_a_project_key_bundles_are_refused_with_a_clear_message(app: FastAPI, client_for,
+                                                                        tmp_path: Path) -> None:
+    app.state.bundles = BundleSetup(None, tmp_path / "q", tmp_path / "c")
+    client = client_for(Role.DOCUMENTER)
+    assert "--project-key" in client.get("/imports").text
+    response = _upload(client, b"not a bundle")
+    assert response.status_code == 400 and "holds no project key" in response.text
