@@ -17,6 +17,7 @@ from tollbook.link.review import decide
 from tollbook.model import Link
 from tollbook.records import CONFIDENTIAL_FIELDS, PARSED_FIELDS, correct_record, get_record
 from tollbook.status import database_status
+from tollbook.web import api_edits
 from tollbook.web.auth import GUARD, Viewer, csrf_token, set_nonce_cookie
 from tollbook.web.deps import cached, db_session
 from tollbook.web.forms import FORM_FIELDS, RECORD_FIELD
@@ -234,4 +235,4 @@ def audit_list(paging: Paging = Depends(paging_params), _viewer: Viewer = Depend
     return audit_page(session, paging)
 
 
-ROUTERS = [router]
+ROUTERS = [router, api_edits.router]
