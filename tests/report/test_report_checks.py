@@ -111,6 +111,8 @@ def test_saved_checks_render_with_ids_in_both_languages(engine: Engine, tmp_path
     assert "all documented persons (not stratified)" in en and "total (sum of the strata)" not in en
     assert 'change">۵٫۰</a>٪' in fa and "</a>%" not in fa  # the Persian percent sign
 
+    empty = book[f"{pair}.both"]  # the run was saved from hand-made histories: no person in this database
+    assert empty.persons == () and "the current data give 0 such persons" in empty.how
     working = explain_number(files.data, f"{pair}.odds_ratio")
     assert "odds ratio" in working.number.how and "field collector 1" in working.number.how
     for page in (en, fa):

@@ -121,3 +121,13 @@ def test_every_figure_of_the_estimation_section_has_an_id(demo: DemoSummary) -> 
         allowed = constants if name == "index.html" else {digits(c, "fa") for c in constants}
         assert _bare_numbers(page, 'id="estimates"', 'id="method"') <= allowed, name
         assert page.count('data-id="dependence.') > 100 and 'data-id="check.IR-23.pair.media+network"' in page
+
+
+def test_the_checks_counts_name_their_persons(demo_engine: Engine) -> None:
+    from tollbook.report.explain import explain
+
+    with session_scope(demo_engine) as session:
+        both = explain(session, "dependence.IR-23.media+network.both")
+        observed = explain(session, "check.IR-23.margin.media")
+    assert both.number.value > 0 and len(both.persons) == both.number.value  # the run's count, person by person
+    assert len(observed.persons) == observed.number.value and "data changed" not in observed.number.how

@@ -16,7 +16,6 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
-from sqlalchemy.orm import sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from tollbook import __version__
@@ -164,7 +163,6 @@ def create_app(url: str | None = None, secret: str | None = None, engine: Engine
                   description="Tollbook's JSON API: the same data and permissions as the pages. Sign in on "
                               "/login; send the session's X-CSRF-Token (GET /api/session) with every change.")
     app.state.engine = engine
-    app.state.sessions = sessionmaker(engine, expire_on_commit=False)
     app.state.db_label = mask_url(str(engine.url))
     app.state.secret = secret or _secret()
     app.state.limiter = limiter or LoginLimiter()

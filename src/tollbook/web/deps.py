@@ -8,23 +8,15 @@ from typing import Any
 from fastapi import Request
 from sqlalchemy.orm import Session
 
+from tollbook.store import session_scope
 from tollbook.web.cache import data_version
 
 
 def db_session(request: Request) -> Iterator[Session]:
-    """One session per request on the app's engine, committed when the route succeeds and rolled back when it
-    fails (as tollbook.store.session_scope; the app's one sessionmaker spares building one per request, and a
-    request served from the caches never opens a transaction)."""
-    session = request.app.state.sessions()
-    try:
+    """One session per request on the app's engine (see tollbook.store.session_scope: a request served from
+    the caches never opens a transaction)."""
+    with session_scope(request.app.state.engine) as session:
         yield session
-        if session.in_transaction():
-            session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 SAFE = frozenset({"GET", "HEAD", "OPTIONS"})
