@@ -1,9 +1,13 @@
 """Load on the web app: many concurrent readers of the records list and the dashboard, on SQLite with the example.
 
-Run:  python bench/bench_web_load.py [--db demo/tollbook.db] [--readers 200] [--requests 2000]
-The server (`tollbook serve`, one process) and the readers (asyncio + httpx, another process) both run on this
-machine and talk over loopback only; the run is bounded by --requests per page and --seconds. Without --db the
-example is built first (`tollbook demo` into a temporary folder). Prints p50/p99 latency and throughput per page.
+Run:  python bench/bench_web_load.py [--db demo/tollbook.db] [--readers 200] [--requests 2000] [--workers 1]
+      [--think 0]  (--think S: each reader pauses S seconds on average before each request, as people do)
+The server (`tollbook serve`, --workers processes) and the readers (asyncio + httpx, another process) both run on
+this machine and talk over loopback only; the run is bounded by --requests per page and --seconds. Without --db
+the example is built first (`tollbook demo` into a temporary folder). Prints p50/p99 latency and throughput per
+page, and the server's CPU milliseconds per request (from /proc, so Linux only; "-" elsewhere): unlike latency,
+that figure hardly depends on what else the machine runs, and 1000 / it is the requests per second one core
+could serve.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import random
 import re
 import shutil
 import socket
@@ -51,11 +56,12 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(url: str, port: int) -> subprocess.Popen:
+def start_server(url: str, port: int, workers: int) -> subprocess.Popen:
     """`tollbook serve` on loopback, waited for until it answers."""
     env = os.environ | {"TOLLBOOK_SECRET_KEY": "bench-secret-key"}
-    server = subprocess.Popen([sys.executable, "-m", "tollbook", "serve", "--db", url, "--host", HOST,
-                               "--port", str(port)], env=env, stdout=subprocess.DEVNULL)
+    command = [sys.executable, "-m", "tollbook", "serve", "--db", url, "--host", HOST, "--port", str(port)]
+    server = subprocess.Popen(command + (["--workers", str(workers)] if workers > 1 else []), env=env,
+                              stdout=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -67,6 +73,21 @@ def start_server(url: str, port: int) -> subprocess.Popen:
     raise SystemExit("the server did not start within 60 s")
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds of a process and its children (the workers), from /proc; None without it."""
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    total, found = 0, False
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(stat.parent.name) == pid or int(fields[1]) == pid:  # fields[1]: the parent's pid
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+            found = True
+    return total / tick if found else None
+
+
 def sign_in(base: str) -> dict[str, str]:
     """The session cookie of the viewer account."""
     with httpx.Client(base_url=base) as client:
@@ -76,9 +97,11 @@ def sign_in(base: str) -> dict[str, str]:
 
 
 async def load(base: str, path: str, cookies: dict[str, str], readers: int, requests: int,
-               seconds: float) -> tuple[list[float], Counter, float]:
-    """`readers` concurrent clients fetch `path` until `requests` are done or `seconds` pass; errors are counted by
+               seconds: float, think: float = 0.0) -> tuple[list[float], Counter, float]:
+    """`readers` concurrent clients fetch `path` until `requests` are done or `seconds` pass, each pausing a
+    random time (exponential, mean `think` seconds; 0: back to back) before each request; errors are counted by
     status code or exception name."""
+    pauses = random.Random(1)
     latencies: list[float] = []
     errors: Counter = Counter()
     remaining = requests
@@ -89,6 +112,8 @@ async def load(base: str, path: str, cookies: dict[str, str], readers: int, requ
         nonlocal remaining
         while remaining > 0 and time.monotonic() < deadline:
             remaining -= 1
+            if think:
+                await asyncio.sleep(pauses.expovariate(1 / think))
             started = time.perf_counter()
             try:
                 response = await client.get(path)
@@ -116,27 +141,36 @@ def main() -> None:
     parser.add_argument("--readers", type=int, default=200)
     parser.add_argument("--requests", type=int, default=2000, help="Requests per page.")
     parser.add_argument("--seconds", type=float, default=120, help="At most this long per page.")
+    parser.add_argument("--workers", type=int, default=1, help="Server worker processes (tollbook serve --workers).")
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="Mean pause of a reader before each request, seconds (0: back to back).")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="tollbook-bench-web-"))
     server = None
     try:
         url = prepare_database(args.db, folder)
         port = free_port()
-        server = start_server(url, port)
+        server = start_server(url, port, args.workers)
         base = f"http://{HOST}:{port}"
         cookies = sign_in(base)
         rows = []
         for name, path in PAGES.items():
             asyncio.run(load(base, path, cookies, 10, 50, 30))  # warm-up: templates, caches, imports
+            cpu_before = cpu_seconds(server.pid)
             latencies, errors, wall = asyncio.run(load(base, path, cookies, args.readers, args.requests,
-                                                       args.seconds))
+                                                       args.seconds, args.think))
+            cpu_after = cpu_seconds(server.pid)
+            cpu = "-" if cpu_before is None or cpu_after is None else \
+                f"{(cpu_after - cpu_before) / len(latencies) * 1000:.2f}"
             failed = ", ".join(f"{count} {kind}" for kind, count in errors.items()) or "0"
-            rows.append((name, args.readers, len(latencies), failed, f"{percentile(latencies, 0.5) * 1000:.0f}",
-                         f"{percentile(latencies, 0.99) * 1000:.0f}", f"{len(latencies) / wall:.0f}"))
+            rows.append((name, args.workers, args.readers, args.think, len(latencies), failed,
+                         f"{percentile(latencies, 0.5) * 1000:.0f}", f"{percentile(latencies, 0.99) * 1000:.0f}",
+                         f"{len(latencies) / wall:.0f}", cpu))
         load_avg = " ".join(f"{v:.2f}" for v in os.getloadavg())
         print_table(f"web app under load (SQLite, the example; load average after: {load_avg})",
-                    ("page", "readers", "requests", "errors", "p50 ms", "p99 ms", "req/s"), rows,
-                    ("fastapi", "uvicorn", "sqlalchemy", "jinja2"))
+                    ("page", "workers", "readers", "think s", "requests", "errors", "p50 ms", "p99 ms", "req/s",
+                     "server CPU ms/req"), rows,
+                    ("fastapi", "uvicorn", "httptools", "uvloop", "sqlalchemy", "jinja2"))
     finally:
         if server is not None:
             server.terminate()

@@ -132,3 +132,16 @@ def test_record_value_keeps_a_day_a_plain_date(partial: Engine) -> None:
     with session_scope(partial) as session:
         day = next(r for r in list_records(session) if r.given_name == "رضا")
         assert display_value(record_value(day, "date_of_death")) == "2019-11-16"
+
+
+def test_web_pages_data_show_the_precision(partial: Engine) -> None:
+    from tollbook.web.views.paging import Paging
+    from tollbook.web.views.persons import person_detail, persons_page, public_persons_page
+
+    with session_scope(partial) as session:
+        listed = {r["given_name"]: r["date_of_death"] for r in persons_page(session, Paging())["items"]}
+        public = {r["given_name"]: r["date_of_death"] for r in public_persons_page(session, Paging())["items"]}
+        detail = person_detail(session, "P-0002", confidential=False)
+    assert listed == SHOWN and public == SHOWN
+    assert detail["person"]["fields"]["date_of_death"]["accepted"] == "1398 (year)"
+    assert {r["date_of_death"] for r in detail["records"]} == {"1398 (year)"}

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from tollbook.audit import record_event
 from tollbook.enums import SourceKind
 from tollbook.errors import NotFoundError, TollbookError
-from tollbook.model import Source
+from tollbook.model import Source, utcnow
 from tollbook.text.normalize import normalize_persian
 
 
@@ -66,20 +67,25 @@ def get_source(session: Session, name: str) -> Source:
 def get_or_create_source(session: Session, name: str, kind: SourceKind | str = SourceKind.OTHER,
                          actor: str = "system") -> Source:
     """The named source, registered first when it does not exist yet. Two sessions creating one source at once
-    do not crash: the loser of the race finds the winner's row."""
+    do not crash: the second's insert waits for the first to commit, does nothing, and the second uses the row
+    the first wrote (only the session that made the source audits it)."""
     source = find_source(session, name)
     if source is not None:
         return source
-    if session.get_bind().dialect.name == "sqlite":  # one writer at a time; pysqlite savepoints would commit early
+    insert_for = {"sqlite": sqlite_insert, "postgresql": postgresql_insert}.get(session.get_bind().dialect.name)
+    if insert_for is None:  # another engine: a plain insert, a concurrent twin fails on the unique name
         return add_source(session, name, kind, actor=actor)
-    try:
-        with session.begin_nested():
-            return add_source(session, name, kind, actor=actor)
-    except IntegrityError:
-        source = find_source(session, name)
-        if source is None:
-            raise
-        return source
+    name = normalise_source_name(name)
+    if not name:
+        raise TollbookError("a source needs a non-empty name")
+    made = session.scalar(insert_for(Source.__table__).values(name=name, kind=parse_kind(kind), created_at=utcnow())
+                          .on_conflict_do_nothing(index_elements=["name"]).returning(Source.__table__.c.id))
+    if made is None:  # another session registered it meanwhile: its row is committed now
+        return session.scalars(select(Source).where(Source.name == name)).one()
+    source = session.get_one(Source, made)
+    record_event(session, actor, "source.add", "source", source.id, {"name": name, "kind": source.kind.value},
+                 wrote=[source])
+    return source
 
 
 def list_sources(session: Session) -> list[Source]:

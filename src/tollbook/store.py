@@ -10,6 +10,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from weakref import WeakKeyDictionary
 
 from alembic import command
 from alembic.config import Config
@@ -159,13 +160,26 @@ def require_current(engine: Engine) -> None:
         )
 
 
+_MAKERS: WeakKeyDictionary[Engine, sessionmaker] = WeakKeyDictionary()
+
+
+def _session_maker(engine: Engine) -> sessionmaker:
+    """One sessionmaker per engine (building one per session makes a new Session class each time, which is slow
+    enough to show in a web server's time per request)."""
+    maker = _MAKERS.get(engine)
+    if maker is None:
+        maker = _MAKERS[engine] = sessionmaker(engine, expire_on_commit=False)
+    return maker
+
+
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
-    """A session committed on success and rolled back on any exception."""
-    session = sessionmaker(engine, expire_on_commit=False)()
+    """A session committed on success (when it did anything) and rolled back on any exception."""
+    session = _session_maker(engine)()
     try:
         yield session
-        session.commit()
+        if session.in_transaction():
+            session.commit()
     except BaseException:
         session.rollback()
         raise

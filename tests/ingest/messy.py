@@ -73,3 +73,58 @@ def write_ods(path: Path, rows: list[list[str]]) -> Path:
         archive.writestr("content.xml", content)
         archive.writestr("META-INF/manifest.xml", manifest)
     return path
+
+
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG = "http://schemas.openxmlformats.org/package/2006"
+_PARTS = {
+    "[Content_Types].xml": (
+        f'<Types xmlns="{_PKG}/content-types"><Default Extension="rels" '
+        'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/worksheets/sheet1.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        '<Override PartName="/xl/sharedStrings.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>'),
+    "_rels/.rels": (f'<Relationships xmlns="{_PKG}/relationships"><Relationship Id="rId1" '
+                    f'Type="{_REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>'),
+    "xl/workbook.xml": (f'<workbook xmlns="{_MAIN}" xmlns:r="{_REL}"><sheets>'
+                        '<sheet name="Victims" sheetId="1" r:id="rId1"/></sheets></workbook>'),
+    "xl/_rels/workbook.xml.rels": (
+        f'<Relationships xmlns="{_PKG}/relationships"><Relationship Id="rId1" Type="{_REL}/worksheet" '
+        f'Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="{_REL}/sharedStrings" '
+        'Target="sharedStrings.xml"/></Relationships>'),
+}
+
+
+def write_shared_strings_xlsx(path: Path, rows: list[list[str]], huge: tuple[int, int, int] | None = None) -> Path:
+    """An XLSX as Excel writes one: every cell points into xl/sharedStrings.xml. `huge` = (row, column, length):
+    that cell (1-based, in place of the row's cell there) holds a string of `length` characters, written in
+    blocks so any length fits in memory."""
+    from xml.sax.saxutils import escape
+
+    strings = {text: None for row in rows for text in row}
+    index = {text: i for i, text in enumerate(strings)}
+    cells = []
+    for r, row in enumerate(rows, start=1):
+        refs = [len(index) if huge and (r, c) == huge[:2] else index[text] for c, text in enumerate(row, start=1)]
+        cells.append(f'<row r="{r}">' + "".join(f'<c r="{chr(64 + c)}{r}" t="s"><v>{i}</v></c>'
+                                               for c, i in enumerate(refs, start=1)) + "</row>")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
+        for name, text in _PARTS.items():
+            book.writestr(name, text)
+        book.writestr("xl/worksheets/sheet1.xml", f'<worksheet xmlns="{_MAIN}"><sheetData>{"".join(cells)}'
+                                                  "</sheetData></worksheet>")
+        with book.open("xl/sharedStrings.xml", "w", force_zip64=True) as part:
+            part.write(f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{_MAIN}">'.encode())
+            for text in strings:
+                part.write(f"<si><t>{escape(text)}</t></si>".encode())
+            if huge:
+                part.write(b"<si><t>")
+                for start in range(0, huge[2], 1 << 20):
+                    part.write(b"y" * min(1 << 20, huge[2] - start))
+                part.write(b"</t></si>")
+            part.write(b"</sst>")
+    return path

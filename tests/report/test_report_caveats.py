@@ -20,6 +20,7 @@ from tollbook.estimate.database import PendingReview, save_results, with_pending
 from tollbook.estimate.dependence import group_warnings
 from tollbook.estimate.diagnostics import convergence_warnings
 from tollbook.estimate.histories import CaptureHistories
+from tollbook.estimate.lcmcr import LCMCR
 from tollbook.estimate.result import EstimateResult
 from tollbook.estimate.strata import ThinRule, placeholder, sum_strata, thin_reason
 from tollbook.report import build_report
@@ -75,6 +76,8 @@ def sentences() -> list[str]:
     for rows in (failing, failing * 2):  # three failures named, then "(and 5 more)"
         checked = replace(result(), warnings=(*grouped, *check_warnings(rows)))
         found += [*checked.warnings, *checked.plain_language()]
+    short = LCMCR(HIST, burnin=20, samples=40, thinning=1, seed=1).fit()  # a real run too short to converge
+    found += [*short.warnings, *short.plain_language()]
     left = placeholder(thin, "lcmcr", thin_reason(thin, ThinRule()))
     found += sum_strata([result(stratum="IR-23", converged=False)], [left]).warnings
     return found

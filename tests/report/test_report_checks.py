@@ -5,10 +5,12 @@ a check the run did not save is said to be missing, never left blank."""
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
 import pytest
+from markupsafe import Markup
 from sqlalchemy import Engine
 
 from tollbook.estimate.api import with_dependence
@@ -17,6 +19,8 @@ from tollbook.estimate.histories import CaptureHistories
 from tollbook.estimate.result import EstimateResult
 from tollbook.report import build_report
 from tollbook.report.explain import explain_number
+from tollbook.report.gather import ReportData, gather_report
+from tollbook.report.html import render_page
 from tollbook.sources import add_source
 from tollbook.store import migrate, open_engine, session_scope
 
@@ -70,6 +74,15 @@ def report(engine: Engine, out: Path, public: bool = True):  # noqa: ANN201
         return build_report(session, out, public=public)
 
 
+def pages(engine: Engine, public: bool = True) -> tuple[ReportData, dict[str, str]]:
+    """The gathered data and both pages, rendered by the report's template without drawing the charts (their
+    SVG is what takes a report's seconds, and these tests read the tables)."""
+    with session_scope(engine) as session:
+        data = gather_report(session, public=public)
+    no_charts = defaultdict(lambda: Markup(""))
+    return data, {lang: render_page(data, lang, public, svgs=no_charts) for lang in ("en", "fa")}
+
+
 def test_saved_checks_render_with_ids_in_both_languages(engine: Engine, tmp_path: Path) -> None:
     hist = histories()
     saved(engine, with_dependence([result(hist, sensitivity=SENSITIVITY, posterior_predictive=PREDICTIVE)], hist))
@@ -95,43 +108,63 @@ def test_saved_checks_render_with_ids_in_both_languages(engine: Engine, tmp_path
     assert book["check.total.failed"].value == 1 and book["check.total.count"].value == 2
     assert "<details open><summary>" in en  # a stratum with a failing check is shown opened
     assert "No sensitivity run was saved" not in en and "No posterior predictive" not in en
+    assert "all documented persons (not stratified)" in en and "total (sum of the strata)" not in en
+    assert 'change">۵٫۰</a>٪' in fa and "</a>%" not in fa  # the Persian percent sign
 
+    empty = book[f"{pair}.both"]  # the run was saved from hand-made histories: no person in this database
+    assert empty.persons == () and "the current data give 0 such persons" in empty.how
     working = explain_number(files.data, f"{pair}.odds_ratio")
     assert "odds ratio" in working.number.how and "field collector 1" in working.number.how
     for page in (en, fa):
         assert COLLECTOR not in page  # the collector's list is named by its kind in public
 
 
-def test_team_report_names_the_lists_as_recorded(engine: Engine, tmp_path: Path) -> None:
+def test_team_report_names_the_lists_as_recorded(engine: Engine) -> None:
     hist = histories()
     saved(engine, with_dependence([result(hist, posterior_predictive=PREDICTIVE)], hist))
-    files = report(engine, tmp_path / "team", public=False)
-    assert "dependence.total.media+Ali-Rezaei-notebook.odds_ratio" in files.data.book
-    assert f"<bdi>{COLLECTOR}</bdi>" in files.pages["en"].read_text("utf-8")
+    data, shown = pages(engine, public=False)
+    assert "dependence.total.media+Ali-Rezaei-notebook.odds_ratio" in data.book
+    assert f"<bdi>{COLLECTOR}</bdi>" in shown["en"]
 
 
-def test_checks_not_saved_are_said_to_be_missing(engine: Engine, tmp_path: Path) -> None:
+def test_checks_not_saved_are_said_to_be_missing(engine: Engine) -> None:
     two = histories(("media", "ngo"), {(1, 1): 20, (1, 0): 30, (0, 1): 25})
     saved(engine, with_dependence([result(two)], two))
-    files = report(engine, tmp_path / "bare")
-    en, fa = files.pages["en"].read_text("utf-8"), files.pages["fa"].read_text("utf-8")
+    data, shown = pages(engine)
+    en, fa = shown["en"], shown["fa"]
     assert "No sensitivity run was saved with this estimate" in en and "No posterior predictive checks" in en
     assert "هیچ اجرای حساسیتی همراه این برآورد ذخیره نشده است" in fa and "هیچ بررسی پیش‌بینی پسینی" in fa
     assert "no pairwise odds ratio exists" in en  # two lists: the table was saved and is empty
-    assert not [n for n in files.data.book if n.id.split(".")[0] in ("dependence", "sensitivity", "check")]
+    assert not [n for n in data.book if n.id.split(".")[0] in ("dependence", "sensitivity", "check")]
 
 
-def test_a_run_from_before_the_checks_says_so(engine: Engine, tmp_path: Path) -> None:
+def test_a_run_from_before_the_checks_says_so(engine: Engine) -> None:
     hist = histories()
     saved(engine, [result(hist)])  # no list_dependence key: saved by an older version
-    en = report(engine, tmp_path / "old").pages["en"].read_text("utf-8")
+    en = pages(engine)[1]["en"]
     assert "carries no list-dependence table" in en
 
 
-def test_missing_values_of_a_saved_row_show_a_dash(engine: Engine, tmp_path: Path) -> None:
+def test_missing_values_of_a_saved_row_show_a_dash(engine: Engine) -> None:
     hist = histories()
     rows = [dict(SENSITIVITY[1], estimate=math.nan, lower=math.nan, upper=math.nan, change=math.nan)]
     saved(engine, [result(hist, sensitivity=rows)])  # NaN is saved as null
-    files = report(engine, tmp_path / "nan")
-    assert files.data.book["sensitivity.total.LCMCR-K.20"].value is None
-    assert 'data-id="sensitivity.total.LCMCR-K.20">—</a>' in files.pages["en"].read_text("utf-8")
+    data, shown = pages(engine)
+    assert data.book["sensitivity.total.LCMCR-K.20"].value is None
+    assert 'data-id="sensitivity.total.LCMCR-K.20">—</a>' in shown["en"]
+
+
+def test_a_merged_group_of_a_hidden_list_is_not_named_in_public(engine: Engine) -> None:
+    group = "Rezaei family network"  # the estimate names a merged independence group's list by the group
+    hist = histories(("media", group, "ngo"))
+    with session_scope(engine) as session:
+        add_source(session, "media", kind="media")
+        add_source(session, "ngo", kind="ngo")
+        add_source(session, COLLECTOR, kind="field_collector", independence_group=group)
+        save_results(session, with_dependence([result(hist, posterior_predictive=[
+            dict(PREDICTIVE[1], lists=["media", group])])], hist), stratified_by=None)
+    data, shown = pages(engine)
+    assert "dependence.total.media+independence-group-1.odds_ratio" in data.book
+    for text in shown.values():
+        assert "Rezaei" not in text and "independence group 1" in text
+    assert group in pages(engine, public=False)[1]["en"]

@@ -3,6 +3,7 @@ headless Chromium (Debian's package, driven by Playwright) with no console error
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import shutil
@@ -14,6 +15,7 @@ from typer.testing import CliRunner
 
 from tollbook.cli import app
 from tollbook.demo import DemoSummary
+from tollbook.report.i18n import digits
 from tollbook.status import database_status
 from tollbook.store import session_scope
 
@@ -58,7 +60,7 @@ def test_cli_report_explain_export_on_the_example(demo: DemoSummary, tmp_path: P
     result = CliRunner().invoke(app, ["explain", "estimate.total"], env=env)
     assert result.exit_code == 0 and result.output.startswith("estimate.total = ")
     result = CliRunner().invoke(app, ["export", "--public", "--out", str(tmp_path / "e")], env=env)
-    assert result.exit_code == 0 and "public export of 1,077 persons" in result.output
+    assert result.exit_code == 0 and "public export of 1,075 persons" in result.output
     bad = CliRunner().invoke(app, ["report", "--lang", "de", "--out", str(tmp_path / "x")], env=env)
     assert bad.exit_code == 1 and "unknown language 'de'" in bad.output
 
@@ -102,3 +104,30 @@ def test_renders_in_headless_chromium_offline(demo: DemoSummary) -> None:
                 page.close()
         finally:
             browser.close()
+
+
+def _bare_numbers(page: str, start: str, end: str) -> set[str]:
+    """Digits a section prints outside a traceable number (charts, ids and code left out)."""
+    section = page[page.index(start):page.index(end)]
+    section = re.sub(r'<svg.*?</svg>|<a class="n"[^>]*>.*?</a>|<code>.*?</code>', "", section, flags=re.S)
+    text = html.unescape(re.sub(r"<[^>]+>", " ", section))
+    return set(re.findall(r"[0-9۰-۹][0-9۰-۹,.٬٫]*", text))
+
+
+def test_every_figure_of_the_estimation_section_has_an_id(demo: DemoSummary) -> None:
+    constants = {"95", "1", "2", "3", "0.01"}  # "95% interval", "(1)…(3)", "above 1", the p limit in the note
+    for name in ("index.html", "index.fa.html"):
+        page = (demo.out / "report" / name).read_text(encoding="utf-8")
+        allowed = constants if name == "index.html" else {digits(c, "fa") for c in constants}
+        assert _bare_numbers(page, 'id="estimates"', 'id="method"') <= allowed, name
+        assert page.count('data-id="dependence.') > 100 and 'data-id="check.IR-23.pair.media+network"' in page
+
+
+def test_the_checks_counts_name_their_persons(demo_engine: Engine) -> None:
+    from tollbook.report.explain import explain
+
+    with session_scope(demo_engine) as session:
+        both = explain(session, "dependence.IR-23.media+network.both")
+        observed = explain(session, "check.IR-23.margin.media")
+    assert both.number.value > 0 and len(both.persons) == both.number.value  # the run's count, person by person
+    assert len(observed.persons) == observed.number.value and "data changed" not in observed.number.how

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tollbook.report.i18n import digits, fmt_date, fmt_number, label, short_date, solar_hijri
+from tollbook.report.i18n import digits, fmt_date, fmt_number, label, partial_date, short_date, solar_hijri
 
 
 def test_persian_digits_and_separators() -> None:
@@ -28,3 +28,10 @@ def test_vocabulary_words() -> None:
     assert label("fa", "cause", "gunshot_head") == "شلیک به سر"
     assert label("en", "cause", "beating") == "beating"
     assert label("en", "qualifier", "at_least") == "at least"
+
+
+def test_month_and_year_only_dates_in_persian() -> None:
+    assert partial_date("Aban 1398 (month)", "fa") == "آبان ۱۳۹۸ (فقط ماه)"
+    assert partial_date("November 2019 (month)", "fa") == "نوامبر ۲۰۱۹ (فقط ماه)"
+    assert partial_date("1398 (year)", "fa") == "۱۳۹۸ (فقط سال)"
+    assert partial_date("Aban 1398 (month)", "en") == "Aban 1398 (month)"

@@ -4,6 +4,7 @@ rate limiting of failed sign-ins, and the accounts command."""
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -59,13 +60,15 @@ def test_sign_out_ends_the_session_even_for_a_copied_cookie(client_for) -> None:
 
 def test_role_change_and_disabling_end_sessions(app: FastAPI, client_for) -> None:
     client = client_for(Role.REVIEWER)
-    with session_scope(app.state.engine) as session:
+    with session_scope(app.state.engine) as session:  # below the app (as the CLI would): seen within `fresh`
         set_role(session, USERS[Role.REVIEWER], Role.VIEWER, actor="test")
+    time.sleep(app.state.version.fresh)
     assert client.get("/api/session").json()["role"] is None
     sign_in(client, USERS[Role.REVIEWER])
     assert client.get("/api/session").json()["role"] == "viewer"
     with session_scope(app.state.engine) as session:
         set_active(session, USERS[Role.REVIEWER], False, actor="test")
+    time.sleep(app.state.version.fresh)
     token = csrf_of(client.get("/login").text)
     response = client.post("/login", data={"name": USERS[Role.REVIEWER], "password": PASSWORD, "csrf_token": token})
     assert response.status_code == 401

@@ -212,6 +212,7 @@ def test_split_then_merge_a_person_with_a_persian_reason(app: FastAPI, client_fo
         moved = session.get(Record, ids[-1])
         assert moved.person.public_id == new_id
     assert _last_event(app).action == "persons.split"
+    assert f'<option value="{new_id}">' in client.get(f"/persons/{public_id}").text  # offered as a namesake
     merged = client.post(f"/persons/{public_id}/merge", data={"other": new_id, "reason": "همان فرد است",
                                                                "csrf_token": token_of(client)}, follow_redirects=False)
     assert merged.status_code == 303
@@ -222,4 +223,30 @@ def test_split_then_merge_a_person_with_a_persian_reason(app: FastAPI, client_fo
     refused = client_for(Role.DOCUMENTER).post(f"/persons/{public_id}/merge",
                                                data={"other": new_id, "reason": "x", "csrf_token": "forged"})
     assert refused.status_code == 403
+    _audit_ok(app)
+
+
+def test_the_api_adds_retracts_undoes_splits_and_merges_through_the_same_library(app: FastAPI, client_for) -> None:
+    documenter, reviewer = client_for(Role.DOCUMENTER), client_for(Role.REVIEWER)
+    headers = {"X-CSRF-Token": token_of(documenter)}
+    values = {k: v for k, v in NEW.items() if k not in ("source", "reason")} | {"age": "جوان"}
+    added = documenter.post("/api/records", json={"source": "شاهدان", "values": values}, headers=headers)
+    assert added.status_code == 201 and added.json()["warnings"][0].startswith("age:")  # as `records add` warns
+    bad = documenter.post("/api/records", json={"source": "شاهدان", "values": {"date_of_death": "۱۳۹۸/۱۳/۴۰"}},
+                          headers=headers)
+    assert bad.status_code == 400 and "month 13" in bad.json()["detail"]
+    record_id = added.json()["id"]
+    gone = documenter.post(f"/api/records/{record_id}/retraction", json={"reason": "تکراری"}, headers=headers)
+    assert gone.status_code == 201 and gone.json()["by"] == "web:documenter-user"
+    public_id, ids = _person_with_records(app, 2)
+    headers = {"X-CSRF-Token": token_of(reviewer)}
+    split = reviewer.post(f"/api/persons/{public_id}/split", json={"records": [ids[-1]], "reason": "دو نفر"},
+                          headers=headers)
+    assert split.status_code == 200, split.text
+    new_id = split.json()["persons"][1]
+    merged = reviewer.post(f"/api/persons/{public_id}/merge", json={"other": new_id, "reason": "یک نفر"},
+                           headers=headers)
+    assert merged.status_code == 200 and merged.json()["records_moved"] == [ids[-1]]
+    undone = reviewer.post("/api/review/undo", json={}, headers=headers)  # the merge's own must-link decision
+    assert undone.status_code == 200 and undone.json()["verdict"] == "match"
     _audit_ok(app)

@@ -85,6 +85,9 @@ def serve(db: DbOption = "",
           host: Annotated[str, typer.Option(help="Address to listen on (127.0.0.1: this machine only).")]
           = "127.0.0.1",
           port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+          workers: Annotated[int, typer.Option(
+              min=1, max=64, help="Worker processes. Above 1, background jobs (linkage, estimation) run in the "
+              "worker that started them and show only there: start them from a server with one worker.")] = 1,
           project_key: Annotated[Path | None, typer.Option(
               "--project-key", help="The project's private key (project.key), to import field bundles on the "
               "imports page (default: $TOLLBOOK_PROJECT_KEY; passphrase from $TOLLBOOK_KEY_PASSPHRASE).")] = None,
@@ -95,20 +98,36 @@ def serve(db: DbOption = "",
               "checkpoints/).")] = None) -> None:
     """Serve the web app. Set TOLLBOOK_SECRET_KEY so sign-ins survive a restart."""
     import os
+    import secrets
+    import tempfile
 
     import uvicorn
 
     from tollbook.store import default_url
-    from tollbook.web.app import create_app
-    from tollbook.web.bundles import bundle_setup
+    from tollbook.web.app import UPLOADS_ENV, create_app
+    from tollbook.web.bundles import CHECKPOINTS_ENV, KEY_ENV, QUARANTINE_ENV, bundle_setup
 
+    url = db or default_url()
     with handled_errors():
-        app = create_app(db or default_url(), bundles=bundle_setup(project_key, quarantine_dir, checkpoints))
+        app = create_app(url, bundles=bundle_setup(project_key, quarantine_dir, checkpoints))
     if not os.environ.get("TOLLBOOK_SECRET_KEY"):
         console.print("[yellow]TOLLBOOK_SECRET_KEY is not set: a random key signs sessions, so sign-ins end when "
                       "the server stops[/]")
-    console.print(f"Tollbook at http://{host}:{port}/ (database {app.state.db_label}); Ctrl+C stops it")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    console.print(f"Tollbook at http://{host}:{port}/ (database {app.state.db_label}, {workers} worker(s)); "
+                  "Ctrl+C stops it")
+    if workers == 1:
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+        return
+    app.state.engine.dispose()  # each worker builds its own app from what the environment says
+    shared = {"TOLLBOOK_DB": url, "TOLLBOOK_SECRET_KEY": os.environ.get("TOLLBOOK_SECRET_KEY")
+              or secrets.token_urlsafe(32), UPLOADS_ENV: os.environ.get(UPLOADS_ENV)
+              or tempfile.mkdtemp(prefix="tollbook-uploads-"),
+              KEY_ENV: str(project_key or os.environ.get(KEY_ENV) or ""),
+              QUARANTINE_ENV: str(quarantine_dir or os.environ.get(QUARANTINE_ENV) or ""),
+              CHECKPOINTS_ENV: str(checkpoints or os.environ.get(CHECKPOINTS_ENV) or "")}
+    os.environ.update({key: value for key, value in shared.items() if value})
+    uvicorn.run("tollbook.web.app:app_from_environment", factory=True, workers=workers, host=host, port=port,
+                log_level="warning")
 
 
 def register(app: typer.Typer) -> None:

@@ -10,8 +10,12 @@ MAX_CELL_CHARS = 32_767  # Excel's own limit on the text of one cell
 MAX_COLUMNS = 1_000
 MAX_ROWS = 2_000_000
 MAX_JSON_DEPTH = 16
-MAX_XLSX_PART_BYTES = 256 * 1024 * 1024  # one part of a workbook, unpacked (sheet XML, shared strings)
-MAX_SHARED_STRINGS_BYTES = 64 * 1024 * 1024  # openpyxl holds the shared-strings table in memory
+MAX_XLSX_PART_BYTES = 256 * 1024 * 1024  # one part of a workbook, unpacked (sheet XML, styles...)
+# The shared-strings part is streamed (tollbook.ingest.xlsx_strings): its unpacked size bounds reading time only;
+# memory is bounded by what the table keeps (each string at most a cell's length, these totals at most).
+MAX_SHARED_STRINGS_BYTES = 4 * 1024 * 1024 * 1024
+MAX_SHARED_STRINGS_CHARS = 128 * 1024 * 1024
+MAX_SHARED_STRINGS = 4_000_000
 
 
 def check_xlsx_parts(path: Path) -> str | None:
@@ -40,8 +44,22 @@ def json_depth_ok(value: Any, depth: int = 0) -> bool:
     return True
 
 
+class OversizedCell(str):
+    """A cell whose text is longer than a cell may hold, read from a workbook without holding that text: a short
+    marker in its place in the row, with the length seen."""
+
+    length: int
+
+    def __new__(cls, length: int, limit: int) -> OversizedCell:
+        made = super().__new__(cls, f"[text of over {limit:,} characters, not read]")
+        made.length = length
+        return made
+
+
 def cell_problem(text: str) -> str | None:
     """Why a cell cannot be stored (too long, a NUL byte, a lone surrogate), or None."""
+    if isinstance(text, OversizedCell):
+        return f"cell of {text.length:,} characters, over the {MAX_CELL_CHARS:,} a cell may hold"
     if len(text) > MAX_CELL_CHARS:
         return f"cell of {len(text):,} characters, over the {MAX_CELL_CHARS:,} a cell may hold"
     if "\x00" in text:

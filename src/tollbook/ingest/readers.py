@@ -18,7 +18,7 @@ from typing import Any
 
 from tollbook.errors import TollbookError
 from tollbook.ingest.encoding import decode, sniff_binary
-from tollbook.ingest.limits import MAX_COLUMNS, MAX_ROWS, check_xlsx_parts, json_depth_ok
+from tollbook.ingest.limits import MAX_COLUMNS, MAX_ROWS, OversizedCell, check_xlsx_parts, json_depth_ok
 
 HEADER_SCAN = 20  # rows searched for the header below title lines
 csv.field_size_limit(1 << 27)  # long cells reach the per-row limit check (one error for that row) instead
@@ -184,6 +184,8 @@ def _text(value: Any) -> str:
     """A cell as text: dates in ISO form, whole floats without '.0', None as empty."""
     if value is None:
         return ""
+    if isinstance(value, OversizedCell):  # kept as the marker: the row check names it
+        return value
     if isinstance(value, dt.datetime):
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
     if isinstance(value, dt.date):
@@ -230,15 +232,21 @@ def _only_data_sheet(path: Path, tables: list[RawTable], score: HeaderScore) -> 
 
 
 def _xlsx_sheets(path: Path) -> Iterator[tuple[str, Iterator[tuple[int, Cells]]]]:
-    """Each sheet of an .xlsx, streamed row by row (openpyxl read-only); parts too large are refused first."""
-    from openpyxl import load_workbook
+    """Each sheet of an .xlsx, streamed row by row (openpyxl read-only, the shared strings streamed by
+    xlsx_strings); parts too large are refused first."""
+    from tollbook.ingest.xlsx_strings import SharedStringsError, open_workbook
 
     if problem := check_xlsx_parts(path):
         raise ReadError(f"{path}: {problem}")
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise ReadError(f"{path}: not a readable .xlsx workbook ({type(exc).__name__}: {exc})") from None
+        workbook = open_workbook(path)
+    except SharedStringsError as exc:
+        raise ReadError(f"{path}: shared strings (xl/sharedStrings.xml): {exc}; save the sheet as CSV and import "
+                        "that") from None
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file, some over several lines
+        cause = exc.__cause__ or exc
+        why = " ".join(str(cause).split())
+        raise ReadError(f"{path}: not a readable .xlsx workbook ({type(cause).__name__}: {why})") from None
     try:
         for sheet in workbook.worksheets:
             yield sheet.title, enumerate(sheet.iter_rows(values_only=True), start=1)

@@ -102,6 +102,11 @@ RULES: dict[str, tuple[str, str]] = {
         "with a larger --K (see --sensitivity)",
         "هر {num_k} طبقهٔ پنهان در {num_share}٪ نمونه‌ها پر است: شاید سقف K محدودکننده باشد؛ با K بزرگ‌تر "
         "(--K) دوباره اجرا کنید (--sensitivity را ببینید)"),
+    "lcmcr.iterations": (
+        "suggested: about {num_suggested} iterations per chain (now {num_now}), e.g. more --samples at the same "
+        "thinning",
+        "پیشنهاد: حدود {num_suggested} تکرار برای هر زنجیره (اکنون {num_now})، برای نمونه --samples بیشتر با همان "
+        "فاصلهٔ نمونه‌برداری (thinning)"),
     "dependence.same": (f"lists {{list_a}} and {{list_b}} {_SAME} {_DEPENDENCE_TAIL}",
                         f"فهرست‌های {{list_a}} و {{list_b}} همان افراد را ثبت می‌کنند، {_DEPENDENCE_TAIL_FA}"),
     "dependence.different": (f"lists {{list_a}} and {{list_b}} {_DIFFERENT} {_DEPENDENCE_TAIL}",
@@ -285,6 +290,8 @@ def _candidates(caveat: Caveat, key: str) -> dict[str, str]:
     params = caveat.params
     if caveat.code.startswith("dependence."):
         return {"num_ratio": number_id("dependence", key, f"{params['list_a']}+{params['list_b']}", "odds_ratio")}
+    if caveat.code == "lcmcr.iterations":
+        return {"num_suggested": number_id("diagnostic", key, "suggested_iterations")}
     if caveat.code in ("predictive.margin", "predictive.pair"):
         lists = "+".join(params[name] for name in ("list_a", "list_b") if name in params)
         base = ("check", key, caveat.code.split(".")[1], lists)

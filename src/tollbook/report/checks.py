@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from tollbook.report.facts import PersonFacts
 from tollbook.report.numbers import NumberBook, number_id
 
 CHECKS = ("list_dependence", "sensitivity", "posterior_predictive")
@@ -29,16 +30,32 @@ def _lists(names: Sequence[str], labels: Mapping[str, str]) -> list[str]:
     return [labels.get(name, name) for name in names]
 
 
-def dependence_table(book: NumberBook, key: str, rows: Sequence[Mapping[str, Any]],
-                     labels: Mapping[str, str]) -> list[dict[str, Any]]:
-    """Each pair of lists: the four cells of its 2×2 table, the co-capture odds ratio and its 95% interval."""
+def behind(members: Sequence[PersonFacts] | None, value: Any, on: Sequence[str], off: Sequence[str] = (),
+           ) -> tuple[tuple[str, ...], str]:
+    """The persons of a stratum on every list of `on` and none of `off` (by independence group, as the estimate
+    counts lists), when the current data give the count the run saved; else none, and a note saying why."""
+    if members is None:
+        return (), ""
+    found = tuple(f.public_id for f in members if set(on) <= set(f.groups) and not set(off) & set(f.groups))
+    if value is None or len(found) == value:
+        return found, ""
+    return (), f" (the current data give {len(found):,} such persons: the data changed since this run)"
+
+
+def dependence_table(book: NumberBook, key: str, rows: Sequence[Mapping[str, Any]], labels: Mapping[str, str],
+                     members: Sequence[PersonFacts] | None = None) -> list[dict[str, Any]]:
+    """Each pair of lists: the four cells of its 2×2 table (with the persons in each, from `members`, the
+    stratum's persons), the co-capture odds ratio and its 95% interval."""
     out = []
     for row in rows:
         lists = _lists(row["lists"], labels)
         base = ("dependence", key, "+".join(lists))
         pair = f"lists {lists[0]} and {lists[1]} in {_where(key)}"
-        ids = {cell: book.add(number_id(*base, cell), row.get(cell), f"persons {how}: {pair}").id
-               for cell, how in DEPENDENCE_CELLS}
+        (a, b), ids = lists, {}
+        for (cell, how), (on, off) in zip(DEPENDENCE_CELLS, (([a, b], []), ([a], [b]), ([b], [a]), ([], [a, b])),
+                                          strict=True):
+            persons, note = behind(members, row.get(cell), on, off)
+            ids[cell] = book.add(number_id(*base, cell), row.get(cell), f"persons {how}: {pair}{note}", persons).id
         ids["odds_ratio"] = book.add(number_id(*base, "odds_ratio"), row.get("odds_ratio"),
                                      f"co-capture odds ratio both×neither / (first only×second only), 0.5 added to "
                                      f"every cell when one is empty: {pair}").id
@@ -70,7 +87,7 @@ def sensitivity_table(book: NumberBook, key: str, rows: Sequence[Mapping[str, An
 
 
 def predictive_table(book: NumberBook, key: str, rows: Sequence[Mapping[str, Any]], labels: Mapping[str, str],
-                     limit: float = P_LIMIT) -> list[dict[str, Any]]:
+                     limit: float = P_LIMIT, members: Sequence[PersonFacts] | None = None) -> list[dict[str, Any]]:
     """Each posterior predictive check (a list's margin, a pair's overlap): observed count against the
     replicated counts' median and 95% interval, its p-value, and whether it fails (p below `limit`)."""
     out = []
@@ -78,8 +95,10 @@ def predictive_table(book: NumberBook, key: str, rows: Sequence[Mapping[str, Any
         lists, check = _lists(row.get("lists", []), labels), str(row.get("check"))
         base = ("check", key, check, "+".join(lists))
         counted = f"persons on {' and '.join(lists)}" if check == "pair" else f"persons on {', '.join(lists)}"
+        persons, note = behind(members, row.get("observed"), lists)
         ids = {part: book.add(number_id(*base, part) if part != "observed" else number_id(*base), row.get(part),
-                              f"{how} of {counted} in {_where(key)} (LCMCR posterior predictive check, {check})").id
+                              f"{how} of {counted} in {_where(key)} (LCMCR posterior predictive check, {check})"
+                              + (note if part == "observed" else ""), persons if part == "observed" else ()).id
                for part, how in PREDICTIVE_PARTS}
         p = row.get("p")
         out.append({"check": check, "lists": lists, "p": p, "failed": p is not None and p < limit, "ids": ids})
@@ -95,15 +114,17 @@ def failures(book: NumberBook, key: str, rows: Sequence[Mapping[str, Any]]) -> d
                               f"{_where(key)} (each list's size and each pair's overlap)").id}
 
 
-def checks_of(book: NumberBook, diagnostics: Mapping[str, Any], key: str,
-              labels: Mapping[str, str]) -> dict[str, list[dict[str, Any]] | None]:
-    """The three checks of one saved stratum, each `None` when the run did not save it."""
+def checks_of(book: NumberBook, diagnostics: Mapping[str, Any], key: str, labels: Mapping[str, str],
+              members: Sequence[PersonFacts] | None = None) -> dict[str, Any]:
+    """The three checks of one saved stratum, each `None` when the run did not save it; `members` are the
+    stratum's persons (None when the report cannot tell them), named behind each count."""
     saved = {name: diagnostics.get(name) for name in CHECKS}
     predictive = None if saved["posterior_predictive"] is None else predictive_table(
-        book, key, saved["posterior_predictive"], labels, diagnostics.get("posterior_predictive_p_limit") or P_LIMIT)
+        book, key, saved["posterior_predictive"], labels, diagnostics.get("posterior_predictive_p_limit") or P_LIMIT,
+        members)
     return {
         "list_dependence": None if saved["list_dependence"] is None
-        else dependence_table(book, key, saved["list_dependence"], labels),
+        else dependence_table(book, key, saved["list_dependence"], labels, members),
         "sensitivity": None if saved["sensitivity"] is None else sensitivity_table(book, key, saved["sensitivity"]),
         "posterior_predictive": None if predictive is None else {"rows": predictive,
                                                                  "ids": failures(book, key, predictive)},

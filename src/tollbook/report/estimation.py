@@ -10,6 +10,7 @@ from tollbook.estimate.strata import POOLED_LABEL, TOTAL_LABEL
 from tollbook.model import Estimate
 from tollbook.report.caveats import Caveat, classify, register
 from tollbook.report.checks import CHECKS, checks_of
+from tollbook.report.facts import PersonFacts
 from tollbook.report.numbers import NumberBook, number_id, registered_setting
 
 TOTAL_NAMES = {TOTAL_LABEL, "all", None}
@@ -42,23 +43,39 @@ def _register(book: NumberBook, row: Estimate, key: str) -> dict[str, str]:
     return ids
 
 
-def diagnostics_of(book: NumberBook, row: Estimate, key: str, labels: Mapping[str, str]) -> dict[str, Any]:
+def stratum_members(facts: Sequence[PersonFacts] | None, row: Estimate) -> list[PersonFacts] | None:
+    """The persons a saved stratum counted, as the estimation forms strata: every linked person (whatever their
+    status) for an unstratified run, those of the stratum's province (or pooled provinces) by province; None
+    when the report cannot tell (no facts, or strata by period or day)."""
+    if facts is None or row.stratified_by not in (None, "province"):
+        return None
+    if row.stratified_by is None:
+        return list(facts)
+    if row.stratum == TOTAL_LABEL:
+        return list(facts)
+    codes = set(row.stratum.split(": ", 1)[1].split(", ")) if row.stratum.startswith(POOLED_LABEL) else {row.stratum}
+    return [f for f in facts if (f.value("province_code") or "unknown") in codes]
+
+
+def diagnostics_of(book: NumberBook, row: Estimate, key: str, labels: Mapping[str, str],
+                   facts: Sequence[PersonFacts] | None = None) -> dict[str, Any]:
     """R-hat and ESS (registered as numbers; their ids under "ids"), the further figures a row's saved result
     carries (absent ones left out), and its checks under "checks" (see `checks_of`)."""
     result = row.result or {}
     diagnostics = result.get("diagnostics", {})
     found: dict[str, Any] = {"ids": {}}
+    where = f"stratum {row.stratum}" if row.stratum else "the whole population"
     for name in DIAGNOSTIC_KEYS:
         if diagnostics.get(name) is not None:
             found[name] = diagnostics[name]
             found["ids"][name] = book.add(number_id("diagnostic", key, name), diagnostics[name],
-                                          f"{name} of the {row.method} chains for stratum {row.stratum}").id
+                                          f"{name} of the {row.method} chains for {where}").id
     for name in FURTHER_KEYS:
         value = result.get(name, diagnostics.get(name))
         if value not in (None, [], {}):
             found[name] = registered_setting(book, number_id("diagnostic", key), name, value,
-                                             f"saved by the {row.method} run for stratum {row.stratum}")
-    found["checks"] = checks_of(book, diagnostics, key, labels)
+                                             f"saved by the {row.method} run for {where}")
+    found["checks"] = checks_of(book, diagnostics, key, labels, stratum_members(facts, row))
     return found
 
 
@@ -90,10 +107,11 @@ def one_per_stratum(rows: Sequence[Estimate]) -> list[Estimate]:
     return list(chosen.values())
 
 
-def estimates_section(book: NumberBook, rows: Sequence[Estimate] | None,
-                      labels: Mapping[str, str] | None = None) -> dict[str, Any]:
+def estimates_section(book: NumberBook, rows: Sequence[Estimate] | None, labels: Mapping[str, str] | None = None,
+                      facts: Sequence[PersonFacts] | None = None) -> dict[str, Any]:
     """The saved run's strata (total last) with ids, diagnostics, checks and warnings; `available` False when
-    none. `labels` renames lists as the report names them (public mode)."""
+    none. `labels` renames lists as the report names them (public mode); `facts` (the linked persons, lists
+    named as `labels` says) name the persons behind the checks' counts."""
     labels = labels or {}
     if not rows:
         return {"available": False, "strata": [], "total": None, "further": {}, "checks": {}}
@@ -104,7 +122,7 @@ def estimates_section(book: NumberBook, rows: Sequence[Estimate] | None,
         strata.append({"key": key, "stratum": row.stratum or "all", "method": row.method, "model": row.model,
                        "estimate": row.estimate, "lower": row.lower, "upper": row.upper, "observed": row.observed,
                        "converged": row.converged, "ids": _register(book, row, key),
-                       "diagnostics": diagnostics_of(book, row, key, labels),
+                       "diagnostics": diagnostics_of(book, row, key, labels, facts),
                        "warnings": [relabel_text(w, labels) for w in result.get("warnings", [])],
                        "settings": result.get("settings", {}),
                        "plain_language": [relabel_text(line, labels) for line in result.get("plain_language", [])]})

@@ -68,15 +68,23 @@ def person_facts(session: Session) -> list[PersonFacts]:
 
 def source_labels(session: Session, hidden_kinds: frozenset[str]) -> dict[str, str]:
     """How lists are named in public output: by name, but lists of the hidden kinds (a field collector, a
-    family: names that can be a person's) by their kind and a number, e.g. "field collector 1"."""
-    labels, seen = {}, {}
-    for source in session.scalars(select(Source).order_by(Source.id)):
+    family: names that can be a person's) by their kind and a number, e.g. "field collector 1"; an independence
+    group with such a list among its members, named apart from its sources, by a number ("independence group 1"),
+    since the estimate names a merged group's list by the group."""
+    labels, seen, hidden_groups = {}, {}, []
+    sources = list(session.scalars(select(Source).order_by(Source.id)))
+    for source in sources:
         kind = source.kind.value
         if kind in hidden_kinds:
             seen[kind] = seen.get(kind, 0) + 1
             labels[source.name] = f"{kind.replace('_', ' ')} {seen[kind]}"
+            if source.group not in hidden_groups:
+                hidden_groups.append(source.group)
         else:
             labels[source.name] = source.name
+    names = {source.name for source in sources}
+    for number, group in enumerate((g for g in hidden_groups if g not in names), start=1):
+        labels[group] = f"independence group {number}"
     return labels
 
 

@@ -64,6 +64,6 @@ def gather_report(session: Session, now: dt.datetime | None = None, public: bool
         verification=sections.by_verification(book, facts), overlap=overlap, list_sizes=sizes,
         roles=classification_rows(book, session, facts, "role", labels),
         forces=classification_rows(book, session, facts, "force", labels),
-        estimates=estimates_section(book, saved, labels), claims=claims_section(book, session, saved),
+        estimates=estimates_section(book, saved, labels, facts), claims=claims_section(book, session, saved),
         method=method_section(book, session, version, labels), not_available=dict(NOT_YET), facts=facts,
     )

@@ -16,7 +16,7 @@ from tollbook.report.basemap import LICENCE
 from tollbook.report.caveats import Caveat
 from tollbook.report.caveats import render as render_caveat
 from tollbook.report.gather import ReportData
-from tollbook.report.i18n import TEXT, choice_value, digits, fmt_date, fmt_number, label, short_date
+from tollbook.report.i18n import TEXT, choice_value, digits, fmt_date, fmt_number, label, partial_date, short_date
 from tollbook.report.numbers import NumberBook
 
 FILE_NAMES = {"en": "index.html", "fa": "index.fa.html"}
@@ -44,8 +44,8 @@ def number_markup(book: NumberBook, lang: str):  # noqa: ANN201 - a template fun
 def stratum_names(data: ReportData, lang: str) -> dict[str, str]:
     """Names of estimation strata in a language: provinces by name, the total and the pooled thin strata."""
     name_key = "name_fa" if lang == "fa" else "name_en"
-    return {r["code"]: r[name_key] for r in data.provinces} | {"total": TEXT[lang]["total"],
-                                                               "pooled": TEXT[lang]["pooled"]}
+    total = TEXT[lang]["total" if data.estimates.get("stratified_by") else "population"]
+    return {r["code"]: r[name_key] for r in data.provinces} | {"total": total, "pooled": TEXT[lang]["pooled"]}
 
 
 def chart_specs(data: ReportData, lang: str) -> dict[str, dict[str, Any]]:
@@ -108,7 +108,8 @@ def row_label(lang: str, name_key: str):  # noqa: ANN201 - a template function
     """A template function naming a data-table row: a date in both calendars, a province, a vocabulary value."""
     def name(row: dict[str, Any], group: str) -> str:
         if group == "date":
-            return fmt_date(row["date"], lang) if row.get("precision") in ("day", None) else row["date"]
+            return fmt_date(row["date"], lang) if row.get("precision") in ("day", None) else partial_date(
+                row["date"], lang)
         if group == "province":
             return row[name_key]
         return label(lang, group, str(row.get("value", row.get("level"))))

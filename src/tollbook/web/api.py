@@ -17,6 +17,7 @@ from tollbook.link.review import decide
 from tollbook.model import Link
 from tollbook.records import CONFIDENTIAL_FIELDS, PARSED_FIELDS, correct_record, get_record
 from tollbook.status import database_status
+from tollbook.web import api_edits
 from tollbook.web.auth import GUARD, Viewer, csrf_token, set_nonce_cookie
 from tollbook.web.deps import cached, db_session
 from tollbook.web.forms import FORM_FIELDS, RECORD_FIELD
@@ -24,11 +25,11 @@ from tollbook.web.permissions import TABLE, Perm
 from tollbook.web.views.audit import audit_page
 from tollbook.web.views.claims import claims_page, timeline_data
 from tollbook.web.views.dashboard import headline
-from tollbook.web.views.paging import Paging
+from tollbook.web.views.paging import Paging, paging_params
 from tollbook.web.views.persons import person_detail, persons_page, public_persons_page
 from tollbook.web.views.records import record_detail, record_filter, records_page
 from tollbook.web.views.review import pair_detail, queue_page
-from tollbook.web.views.search import SearchForm
+from tollbook.web.views.search import SearchForm, search_params
 
 router = APIRouter(prefix="/api")
 Json = dict[str, Any]
@@ -70,7 +71,7 @@ def sources_list(viewer: Viewer = Depends(GUARD[Perm.READ]), session: Session = 
 
 
 @router.get("/records", tags=["records"])
-def records_list(request: Request, search: SearchForm = Depends(), paging: Paging = Depends(),
+def records_list(request: Request, search: SearchForm = Depends(search_params), paging: Paging = Depends(paging_params),
                  viewer: Viewer = Depends(GUARD[Perm.READ]), session: Session = Depends(db_session)) -> Json:
     """Current records matching the search, paged."""
     flt, confidential = record_filter(**search.as_dict()), viewer.can(Perm.CONFIDENTIAL)
@@ -110,7 +111,7 @@ def record_correct(body: Correction, record_id: int = Path(..., ge=1, le=2**62),
 
 
 @router.get("/persons", tags=["persons"])
-def persons_list(paging: Paging = Depends(), source: str = Query("", max_length=200),
+def persons_list(paging: Paging = Depends(paging_params), source: str = Query("", max_length=200),
                  _viewer: Viewer = Depends(GUARD[Perm.READ]), session: Session = Depends(db_session)) -> Json:
     """Linked persons, most reported first, paged."""
     return persons_page(session, paging, source or None)
@@ -142,7 +143,7 @@ def person_verify(body: Grade, public_id: str = Path(..., max_length=40),
 
 
 @router.get("/review/queue", tags=["review"])
-def review_list(paging: Paging = Depends(), _viewer: Viewer = Depends(GUARD[Perm.READ]),
+def review_list(paging: Paging = Depends(paging_params), _viewer: Viewer = Depends(GUARD[Perm.READ]),
                 session: Session = Depends(db_session)) -> Json:
     """Undecided pairs of the latest linkage run, the most uncertain first, paged."""
     return queue_page(session, paging)
@@ -179,7 +180,7 @@ def review_decide(body: Decision, viewer: Viewer = Depends(GUARD[Perm.REVIEW]),
 
 
 @router.get("/claims", tags=["claims"])
-def claims_list(paging: Paging = Depends(), metric: str = Query("", max_length=40),
+def claims_list(paging: Paging = Depends(paging_params), metric: str = Query("", max_length=40),
                 area: str = Query("", max_length=40), _viewer: Viewer = Depends(GUARD[Perm.READ]),
                 session: Session = Depends(db_session)) -> Json:
     """The claims ledger, paged."""
@@ -194,7 +195,7 @@ def public_summary(request: Request, _viewer: Viewer = Depends(GUARD[Perm.PUBLIC
 
 
 @router.get("/public/persons", tags=["public"])
-def public_persons(paging: Paging = Depends(), _viewer: Viewer = Depends(GUARD[Perm.PUBLIC]),
+def public_persons(paging: Paging = Depends(paging_params), _viewer: Viewer = Depends(GUARD[Perm.PUBLIC]),
                    session: Session = Depends(db_session)) -> Json:
     """The published list: accepted values only, no confidential field (no login)."""
     return public_persons_page(session, paging)
@@ -228,10 +229,10 @@ def job_start(request: Request, kind: str = Path(..., pattern="^(link|estimate)$
 
 
 @router.get("/audit", tags=["audit"])
-def audit_list(paging: Paging = Depends(), _viewer: Viewer = Depends(GUARD[Perm.AUDIT]),
+def audit_list(paging: Paging = Depends(paging_params), _viewer: Viewer = Depends(GUARD[Perm.AUDIT]),
                session: Session = Depends(db_session)) -> Json:
     """The audit log, newest first, and whether its chain verifies."""
     return audit_page(session, paging)
 
 
-ROUTERS = [router]
+ROUTERS = [router, api_edits.router]

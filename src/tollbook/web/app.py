@@ -24,12 +24,14 @@ from tollbook.evidence import store_for
 from tollbook.store import mask_url, open_engine, require_current, session_scope
 from tollbook.web.auth import CsrfFailed, Forbidden, LoginRequired, viewer_of
 from tollbook.web.bundles import BundleSetup, bundle_setup
-from tollbook.web.cache import ViewCache
+from tollbook.web.cache import DataVersion, ViewCache
+from tollbook.web.deps import SAFE
 from tollbook.web.i18n import pick_language, translate
 from tollbook.web.jobs import JobRunner
 from tollbook.web.ratelimit import LoginLimiter
 from tollbook.web.render import render
 
+UPLOADS_ENV = "TOLLBOOK_UPLOADS"
 POOL_SIZE = 20  # requests inside the app at once, each with its connection (as many again for jobs and spare)
 SECURITY_HEADERS = [
     (b"content-security-policy", b"default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; "
@@ -60,7 +62,8 @@ class SecurityHeaders:
 class InFlightLimit:
     """Pure ASGI middleware letting at most `limit` requests into the app at once; the rest wait their turn on
     the event loop. A request holds a database connection from its first query to its end, across worker-thread
-    hops, so without this bound a burst of readers could take every pooled connection and starve each other."""
+    hops, so without this bound a burst of readers could take every pooled connection and starve each other.
+    After a request that may have written, the app's DataVersion is told so."""
 
     def __init__(self, app, limit: int) -> None:  # noqa: ANN001 - an ASGI app
         self.app, self.limit = app, limit
@@ -71,8 +74,12 @@ class InFlightLimit:
             await self.app(scope, receive, send)
             return
         self._gate = self._gate or asyncio.Semaphore(self.limit)
-        async with self._gate:
-            await self.app(scope, receive, send)
+        try:
+            async with self._gate:
+                await self.app(scope, receive, send)
+        finally:
+            if scope.get("method") not in SAFE:  # it may have written: readers look the data version up again
+                scope["app"].state.version.changed()
 
 
 def _is_api(request: Request) -> bool:
@@ -128,6 +135,19 @@ def _secret() -> str:
     return os.environ.get("TOLLBOOK_SECRET_KEY") or secrets.token_urlsafe(32)
 
 
+def _uploads_folder() -> Path:
+    """Where uploads wait for their import: TOLLBOOK_UPLOADS (one folder all worker processes share), else a
+    fresh private temporary folder."""
+    shared = os.environ.get(UPLOADS_ENV)
+    return Path(shared) if shared else Path(tempfile.mkdtemp(prefix="tollbook-uploads-"))
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one worker process of `tollbook serve --workers N`: database, secret, uploads folder and
+    bundle setup all come from the environment the command set for its workers."""
+    return create_app(os.environ["TOLLBOOK_DB"])
+
+
 def create_app(url: str | None = None, secret: str | None = None, engine: Engine | None = None,
                limiter: LoginLimiter | None = None, evidence_root: Path | None = None,
                bundles: BundleSetup | None = None) -> FastAPI:
@@ -148,7 +168,8 @@ def create_app(url: str | None = None, secret: str | None = None, engine: Engine
     app.state.limiter = limiter or LoginLimiter()
     app.state.jobs = JobRunner(engine)
     app.state.cache = ViewCache()
-    app.state.uploads = Path(tempfile.mkdtemp(prefix="tollbook-uploads-"))
+    app.state.version = DataVersion()
+    app.state.uploads = _uploads_folder()
     app.state.evidence = store_for(str(engine.url), evidence_root)
     app.state.bundles = bundles or bundle_setup()
     _handlers(app)

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from tollbook.enums import Role
 from tollbook.model import User
-from tollbook.web.deps import db_session
+from tollbook.web.deps import cached, db_session
 from tollbook.web.permissions import Perm, allowed
 
 SESSION_COOKIE = "tollbook_session"
@@ -100,10 +100,26 @@ def _from_cookie(request: Request, session: Session) -> Viewer | None:
         user_id, version, nonce = int(data["u"]), int(data["v"]), str(data["n"])
     except (BadSignature, KeyError, TypeError, ValueError):
         return None
-    user = session.get(User, user_id)
-    if user is None or not user.active or user.session_version != version:
+    account = cached(request, session, ("account", user_id), lambda: _account(session, user_id))
+    if account is None or not account.active or account.session_version != version:
         return None
-    return Viewer(user.name, user.role, nonce, user.id)
+    return Viewer(account.name, account.role, nonce, user_id)
+
+
+@dataclass(frozen=True)
+class _Account:
+    """What a session check needs of a user row (cached per data version: every account change is audited)."""
+
+    name: str
+    role: Role
+    active: bool
+    session_version: int
+
+
+def _account(session: Session, user_id: int) -> _Account | None:
+    """The account of a user id, or None."""
+    user = session.get(User, user_id)
+    return None if user is None else _Account(user.name, user.role, user.active, user.session_version)
 
 
 def start_session(request: Request, response: Response, user: User) -> None:

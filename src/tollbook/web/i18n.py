@@ -137,6 +137,7 @@ WORDS: dict[str, tuple[str, str]] = {
                    "linkage runs.", "فرد دیگری که همان {id} است: گزارش‌هایش به این فرد می‌پیوندد و در پیوندهای "
                    "بعدی نیز می‌ماند."),
     "other_person": ("The other person's id", "شناسهٔ فرد دیگر"),
+    "namesakes": ("Other persons with this name", "افراد دیگر با همین نام"),
     "verdict": ("Verdict", "رأی"),
     "undo": ("Undo", "بازگرداندن"),
     "undone": ("Decision withdrawn: the pair is back as it was before it.",

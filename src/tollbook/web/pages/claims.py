@@ -12,14 +12,14 @@ from tollbook.web.permissions import Perm
 from tollbook.web.render import render
 from tollbook.web.views.claims import claims_page, timeline_data
 from tollbook.web.views.dashboard import headline
-from tollbook.web.views.paging import Paging
+from tollbook.web.views.paging import Paging, paging_params
 from tollbook.web.views.persons import public_persons_page
 
 router = APIRouter(include_in_schema=False)
 
 
 @router.get("/claims")
-def claims_list(request: Request, paging: Paging = Depends(), metric: str = Query("", max_length=40),
+def claims_list(request: Request, paging: Paging = Depends(paging_params), metric: str = Query("", max_length=40),
                 area: str = Query("", max_length=40), viewer: Viewer = Depends(GUARD[Perm.READ]),
                 session: Session = Depends(db_session)) -> Response:
     """The claims ledger in the order claims were made."""
@@ -36,8 +36,8 @@ def public_home(request: Request, viewer: Viewer = Depends(GUARD[Perm.PUBLIC]),
 
 
 @router.get("/public/persons")
-def public_persons(request: Request, paging: Paging = Depends(), viewer: Viewer = Depends(GUARD[Perm.PUBLIC]),
-                   session: Session = Depends(db_session)) -> Response:
+def public_persons(request: Request, paging: Paging = Depends(paging_params),
+                   viewer: Viewer = Depends(GUARD[Perm.PUBLIC]), session: Session = Depends(db_session)) -> Response:
     """The published list of persons: accepted values only, never a confidential one (no login)."""
     data = cached(request, session, ("public_persons", paging.page, paging.per_page),
                   lambda: public_persons_page(session, paging))

@@ -12,10 +12,10 @@ from tollbook.errors import TollbookError
 from tollbook.web.auth import GUARD, Viewer
 from tollbook.web.deps import cached, db_session
 from tollbook.web.permissions import Perm
-from tollbook.web.render import render
+from tollbook.web.render import render, render_cached
 from tollbook.web.views.audit import audit_page
 from tollbook.web.views.dashboard import headline
-from tollbook.web.views.paging import Paging
+from tollbook.web.views.paging import Paging, paging_params
 
 router = APIRouter(include_in_schema=False)
 
@@ -24,8 +24,10 @@ router = APIRouter(include_in_schema=False)
 def dashboard(request: Request, viewer: Viewer = Depends(GUARD[Perm.READ]),
               session: Session = Depends(db_session)) -> Response:
     """The headline numbers and the team's working counts."""
-    data = cached(request, session, ("headline", True), lambda: headline(session, internal=True))
-    return render(request, viewer, "dashboard.html", {"data": data})
+    def page_context() -> dict:
+        return {"data": cached(request, session, ("headline", True), lambda: headline(session, internal=True))}
+
+    return render_cached(request, viewer, session, "dashboard.html", ("dashboard",), page_context)
 
 
 @router.get("/sources")
@@ -37,7 +39,7 @@ def sources_page(request: Request, viewer: Viewer = Depends(GUARD[Perm.READ]),
 
 
 @router.get("/audit")
-def audit_log(request: Request, paging: Paging = Depends(), viewer: Viewer = Depends(GUARD[Perm.AUDIT]),
+def audit_log(request: Request, paging: Paging = Depends(paging_params), viewer: Viewer = Depends(GUARD[Perm.AUDIT]),
               session: Session = Depends(db_session)) -> Response:
     """The audit log, newest first, with the chain's state."""
     return render(request, viewer, "audit.html", {"data": audit_page(session, paging)})

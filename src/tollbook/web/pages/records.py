@@ -7,6 +7,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 
 from tollbook import records
 from tollbook.enums import Status, Verification
@@ -17,28 +19,34 @@ from tollbook.web.auth import GUARD, Viewer
 from tollbook.web.deps import cached, db_session
 from tollbook.web.forms import FORM_FIELDS, Messages, form_values, messages_of, submitted, typed_changes
 from tollbook.web.permissions import Perm
-from tollbook.web.render import render
-from tollbook.web.views.paging import Paging
+from tollbook.web.render import render, render_cached
+from tollbook.web.views.paging import Paging, paging_params
 from tollbook.web.views.records import LIST_COLUMNS, record_detail, record_filter, records_page
-from tollbook.web.views.search import SearchForm
+from tollbook.web.views.search import SearchForm, search_params
 
 router = APIRouter(include_in_schema=False)
 
 
 @router.get("/records")
-def records_list(request: Request, search: SearchForm = Depends(), paging: Paging = Depends(),
+def records_list(request: Request, search: SearchForm = Depends(search_params), paging: Paging = Depends(paging_params),
                  viewer: Viewer = Depends(GUARD[Perm.READ]), session: Session = Depends(db_session)) -> Response:
-    """Current records matching the search, a page at a time."""
+    """Current records matching the search, a page at a time (the page is rendered once per data version)."""
     context = {"search": search, "columns": LIST_COLUMNS, "statuses": [s.value for s in Status],
                "levels": [v.value for v in Verification], "error": None, "data": None}
+    confidential = viewer.can(Perm.CONFIDENTIAL)
     try:
         flt = record_filter(**search.as_dict())
-        confidential = viewer.can(Perm.CONFIDENTIAL)
-        context["data"] = cached(request, session, ("records", flt, paging.page, paging.per_page, confidential),
-                                 lambda: records_page(session, flt, paging, confidential))
+        key = ("records", flt, paging.page, paging.per_page, confidential)
+
+        def page_context() -> dict:
+            return context | {"data": cached(request, session, key, lambda: records_page(session, flt, paging,
+                                                                                         confidential))}
+
+        shown = (key, tuple(search.as_dict().items()))  # the form echoes the search as typed
+        return render_cached(request, viewer, session, "records.html", shown, page_context)
     except TollbookError as exc:
         context["error"] = str(exc)
-    return render(request, viewer, "records.html", context, 200 if context["error"] is None else 400)
+    return render(request, viewer, "records.html", context, 400)
 
 
 @router.get("/records/new")
@@ -54,6 +62,11 @@ async def new_record(request: Request, viewer: Viewer = Depends(GUARD[Perm.EDIT_
     """Check the fields with the library's validation; when they hold only errors-free values (and any warning
     was seen and accepted) add the record with tollbook.records.add_record (audited)."""
     form = await request.form()
+    return await run_in_threadpool(_add, request, viewer, session, form)  # database work off the event loop
+
+
+def _add(request: Request, viewer: Viewer, session: Session, form: FormData) -> Response:
+    """The new-record form's work (see new_record)."""
     values, source = submitted(form), str(form.get("source", "")).strip()[:200]
     reason, confirmed = str(form.get("reason", "")).strip()[:2000], form.get("confirm") == "1"
     entered = {name: text.strip() for name, text in values.items() if text.strip()}
@@ -112,6 +125,11 @@ async def correct(request: Request, record_id: int, viewer: Viewer = Depends(GUA
     """Correct the fields the user changed with tollbook.records.correct_record (a new audited revision); the
     library's errors stay beside their fields."""
     form = await request.form()
+    return await run_in_threadpool(_correct, request, record_id, viewer, session, form)
+
+
+def _correct(request: Request, record_id: int, viewer: Viewer, session: Session, form: FormData) -> Response:
+    """The correction form's work (see correct), in a worker thread."""
     values, reason = submitted(form), str(form.get("reason", "")).strip()[:2000]
     record = records.get_record(session, record_id)
     records.require_current(session, record)
@@ -131,7 +149,7 @@ async def correct(request: Request, record_id: int, viewer: Viewer = Depends(GUA
 
 
 @router.post("/records/{record_id}/retract")
-async def retract(request: Request, record_id: int, reason: str = Form("", max_length=2000),
+def retract(request: Request, record_id: int, reason: str = Form("", max_length=2000),
                   viewer: Viewer = Depends(GUARD[Perm.EDIT_RECORDS]),
                   session: Session = Depends(db_session)) -> Response:
     """Withdraw a record with a reason (tollbook.records.retract_record, audited): it stays stored and shown,

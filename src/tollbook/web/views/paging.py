@@ -10,10 +10,9 @@ from tollbook.search import MAX_PAGE
 
 
 class Paging:
-    """`page` (from 1) and `per_page` (1 to MAX_PAGE) query parameters."""
+    """A page number (from 1) and a page size (1 to MAX_PAGE)."""
 
-    def __init__(self, page: int = Query(1, ge=1, le=1_000_000, description="Page number, from 1."),
-                 per_page: int = Query(50, ge=1, le=MAX_PAGE, description=f"Items per page, 1 to {MAX_PAGE}.")):
+    def __init__(self, page: int = 1, per_page: int = 50) -> None:
         self.page = page
         self.per_page = per_page
 
@@ -30,3 +29,10 @@ class Paging:
         """The paged answer: items with page, per_page, total and pages."""
         return {"items": items, "page": self.page, "per_page": self.per_page, "total": total,
                 "pages": max(1, -(-total // self.per_page))}
+
+
+async def paging_params(page: int = Query(1, ge=1, le=1_000_000, description="Page number, from 1."),
+                        per_page: int = Query(50, ge=1, le=MAX_PAGE,
+                                              description=f"Items per page, 1 to {MAX_PAGE}.")) -> Paging:
+    """The `page` and `per_page` query parameters (a coroutine: FastAPI runs it on the event loop, not a thread)."""
+    return Paging(page, per_page)
