@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from tollbook.link.cluster import assign_public_ids, cluster_records, fresh_public_id, members
+from tollbook.link.cluster import _greedy, assign_public_ids, cluster_records, fresh_public_id, members
 
 
 def _pairs(*rows: tuple[int, int, float]) -> pd.DataFrame:
@@ -86,3 +86,20 @@ def test_a_reviewers_match_binds_even_within_one_list() -> None:
     lists = {"a1": "A", "a2": "A"}
     assignment = cluster_records(["a1", "a2"], _pairs(("a1", "a2", 0.01)), 0.5, must_link=[("a1", "a2")], lists=lists)
     assert assignment["a1"] == assignment["a2"]
+
+
+def test_greedy_only_inside_constrained_components_equals_greedy_everywhere() -> None:
+    # namesake chains across four lists, cannot- and must-links: running the greedy only where a component
+    # holds two records of one list (or a cannot-link) gives exactly the clusters of the greedy over all records
+    rng = np.random.default_rng(11)
+    ids = [f"r{i:03d}" for i in range(300)]
+    lists = {i: "ABCD"[int(rng.integers(4))] for i in ids}
+    pairs = pd.DataFrame({"unique_id_l": rng.choice(ids, 500), "unique_id_r": rng.choice(ids, 500),
+                          "match_probability": rng.random(500).round(2)})
+    pairs = pairs[pairs["unique_id_l"] != pairs["unique_id_r"]]
+    cannot, must = [("r001", "r002"), ("r010", "r200")], [("r003", "r004"), ("r005", "r250")]
+    for threshold in (0.3, 0.6, 0.9):
+        strong = pairs[pairs["match_probability"] >= threshold]
+        assert (cluster_records(ids, pairs, threshold, must, cannot, lists)
+                == _greedy(ids, strong, must, cannot, lists))
+        assert cluster_records(ids, pairs, threshold, lists=lists) == _greedy(ids, strong, [], [], lists)

@@ -212,6 +212,7 @@ def test_split_then_merge_a_person_with_a_persian_reason(app: FastAPI, client_fo
         moved = session.get(Record, ids[-1])
         assert moved.person.public_id == new_id
     assert _last_event(app).action == "persons.split"
+    assert f'<option value="{new_id}">' in client.get(f"/persons/{public_id}").text  # offered as a namesake
     merged = client.post(f"/persons/{public_id}/merge", data={"other": new_id, "reason": "همان فرد است",
                                                                "csrf_token": token_of(client)}, follow_redirects=False)
     assert merged.status_code == 303

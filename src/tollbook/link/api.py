@@ -23,7 +23,7 @@ from tollbook.link.lock import hold_link_lock
 from tollbook.link.review import constraints
 from tollbook.link.train import score
 
-DEFAULT_THRESHOLD = 0.15  # false merges and missed links nearest balance on realistic lists, 2.5k-50k records (bench)
+DEFAULT_THRESHOLD = 0.15  # errors nearest balance on realistic lists (2.5k-50k records) and the example (bench)
 DEFAULT_REVIEW_LOWER = 0.05
 SCORE_FLOOR = 1e-4  # pairs scored this low are kept while the prior is calibrated (it may rise several-fold)
 Progress = Callable[[str], None]

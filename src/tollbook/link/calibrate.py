@@ -15,7 +15,7 @@ from collections.abc import Callable, Hashable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from tollbook.link.cluster import cluster_records, members
+from tollbook.link.cluster import cluster_records
 
 MAX_ROUNDS = 6
 SETTLED = 0.02  # |log(new prior / old prior)| below which the prior has settled
@@ -36,7 +36,7 @@ def shifted(pairs: pd.DataFrame, shift: float) -> pd.DataFrame:
 
 def within_cluster_pairs(assignment: Mapping[Hashable, Hashable]) -> float:
     """Number of record pairs that share a cluster."""
-    sizes = np.array([len(m) for m in members(assignment).values()], dtype=float)
+    sizes = pd.Series(list(assignment.values()), dtype=object).value_counts().to_numpy(dtype=float)
     return float((sizes * (sizes - 1) / 2).sum())
 
 
@@ -49,13 +49,14 @@ def calibrate_prior(ids: Sequence[Hashable], pairs: pd.DataFrame, prior: float, 
     if total <= 0 or pairs.empty:
         return pairs, prior
     start, current = log_odds(prior), prior
+    slim = pairs[["unique_id_l", "unique_id_r", "match_weight"]]  # rounds need no comparison columns
     for number in range(1, MAX_ROUNDS + 1):
-        rescored = shifted(pairs, log_odds(current) - start)
+        rescored = shifted(slim, log_odds(current) - start)
         assignment = cluster_records(ids, rescored, threshold, lists=lists)
         found = min(max(within_cluster_pairs(assignment) / total, 1e-12), 0.5)
         if say:
             say(f"calibrating the prior, round {number}: {current:.3g} -> {found:.3g}")
         if abs(np.log(found / current)) < SETTLED:
-            return rescored, current
+            break
         current = found
     return shifted(pairs, log_odds(current) - start), current

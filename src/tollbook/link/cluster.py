@@ -99,10 +99,41 @@ def cluster_records(ids: Iterable[Hashable], pairs: pd.DataFrame, threshold: flo
                     lists: Mapping[Hashable, Hashable] | None = None) -> dict[Hashable, Hashable]:
     """Map every record id to a cluster key (its cluster's first record in the order of `ids`); pairs need columns
     unique_id_l, unique_id_r, match_probability; a pair joins when its probability is ≥ threshold and no
-    constraint forbids it. `lists` (record id -> its list) turns on the one-record-per-list constraint."""
-    cannot_link = list(cannot_link)
+    constraint forbids it. `lists` (record id -> its list) turns on the one-record-per-list constraint.
+
+    Joins never cross connected components of the strong pairs, so the greedy runs only inside components
+    where a constraint can bite (two records of one list, or a cannot-link); the rest are their components."""
+    ids, must_link, cannot_link = list(ids), list(must_link), list(cannot_link)
+    strong = pairs[pairs["match_probability"] >= threshold]
+    components = connected_components(ids, strong, must_link)
     if not cannot_link and lists is None:
-        return connected_components(ids, pairs[pairs["match_probability"] >= threshold], list(must_link))
+        return components
+    constrained = _constrained_components(components, lists, cannot_link)
+    if not constrained:
+        return components
+    inside = [i for i in ids if components[i] in constrained]
+    local = strong[strong["unique_id_l"].map(components).isin(constrained).to_numpy()]
+    return components | _greedy(inside, local, must_link, cannot_link, lists)
+
+
+def _constrained_components(components: Mapping[Hashable, Hashable], lists: Mapping[Hashable, Hashable] | None,
+                            cannot_link: list[Pair]) -> set[Hashable]:
+    """Components holding two records of one list or both records of a cannot-link: only there may the
+    greedy clustering differ from the component."""
+    found = {components[a] for a, b in cannot_link
+             if a in components and b in components and components[a] == components[b]}
+    if lists is not None:
+        frame = pd.DataFrame({"component": pd.Series(components, dtype=object)})
+        frame["list"] = pd.Series(lists, dtype=object).reindex(frame.index)
+        frame = frame[frame["list"].notna()]
+        frame = frame[frame.duplicated(["component", "list"], keep=False)]
+        found |= set(frame["component"])
+    return found
+
+
+def _greedy(ids: list[Hashable], pairs: pd.DataFrame, must_link: list[Pair], cannot_link: list[Pair],
+            lists: Mapping[Hashable, Hashable] | None) -> dict[Hashable, Hashable]:
+    """Greedy single linkage with constraints: must-links first, then pairs from the most to the least probable."""
     clusters = _Clusters(ids, lists)
     for a, b in cannot_link:
         if a in clusters.parent and b in clusters.parent:
@@ -110,9 +141,9 @@ def cluster_records(ids: Iterable[Hashable], pairs: pd.DataFrame, threshold: flo
     for a, b in must_link:
         if a in clusters.parent and b in clusters.parent:
             clusters.join(a, b, binding=True)
-    strong = pairs[pairs["match_probability"] >= threshold].sort_values(
-        ["match_probability", "unique_id_l", "unique_id_r"], ascending=[False, True, True], kind="stable")
-    joined = list(zip(strong["unique_id_l"], strong["unique_id_r"], strict=True))
+    ordered = pairs.sort_values(["match_probability", "unique_id_l", "unique_id_r"], ascending=[False, True, True],
+                                kind="stable")
+    joined = list(zip(ordered["unique_id_l"], ordered["unique_id_r"], strict=True))
     clusters.strong = set(joined)
     for a, b in joined:
         clusters.join(a, b)

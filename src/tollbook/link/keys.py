@@ -20,13 +20,14 @@ NAME_PARTS = ("given", "family", "father")
 KEY_COLUMNS = (
     "unique_id", "source_list",
     "given_canon", "given_phon", "given_var", "family_canon", "family_phon", "family_var",
-    "father_canon", "father_phon", "father_var", "names_phon", "names_canon", "family_head",
+    "father_canon", "father_phon", "father_var", "names_phon", "names_canon", "family_head", "family_tail",
     "sex", "age", "dod", "province_code", "city_code",
 )  # fmt: skip
 INPUT_COLUMNS = ("unique_id", "source", "given_name", "family_name", "father_name", "sex", "age", "date_of_death",
                  "date_precision", "province_code", "city_code")  # fmt: skip
 KNOWN_SEXES = {"male", "female"}
 HEAD = 4  # letters of the family name that block with the given name: a typo late in a long name still blocks
+TAIL = 4  # and its last letters: a typo early in the name (Soltanifar, oSltanifar) still blocks
 
 
 def _blank_to_none(value: object) -> str | None:
@@ -142,6 +143,7 @@ def build_keys(records: pd.DataFrame) -> pd.DataFrame:
     keyed["names_phon"] = swap_free_key(keyed["given_phon"], keyed["family_phon"])
     keyed["names_canon"] = swap_free_key(keyed["given_canon"], keyed["family_canon"])
     keyed["family_head"] = keyed["family_canon"].str[:HEAD].astype(object)
+    keyed["family_tail"] = keyed["family_canon"].str[-TAIL:].astype(object)
     keyed["sex"] = sex_column(records["sex"])
     keyed["age"] = age_column(records["age"])
     keyed["dod"] = death_date_column(records["date_of_death"], records["date_precision"])

@@ -12,9 +12,10 @@ from typing import Any
 
 import splink.comparison_level_library as cll
 from splink import SettingsCreator, block_on
+from splink.blocking_rule_library import CustomRule
 from splink.comparison_library import CustomComparison
 
-from tollbook.link.blocking import BASE_RULES, Rule
+from tollbook.link.blocking import BASE_RULES, PlannedRule
 
 DEFAULT_PRIOR = 1e-4
 # (m, u) priors per level, most specific level first, the else-level last.
@@ -115,16 +116,22 @@ def hold_fuzzy_levels(model: dict[str, Any]) -> dict[str, Any]:
     return held
 
 
-def prediction_blocking_rules(planned: list[Rule] | None = None) -> list[Any]:
+def prediction_blocking_rules(planned: list[PlannedRule] | None = None) -> list[Any]:
     """Rules that choose the pairs to score (a pair passing any rule is scored once): the rules of a blocking
-    plan (:mod:`tollbook.link.blocking`, counted and split on the data), or the unsplit base rules."""
-    return [block_on(*columns) for columns in (planned if planned is not None else BASE_RULES)]
+    plan (:mod:`tollbook.link.blocking`, counted and split on the data, residual rules as SQL), or the unsplit
+    base rules."""
+    if planned is None:
+        return [block_on(*columns) for columns in BASE_RULES]
+    return [CustomRule(rule.sql) if rule.missing else block_on(*rule.columns) for rule in planned]
 
 
 def training_blocking_rules() -> list[Any]:
-    """EM passes: pairs sharing given, family and father's name keys (mostly matches, even among namesakes)
-    train the other fields; pairs sharing date, city and age train the names (and sex)."""
-    return [block_on("names_phon", "father_phon"), block_on("dod", "city_code", "age")]
+    """EM passes on blocks where namesakes do not dominate (on a national list thousands of Mohammad Hosseinis
+    share a father's name Ali, and EM then reads namesakes' disagreeing ages and dates as matches'): the same
+    three names and age train date, place and sex; the same two names, date and city train age, father's name
+    and sex; the same date, city and age train the names."""
+    return [block_on("given_canon", "family_canon", "father_canon", "age"),
+            block_on("given_canon", "family_canon", "dod", "city_code"), block_on("dod", "city_code", "age")]
 
 
 def deterministic_rules() -> list[Any]:
@@ -134,7 +141,7 @@ def deterministic_rules() -> list[Any]:
 
 
 def settings(prior: float = DEFAULT_PRIOR, term_frequencies: bool = True,
-             planned: list[Rule] | None = None) -> SettingsCreator:
+             planned: list[PlannedRule] | None = None) -> SettingsCreator:
     """The model's settings, dialect-free; one table of all lists, so within-list duplicates are found too."""
     return SettingsCreator(
         link_type="dedupe_only",

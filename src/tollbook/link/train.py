@@ -44,7 +44,7 @@ class EMUnderflowError(RuntimeError):
 
 
 def build_linker(keys: pd.DataFrame, backend: str, model: dict[str, Any] | None = None,
-                 threads: int | None = None, planned: list[tuple[str, ...]] | None = None) -> Any:
+                 threads: int | None = None, planned: list[blocking.PlannedRule] | None = None) -> Any:
     """A Splink linker over the key table on the named backend, from a saved model or the default settings
     (with the blocking rules of a plan when one is given)."""
     from splink import Linker
@@ -94,7 +94,7 @@ def _em_pairs(records: int) -> float | None:
 
 
 def trained_linker(keys: pd.DataFrame, backend: str, seed: int, progress: Progress | None,
-                   threads: int | None, planned: list[tuple[str, ...]] | None = None) -> tuple[Any, bool]:
+                   threads: int | None, planned: list[blocking.PlannedRule] | None = None) -> tuple[Any, bool]:
     """A linker trained on the keys when the table is large enough. If EM underflows, EM runs again with the
     fuzzy name levels' m held at their stated values; if it fails again, m keeps the stated values."""
     say = progress or (lambda _message: None)
@@ -140,7 +140,7 @@ def score(keys: pd.DataFrame, lowest: float, backend: str = "duckdb", seed: int 
         for rule in planned:
             if progress:
                 progress(rule.describe())
-        linker, trained = trained_linker(keys, backend, seed, progress, threads, [r.columns for r in planned])
+        linker, trained = trained_linker(keys, backend, seed, progress, threads, planned)
     if progress:
         progress("scoring candidate pairs")
     pairs, compared = predict(linker, lowest)

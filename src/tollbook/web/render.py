@@ -74,8 +74,7 @@ def render_cached(request: Request, viewer: Viewer, session: Session, template: 
     lang = pick_language(request)
 
     def build() -> str:
-        html = TEMPLATES.get_template(template).render(_base(request, viewer, lang, CSRF_MARK) | context_of())
-        return html
+        return TEMPLATES.get_template(template).render(_base(request, viewer, lang, CSRF_MARK) | context_of())
 
     html = cached(request, session, ("page", template, key, lang, viewer.name, viewer.role), build)
     return _finish(request, HTMLResponse(html.replace(CSRF_MARK, csrf_token(request, viewer))), lang)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from tollbook.web.auth import GUARD, Viewer
 from tollbook.web.deps import cached, db_session
@@ -12,7 +13,7 @@ from tollbook.web.permissions import Perm
 from tollbook.web.render import render
 from tollbook.web.uploads import MAX_BYTES, keep_evidence
 from tollbook.web.views.paging import Paging, paging_params
-from tollbook.web.views.persons import person_detail, persons_page
+from tollbook.web.views.persons import namesakes, person_detail, persons_page
 
 router = APIRouter(include_in_schema=False)
 DONE_KEYS = ("verified", "evidence", "merged", "split_from")
@@ -33,8 +34,9 @@ def person_page(request: Request, public_id: str, viewer: Viewer = Depends(GUARD
     """Every value of each field with its source, the accepted value and why; the person's records."""
     from tollbook.enums import EvidenceKind
 
+    detail = person_detail(session, public_id, viewer.can(Perm.CONFIDENTIAL))
     return render(request, viewer, "person.html",
-                  {"d": person_detail(session, public_id, viewer.can(Perm.CONFIDENTIAL)),
+                  {"d": detail, "namesakes": namesakes(session, detail) if viewer.can(Perm.REVIEW) else [],
                    "kinds": [k.value for k in EvidenceKind], "levels": ["verified", "contested", "discounted",
                                                                         "computed"],
                    "done": next((f"{key}: {request.query_params[key]}" for key in DONE_KEYS
@@ -90,5 +92,5 @@ async def split(request: Request, public_id: str, reason: str = Form("", max_len
 
     form = await request.form()
     record_ids = [int(value) for value in form.getlist("record") if str(value).isdigit() and len(str(value)) < 19]
-    done = split_person(session, public_id, record_ids, reason, viewer.actor)
+    done = await run_in_threadpool(split_person, session, public_id, record_ids, reason, viewer.actor)
     return RedirectResponse(f"/persons/{done.persons[1]}?split_from={public_id}", status_code=303)

@@ -7,6 +7,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 
 from tollbook import records
 from tollbook.enums import Status, Verification
@@ -60,6 +62,11 @@ async def new_record(request: Request, viewer: Viewer = Depends(GUARD[Perm.EDIT_
     """Check the fields with the library's validation; when they hold only errors-free values (and any warning
     was seen and accepted) add the record with tollbook.records.add_record (audited)."""
     form = await request.form()
+    return await run_in_threadpool(_add, request, viewer, session, form)  # database work off the event loop
+
+
+def _add(request: Request, viewer: Viewer, session: Session, form: FormData) -> Response:
+    """The new-record form's work (see new_record)."""
     values, source = submitted(form), str(form.get("source", "")).strip()[:200]
     reason, confirmed = str(form.get("reason", "")).strip()[:2000], form.get("confirm") == "1"
     entered = {name: text.strip() for name, text in values.items() if text.strip()}
@@ -118,6 +125,11 @@ async def correct(request: Request, record_id: int, viewer: Viewer = Depends(GUA
     """Correct the fields the user changed with tollbook.records.correct_record (a new audited revision); the
     library's errors stay beside their fields."""
     form = await request.form()
+    return await run_in_threadpool(_correct, request, record_id, viewer, session, form)
+
+
+def _correct(request: Request, record_id: int, viewer: Viewer, session: Session, form: FormData) -> Response:
+    """The correction form's work (see correct), in a worker thread."""
     values, reason = submitted(form), str(form.get("reason", "")).strip()[:2000]
     record = records.get_record(session, record_id)
     records.require_current(session, record)
@@ -137,7 +149,7 @@ async def correct(request: Request, record_id: int, viewer: Viewer = Depends(GUA
 
 
 @router.post("/records/{record_id}/retract")
-async def retract(request: Request, record_id: int, reason: str = Form("", max_length=2000),
+def retract(request: Request, record_id: int, reason: str = Form("", max_length=2000),
                   viewer: Viewer = Depends(GUARD[Perm.EDIT_RECORDS]),
                   session: Session = Depends(db_session)) -> Response:
     """Withdraw a record with a reason (tollbook.records.retract_record, audited): it stays stored and shown,

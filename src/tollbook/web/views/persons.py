@@ -49,3 +49,19 @@ def person_detail(session: Session, public_id: str, confidential: bool) -> dict[
             "evidence": [evidence_row(item, confidential) for item in list_evidence(session, public_id=public_id)],
             "verification_history": [asdict(change) for change in verification_history(session, public_id)],
             "assertions": [item.as_dict() for item in person_assertions(session, public_id)]}
+
+
+def namesakes(session: Session, detail: dict[str, Any], limit: int = 20) -> list[str]:
+    """Other persons whose records carry this person's accepted name (tollbook.link.persons.find_persons, as
+    `tollbook persons find`): the candidates a reviewer may merge with."""
+    from tollbook.errors import TollbookError
+    from tollbook.link.persons import find_persons
+
+    fields = detail["person"]["fields"]
+    name = " ".join(str(fields[f]["accepted"]) for f in ("given_name", "family_name")
+                    if fields.get(f, {}).get("accepted"))
+    try:
+        found = find_persons(session, name, limit + 1) if name else []
+    except TollbookError:
+        return []
+    return [public_id for public_id in found if public_id != detail["person"]["public_id"]][:limit]

@@ -1,0 +1,84 @@
+"""Blocking planned by counting: counts by hand, exploding rules split, and residual rules for the pairs a split
+would drop (a record whose province is not given)."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from tollbook.link.blocking import PlannedRule, plan, rule_pairs
+
+
+def _keys(rows: list[tuple[str, str, str | None]]) -> pd.DataFrame:
+    """A key table of (unique_id, names_phon, province_code) rows, the other refinements not given."""
+    keys = pd.DataFrame(rows, columns=["unique_id", "names_phon", "province_code"]).astype(object)
+    return keys.assign(dod=None, age=None, city_code=None, sex=None)
+
+
+# five namesakes in two provinces, two without a province, and one other name
+KEYS = _keys([("1", "mhmd|hsn", "IR-23"), ("2", "mhmd|hsn", "IR-23"), ("3", "mhmd|hsn", "IR-10"),
+              ("4", "mhmd|hsn", None), ("5", "mhmd|hsn", None), ("6", "al|krm", "IR-23")])
+
+
+def _blocked(keys: pd.DataFrame, rules: list[PlannedRule]) -> set[tuple[str, str]]:
+    """The pairs the planned rules' SQL selects (the conditions Splink is given), evaluated in DuckDB."""
+    connection = duckdb.connect()
+    connection.register("k", keys)
+    found: set[tuple[str, str]] = set()
+    for rule in rules:
+        sql = f"select l.unique_id, r.unique_id from k l join k r on {rule.sql} and l.unique_id < r.unique_id"
+        found |= {tuple(row) for row in connection.execute(sql).fetchall()}
+    return found
+
+
+def test_rule_pairs_counts_agreeing_pairs_and_those_lacking_a_column() -> None:
+    assert rule_pairs(KEYS, ("names_phon",)) == 10  # five namesakes: 10 pairs
+    assert rule_pairs(KEYS, ("names_phon", "province_code")) == 1  # only 1-2 share a province
+    assert rule_pairs(KEYS, ("names_phon",), missing="province_code") == 10 - 3  # all but the 3 pairs of 1, 2, 3
+
+
+def test_a_rule_under_its_budget_is_kept_whole() -> None:
+    assert plan(KEYS, (("names_phon",),), limit=10) == [PlannedRule(("names_phon",), 10)]
+
+
+def test_a_split_rule_keeps_the_pairs_whose_province_is_missing() -> None:
+    planned = plan(KEYS, (("names_phon",),), limit=8)
+    split, residual = planned
+    assert split.columns == ("names_phon", "province_code") and split.pairs == 1
+    assert residual.missing == "province_code" and residual.pairs == 7
+    assert "lacks province_code: 7 comparisons" in residual.describe()
+    blocked = _blocked(KEYS, planned)
+    assert ("1", "4") in blocked and ("4", "5") in blocked and ("3", "5") in blocked
+    assert ("1", "3") not in blocked  # two different provinces: the split's purpose
+    assert len(blocked) == 8
+
+
+def test_a_residual_rule_that_would_explode_is_split_too() -> None:
+    many = _keys([(str(i), "mhmd|hsn", None if i % 2 else "IR-23") for i in range(40)])
+    many["dod"] = [f"2019-11-{15 + i % 3}" for i in range(40)]
+    planned = plan(many, (("names_phon",),), limit=200)  # the residual alone would compare 590 pairs
+    residual = [rule for rule in planned if rule.missing]
+    assert residual and all(rule.pairs <= 200 for rule in residual)
+    assert residual[0].columns == ("names_phon", "dod") and residual[0].missing == "province_code"
+
+
+def test_linkage_scores_a_pair_whose_province_is_missing_when_its_name_rule_is_split(monkeypatch) -> None:
+    import tollbook.link.blocking as blocking
+    from tollbook.link.api import link_frame
+    from tollbook.link.keys import records_frame
+
+    monkeypatch.setattr(blocking, "MIN_BUDGET", 50)
+    monkeypatch.setattr(blocking, "PAIRS_PER_RECORD", 1)
+    provinces = ["IR-23", "IR-10", "IR-07", "IR-15", "IR-30", "IR-05"]
+    rows = [{"unique_id": f"m{i}", "source": "network", "given_name": "محمد", "family_name": "حسینی",
+             "sex": "male", "age": 20 + i, "province_code": provinces[i % 6]} for i in range(30)]
+    rows += [{"unique_id": "x", "source": "ngo", "given_name": "Ebrahim", "family_name": "Hosseini", "sex": "male",
+              "province_code": "IR-23"},
+             {"unique_id": "y", "source": "media", "given_name": "ابراهیم", "family_name": "حسینی", "sex": "male"}]
+    messages: list[str] = []
+    result = link_frame(records_frame(rows), progress=messages.append)
+    assert any("split by province_code" in m for m in messages)
+    assert any("lacks province_code" in m for m in messages)
+    scored = set(zip(result.pairs["unique_id_l"], result.pairs["unique_id_r"], strict=True))
+    assert ("x", "y") in scored or ("y", "x") in scored
+    assert result.assignment["x"] == result.assignment["y"]
