@@ -4,7 +4,9 @@ a check the run did not save is said to be missing, never left blank."""
 
 from __future__ import annotations
 
+import html
 import math
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -32,6 +34,8 @@ SENSITIVITY = [  # rows shaped as tollbook.estimate.sensitivity.sensitivity() re
      "converged": True, "change": 0.0, "default": True},
     {"choice": "LCMCR K", "value": "20", "method": "lcmcr", "estimate": 136.5, "lower": 117.0, "upper": 171.0,
      "converged": False, "change": 0.05, "default": False},
+    {"choice": "LCMCR alpha prior", "value": "Gamma(0.1, 0.1)", "method": "lcmcr", "estimate": 131.0,
+     "lower": 115.0, "upper": 161.0, "converged": True, "change": 0.0077, "default": False},
     {"choice": "linkage threshold", "value": "0.9 (118 persons)", "method": "lcmcr", "estimate": 151.0,
      "lower": 128.0, "upper": 190.0, "converged": True, "change": 0.1615, "default": False},
 ]
@@ -99,7 +103,12 @@ def test_saved_checks_render_with_ids_in_both_languages(engine: Engine, tmp_path
     assert book["sensitivity.total.LCMCR-K.20"].value == 136.5
     assert book["sensitivity.total.LCMCR-K.20.change"].value == pytest.approx(5.0)
     assert 'data-id="sensitivity.total.LCMCR-K.20.change">5.0</a>%' in en
-    assert "K در LCMCR" in fa and "۰٫۹ (۱۱۸ نفر)" in fa and "(default)" in en
+    assert book["sensitivity.total.linkage-threshold.0.9.persons"].value == 118
+    assert 'data-id="sensitivity.total.linkage-threshold.0.9.persons">۱۱۸</a> نفر' in fa
+    assert "K در LCMCR" in fa and "(default)" in en
+    section = en[en.index('id="sensitivity"'):en.index('<h3 id="model')]
+    table = re.sub(r'<a class="n"[^>]*>.*?</a>|<[^>]+>', " ", section)
+    assert set(re.findall(r"\d+(?:\.\d+)?", html.unescape(table))) <= {"95", "0.1"}  # "95%", a Gamma(a, b) prior
 
     check = "check.total.pair.media+field-collector-1"
     assert book[check].value == 42 and book[f"{check}.p"].value == 0.003

@@ -3,6 +3,7 @@ import`), once, audited and checkpointed; a tampered or unknown file is refused 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -52,18 +53,36 @@ def _counts(app: FastAPI) -> tuple[int, ...]:
                                                                                     AuditEvent))
 
 
+def _stored(app: FastAPI) -> list[Path]:
+    """The files in the evidence store."""
+    root = Path(app.state.evidence.root)
+    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+
+
 def _upload(client, data: bytes, name: str = "میدان.tbundle", source: str = ""):  # noqa: ANN001, ANN202
     return client.post("/imports/bundle", files={"file": (name, data, "application/octet-stream")},
                        data={"source": source, "csrf_token": token_of(client)})
 
 
-def test_a_bundle_is_imported_once_audited_and_checkpointed(app: FastAPI, client_for, field) -> None:
+def _commit(client, page: str, source: str = ""):  # noqa: ANN001, ANN202
+    token = re.search(r'id="bundle-commit">.*?name="token" value="([0-9a-f]{64})"', page).group(1)
+    return client.post("/imports/bundle/commit", data={"token": token, "source": source,
+                                                       "csrf_token": token_of(client)})
+
+
+def test_a_bundle_is_checked_by_a_dry_run_then_imported_once_audited_and_checkpointed(app: FastAPI, client_for,
+                                                                                       field) -> None:
     client = client_for(Role.DOCUMENTER)
     assert 'id="bundle-form"' in client.get("/imports").text
     before = _counts(app)
-    done = _upload(client, field["bundle"].read_bytes(), source="میدانی")
+    dry = _upload(client, field["bundle"].read_bytes(), source="میدانی")
+    assert dry.status_code == 200, dry.text
+    assert "nothing was written" in dry.text and "2 ✓" in dry.text and "Collector Hidden-Name" not in dry.text
+    assert _counts(app) == before and _stored(app) == []  # nothing stored, not even the photo
+    assert not field["checkpoints"].exists()
+    done = _commit(client, dry.text, "میدانی")
     assert done.status_code == 200, done.text
-    assert "imported" in done.text and "Collector Hidden-Name" not in done.text
+    assert "imported." in done.text and "Collector Hidden-Name" not in done.text
     assert _counts(app)[:3] == (before[0] + 2, before[1] + 1, before[2] + 1)
     with session_scope(app.state.engine) as session:
         record = session.scalars(select(Record).where(Record.source_record_id == "b1")).one()
@@ -73,7 +92,8 @@ def test_a_bundle_is_imported_once_audited_and_checkpointed(app: FastAPI, client
         report = verify_audit(session)
         assert report.ok, report.problems()
     assert len(list(field["checkpoints"].glob("checkpoint-*.json"))) == 1
-    again = _upload(client, field["bundle"].read_bytes(), source="میدانی")
+    assert len(_stored(app)) == 1
+    again = _commit(client, dry.text, "میدانی")
     assert again.status_code == 200 and "imported before" in again.text
     assert _counts(app)[:3] == (before[0] + 2, before[1] + 1, before[2] + 1)
 

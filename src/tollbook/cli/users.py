@@ -87,7 +87,8 @@ def serve(db: DbOption = "",
           port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
           workers: Annotated[int, typer.Option(
               min=1, max=64, help="Worker processes. Above 1, background jobs (linkage, estimation) run in the "
-              "worker that started them and show only there: start them from a server with one worker.")] = 1,
+              "worker that started them and show only there (start them from a server with one worker), and "
+              "the sign-in rate limit counts per worker.")] = 1,
           project_key: Annotated[Path | None, typer.Option(
               "--project-key", help="The project's private key (project.key), to import field bundles on the "
               "imports page (default: $TOLLBOOK_PROJECT_KEY; passphrase from $TOLLBOOK_KEY_PASSPHRASE).")] = None,

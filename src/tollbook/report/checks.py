@@ -4,6 +4,7 @@ and every number registered in the `NumberBook`; a check the run did not save is
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -19,6 +20,7 @@ PREDICTIVE_PARTS = (("observed", "observed count"), ("median", "posterior predic
                     ("p", "two-sided posterior predictive p-value, 2 min(P(replicated >= observed), "
                           "P(replicated <= observed))"))
 P_LIMIT = 0.01  # below it a check fails, unless the run saved its own limit
+_CHOICE_VALUE = re.compile(r"^(?P<value>\d+(?:\.\d+)?)(?: \((?P<persons>[\d,]+) persons\))?$")
 
 
 def _where(stratum: str) -> str:
@@ -66,13 +68,31 @@ def dependence_table(book: NumberBook, key: str, rows: Sequence[Mapping[str, Any
     return out
 
 
+def _choice_numbers(book: NumberBook, base: tuple[str, ...], choice: str, value: str) -> tuple[dict[str, str], int]:
+    """The value a sensitivity row tried, when a number (K, δ, a threshold), and the persons a linkage at that
+    threshold forms, registered; their ids and the decimals the value was written with."""
+    found = _CHOICE_VALUE.match(value)
+    if found is None:
+        return {}, 0
+    decimals = len(found["value"].partition(".")[2])
+    ids = {"value": book.add(number_id(*base, "value"), float(found["value"]), f"{choice} tried in this row",
+                             grouped=False).id}
+    if found["persons"]:
+        ids["persons"] = book.add(number_id(*base, "persons"), int(found["persons"].replace(",", "")),
+                                  f"persons a linkage at threshold {found['value']} forms from the current records "
+                                  "and reviewers' decisions (nothing written)").id
+    return ids, decimals
+
+
 def sensitivity_table(book: NumberBook, key: str, rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """Each choice changed from the defaults: its estimate, interval, and change from the default's point (%)."""
+    """Each choice changed from the defaults: the value tried, its estimate, interval, and change from the
+    default's point (%)."""
     out = []
     for row in rows:
         choice, value = str(row.get("choice")), str(row.get("value"))
-        base = ("sensitivity", key, choice, value)
+        base = ("sensitivity", key, choice, value.split(" (")[0])
         what = f"{row.get('method', '')} estimate of {_where(key)} with {choice} = {value}".strip()
+        tried, decimals = _choice_numbers(book, base, choice, value)
         change = row.get("change")
         ids = {"estimate": book.add(number_id(*base), row.get("estimate"), f"{what} (point)").id,
                "lower": book.add(number_id(*base, "lower"), row.get("lower"), f"{what}: lower end of the 95% "
@@ -80,8 +100,8 @@ def sensitivity_table(book: NumberBook, key: str, rows: Sequence[Mapping[str, An
                "upper": book.add(number_id(*base, "upper"), row.get("upper"), f"{what}: upper end of the 95% "
                                                                               "interval").id,
                "change": book.add(number_id(*base, "change"), None if change is None else 100 * change,
-                                  f"{what}: change of the point from the default choice's, in percent").id}
-        out.append({"choice": choice, "value": value, "default": bool(row.get("default")),
+                                  f"{what}: change of the point from the default choice's, in percent").id, **tried}
+        out.append({"choice": choice, "value": value, "decimals": decimals, "default": bool(row.get("default")),
                     "converged": row.get("converged"), "ids": ids})
     return out
 

@@ -74,19 +74,6 @@ def short_date(value: dt.date | str, lang: str) -> str:
     return _as_date(value).isoformat()
 
 
-_CHOICE_VALUE = re.compile(r"^(?P<value>[\d.]+)(?: \((?P<persons>[\d,]+) persons\))?$")
-
-
-def choice_value(value: str, lang: str) -> str:
-    """A sensitivity row's value in a language: a number (and the persons a linkage threshold forms) in Persian
-    digits in Persian; a formula such as "Gamma(0.25, 0.25)" as written."""
-    found = _CHOICE_VALUE.match(value)
-    if lang != "fa" or not found:
-        return value
-    persons = found["persons"]
-    return digits(found["value"], lang) + (f" ({digits(persons, lang)} {TEXT[lang]['persons']})" if persons else "")
-
-
 _PARTIAL = re.compile(r"^(?:(?P<month>[A-Za-z]+) )?(?P<year>\d{4}) \((?P<precision>month|year)\)$")
 _MONTHS_FA = dict(zip(HIJRI_MONTHS["en"], HIJRI_MONTHS["fa"], strict=True)) | dict(
     zip(GREGORIAN_MONTHS["en"], GREGORIAN_MONTHS["fa"], strict=True))

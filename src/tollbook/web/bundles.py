@@ -9,6 +9,7 @@ key's passphrase from TOLLBOOK_KEY_PASSPHRASE); without one, bundle upload is re
 from __future__ import annotations
 
 import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,13 +38,15 @@ class BundleSetup:
 
 @dataclass(frozen=True)
 class BundleOutcome:
-    """What one uploaded bundle came to: imported (result, checkpoint) or refused (why, quarantined file)."""
+    """What one uploaded bundle came to: imported or checked by a dry run (result, checkpoint) or refused (why,
+    quarantined file)."""
 
     file_name: str
     result: BundleImport | None = None
     refused: str | None = None
     quarantined: str | None = None
     checkpoint: str | None = None
+    dry_run: bool = False
 
 
 def bundle_setup(key_path: Path | None = None, quarantine_dir: Path | None = None,
@@ -74,13 +77,19 @@ def _require_key(engine: Engine, setup: BundleSetup) -> ProjectKey:
 
 
 def import_uploaded_bundle(engine: Engine, store: EvidenceStore, setup: BundleSetup, path: Path,
-                           source: str | None, actor: str) -> BundleOutcome:
-    """Import one uploaded bundle file in its own transaction; a refused one is rolled back and quarantined."""
+                           source: str | None, actor: str, dry_run: bool = False) -> BundleOutcome:
+    """Import one uploaded bundle file in its own transaction; a refused one is rolled back and quarantined.
+    A dry run does the whole import, evidence into a scratch store, and rolls it all back: what it would add."""
     key = _require_key(engine, setup)
     session = sessionmaker(engine, expire_on_commit=False)()
+    scratch = tempfile.TemporaryDirectory(prefix="tollbook-dry-run-") if dry_run else None
     try:
-        result = import_bundle(session, path, key, store, (source or "").strip() or None, actor)
-        session.commit()
+        target = EvidenceStore(Path(scratch.name)) if scratch else store
+        result = import_bundle(session, path, key, target, (source or "").strip() or None, actor)
+        if dry_run:
+            session.rollback()
+        else:
+            session.commit()
     except BundleRefused as exc:
         session.rollback()  # nothing of a refused bundle stays
         moved = quarantine(path, setup.quarantine)
@@ -90,8 +99,11 @@ def import_uploaded_bundle(engine: Engine, store: EvidenceStore, setup: BundleSe
         raise
     finally:
         session.close()
-    checkpoint = None if result.already_imported else write_checkpoint_now(engine, key, setup.checkpoints)
-    return BundleOutcome(path.name, result=result, checkpoint=checkpoint)
+        if scratch:
+            scratch.cleanup()
+    done = not dry_run and not result.already_imported
+    return BundleOutcome(path.name, result=result, dry_run=dry_run,
+                         checkpoint=write_checkpoint_now(engine, key, setup.checkpoints) if done else None)
 
 
 def write_checkpoint_now(engine: Engine, key: ProjectKey, folder: Path) -> str:

@@ -166,6 +166,10 @@ WORDS: dict[str, tuple[str, str]] = {
                        "{file} پذیرفته نشد و با نام {moved} به قرنطینه رفت؛ چیزی وارد نشد"),
     "bundle_again": ("Bundle {id} was imported before; nothing added.",
                      "بستهٔ {id} پیش‌تر وارد شده است؛ چیزی افزوده نشد."),
+    "bundle_checked": ("Dry run of bundle {id} from collector key {collector}: its signature and every row pass; "
+                       "nothing was written. Import it if this looks right.",
+                       "اجرای آزمایشی بستهٔ {id} از کلید گردآورنده {collector}: امضا و همهٔ ردیف‌ها درست‌اند؛ "
+                       "چیزی نوشته نشد. اگر درست است وارد کنید."),
     "bundle_done": ("Bundle {id} from collector key {collector} imported.",
                     "بستهٔ {id} از کلید گردآورنده {collector} وارد شد."),
     "unattached": ("evidence files attached to no record", "پروندهٔ مدرک بدون گزارش"),

@@ -24,14 +24,15 @@ def safe_name(name: str, suffixes: tuple[str, ...] | None = SUFFIXES) -> str:
     base = Path(name.replace("\\", "/")).name
     stem, suffix = Path(base).stem, Path(base).suffix.lower()
     if suffixes is not None and suffix not in suffixes:
-        raise TollbookError(f"{base!r}: upload a .csv, .xlsx or .json file")
+        raise TollbookError(f"{base!r}: upload a {', '.join(suffixes[:-1])}{' or ' if len(suffixes) > 1 else ''}"
+                            f"{suffixes[-1]} file")
     suffix = suffix if re.fullmatch(r"\.[a-z0-9]{1,10}", suffix) else ""
     cleaned = re.sub(r"[^\w.\-]+", "_", stem, flags=re.UNICODE).strip("._") or "upload"
     return cleaned[:100] + suffix
 
 
-def store_upload(folder: Path, name: str, data: bytes) -> str:
-    """Keep an uploaded file; its token is the sha256 of its bytes."""
+def store_upload(folder: Path, name: str, data: bytes, suffixes: tuple[str, ...] = SUFFIXES) -> str:
+    """Keep an uploaded file (of one of `suffixes`) until its import; its token is the sha256 of its bytes."""
     if not data:
         raise TollbookError("the uploaded file is empty")
     if len(data) > MAX_BYTES:
@@ -41,27 +42,20 @@ def store_upload(folder: Path, name: str, data: bytes) -> str:
     target.mkdir(exist_ok=True)
     for old in target.iterdir():
         old.unlink()
-    (target / safe_name(name)).write_bytes(data)
+    (target / safe_name(name, suffixes)).write_bytes(data)
     return token
 
 
-def keep_file(folder: Path, name: str, data: bytes, suffixes: tuple[str, ...] | None = None) -> Path:
-    """An uploaded file in a folder of its own, under its own (cleaned) name (its suffix checked when
-    `suffixes` are given), for a library call to read or copy from."""
+def keep_evidence(folder: Path, name: str, data: bytes) -> Path:
+    """An uploaded evidence file in a folder of its own, under its own (cleaned) name, for the evidence store
+    to copy from."""
     if not data:
         raise TollbookError("the uploaded file is empty")
     if len(data) > MAX_BYTES:
         raise TollbookError(f"the uploaded file is over {MAX_BYTES // (1024 * 1024)} MB")
-    if suffixes is not None and Path(name).suffix.lower() not in suffixes:
-        raise TollbookError(f"{Path(name).name!r}: upload a {' or '.join(suffixes)} file")
-    target = Path(tempfile.mkdtemp(dir=folder, prefix="upload-")) / safe_name(name, None)
+    target = Path(tempfile.mkdtemp(dir=folder, prefix="evidence-")) / safe_name(name, None)
     target.write_bytes(data)
     return target
-
-
-def keep_evidence(folder: Path, name: str, data: bytes) -> Path:
-    """An uploaded evidence file, kept for the evidence store to copy from."""
-    return keep_file(folder, name, data)
 
 
 def stored_file(folder: Path, token: str) -> Path:

@@ -2,7 +2,8 @@
 # thinned by 10: 30,000 iterations), one chain per seed, on the pattern-count files of tests/data/mse (stratum
 # columns summed over). Prints one CSV row per data set and seed: posterior median, 2.5% and 97.5% quantiles and
 # mean of N, and the seconds the chain took. lcmcr_sweep_r.csv was made with R 4.2.2 and LCMCR 0.4.14 built from
-# its CRAN source (seeds 1:10, every data set but the two 34-list Colombia files).
+# its CRAN source: seeds 1:10 on every data set but the two 34-list Colombia files, seeds 1:24 on
+# colombia_verdata_reclutamiento_R1.
 # Run from the repository root:
 #   R_LIBS=<library with LCMCR> Rscript tests/estimate/r/lcmcr_sweep.R SEEDS NAME [NAME ...] > out.csv
 # e.g. Rscript tests/estimate/r/lcmcr_sweep.R 1:8 kosovo_1999_lcmcr

@@ -7,10 +7,11 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from tollbook.web.auth import GUARD, Viewer
-from tollbook.web.bundles import SUFFIXES, import_uploaded_bundle
+from tollbook.web.bundles import SUFFIXES as BUNDLE_SUFFIXES
+from tollbook.web.bundles import import_uploaded_bundle
 from tollbook.web.permissions import Perm
 from tollbook.web.render import render
-from tollbook.web.uploads import MAX_BYTES, keep_file, run_import, store_upload, stored_file
+from tollbook.web.uploads import MAX_BYTES, run_import, store_upload, stored_file
 
 router = APIRouter(include_in_schema=False)
 
@@ -52,11 +53,27 @@ def imports_commit(request: Request, token: str = Form(..., max_length=64), sour
 @router.post("/imports/bundle")
 async def bundle_upload(request: Request, file: UploadFile = File(...), source: str = Form("", max_length=200),
                         viewer: Viewer = Depends(GUARD[Perm.IMPORT])) -> Response:
-    """Import a sealed field bundle as `tollbook bundle import` does: checked whole (signature, registered
-    collector, every row) and imported once, or refused and moved to quarantine; audited and checkpointed."""
+    """Keep an uploaded field bundle and show its dry run (`tollbook bundle import`'s checks and import, all
+    rolled back): signature, registered collector, every row. A refused file goes to quarantine at once."""
     state = request.app.state
-    path = keep_file(state.uploads, file.filename or "field.tbundle", await file.read(MAX_BYTES + 1), SUFFIXES)
-    outcome = await run_in_threadpool(import_uploaded_bundle, state.engine, state.evidence, state.bundles, path,
-                                      source, viewer.actor)
+    data = await file.read(MAX_BYTES + 1)
+    token = store_upload(state.uploads, file.filename or "field.tbundle", data, BUNDLE_SUFFIXES)
+    return await run_in_threadpool(_bundle, request, viewer, token, source, True)
+
+
+@router.post("/imports/bundle/commit")
+def bundle_commit(request: Request, token: str = Form(..., max_length=64), source: str = Form("", max_length=200),
+                  viewer: Viewer = Depends(GUARD[Perm.IMPORT])) -> Response:
+    """Import the bundle the dry run checked, as `tollbook bundle import` does: once, audited, checkpointed."""
+    return _bundle(request, viewer, token, source, False)
+
+
+def _bundle(request: Request, viewer: Viewer, token: str, source: str, dry_run: bool) -> Response:
+    """Run the stored bundle's import (or dry run) and show what came of it."""
+    state = request.app.state
+    path = stored_file(state.uploads, token)
+    outcome = import_uploaded_bundle(state.engine, state.evidence, state.bundles, path, source, viewer.actor,
+                                     dry_run)
     status = 200 if outcome.refused is None else 400
-    return render(request, viewer, "imports.html", _context(request, bundle=outcome), status)
+    return render(request, viewer, "imports.html", _context(request, bundle=outcome, bundle_token=token,
+                                                            bundle_source=source), status)
