@@ -107,3 +107,15 @@ def test_declared_independence_group_is_merged_or_warned() -> None:
     for bad, message in (("press=EXH", "NAME=LIST,LIST"), ("press=EXH,NOPE", "list 'NOPE' is not among")):
         refused = runner.invoke(app, ["estimate", "--patterns", str(KOSOVO), "--group", bad])
         assert refused.exit_code == 1 and message in refused.output
+
+
+def test_groups_outside_the_estimate_are_not_named() -> None:
+    from tollbook.estimate.dependence import with_groups
+    from tollbook.estimate.result import EstimateResult
+
+    result = EstimateResult("dga", None, 10.0, 9.0, 12.0, 8, None, {}, {}, "hash")
+    groups = {"press": ["EXH", "ABA"], "elsewhere": ["X", "Y"]}
+    (merged,) = with_groups([result], groups, ["press", "OSCE", "HRW"], merged=True)
+    assert merged.diagnostics["independence_groups_merged"] == {"press": ["EXH", "ABA"]}
+    (apart,) = with_groups([result], groups, ["EXH", "ABA", "OSCE"], merged=False)
+    assert len(apart.warnings) == 1 and "EXH and ABA" in apart.warnings[0]

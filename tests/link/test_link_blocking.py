@@ -62,21 +62,33 @@ def test_a_residual_rule_that_would_explode_is_split_too() -> None:
     assert residual[0].columns == ("names_phon", "dod") and residual[0].missing == "province_code"
 
 
-def test_linkage_scores_a_pair_whose_province_is_missing_when_its_name_rule_is_split(monkeypatch) -> None:
-    import tollbook.link.blocking as blocking
-    from tollbook.link.api import link_frame
+def namesakes_and_a_pair_without_province() -> pd.DataFrame:
+    """Thirty Mohammad Hosseinis in six provinces, and Ebrahim Hosseini on two lists, once without a province."""
     from tollbook.link.keys import records_frame
 
-    monkeypatch.setattr(blocking, "MIN_BUDGET", 50)
-    monkeypatch.setattr(blocking, "PAIRS_PER_RECORD", 1)
     provinces = ["IR-23", "IR-10", "IR-07", "IR-15", "IR-30", "IR-05"]
     rows = [{"unique_id": f"m{i}", "source": "network", "given_name": "محمد", "family_name": "حسینی",
              "sex": "male", "age": 20 + i, "province_code": provinces[i % 6]} for i in range(30)]
     rows += [{"unique_id": "x", "source": "ngo", "given_name": "Ebrahim", "family_name": "Hosseini", "sex": "male",
               "province_code": "IR-23"},
              {"unique_id": "y", "source": "media", "given_name": "ابراهیم", "family_name": "حسینی", "sex": "male"}]
+    return records_frame(rows)
+
+
+def small_budget(monkeypatch) -> None:
+    """A budget of 50 comparisons per rule, so the namesakes' rules are split."""
+    import tollbook.link.blocking as blocking
+
+    monkeypatch.setattr(blocking, "MIN_BUDGET", 50)
+    monkeypatch.setattr(blocking, "PAIRS_PER_RECORD", 1)
+
+
+def test_linkage_scores_a_pair_whose_province_is_missing_when_its_name_rule_is_split(monkeypatch) -> None:
+    from tollbook.link.api import link_frame
+
+    small_budget(monkeypatch)
     messages: list[str] = []
-    result = link_frame(records_frame(rows), progress=messages.append)
+    result = link_frame(namesakes_and_a_pair_without_province(), progress=messages.append)
     assert any("split by province_code" in m for m in messages)
     assert any("lacks province_code" in m for m in messages)
     scored = set(zip(result.pairs["unique_id_l"], result.pairs["unique_id_r"], strict=True))

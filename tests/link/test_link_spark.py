@@ -35,3 +35,17 @@ def test_spark_gives_the_same_persons_as_duckdb(list_files: list[Path]) -> None:
     on_spark = link_files(list_files, threshold=0.9, backend="spark")
     assert on_spark["person_id"].nunique() == on_duckdb["person_id"].nunique() > 1
     assert on_spark[["source", "record_id", "person_id"]].equals(on_duckdb[["source", "record_id", "person_id"]])
+
+
+def test_spark_scores_the_same_pairs_with_split_and_residual_rules(monkeypatch) -> None:
+    from test_link_blocking import namesakes_and_a_pair_without_province, small_budget
+
+    from tollbook.link.api import link_frame
+
+    _require_spark()
+    small_budget(monkeypatch)
+    frame = namesakes_and_a_pair_without_province()
+    on_duckdb, on_spark = link_frame(frame, backend="duckdb"), link_frame(frame, backend="spark")
+    pairs = [sorted(zip(r.pairs["unique_id_l"], r.pairs["unique_id_r"], strict=True)) for r in (on_duckdb, on_spark)]
+    assert pairs[0] == pairs[1] and on_spark.comparisons == on_duckdb.comparisons
+    assert on_spark.assignment == on_duckdb.assignment and on_spark.assignment["x"] == on_spark.assignment["y"]

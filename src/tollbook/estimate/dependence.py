@@ -80,9 +80,12 @@ def group_warnings(groups: Mapping[str, Sequence[str]], lists: Sequence[str]) ->
 
 def with_groups(results: Sequence[Any], groups: Mapping[str, Sequence[str]], lists: Sequence[str],
                 merged: bool) -> list[Any]:
-    """Results with their independence groups named: ``merged`` groups (each one list in the estimate) are
-    recorded in ``diagnostics["independence_groups_merged"]``; unmerged ones give :func:`group_warnings`."""
+    """Results with their independence groups named: ``merged`` groups (each one list in the estimate; ``lists``
+    are the estimate's lists or those before merging) are recorded in ``diagnostics["independence_groups_merged"]``;
+    unmerged ones give :func:`group_warnings`."""
     multi = {group: list(members) for group, members in groups.items() if len(members) >= 2}
+    if merged:  # only the groups this estimate has: by their merged name, or by their members before merging
+        multi = {group: members for group, members in multi.items() if group in lists or set(members) & set(lists)}
     if not multi:
         return list(results)
     if merged:
