@@ -111,3 +111,12 @@ def test_swapped_names_share_the_swap_free_canonical_key() -> None:
     keys = build_keys(frame)
     assert keys["names_canon"].iloc[0] == keys["names_canon"].iloc[1] == "ali|karimi"
     assert keys["family_head"].iloc[0] == "kari"
+
+
+def test_a_typo_early_in_the_family_name_keeps_its_tail_for_blocking() -> None:
+    frame = records_frame([{"unique_id": str(i), "source": "a", "given_name": "Mehdi", "family_name": name}
+                           for i, name in enumerate(["Soltanifar", "oSltanifar", "سلطانی‌فر", "Karimi"])])
+    keys = build_keys(frame)
+    assert keys["family_tail"].tolist()[:3] == ["ifar"] * 3
+    assert keys["family_head"].iloc[0] != keys["family_head"].iloc[1]  # the head rule alone would miss the typo
+    assert keys["family_tail"].iloc[3] == "rimi"

@@ -131,3 +131,14 @@ def test_the_checks_counts_name_their_persons(demo_engine: Engine) -> None:
         observed = explain(session, "check.IR-23.margin.media")
     assert both.number.value > 0 and len(both.persons) == both.number.value  # the run's count, person by person
     assert len(observed.persons) == observed.number.value and "data changed" not in observed.number.how
+
+
+def test_findings_on_the_persian_page_in_persian_with_traceable_figures(demo: DemoSummary) -> None:
+    page = (demo.out / "report" / "index.fa.html").read_text(encoding="utf-8")
+    findings = page[page.index('<ul class="findings">'):page.index('id="numbers"')]
+    items = re.findall(r"<li id=\"(finding[^\"]+)\">(.*?)</li>", findings, flags=re.S)
+    assert items and all('<p lang="en" dir="ltr">' in body for _id, body in items)
+    for id_, body in items:
+        shown = re.sub(r"<details>.*?</details>|<bdi>.*?</bdi>", "", body, flags=re.S)  # English folded; names
+        assert f'data-id="{id_}.' in shown  # each figure of the finding is a number with an id
+        assert not re.search(r"[A-Za-z]{4,} [A-Za-z]{4,}", re.sub(r"<[^>]+>", " ", shown)), id_

@@ -16,7 +16,7 @@ from tollbook.report.basemap import LICENCE
 from tollbook.report.caveats import Caveat
 from tollbook.report.caveats import render as render_caveat
 from tollbook.report.gather import ReportData
-from tollbook.report.i18n import TEXT, digits, fmt_date, fmt_number, label, partial_date, short_date
+from tollbook.report.i18n import TEXT, digits, figure_label, fmt_date, fmt_number, label, partial_date, short_date
 from tollbook.report.numbers import NumberBook
 
 FILE_NAMES = {"en": "index.html", "fa": "index.fa.html"}
@@ -126,7 +126,8 @@ def render_page(data: ReportData, lang: str, public: bool, note: str | None = No
         "svg": svgs if svgs is not None else render_charts({lang: chart_specs(data, lang)})[lang],
         "date": lambda value: fmt_date(value, lang), "short_date": lambda value: short_date(value, lang),
         "label": lambda group, value: label(lang, group, value),
-        "caveat": caveat_markup(data, lang), "digits": lambda value: digits(str(value), lang),
+        "caveat": caveat_markup(data, lang), "figure_label": lambda name: figure_label(name, lang),
+        "digits": lambda value: digits(str(value), lang),
         "num": lambda value, decimals=None: fmt_number(value, lang, decimals),
         "show": shown_value(data.book, lang),
         "province_names": {r["code"]: r[name_key] for r in data.provinces},

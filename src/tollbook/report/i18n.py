@@ -91,6 +91,17 @@ def partial_date(text: str, lang: str) -> str:
     return f"{shown} ({_ONLY_FA[found['precision']]})"
 
 
+def figure_label(name: str, lang: str) -> str:
+    """The name of a finding's figure: "drop", "under:<claim>" (the count implied under a claim), or
+    "<claimant>:<figure>" (a claimant's), in the language."""
+    prefix, _, rest = name.rpartition(":")
+    if prefix == "under":
+        under = {"en": "under", "fa": "بر پایهٔ"}[lang]
+        return f"{under} {label(lang, 'figure', rest) if rest.startswith('estimate') else rest}"
+    shown = label(lang, "figure", rest)
+    return f"{prefix}: {shown}" if prefix else shown
+
+
 def label(lang: str, group: str, value: str) -> str:
     """The word for a vocabulary value (cause, perpetrator, verification, kind, qualifier) in a language."""
     return VALUES[lang].get(group, {}).get(value, value.replace("_", " "))
@@ -107,6 +118,12 @@ VALUES: dict[str, dict[str, dict[str, str]]] = {
         "choice": {"LCMCR K": "LCMCR K (latent classes)", "LCMCR alpha prior": "LCMCR α prior",
                    "dga delta": "dga δ (prior on the graph's cells)"},
         "check": {"margin": "list size", "pair": "overlap of two lists"},
+        "finding": {"series_down": "a source's own figure went down", "breakdown_exceeds_total":
+                    "province figures above the source's total", "breakdown_short_of_total":
+                    "province figures short of the source's total", "below_documented":
+                    "claim below what was already documented", "below_list_now": "claim below what the list holds now",
+                    "share_implied_counts": "counts a share implies", "share_vs_documented":
+                    "a share against the documented persons"},
         "setting": {"review_lower": "review from (match probability)", "review_queue": "pairs queued for review",
                     "threshold": "threshold (match probability)"},
     },
@@ -130,6 +147,19 @@ VALUES: dict[str, dict[str, dict[str, str]]] = {
         "choice": {"LCMCR K": "K در LCMCR (شمار طبقه‌های پنهان)", "LCMCR alpha prior": "پیشین α در LCMCR",
                    "dga delta": "δ در dga (پیشین خانه‌های گراف)", "linkage threshold": "آستانهٔ پیوند رکوردها"},
         "check": {"margin": "اندازهٔ فهرست", "pair": "هم‌پوشانی دو فهرست"},
+        "finding": {"series_down": "کاهش رقم یک منبع در طول زمان", "breakdown_exceeds_total":
+                    "جمع ارقام استانی بیش از رقم کل منبع",
+                    "breakdown_short_of_total": "جمع ارقام استانی کمتر از رقم کل منبع",
+                    "below_documented": "ادعای کمتر از آنچه پیش‌تر مستند شده بود",
+                    "below_list_now": "ادعای کمتر از آنچه اکنون در فهرست است", "share_implied_counts":
+                    "شمارهایی که یک درصد بر آن دلالت دارد", "share_vs_documented": "یک درصد در برابر افراد مستند"},
+        "figure": {"before": "پیش‌تر", "after": "پس از آن", "drop": "کاهش", "total": "رقم کل",
+                   "parts_sum": "جمع ارقام استانی", "difference": "اختلاف", "parts": "شمار استان‌ها",
+                   "claimed": "رقم ادعا", "documented": "مستند اکنون", "reported_by_then": "گزارش‌شده تا آن روز",
+                   "report_dates_unknown": "بی تاریخ گزارش", "shortfall": "کسری", "share_percent": "درصد",
+                   "claimed_percent": "درصد ادعاشده", "persons": "افراد", "unclassified": "طبقه‌بندی‌نشده",
+                   "disputed": "مورد اختلاف", "classified": "طبقه‌بندی‌شده", "estimate": "برآورد",
+                   "estimate_lower": "کران پایین برآورد", "estimate_upper": "کران بالای برآورد"},
         "setting": {"backend": "موتور پیوند", "threshold": "آستانه (احتمال تطابق)",
                     "review_lower": "بازبینی از (احتمال تطابق)", "records": "رکوردها", "persons": "افراد",
                     "comparisons": "مقایسه‌ها", "review_queue": "جفت‌های در صف بازبینی"},
@@ -167,6 +197,7 @@ TEXT: dict[str, dict[str, str]] = {
         "value": "Value", "level": "Level", "data_table": "Data",
         "not_saved": "not saved by this estimation run", "total": "total (sum of the strata)",
         "population": "all documented persons (not stratified)",
+        "claims_involved": "claims involved", "finding_text": "",
         "review_decisions": "review decisions", "review_queue": "review queue now", "method_row": "method",
         "stratified_by": "stratified by", "run": "run",
         "pooled": "thin provinces, pooled",
@@ -233,6 +264,7 @@ TEXT: dict[str, dict[str, str]] = {
         "value": "مقدار", "level": "سطح", "data_table": "داده‌ها",
         "not_saved": "در این اجرای برآورد ذخیره نشده است", "total": "جمع (مجموع لایه‌ها)",
         "population": "همهٔ افراد مستند (بدون لایه‌بندی)",
+        "claims_involved": "ادعاهای درگیر", "finding_text": "شرح کامل یافته (به انگلیسی، چنان‌که بررسی نوشته است)",
         "review_decisions": "تصمیم‌های بازبینی", "review_queue": "صف بازبینی اکنون", "method_row": "روش",
         "stratified_by": "لایه‌بندی بر پایهٔ", "run": "اجرا",
         "pooled": "استان‌های کم‌داده، ادغام‌شده",

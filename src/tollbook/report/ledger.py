@@ -72,14 +72,23 @@ def series_rows(book: NumberBook, session: Session, estimates: Sequence[Estimate
     return rows
 
 
-def finding_rows(book: NumberBook, session: Session, estimates: Sequence[Estimate] | None) -> list[dict[str, Any]]:
-    """The consistency checks' findings, each with an id of its own."""
+def finding_rows(book: NumberBook, session: Session, estimates: Sequence[Estimate] | None,
+                 ledger: Sequence[dict[str, Any]] = ()) -> list[dict[str, Any]]:
+    """The consistency checks' findings, each with an id of its own and one for each figure it names (a page in
+    another language than the checks' English writes them from these), and the claim it is about first (its
+    source and date, from the `ledger` rows)."""
+    claims = {row["key"]: row for row in ledger}
     rows = []
     for index, finding in enumerate(run_checks(session, estimates), start=1):
         number = book.add(number_id("finding", index, finding.kind), len(finding.claim_keys),
                           f"{finding.message} (claims involved)", claims=finding.claim_keys)
+        figures = [(name, book.add(number_id(number.id, name), value, f"{name.replace('_', ' ')}, a figure of "
+                                   f"the finding: {finding.message}", claims=finding.claim_keys).id)
+                   for name, value in finding.numbers.items()]
+        about = next((claims[key] for key in finding.claim_keys if key in claims), {})
         rows.append({"id": number.id, "kind": finding.kind, "message": finding.message,
-                     "claims": list(finding.claim_keys)})
+                     "claims": list(finding.claim_keys), "figures": figures, "source": about.get("source"),
+                     "date": about.get("date")})
     return rows
 
 
@@ -87,4 +96,4 @@ def claims_section(book: NumberBook, session: Session, estimates: Sequence[Estim
     """Ledger, largest claims, series and findings in one mapping for the templates."""
     rows = ledger_rows(book, list_claims(session))
     return {"ledger": rows, "largest": largest_claims(rows), "series": series_rows(book, session, estimates),
-            "findings": finding_rows(book, session, estimates)}
+            "findings": finding_rows(book, session, estimates, rows)}
