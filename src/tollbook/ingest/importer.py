@@ -95,7 +95,8 @@ def read_and_parse(path: Path, mapping: ColumnMapping | None, report: ImportRepo
     parsed: list[ParsedRow] = []
     done = 0
     for table in tables:
-        fitted = check_mapping(options, table.headers, table.label) if mapping else detect_mapping(table.headers)
+        where = f"{table.label}, header row {table.header_row}"
+        fitted = check_mapping(options, table.headers, where) if mapping else detect_mapping(table.headers, None, where)
         dayfirst = _day_order(table, fitted)
         report.tables.append(TableInfo(table.label, table.sheet, table.header_row, len(table.rows),
                                        fitted.columns, fitted.unmapped, table.skipped, dayfirst))
