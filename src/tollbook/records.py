@@ -310,7 +310,10 @@ def correct_record(session: Session, record_id: int, changes: dict[str, str], ac
     # typed: a correction must not erase the value it was meant to fix
     parsed, warnings = parse_input({k: v for k, v in values.items() if v is not None}, f"record {record_id}",
                                    typed=changes)
-    changed = {key: value for key, value in parsed.items() if getattr(old, key) != value}
+    if "date_of_death" not in changes:  # re-read from its ISO form: keep the date as the source wrote it
+        parsed["date_text"] = old.date_text
+    # role and reported_on are not typed fields: the revision carries them over from the record unchanged
+    changed = {key: value for key, value in parsed.items() if key in PARSED_FIELDS and getattr(old, key) != value}
     if not changed:
         raise TollbookError(f"record {record_id}: the correction changes nothing")
     return RecordResult(revise_record(session, record_id, changed, actor, reason), warnings)
