@@ -118,6 +118,11 @@ def test_linkage_threshold_sensitivity_writes_nothing(tmp_path: Path) -> None:
         assert [r["default"] for r in rows] == [False, True, False] and rows[1]["change"] == 0
         assert rows[1]["persons_formed"] == formed and "the saved run's" in rows[1]["value"]
         assert session.scalar(select(func.count()).select_from(Person)) == persons_before
+        for link in review_queue(session):  # decided since the run: re-linking now merges them, and says so
+            decide(session, link.record_a_id, link.record_b_id, "match", "reviewer")
+        (now,) = linkage_rows(session, seed=1, lcmcr={"burnin": 100, "samples": 50, "thinning": 1, "chains": 1},
+                              thresholds=(0.999,))
+        assert now["persons_formed"] < formed and f"the saved run formed {formed:,}" in now["value"]
     engine.dispose()
 
 

@@ -151,7 +151,8 @@ def _show_sensitivity(rows: list[dict], as_json: bool) -> None:
               "estimate": f"{r['estimate']:,.0f}", "95% interval": f"{r['lower']:,.0f}–{r['upper']:,.0f}",
               "change": f"{r['change']:+.1%}", "converged": {True: "yes", False: "NO", None: ""}[r["converged"]]}
              for r in rows]  # fmt: skip
-    print_table("Sensitivity (one choice changed at a time; the linkage threshold only from --db)", shown)
+    print_table("Sensitivity (one choice changed at a time; from --db the linkage threshold too: the saved run's "
+                "and 2 match weight, odds ×1/4 and ×4, either side, each re-linked as `tollbook link` would)", shown)
 
 
 def _plots(results: list, folder: Path | None, fmt: str) -> list[Path]:

@@ -64,8 +64,7 @@ THRESHOLD_STEP = 2.0  # match weight (log2 odds) either side of the linkage's th
 def thresholds_around(threshold: float, step: float = THRESHOLD_STEP) -> tuple[float, ...]:
     """The threshold and one step either side on Splink's match-weight scale (log2 of the odds), where equal
     steps mean equal factors of evidence; rounded to three significant digits, the used one kept exact."""
-    p = min(max(threshold, 1e-6), 1 - 1e-6)
-    weight = math.log2(p / (1 - p))
+    weight = _weight(threshold)
 
     def at(w: float) -> float:  # three significant digits of the distance to 0 or 1, so 0.99975 stays below 1
         small = float(f"{1 / (1 + 2.0 ** abs(w)):.3g}")
@@ -73,6 +72,12 @@ def thresholds_around(threshold: float, step: float = THRESHOLD_STEP) -> tuple[f
 
     lower, upper = at(weight - step), at(weight + step)
     return (lower, threshold, upper) if upper > threshold else (lower, threshold)  # nothing above a threshold of 1
+
+
+def _weight(probability: float) -> float:
+    """Splink's match weight of a probability: log2 of its odds (capped just below 1)."""
+    p = min(max(probability, 1e-6), 1 - 1e-6)
+    return math.log2(p / (1 - p))
 
 
 def linkage_rows(session: Any, seed: Seed = None, lcmcr: Mapping[str, Any] | None = None,
@@ -88,11 +93,14 @@ def linkage_rows(session: Any, seed: Seed = None, lcmcr: Mapping[str, Any] | Non
     for threshold in thresholds or thresholds_around(linkage.threshold):
         again = relinked(session, threshold, linkage=linkage)
         used = threshold == linkage.threshold
-        weight = math.log2(threshold / (1 - threshold)) if threshold < 1 else math.inf
-        where = ("the saved run's" if linkage.saved else "the default") if used else f"{weight:+.1f} match weight"
+        step = _weight(threshold) - _weight(linkage.threshold)
+        where = (("the saved run's" if linkage.saved else "the default") if used
+                 else f"{step:+.1f} match weight from {linkage.threshold:g}")
         row = _row("linkage threshold", f"{threshold:g} ({where}; {again.formed:,} persons formed, "
                    f"{again.histories.observed:,} counted)",
                    LCMCR(again.histories, **{**dict(lcmcr or {}), "seed": seed}).fit())
+        if used and linkage.saved and again.formed != linkage.persons:  # records or decisions changed since
+            row["value"] += f"; the saved run formed {linkage.persons:,}: re-link to bring the saved persons up to date"
         row |= {"default": used, "threshold": threshold, "persons_formed": again.formed,
                 "persons_counted": again.histories.observed}
         rows.append(row)
