@@ -243,3 +243,12 @@ def test_header_detection_reads_options() -> None:
     assert mapping.columns == {"given_name": headers[0], "family_name": headers[1], "city": headers[2],
                                "age": headers[3], "cause": headers[4]}
     assert ReadOptions().sheet is None
+
+
+def test_a_city_contradicting_its_province_names_both_provinces(tmp_path: Path) -> None:
+    rows = [["given_name", "family_name", "city", "province"], ["Reza", "Karimi", "Karaj", "Tehran"],
+            ["Ali", "Rezaei", "Fardis", "البرز"]]
+    path = write_csv(tmp_path / "places.csv", rows)
+    issues = [(i.row, i.reason) for i in parsed(path).issues if i.column == "city"]
+    assert issues == [(2, "city contradicts the row's province Tehran (IR-23): Karaj is in Alborz (IR-30); "
+                          "kept unresolved")]
