@@ -252,3 +252,11 @@ def test_a_city_contradicting_its_province_names_both_provinces(tmp_path: Path) 
     issues = [(i.row, i.reason) for i in parsed(path).issues if i.column == "city"]
     assert issues == [(2, "city contradicts the row's province Tehran (IR-23): Karaj is in Alborz (IR-30); "
                           "kept unresolved")]
+
+
+def test_columns_with_blank_or_repeated_headers_are_named_in_the_report(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "repeated.csv", [["نام", "نام", "سن", ""], ["علی", "رضایی", "۲۳", "شاهد: برادر"],
+                                                 ["سارا", "احمدی", "۳۰", "", "تماس گرفته شد"]])
+    notes = {i.column: i.reason for i in parsed(path).issues if i.severity == "note"}
+    assert set(notes) == {"نام_2", "column_4", "column_5"}
+    assert all("kept in the raw row only" in reason for reason in notes.values())
