@@ -260,3 +260,13 @@ def test_columns_with_blank_or_repeated_headers_are_named_in_the_report(tmp_path
     notes = {i.column: i.reason for i in parsed(path).issues if i.severity == "note"}
     assert set(notes) == {"نام_2", "column_4", "column_5"}
     assert all("kept in the raw row only" in reason for reason in notes.values())
+
+
+def test_a_file_read_as_windows_1256_says_so_and_utf_files_do_not(tmp_path: Path) -> None:
+    rows = [["given_name", "family_name"], ["علي", "رضايي"]]
+    notes = {}
+    for encoding in ("cp1256", "utf-8", "utf-16"):
+        report = parsed(write_csv(tmp_path / f"{encoding}.csv", rows, encoding))
+        assert report.samples[0]["given_name"] == "علی"
+        notes[encoding] = [i.reason for i in report.issues if i.column == "(encoding)"]
+    assert notes["utf-8"] == notes["utf-16"] == [] and "read as Windows-1256" in notes["cp1256"][0]

@@ -86,18 +86,24 @@ def _utf16_without_bom(head: bytes) -> str | None:
 
 def decode(data: bytes) -> str:
     """The text of a file; ValueError with line and byte offset for damaged UTF-8 or UTF-16."""
+    return decode_named(data)[0]
+
+
+def decode_named(data: bytes) -> tuple[str, str]:
+    """The text of a file and the encoding it was read in ('utf-16', 'utf-8', 'cp1256', …), so a report can say
+    when a file without UTF-8 was read as Windows-1256."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return _strict(data, "utf-16")
+        return _strict(data, "utf-16"), "utf-16"
     if kind := _utf16_without_bom(data[:SNIFF]):
-        return _strict(data, kind)
+        return _strict(data, kind), kind
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError as exc:
         if _mostly_utf8(data):
             raise ValueError(f"not valid UTF-8 at line {_line(data, exc.start)}, byte offset {exc.start} "
                              f"(byte 0x{data[exc.start]:02x}); the file is UTF-8 with a damaged byte: fix that "
                              "byte or save the file again as UTF-8 (it is not read as another encoding)") from None
-    return data.decode("cp1256", errors="strict")
+    return data.decode("cp1256", errors="strict"), "cp1256"
 
 
 def _strict(data: bytes, encoding: str) -> str:

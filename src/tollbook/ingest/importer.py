@@ -144,6 +144,10 @@ def _table_notes(table: RawTable, mapping: ColumnMapping) -> list[ImportIssue]:
         notes.append(ImportIssue(table.label, table.header_row, column, "", "a column with a blank or repeated "
                                  "header (or cells beyond the last header): not mapped: kept in the raw row only "
                                  "under this name", NOTE))
+    if table.encoding == "cp1256":
+        notes.append(ImportIssue(table.label, 0, "(encoding)", "Windows-1256", "the file holds no UTF-8: read as "
+                                 "Windows-1256 (Arabic-script Windows); if the sample names look wrong, save the "
+                                 "file as UTF-8 and import that", NOTE))
     for sheet in table.other_sheets:
         notes.append(ImportIssue(str(table.path), 0, "(sheet)", sheet, "sheet left out: no known column headers in "
                                  f"it (import it with --sheet {sheet!r} if it holds reports)", NOTE))
