@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tollbook.audit import canonical_json, record_event
@@ -80,6 +80,22 @@ def list_records(session: Session, source_id: int | None = None, limit: int | No
     """Current records (latest revisions, retracted ones only when asked), oldest first."""
     query = current_records_query(source_id, include_retracted)
     return list(session.scalars(query.limit(limit) if limit else query))
+
+
+def count_records(session: Session, source_id: int | None = None, include_retracted: bool = False) -> int:
+    """How many records list_records would return without a limit."""
+    query = current_records_query(source_id, include_retracted).with_only_columns(Record.id)
+    return session.scalar(select(func.count()).select_from(query.subquery())) or 0
+
+
+def age_text(row: dict[str, Any]) -> str | None:
+    """A record row's age as the source gave it: a range stays a range ("30-35"), an approximate age says so
+    ("~30"), rather than the one number used for comparisons."""
+    from tollbook.text.ages import ParsedAge
+
+    if row.get("age_low") is None or row.get("age_high") is None:
+        return None if row.get("age") is None else str(row["age"])
+    return ParsedAge(row["age_low"], row["age_high"], bool(row.get("age_approximate"))).text()
 
 
 def get_record(session: Session, record_id: int) -> Record:

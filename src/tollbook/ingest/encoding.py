@@ -11,6 +11,7 @@ import codecs
 import re
 import zipfile
 from io import BytesIO
+from pathlib import Path
 
 _UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 _HIGH_BYTE = re.compile(rb"[\x80-\xff]")
@@ -34,10 +35,34 @@ def sniff_binary(data: bytes) -> str | None:
     return None
 
 
-def _zip_kind(data: bytes) -> str:
-    """What a ZIP container holds, by its member names."""
+_WORKBOOK_SUFFIXES = {"an Excel workbook (XLSX)": (".xlsx", ".xlsm"), "an OpenDocument spreadsheet (ODS)": (".ods",),
+                      "an old Excel workbook (XLS)": (".xls",)}
+
+
+def workbook_mismatch(path: Path) -> str | None:
+    """Why a file named as a workbook (.xlsx, .ods, .xls) is another kind (an XLSX renamed .xls, a web page or CSV
+    saved as .xls), or None when its content is the kind its name says."""
+    with path.open("rb") as handle:
+        head = handle.read(8)
+    if head.startswith(b"PK\x03\x04"):
+        kind = _zip_kind(path)
+    elif head.startswith(b"\xd0\xcf\x11\xe0"):
+        kind = "an old Excel workbook (XLS)"
+    else:
+        return (f"is not a readable {path.suffix} workbook: it holds text or another kind of file (a web page or "
+                "CSV saved under that name?); save it as .xlsx or CSV")
+    proper = _WORKBOOK_SUFFIXES.get(kind)
+    if proper is None:
+        return f"is {kind}, not a {path.suffix} workbook"
+    if path.suffix.lower() not in proper:
+        return f"is {kind}, not a {path.suffix} workbook; rename it to {proper[0]} and import again"
+    return None
+
+
+def _zip_kind(data: bytes | Path) -> str:
+    """What a ZIP container (its bytes, or a file) holds, by its member names."""
     try:
-        names = set(zipfile.ZipFile(BytesIO(data)).namelist())
+        names = set(zipfile.ZipFile(BytesIO(data) if isinstance(data, bytes) else data).namelist())
     except zipfile.BadZipFile:
         return "a damaged ZIP archive"
     if "xl/workbook.xml" in names:

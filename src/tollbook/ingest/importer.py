@@ -95,7 +95,8 @@ def read_and_parse(path: Path, mapping: ColumnMapping | None, report: ImportRepo
     parsed: list[ParsedRow] = []
     done = 0
     for table in tables:
-        fitted = check_mapping(options, table.headers, table.label) if mapping else detect_mapping(table.headers)
+        where = f"{table.label}, header row {table.header_row}"
+        fitted = check_mapping(options, table.headers, where) if mapping else detect_mapping(table.headers, None, where)
         dayfirst = _day_order(table, fitted)
         report.tables.append(TableInfo(table.label, table.sheet, table.header_row, len(table.rows),
                                        fitted.columns, fitted.unmapped, table.skipped, dayfirst))
@@ -138,6 +139,11 @@ def _table_notes(table: RawTable, mapping: ColumnMapping) -> list[ImportIssue]:
     """Notes naming every column left unmapped and every title line skipped above the header."""
     notes = [ImportIssue(table.label, table.header_row, column, "", "not mapped: kept in the raw row only", NOTE)
              for column in mapping.unmapped]
+    named = set(mapping.columns.values()) | set(mapping.unmapped)
+    for column in dict.fromkeys(key for row in table.rows for key in row.values if key not in named):
+        notes.append(ImportIssue(table.label, table.header_row, column, "", "a column with a blank or repeated "
+                                 "header (or cells beyond the last header): not mapped: kept in the raw row only "
+                                 "under this name", NOTE))
     for sheet in table.other_sheets:
         notes.append(ImportIssue(str(table.path), 0, "(sheet)", sheet, "sheet left out: no known column headers in "
                                  f"it (import it with --sheet {sheet!r} if it holds reports)", NOTE))

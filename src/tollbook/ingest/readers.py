@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from tollbook.errors import TollbookError
-from tollbook.ingest.encoding import decode, sniff_binary
+from tollbook.ingest.encoding import decode, sniff_binary, workbook_mismatch
 from tollbook.ingest.limits import MAX_COLUMNS, MAX_ROWS, OversizedCell, check_xlsx_parts, json_depth_ok
 
 HEADER_SCAN = 20  # rows searched for the header below title lines
@@ -76,6 +76,8 @@ def read_tables(path: Path, options: ReadOptions | None = None, score: HeaderSco
         return [_read_csv(path, options, score)]
     if suffix == ".json":
         return [_read_json(path, options.records_path)]
+    if suffix in (".xlsx", ".xlsm", ".ods", ".xls") and (problem := workbook_mismatch(path)):
+        raise ReadError(f"{path}: {problem}")
     if suffix in (".xlsx", ".xlsm"):
         return _read_workbook(path, options, score, _xlsx_sheets)
     if suffix in (".ods", ".xls"):
