@@ -155,3 +155,18 @@ def test_every_lifecycle_write_is_covered_by_the_audit(engine: Engine, tmp_path:
         checked, findings = row_findings(session)
         assert checked > 10 and [f.message() for f in findings] == []
         assert verify_chain(session).ok
+
+
+def test_two_corrections_racing_on_one_record_leave_one_revision_and_say_so(engine: Engine, monkeypatch) -> None:
+    import tollbook.records
+
+    with session_scope(engine) as session:
+        first = add_record(session, "field", {"given_name": "Ali", "age": "24"}, actor="a").record.id
+    with session_scope(engine) as session:
+        correct_record(session, first, {"age": "25"}, actor="b", reason="certificate")
+    monkeypatch.setattr(tollbook.records, "require_current", lambda session, record: None)  # both passed the check
+    with pytest.raises(TollbookError, match="revised by another write at the same moment"), \
+            session_scope(engine) as session:
+        correct_record(session, first, {"age": "26"}, actor="c", reason="testimony")
+    with session_scope(engine) as session:
+        assert [r.age for r in list_records(session)] == [25]

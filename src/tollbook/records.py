@@ -11,6 +11,7 @@ from enum import Enum
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from tollbook.audit import canonical_json, record_event
@@ -117,7 +118,13 @@ def revise_record(session: Session, record_id: int, changes: dict[str, Any], act
     new = Record(revision=old.revision + 1, supersedes_id=old.id, created_by=actor,
                  content_hash=content_hash(kept), **kept)
     session.add(new)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError as exc:  # another write revised it between our check and our insert
+        if "supersedes" not in str(exc.orig):
+            raise
+        raise TollbookError(f"record {record_id} was revised by another write at the same moment; nothing was "
+                            "changed: look at its latest revision (`tollbook records history`) and try again") from None
     record_event(session, actor, "record.revise", "record", new.id,
                  {"supersedes": old.id, "reason": reason, "changes": _plain(changes)}, wrote=[new])
     return new
