@@ -270,3 +270,14 @@ def test_a_file_read_as_windows_1256_says_so_and_utf_files_do_not(tmp_path: Path
         assert report.samples[0]["given_name"] == "علی"
         notes[encoding] = [i.reason for i in report.issues if i.column == "(encoding)"]
     assert notes["utf-8"] == notes["utf-16"] == [] and "read as Windows-1256" in notes["cp1256"][0]
+
+
+def test_dates_read_by_an_inferred_order_are_named_in_a_note(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "dates.csv", [["given_name", "family_name", "date_of_death"], ["Ali", "Rezaei",
+                     "05/11/2019"], ["Reza", "Karimi", "11/16/2019"], ["Sara", "Ahmadi", "2019-11-17"]])
+    report = parsed(path)
+    assert report.samples[0]["date_of_death"] == "2019-05-11"
+    notes = [i.reason for i in report.issues if i.column == "date_of_death"]
+    assert notes == ["1 date(s) that read either way, such as '05/11/2019', read month-first as '11/16/2019' in the "
+                     "same column can only be; pass --day-first if that is wrong"]
+    assert not [i for i in parsed(path, ColumnMapping({}, dayfirst=False)).issues if i.column == "date_of_death"]

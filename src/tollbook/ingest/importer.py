@@ -100,7 +100,7 @@ def read_and_parse(path: Path, mapping: ColumnMapping | None, report: ImportRepo
         dayfirst = _day_order(table, fitted)
         report.tables.append(TableInfo(table.label, table.sheet, table.header_row, len(table.rows),
                                        fitted.columns, fitted.unmapped, table.skipped, dayfirst))
-        report.issues += _table_notes(table, fitted)
+        report.issues += _table_notes(table, fitted) + _order_notes(table, fitted)
         for row in table.rows:
             ctx = RowContext(table.label, row.number, fitted, row.values, dayfirst=dayfirst)
             fields = parse_row(ctx, dt.date.today())
@@ -133,6 +133,23 @@ def _day_order(table: RawTable, mapping: ColumnMapping) -> bool | None:
         why = f"holds dates that read either way ({evidence.ambiguous[0]!r}) and none that tells the order"
     raise MappingError(f"{table.label}: column {column!r} {why}; pass --day-first or --month-first "
                        "(or dayfirst = true/false in the mapping)")
+
+
+def _order_notes(table: RawTable, mapping: ColumnMapping) -> list[ImportIssue]:
+    """A note when dates that read either way were given an order inferred from other rows, so the reader sees
+    that 05/11/2019 became 11 May (or 5 November) and why."""
+    if mapping.dayfirst is not None or "date_of_death" not in mapping.columns:
+        return []
+    column = mapping.columns["date_of_death"]
+    evidence = day_month_evidence([row.values.get(column, "") for row in table.rows])
+    if not evidence.ambiguous or evidence.order is None:
+        return []
+    order, proof = ("day-first", evidence.day_first) if evidence.order else ("month-first", evidence.month_first)
+    other = "--month-first" if evidence.order else "--day-first"
+    return [ImportIssue(table.label, table.header_row, column, evidence.ambiguous[0],
+                        f"{len(evidence.ambiguous)} date(s) that read either way, such as {evidence.ambiguous[0]!r}, "
+                        f"read {order} as {proof[0]!r} in the same column can only be; pass {other} if that is "
+                        "wrong", NOTE)]
 
 
 def _table_notes(table: RawTable, mapping: ColumnMapping) -> list[ImportIssue]:
