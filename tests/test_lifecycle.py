@@ -81,6 +81,20 @@ def test_correct_retract_and_history(engine: Engine) -> None:
         assert verify_chain(session).ok
 
 
+def test_correcting_an_imported_record_keeps_role_report_day_and_date_as_written(engine: Engine,
+                                                                                   tmp_path: Path) -> None:
+    path = tmp_path / "roles.csv"
+    path.write_text("record_id,given_name,family_name,age,role,reported_on,date_of_death\n"
+                    "R1,علی,کریمی,23,معترض,1398-09-10,شنبه ۲۵ آبان ۱۳۹۸\n", encoding="utf-8")
+    with session_scope(engine) as session:
+        import_file(session, path, "ngo")
+        old = list_records(session)[0]
+        new = correct_record(session, old.id, {"age": "24"}, actor="b", reason="family says 24").record
+        assert (new.age, new.role.value, new.reported_on) == (24, "protester", dt.date(2019, 12, 1))
+        assert (new.date_text, new.date_of_death) == ("شنبه ۲۵ آبان ۱۳۹۸", dt.date(2019, 11, 16))
+        assert record_history(session, new.id)[-1].changes == {"age": 24, "age_low": 24, "age_high": 24}
+
+
 def _import(engine: Engine, tmp_path: Path, body: str, mapping: ColumnMapping | None = None) -> int:
     path = tmp_path / "list.csv"
     path.write_text("ID,Name,Surname,Years,Town\n" + body, encoding="utf-8")
@@ -141,3 +155,18 @@ def test_every_lifecycle_write_is_covered_by_the_audit(engine: Engine, tmp_path:
         checked, findings = row_findings(session)
         assert checked > 10 and [f.message() for f in findings] == []
         assert verify_chain(session).ok
+
+
+def test_two_corrections_racing_on_one_record_leave_one_revision_and_say_so(engine: Engine, monkeypatch) -> None:
+    import tollbook.records
+
+    with session_scope(engine) as session:
+        first = add_record(session, "field", {"given_name": "Ali", "age": "24"}, actor="a").record.id
+    with session_scope(engine) as session:
+        correct_record(session, first, {"age": "25"}, actor="b", reason="certificate")
+    monkeypatch.setattr(tollbook.records, "require_current", lambda session, record: None)  # both passed the check
+    with pytest.raises(TollbookError, match="revised by another write at the same moment"), \
+            session_scope(engine) as session:
+        correct_record(session, first, {"age": "26"}, actor="c", reason="testimony")
+    with session_scope(engine) as session:
+        assert [r.age for r in list_records(session)] == [25]

@@ -117,10 +117,11 @@ def stage_estimate(seed: int) -> Stage:
     """Estimate the total by province with LCMCR (several chains; thin provinces pooled) and save the results."""
     def run(engine: Engine, out: Path, summary: DemoSummary) -> None:
         from tollbook.estimate import estimate
-        from tollbook.estimate.database import histories_from_database, save_results
+        from tollbook.estimate.database import documented_histories, save_results, with_left_out
 
         with session_scope(engine) as session:
-            results = estimate(histories_from_database(session, by="province"), "lcmcr", seed=seed, pool=True)
+            histories, left_out = documented_histories(session, by="province")
+            results = with_left_out(estimate(histories, "lcmcr", seed=seed, pool=True), left_out)
             save_results(session, results, "province", actor="demo")
         rows = [result.to_dict() for result in results]
         (out / "estimates.json").write_text(json.dumps(rows, indent=2), encoding="utf-8")

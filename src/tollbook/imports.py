@@ -40,7 +40,8 @@ class BatchSummary:
 
 @dataclass
 class ReparseReport:
-    """What a re-parse did: records revised, unchanged, and rows the new mapping cannot read (left as they were)."""
+    """What a re-parse did: records revised, unchanged, and rows the new mapping cannot read (left as they were).
+    Each issue's `row` is the id of the record whose raw row it is about."""
 
     batch_id: int
     revised: int = 0

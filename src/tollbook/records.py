@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from tollbook.audit import canonical_json, record_event
@@ -82,6 +83,22 @@ def list_records(session: Session, source_id: int | None = None, limit: int | No
     return list(session.scalars(query.limit(limit) if limit else query))
 
 
+def count_records(session: Session, source_id: int | None = None, include_retracted: bool = False) -> int:
+    """How many records list_records would return without a limit."""
+    query = current_records_query(source_id, include_retracted).with_only_columns(Record.id)
+    return session.scalar(select(func.count()).select_from(query.subquery())) or 0
+
+
+def age_text(row: dict[str, Any]) -> str | None:
+    """A record row's age as the source gave it: a range stays a range ("30-35"), an approximate age says so
+    ("~30"), rather than the one number used for comparisons."""
+    from tollbook.text.ages import ParsedAge
+
+    if row.get("age_low") is None or row.get("age_high") is None:
+        return None if row.get("age") is None else str(row["age"])
+    return ParsedAge(row["age_low"], row["age_high"], bool(row.get("age_approximate"))).text()
+
+
 def get_record(session: Session, record_id: int) -> Record:
     """One record by id, or a NotFoundError."""
     record = session.get(Record, record_id)
@@ -101,7 +118,13 @@ def revise_record(session: Session, record_id: int, changes: dict[str, Any], act
     new = Record(revision=old.revision + 1, supersedes_id=old.id, created_by=actor,
                  content_hash=content_hash(kept), **kept)
     session.add(new)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError as exc:  # another write revised it between our check and our insert
+        if "supersedes" not in str(exc.orig):
+            raise
+        raise TollbookError(f"record {record_id} was revised by another write at the same moment; nothing was "
+                            "changed: look at its latest revision (`tollbook records history`) and try again") from None
     record_event(session, actor, "record.revise", "record", new.id,
                  {"supersedes": old.id, "reason": reason, "changes": _plain(changes)}, wrote=[new])
     return new
@@ -310,7 +333,10 @@ def correct_record(session: Session, record_id: int, changes: dict[str, str], ac
     # typed: a correction must not erase the value it was meant to fix
     parsed, warnings = parse_input({k: v for k, v in values.items() if v is not None}, f"record {record_id}",
                                    typed=changes)
-    changed = {key: value for key, value in parsed.items() if getattr(old, key) != value}
+    if "date_of_death" not in changes:  # re-read from its ISO form: keep the date as the source wrote it
+        parsed["date_text"] = old.date_text
+    # role and reported_on are not typed fields: the revision carries them over from the record unchanged
+    changed = {key: value for key, value in parsed.items() if key in PARSED_FIELDS and getattr(old, key) != value}
     if not changed:
         raise TollbookError(f"record {record_id}: the correction changes nothing")
     return RecordResult(revise_record(session, record_id, changed, actor, reason), warnings)

@@ -20,9 +20,9 @@ from tollbook.store import migrate, open_engine, session_scope
 LABELLED = Path(__file__).parents[1] / "data" / "link" / "labelled.csv"
 
 
-def _linked(tmp_path: Path, url: str) -> None:
-    """The hand-labelled linkage lists, imported one file per source and linked with a strict threshold so that
-    some pairs wait in the review queue."""
+def _linked(tmp_path: Path, url: str, threshold: float = 0.999) -> int:
+    """The hand-labelled linkage lists, imported one file per source and linked (by default with a strict
+    threshold so that some pairs wait in the review queue); returns the persons the run formed."""
     engine = open_engine(url)
     migrate(engine)
     rows = pd.read_csv(LABELLED, dtype=str, keep_default_na=False)
@@ -32,8 +32,9 @@ def _linked(tmp_path: Path, url: str) -> None:
             part.drop(columns=["source", "truth"]).to_csv(path, index=False)
             import_file(session, path, source)
     with session_scope(engine) as session:
-        link_database(session, threshold=0.999, review_lower=0.5)
+        formed = link_database(session, threshold=threshold, review_lower=min(0.5, threshold)).persons
     engine.dispose()
+    return formed
 
 
 def test_pending_pairs_give_the_range_of_persons(tmp_path: Path) -> None:
@@ -98,13 +99,13 @@ def test_saved_runs_keep_their_draws_and_versions_and_combine(tmp_path: Path) ->
 
 
 def test_linkage_threshold_sensitivity_writes_nothing(tmp_path: Path) -> None:
-    """Persons re-formed at other thresholds by the linkage engine, without touching the saved persons: at the
-    threshold the database was linked with, the same persons come back; a lower threshold merges more."""
+    """Persons re-formed at other thresholds by the linkage engine, without touching the saved persons: the rows
+    centre on the threshold the database was linked with, and there the same persons come back."""
     from tollbook.estimate.database import histories_at_threshold, histories_from_database
-    from tollbook.estimate.sensitivity import linkage_rows
+    from tollbook.estimate.sensitivity import linkage_rows, thresholds_around
 
     url = f"sqlite:///{tmp_path}/pending.db"
-    _linked(tmp_path, url)
+    formed = _linked(tmp_path, url)
     engine = open_engine(url)
     with session_scope(engine) as session:
         saved = histories_from_database(session, None)[None]
@@ -112,11 +113,34 @@ def test_linkage_threshold_sensitivity_writes_nothing(tmp_path: Path) -> None:
         same = histories_at_threshold(session, 0.999)
         looser = histories_at_threshold(session, 0.5)
         assert same.observed == saved.observed and looser.observed <= same.observed
-        rows = linkage_rows(session, seed=1, lcmcr={"burnin": 100, "samples": 50, "thinning": 1, "chains": 1},
-                            thresholds=(0.5, 0.7))
-        assert [r["choice"] for r in rows] == ["linkage threshold"] * 2 and rows[1]["change"] == 0
+        rows = linkage_rows(session, seed=1, lcmcr={"burnin": 100, "samples": 50, "thinning": 1, "chains": 1})
+        assert [r["threshold"] for r in rows] == list(thresholds_around(0.999)) == [0.99601, 0.999, 0.99975]
+        assert [r["default"] for r in rows] == [False, True, False] and rows[1]["change"] == 0
+        assert rows[1]["persons_formed"] == formed and "the saved run's" in rows[1]["value"]
         assert session.scalar(select(func.count()).select_from(Person)) == persons_before
+        for link in review_queue(session):  # decided since the run: re-linking now merges them, and says so
+            decide(session, link.record_a_id, link.record_b_id, "match", "reviewer")
+        (now,) = linkage_rows(session, seed=1, lcmcr={"burnin": 100, "samples": 50, "thinning": 1, "chains": 1},
+                              thresholds=(0.999,))
+        assert now["persons_formed"] < formed and f"the saved run formed {formed:,}" in now["value"]
     engine.dispose()
+
+
+def test_the_used_threshold_row_reproduces_the_link_runs_persons(tmp_path: Path) -> None:
+    """Linked at the default threshold (0.15): rows at 0.0423, 0.15, 0.414 (2 match weight either side), the
+    middle one forming exactly the persons `tollbook link` formed; a looser threshold never forms more."""
+    from tollbook.estimate.sensitivity import linkage_rows
+
+    url = f"sqlite:///{tmp_path}/default.db"
+    formed = _linked(tmp_path, url, threshold=0.15)
+    engine = open_engine(url)
+    with session_scope(engine) as session:
+        rows = linkage_rows(session, seed=1, lcmcr={"burnin": 100, "samples": 50, "thinning": 1, "chains": 1})
+    engine.dispose()
+    assert [r["threshold"] for r in rows] == [0.0423, 0.15, 0.414]
+    assert rows[1]["default"] and rows[1]["persons_formed"] == rows[1]["persons_counted"] == formed
+    assert rows[0]["persons_formed"] <= formed <= rows[2]["persons_formed"]
+    assert f"0.15 (the saved run's; {formed:,} persons formed" in rows[1]["value"]
 
 
 def test_linkage_uncertainty_draws_alternative_clusterings(tmp_path: Path) -> None:

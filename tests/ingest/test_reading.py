@@ -171,6 +171,32 @@ def test_damaged_workbooks_and_unknown_kinds_are_refused(tmp_path: Path) -> None
         read_tables(tmp_path / "list.docx")
 
 
+def test_a_workbook_under_another_workbook_name_is_named_in_one_line(tmp_path: Path) -> None:
+    xlsx = write_xlsx(tmp_path / "x.xlsx", {"S": [EN_HEADERS, *EN_ROWS]})
+    for name in ("list.xls", "list.ods"):
+        (tmp_path / name).write_bytes(xlsx.read_bytes())
+        with pytest.raises(ReadError, match=r"is an Excel workbook \(XLSX\), not a \.\w+ workbook; rename it to "
+                                            r"\.xlsx") as caught:
+            read_tables(tmp_path / name)
+        assert "\n" not in str(caught.value)
+    (tmp_path / "ods.xlsx").write_bytes(write_ods(tmp_path / "o.ods", [EN_HEADERS]).read_bytes())
+    with pytest.raises(ReadError, match=r"OpenDocument spreadsheet \(ODS\), not a \.xlsx workbook; rename it to "
+                                        r"\.ods"):
+        read_tables(tmp_path / "ods.xlsx")
+    (tmp_path / "web.xls").write_text("<html><table><tr><td>given_name</td></tr></table></html>", encoding="utf-8")
+    with pytest.raises(ReadError, match="holds text or another kind of file"):
+        read_tables(tmp_path / "web.xls")
+
+
+def test_an_empty_header_row_names_file_sheet_and_row(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "list.xlsx", {"Victims": [[TITLE], [], EN_HEADERS, *EN_ROWS]})
+    with pytest.raises(MappingError, match=r"list\.xlsx \[Victims\], header row 2: no name column among the "
+                                           r"headers \[\]"):
+        parsed(path, ColumnMapping({}, header_row=2))
+    with pytest.raises(MappingError, match=r"list\.xlsx \[Victims\], header row 1: no name column"):
+        parsed(path, ColumnMapping({"given_name": "First name"}, header_row=1).fitted({}, ()))
+
+
 def test_limits_give_one_line_per_row(engine: Engine, tmp_path: Path) -> None:
     path = tmp_path / "big.csv"
     path.write_text("given_name,family_name,notes\nAli,Rezaei,ok\nReza,Karimi," + "x" * 40_000 + "\n",
@@ -217,3 +243,41 @@ def test_header_detection_reads_options() -> None:
     assert mapping.columns == {"given_name": headers[0], "family_name": headers[1], "city": headers[2],
                                "age": headers[3], "cause": headers[4]}
     assert ReadOptions().sheet is None
+
+
+def test_a_city_contradicting_its_province_names_both_provinces(tmp_path: Path) -> None:
+    rows = [["given_name", "family_name", "city", "province"], ["Reza", "Karimi", "Karaj", "Tehran"],
+            ["Ali", "Rezaei", "Fardis", "البرز"]]
+    path = write_csv(tmp_path / "places.csv", rows)
+    issues = [(i.row, i.reason) for i in parsed(path).issues if i.column == "city"]
+    assert issues == [(2, "city contradicts the row's province Tehran (IR-23): Karaj is in Alborz (IR-30); "
+                          "kept unresolved")]
+
+
+def test_columns_with_blank_or_repeated_headers_are_named_in_the_report(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "repeated.csv", [["نام", "نام", "سن", ""], ["علی", "رضایی", "۲۳", "شاهد: برادر"],
+                                                 ["سارا", "احمدی", "۳۰", "", "تماس گرفته شد"]])
+    notes = {i.column: i.reason for i in parsed(path).issues if i.severity == "note"}
+    assert set(notes) == {"نام_2", "column_4", "column_5"}
+    assert all("kept in the raw row only" in reason for reason in notes.values())
+
+
+def test_a_file_read_as_windows_1256_says_so_and_utf_files_do_not(tmp_path: Path) -> None:
+    rows = [["given_name", "family_name"], ["علي", "رضايي"]]
+    notes = {}
+    for encoding in ("cp1256", "utf-8", "utf-16"):
+        report = parsed(write_csv(tmp_path / f"{encoding}.csv", rows, encoding))
+        assert report.samples[0]["given_name"] == "علی"
+        notes[encoding] = [i.reason for i in report.issues if i.column == "(encoding)"]
+    assert notes["utf-8"] == notes["utf-16"] == [] and "read as Windows-1256" in notes["cp1256"][0]
+
+
+def test_dates_read_by_an_inferred_order_are_named_in_a_note(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "dates.csv", [["given_name", "family_name", "date_of_death"], ["Ali", "Rezaei",
+                     "05/11/2019"], ["Reza", "Karimi", "11/16/2019"], ["Sara", "Ahmadi", "2019-11-17"]])
+    report = parsed(path)
+    assert report.samples[0]["date_of_death"] == "2019-05-11"
+    notes = [i.reason for i in report.issues if i.column == "date_of_death"]
+    assert notes == ["1 date(s) that read either way, such as '05/11/2019', read month-first as '11/16/2019' in the "
+                     "same column can only be; pass --day-first if that is wrong"]
+    assert not [i for i in parsed(path, ColumnMapping({}, dayfirst=False)).issues if i.column == "date_of_death"]

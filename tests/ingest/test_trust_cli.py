@@ -145,3 +145,37 @@ def test_imports_commands(db: str, listed: Path, tmp_path: Path) -> None:
     assert json.loads(invoke("status", "--db", db, "--json").stdout)["records"] == 0
     missing = invoke("imports", "retract", "9", "--reason", "x", "--db", db)
     assert missing.exit_code == 1 and "no import batch 9" in missing.output
+
+
+def test_a_list_imported_under_two_names_is_printed_as_a_warning(db: str, listed: Path) -> None:
+    assert invoke("import", str(listed), "--source", "ngo", "--db", db).exit_code == 0
+    again = invoke("import", str(listed), "--source", "media", "--db", db)
+    assert again.exit_code == 0
+    line = next(line for line in again.output.splitlines() if "already imported into source 'ngo'" in line)
+    assert line.startswith("warning: ")
+
+
+def test_records_list_shows_ranges_and_approximate_ages_and_says_when_it_is_cut(db: str, tmp_path: Path,
+                                                                                 monkeypatch) -> None:
+    from tollbook.cli.common import console
+
+    monkeypatch.setattr(console, "width", 200)
+    path = tmp_path / "ages.csv"
+    path.write_text("record_id,given_name,family_name,age\na,Ali,Rezaei,30-35\nb,Reza,Karimi,حدود ۳۰\n"
+                    "c,Sara,Ahmadi,23\n", encoding="utf-8")
+    assert invoke("import", str(path), "--source", "ngo", "--db", db).exit_code == 0
+    shown = invoke("records", "list", "--db", db).output
+    assert "30-35" in shown and "~30" in shown and " 32 " not in shown and "shown" not in shown
+    cut = invoke("records", "list", "--limit", "2", "--db", db).output
+    assert "2 of 3 records shown; --limit 0 lists them all" in cut
+    assert json.loads(invoke("records", "list", "--db", db, "--json").stdout)[0]["age"] == 32  # data unchanged
+
+
+def test_reparse_issues_name_the_record(db: str, listed: Path, tmp_path: Path) -> None:
+    assert invoke("import", str(listed), "--source", "ngo", "--db", db).exit_code == 0
+    mapping = tmp_path / "m.toml"
+    mapping.write_text('[columns]\nrecord_id = "record_id"\ngiven_name = "given_name"\nage = "age"\n',
+                       encoding="utf-8")
+    ids = {r["source_record_id"]: r["id"] for r in json.loads(invoke("records", "list", "--db", db, "--json").stdout)}
+    reparsed = json.loads(invoke("imports", "reparse", "1", "--mapping", str(mapping), "--db", db, "--json").stdout)
+    assert [(i["record"], i["column"]) for i in reparsed["issues"]] == [(ids["h2"], "age")]

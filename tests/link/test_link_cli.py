@@ -111,6 +111,27 @@ def test_link_files_writes_clusters_csv(list_files: list[Path], tmp_path: Path) 
     assert len(clusters) == 33 and clusters["person_id"].nunique() == 15
 
 
+def test_link_files_refuses_an_input_or_a_folder_as_out_before_linking(list_files: list[Path],
+                                                                        tmp_path: Path) -> None:
+    before = list_files[0].read_bytes()
+    result = runner.invoke(_app(), ["link-files", *map(str, list_files), "--out", str(list_files[0])])
+    assert result.exit_code == 1 and "is the input file" in result.output and list_files[0].read_bytes() == before
+    result = runner.invoke(_app(), ["link-files", *map(str, list_files), "--out", str(tmp_path)])
+    assert result.exit_code == 1 and "is a folder" in result.output
+
+
+def test_link_files_writes_formula_like_names_as_text(tmp_path: Path) -> None:
+    header = "record_id,given_name,family_name,age\n"
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.csv").write_text(header + '1,"=HYPERLINK(""http://x"",""y"")",+cmd,30\n'
+                                              "2,Reza,Karimi,40\n", encoding="utf-8")
+    out = tmp_path / "clusters.csv"
+    result = runner.invoke(_app(), ["link-files", str(tmp_path / "a.csv"), str(tmp_path / "b.csv"), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert "'=HYPERLINK" in text and "'+cmd" in text and ",=HYPERLINK" not in text and ",+cmd" not in text
+
+
 def test_link_files_with_an_unknown_backend_fails_cleanly(list_files: list[Path], tmp_path: Path) -> None:
     result = runner.invoke(_app(), ["link-files", str(list_files[0]), "--out", str(tmp_path / "x.csv"),
                                     "--backend", "oracle"])

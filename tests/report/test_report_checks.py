@@ -38,6 +38,9 @@ SENSITIVITY = [  # rows shaped as tollbook.estimate.sensitivity.sensitivity() re
      "lower": 115.0, "upper": 161.0, "converged": True, "change": 0.0077, "default": False},
     {"choice": "linkage threshold", "value": "0.9 (118 persons)", "method": "lcmcr", "estimate": 151.0,
      "lower": 128.0, "upper": 190.0, "converged": True, "change": 0.1615, "default": False},
+    {"choice": "linkage threshold", "value": "0.414 (+2.0 match weight from 0.15; 1,085 persons formed, 1,080 "
+     "counted)", "method": "lcmcr", "estimate": 152.0, "lower": 129.0, "upper": 191.0, "converged": True,
+     "change": 0.17, "default": False, "threshold": 0.414, "persons_formed": 1085, "persons_counted": 1080},
 ]
 PREDICTIVE = [
     {"check": "margin", "lists": ["media"], "observed": 57, "median": 56.0, "lo": 48.0, "hi": 65.0, "p": 0.46},
@@ -104,6 +107,7 @@ def test_saved_checks_render_with_ids_in_both_languages(engine: Engine, tmp_path
     assert book["sensitivity.total.LCMCR-K.20.change"].value == pytest.approx(5.0)
     assert 'data-id="sensitivity.total.LCMCR-K.20.change">5.0</a>%' in en
     assert book["sensitivity.total.linkage-threshold.0.9.persons"].value == 118
+    assert book["sensitivity.total.linkage-threshold.0.414.persons"].value == 1085  # a row as linkage_rows writes
     assert 'data-id="sensitivity.total.linkage-threshold.0.9.persons">۱۱۸</a> نفر' in fa
     assert "K در LCMCR" in fa and "(default)" in en
     section = en[en.index('id="sensitivity"'):en.index('<h3 id="model')]

@@ -11,7 +11,7 @@ from report_canary import MARK
 from sqlalchemy import Engine
 
 from tollbook.errors import TollbookError
-from tollbook.report.export import FULL, HXL, write_export
+from tollbook.report.export import FULL, HXL, csv_text, write_export
 from tollbook.store import session_scope
 
 PUBLIC_COLUMNS = ["public_id", "given_name", "family_name", "sex", "age_band", "date_of_death", "province",
@@ -105,3 +105,12 @@ def test_discounted_persons_stay_out_of_the_public_export(canary_engine: Engine,
         full = write_export(session, tmp_path / "full", full=True)
     assert public.persons == 5 and full.persons == 6
     assert amir not in (tmp_path / "public" / "persons.csv").read_text(encoding="utf-8")
+
+
+def test_csv_cells_that_look_like_formulas_are_written_as_text() -> None:
+    rows = [{"given_name": '=HYPERLINK("http://x","y")', "family_name": "+cmd", "notes": "-2+3", "city": "@sum",
+             "age": -1, "province": "\tTehran"}]
+    columns = list(rows[0])
+    for tags in (False, True):
+        cells = list(csv.reader(csv_text(rows, columns, tags).splitlines()))[-1]
+        assert cells == ["'=HYPERLINK(\"http://x\",\"y\")", "'+cmd", "'-2+3", "'@sum", "-1", "'\tTehran"]

@@ -84,9 +84,15 @@ def records_list(
         found = records.list_records(session, source_id, limit or None, include_retracted=retracted)
         rows = [records.record_row(r, retraction=records.retraction_of(session, r.id) if retracted else None)
                 for r in found]
+        total = records.count_records(session, source_id, retracted) if limit and len(found) == limit else None
+    if as_json:
+        print_json(rows)
+        return
     columns = ["id", "source", "source_record_id", "given_name", "family_name", "age", "date_of_death",
                "province", "city", "status", "person_id", *(["retracted"] if retracted else [])]
-    print_json(rows) if as_json else print_table("Records", rows, columns)
+    print_table("Records", [row | {"age": records.age_text(row)} for row in rows], columns)
+    if total is not None and total > limit:
+        console.print(f"{limit} of {total} records shown; --limit 0 lists them all", highlight=False)
 
 
 @records_app.command("show")

@@ -60,7 +60,9 @@ def estimate_command(
                                                "clusterings drawn from the pending pairs' match probabilities, "
                                                "combined into one estimate.")] = 0,
     sensitivity: Annotated[bool, typer.Option("--sensitivity", help="Also re-estimate with K = 5, 10, 20, three "
-                                              "alpha priors (LCMCR) and three dga deltas, and print the table.")]
+                                              "alpha priors (LCMCR) and three dga deltas, and, from --db, at the "
+                                              "saved linkage run's threshold and 2 match weight either side "
+                                              "(re-linked, nothing written); print the table.")]
     = False,
     plots: Annotated[Path | None, typer.Option(help="LCMCR: write trace and density plots per chain (N, alpha, "
                                                "occupied classes) into this folder.")] = None,
@@ -149,7 +151,8 @@ def _show_sensitivity(rows: list[dict], as_json: bool) -> None:
               "estimate": f"{r['estimate']:,.0f}", "95% interval": f"{r['lower']:,.0f}–{r['upper']:,.0f}",
               "change": f"{r['change']:+.1%}", "converged": {True: "yes", False: "NO", None: ""}[r["converged"]]}
              for r in rows]  # fmt: skip
-    print_table("Sensitivity (one choice changed at a time; the linkage threshold only from --db)", shown)
+    print_table("Sensitivity (one choice changed at a time; from --db the linkage threshold too: the saved run's "
+                "and 2 match weight, odds ×1/4 and ×4, either side, each re-linked as `tollbook link` would)", shown)
 
 
 def _plots(results: list, folder: Path | None, fmt: str) -> list[Path]:
@@ -218,19 +221,21 @@ def _from_db(db: str, by: str | None, method: str, settings: dict[str, Any], qui
     """Estimate from the linked persons in the database (sources of one independence group merged into one list
     unless ``separate``)."""
     from tollbook.estimate.database import (
-        histories_from_database,
+        documented_histories,
         independence_groups,
         pending_review,
+        with_left_out,
         with_pending_review,
     )
     from tollbook.estimate.dependence import with_groups
 
     with open_session(db) as session:
         try:
-            histories = histories_from_database(session, by, merge_groups=not separate)
+            histories, left_out = documented_histories(session, by, merge_groups=not separate)
         except ValueError as exc:  # e.g. fewer than two lists: the estimators' own clear message
             raise TollbookError(str(exc)) from exc
         results = with_pending_review(_run(histories, method, settings, quiet), pending_review(session))
+        results = with_left_out(results, left_out)
         lists = next(iter(histories.values())).lists
         return with_groups(results, independence_groups(session), lists, merged=not separate)
 
@@ -292,6 +297,9 @@ def _show(results: list, as_json: bool) -> None:
         print_json([result.to_dict() for result in results])
         return
     print_table("Estimates (95% intervals)", table_rows(results))
+    left_out = next((r.diagnostics["persons_left_out"] for r in results if "persons_left_out" in r.diagnostics), None)
+    if left_out is not None:
+        console.print(f"documented persons {left_out['line']}")
     _show_checks(results, headline(results))
     for result in results:
         for warning in result.warnings:

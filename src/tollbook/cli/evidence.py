@@ -180,10 +180,14 @@ def register(app: typer.Typer, persons_app: typer.Typer) -> None:
 
 
 def level_line(session) -> str:  # noqa: ANN001 - a Session
-    """'By level: 812 reported, 270 corroborated, …' for the foot of a persons list."""
+    """'By level: 812 reported, 270 corroborated, …' for the foot of a persons list, and the documented deaths
+    as the report and the estimate count them, with whom they leave out."""
+    from tollbook.documented import documented_count
     from tollbook.evidence import level_counts
 
-    return "By level: " + ", ".join(f"{count:,} {level}" for level, count in level_counts(session).items())
+    documented, left_out = documented_count(session)
+    return ("By level: " + ", ".join(f"{count:,} {level}" for level, count in level_counts(session).items())
+            + f"\nDocumented deaths: {documented:,}; {left_out.line()}")
 
 
 def persons_by_level(level: str | None, by: str | None, limit: int, source: str | None, db: str,

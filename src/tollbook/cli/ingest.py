@@ -159,7 +159,7 @@ def _finish(report: ImportReport, report_csv: Path | None, as_json: bool, show_r
         _print_reading(report)
     for note in report.notes + [i for i in report.warnings if i.row == 0]:
         value = f" {note.value}" if note.value else ""
-        console.print(f"[yellow]note:[/] {note.column}{value}: {note.reason}", highlight=False)
+        console.print(f"[yellow]{note.severity}:[/] {note.column}{value}: {note.reason}", highlight=False)
     row_issues = [i for i in report.issues if i.row > 0 and i.severity != "note"]
     print_table(f"Issues in {report.file} by reason (every row: --report-csv)", report.summary()
                 if row_issues else [])

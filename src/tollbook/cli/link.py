@@ -69,10 +69,13 @@ def link_files_command(
 ) -> None:
     """Link list files without a database and write one row per record with its person id."""
     from tollbook.link import link_files
+    from tollbook.outputs import check_output_path, write_csv_atomic
 
     with handled_errors():
+        check_output_path(out, "--out", files)
         clusters = link_files(files, threshold, backend, review_lower, progress=stage_printer())
-    clusters.to_csv(out, index=False)
+    cells = clusters.astype(object).where(clusters.notna(), None)
+    write_csv_atomic(out, list(clusters.columns), cells.itertuples(index=False, name=None))
     console.print(f"{len(clusters):,} records → {clusters['person_id'].nunique():,} persons; written to {out}")
 
 

@@ -149,9 +149,9 @@ def imports_reparse(
         report = imports.reparse_import(session, batch_id, column_mapping, actor)
     if as_json:
         print_json({"batch": batch_id, "revised": report.revised, "unchanged": report.unchanged,
-                    "failed": report.failed, "issues": [i.__dict__ for i in report.issues]})
+                    "failed": report.failed, "issues": [_reparse_issue(i) for i in report.issues]})
         return
-    print_table(f"Issues re-parsing import {batch_id}", [i.__dict__ for i in report.issues])
+    print_table(f"Issues re-parsing import {batch_id}", [_reparse_issue(i) for i in report.issues])
     console.print(f"import {batch_id}: {report.revised} revised, {report.unchanged} unchanged, "
                   f"{report.failed} not readable with the new mapping (left as they were)")
 
@@ -159,3 +159,9 @@ def imports_reparse(
 def register(app: typer.Typer) -> None:
     """Attach the imports sub-app (the records commands join `tollbook records`)."""
     app.add_typer(imports_app, name="imports")
+
+
+def _reparse_issue(issue: object) -> dict[str, object]:
+    """A re-parse issue as shown: it names the record (its `row` is the record id), not a row of the file."""
+    shown = dict(issue.__dict__)
+    return {"file": shown.pop("file"), "record": shown.pop("row"), **shown}

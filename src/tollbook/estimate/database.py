@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import math
 import uuid
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -14,25 +15,44 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tollbook.audit import record_event
+from tollbook.documented import LeftOut, retracted_only
 from tollbook.errors import TollbookError
 from tollbook.estimate.histories import CaptureHistories
 from tollbook.estimate.result import EstimateResult
-from tollbook.model import Estimate, Record, Source
+from tollbook.model import Estimate, Source
 
 
 def histories_from_database(
     session: Session, by: str | None = None, merge_groups: bool = True
 ) -> dict[str | None, CaptureHistories]:
-    """Capture histories of the linked persons (one list per source or independence group), per stratum."""
+    """Capture histories of the linked persons who count as documented deaths (one list per source or
+    independence group), per stratum; :func:`documented_histories` also says whom they leave out."""
+    return documented_histories(session, by, merge_groups)[0]
+
+
+def documented_histories(
+    session: Session, by: str | None = None, merge_groups: bool = True
+) -> tuple[dict[str | None, CaptureHistories], LeftOut]:
+    """Capture histories of the persons the report counts (:mod:`tollbook.documented`), per stratum, and the
+    persons left out by reason (discounted, not killed, every record retracted)."""
     from tollbook.link.histories import capture_histories
 
-    frames = capture_histories(session, by=by, merge_groups=merge_groups)
+    tally: Counter = Counter()
+    frames = capture_histories(session, by=by, merge_groups=merge_groups, left_out=tally)
+    left_out = LeftOut.of(tally, retracted_only(session))
     if not frames:
-        raise TollbookError("no linked persons in the database: import lists and run `tollbook link` first")
+        raise TollbookError("no linked persons who count as documented deaths in the database "
+                            f"({left_out.line()}): import lists and run `tollbook link` first")
     if by is None:  # one population: no stratum name, so no stratum total is added
         (frame,) = frames.values()
-        return {None: _from_frame(frame, None, None)}
-    return {stratum: _from_frame(frame, stratum, by) for stratum, frame in frames.items()}
+        return {None: _from_frame(frame, None, None)}, left_out
+    return {stratum: _from_frame(frame, stratum, by) for stratum, frame in frames.items()}, left_out
+
+
+def with_left_out(results: Sequence[EstimateResult], left_out: LeftOut) -> list[EstimateResult]:
+    """The results with whom the documented count leaves out, and why, in ``diagnostics["persons_left_out"]``
+    (kept when saved, printed as one line)."""
+    return [replace(r, diagnostics=r.diagnostics | {"persons_left_out": left_out.as_dict()}) for r in results]
 
 
 def independence_groups(session: Session) -> dict[str, list[str]]:
@@ -65,13 +85,16 @@ class PendingReview:
 
 def pending_review(session: Session) -> PendingReview | None:
     """The undecided pairs of the latest linkage run and the persons they would merge, or None when there are
-    none. Persons are counted over records that belong to a person; merging follows the pairs transitively."""
+    none. Persons are those the documented count counts (their current records); merging follows the pairs
+    transitively."""
+    from tollbook.documented import person_views
     from tollbook.link.review import review_queue
 
     queue = review_queue(session)
     if not queue:
         return None
-    owner = dict(session.execute(select(Record.id, Record.person_id).where(Record.person_id.is_not(None))).all())
+    owner = {r.id: person.id for person, records, _view, reason in person_views(session) if reason is None
+             for r in records}
     persons = set(owner.values())
     parent = {person: person for person in persons}
 
@@ -203,24 +226,79 @@ def saved_estimates(session: Session, preferred: str = "lcmcr") -> list[Estimate
     return latest_estimates(session, preferred) or latest_estimates(session) or None
 
 
-def histories_at_threshold(session: Session, threshold: float, merge_groups: bool = True) -> CaptureHistories:
-    """Capture histories (one population) of the persons a linkage at ``threshold`` would form, computed with the
-    linkage engine's public ``link_frame`` on the current records and reviewers' decisions, writing nothing."""
+@dataclass(frozen=True)
+class SavedLinkage:
+    """The settings of the latest `tollbook link` run (the defaults when nothing was linked yet)."""
+
+    threshold: float
+    review_lower: float
+    backend: str
+    seed: int
+    persons: int | None  # persons the run formed (None: no run saved)
+
+    @property
+    def saved(self) -> bool:
+        return self.persons is not None
+
+
+def saved_linkage(session: Session) -> SavedLinkage:
+    """The latest linkage run's threshold, review band, backend and persons, from its audit event (the run's
+    seed is not recorded there: `tollbook link`'s default is assumed)."""
+    import json
+
+    from tollbook.link.api import DEFAULT_REVIEW_LOWER, DEFAULT_THRESHOLD
+    from tollbook.model import AuditEvent
+
+    details = session.scalars(select(AuditEvent.details).where(AuditEvent.action == "link.run")
+                              .order_by(AuditEvent.id.desc()).limit(1)).first()
+    run = json.loads(details) if details else {}
+    return SavedLinkage(float(run.get("threshold", DEFAULT_THRESHOLD)),
+                        float(run.get("review_lower", DEFAULT_REVIEW_LOWER)), str(run.get("backend", "duckdb")),
+                        int(run.get("seed", LINK_SEED)), run.get("persons"))
+
+
+LINK_SEED = 2019  # `tollbook link --seed`'s default
+
+
+@dataclass(frozen=True)
+class Relinked:
+    """Persons a linkage at one threshold would form: how many, and the capture histories of those who count."""
+
+    threshold: float
+    formed: int
+    histories: CaptureHistories
+
+
+def relinked(session: Session, threshold: float, merge_groups: bool = True,
+             linkage: SavedLinkage | None = None) -> Relinked:
+    """Re-link the current records at ``threshold`` exactly as `tollbook link --threshold` would (the link
+    package's public ``link_frame``: the same keys, training, prior calibrated at that threshold, clustering,
+    reviewers' decisions as must/cannot-link, the saved run's backend), writing nothing. A re-formed person
+    counts unless all its records belong to saved persons the documented count leaves out."""
+    from tollbook.documented import left_out_record_ids
     from tollbook.link import store
     from tollbook.link.api import link_frame
     from tollbook.link.cluster import members
     from tollbook.link.review import constraints
 
+    linkage = linkage or saved_linkage(session)
     frame = store.records_frame(session)
     if frame.empty:
         raise TollbookError("no records to link: import some lists first")
     must, cannot = constraints(session)
-    lower = min(0.3, threshold / 2)
-    result = link_frame(frame, threshold, lower, must_link=[(str(a), str(b)) for a, b in must],
+    result = link_frame(frame, threshold, min(linkage.review_lower, threshold), linkage.backend, linkage.seed,
+                        must_link=[(str(a), str(b)) for a, b in must],
                         cannot_link=[(str(a), str(b)) for a, b in cannot])
     column = frame["group"] if merge_groups else frame["source"]
     list_of = dict(zip(frame["record_id"].astype(int), column, strict=True))
-    lists = sorted(set(column))
-    people = [[int(any(list_of[int(r)] == name for r in ids)) for name in lists]
-              for ids in members(result.assignment).values()]
-    return CaptureHistories.from_matrix(np.array(people), lists)
+    lists, left_out = sorted(set(column)), left_out_record_ids(session)
+    clusters = [[int(r) for r in ids] for ids in members(result.assignment).values()]
+    people = [[int(any(list_of[r] == name for r in ids)) for name in lists]
+              for ids in clusters if not all(r in left_out for r in ids)]
+    return Relinked(threshold, len(clusters), CaptureHistories.from_matrix(np.array(people), lists))
+
+
+def histories_at_threshold(session: Session, threshold: float, merge_groups: bool = True) -> CaptureHistories:
+    """Capture histories (one population) of the persons who count among those a linkage at ``threshold``
+    would form (:func:`relinked`), writing nothing."""
+    return relinked(session, threshold, merge_groups).histories

@@ -1,8 +1,8 @@
 """How much the estimate moves with the choices a statistician makes: LCMCR's K and α prior, dga's δ.
 
 Each row re-estimates with one choice changed from the defaults and says how far the point moved. From the
-database, the linkage threshold is varied too (:func:`linkage_rows`: persons re-formed at three thresholds by the
-linkage engine, nothing written, LCMCR on each).
+database, the linkage threshold is varied too (:func:`linkage_rows`: persons re-formed by the linkage engine at the
+saved run's threshold and two match weights either side, nothing written, LCMCR on each).
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from typing import Any
 from tollbook.estimate.histories import CaptureHistories
 from tollbook.estimate.seeds import Seed
 
-__all__ = ["ALPHA_PRIORS", "K_VALUES", "THRESHOLDS", "linkage_rows", "sensitivity", "with_sensitivity"]
+__all__ = ["ALPHA_PRIORS", "K_VALUES", "THRESHOLD_STEP", "linkage_rows", "sensitivity", "thresholds_around",
+           "with_sensitivity"]
 
 K_VALUES = (5, 10, 20)
 ALPHA_PRIORS = ((0.25, 0.25), (1.0, 1.0), (0.1, 0.1))  # (a, b) of Gamma(a, b); the first is R's default
@@ -57,21 +58,51 @@ def sensitivity(histories: CaptureHistories, seed: Seed = None, lcmcr: Mapping[s
     return rows
 
 
-THRESHOLDS = (0.5, 0.7, 0.9)  # the linkage default is 0.7
+THRESHOLD_STEP = 2.0  # match weight (log2 odds) either side of the linkage's threshold: odds ×1/4 and ×4
+
+
+def thresholds_around(threshold: float, step: float = THRESHOLD_STEP) -> tuple[float, ...]:
+    """The threshold and one step either side on Splink's match-weight scale (log2 of the odds), where equal
+    steps mean equal factors of evidence; rounded to three significant digits, the used one kept exact."""
+    weight = _weight(threshold)
+
+    def at(w: float) -> float:  # three significant digits of the distance to 0 or 1, so 0.99975 stays below 1
+        small = float(f"{1 / (1 + 2.0 ** abs(w)):.3g}")
+        return round(1 - small, 12) if w > 0 else small
+
+    lower, upper = at(weight - step), at(weight + step)
+    return (lower, threshold, upper) if upper > threshold else (lower, threshold)  # nothing above a threshold of 1
+
+
+def _weight(probability: float) -> float:
+    """Splink's match weight of a probability: log2 of its odds (capped just below 1)."""
+    p = min(max(probability, 1e-6), 1 - 1e-6)
+    return math.log2(p / (1 - p))
 
 
 def linkage_rows(session: Any, seed: Seed = None, lcmcr: Mapping[str, Any] | None = None,
-                 thresholds: tuple[float, ...] = THRESHOLDS) -> list[dict]:
-    """LCMCR on the persons a linkage at each threshold would form (the saved persons are not changed)."""
-    from tollbook.estimate.database import histories_at_threshold
+                 thresholds: tuple[float, ...] | None = None) -> list[dict]:
+    """LCMCR on the persons a re-linkage at each threshold would form (the saved persons are not changed):
+    by default the saved linkage run's threshold (else the default) and one step either side
+    (:func:`thresholds_around`); the used threshold's row is the reference."""
+    from tollbook.estimate.database import relinked, saved_linkage
     from tollbook.estimate.lcmcr import LCMCR
 
+    linkage = saved_linkage(session)
     rows = []
-    for threshold in thresholds:
-        histories = histories_at_threshold(session, threshold)
-        row = _row("linkage threshold", f"{threshold:g} ({histories.observed:,} persons)",
-                   LCMCR(histories, **{**dict(lcmcr or {}), "seed": seed}).fit())
-        row["default"] = threshold == 0.7
+    for threshold in thresholds or thresholds_around(linkage.threshold):
+        again = relinked(session, threshold, linkage=linkage)
+        used = threshold == linkage.threshold
+        step = _weight(threshold) - _weight(linkage.threshold)
+        where = (("the saved run's" if linkage.saved else "the default") if used
+                 else f"{step:+.1f} match weight from {linkage.threshold:g}")
+        row = _row("linkage threshold", f"{threshold:g} ({where}; {again.formed:,} persons formed, "
+                   f"{again.histories.observed:,} counted)",
+                   LCMCR(again.histories, **{**dict(lcmcr or {}), "seed": seed}).fit())
+        if used and linkage.saved and again.formed != linkage.persons:  # records or decisions changed since
+            row["value"] += f"; the saved run formed {linkage.persons:,}: re-link to bring the saved persons up to date"
+        row |= {"default": used, "threshold": threshold, "persons_formed": again.formed,
+                "persons_counted": again.histories.observed}
         rows.append(row)
     reference = next((r["estimate"] for r in rows if r["default"]), math.nan)
     for row in rows:

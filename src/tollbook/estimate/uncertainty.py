@@ -13,26 +13,26 @@ from dataclasses import replace
 from typing import Any
 
 import numpy as np
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tollbook.estimate.histories import CaptureHistories
 from tollbook.estimate.result import EstimateResult
 from tollbook.estimate.seeds import Seed, root_sequence
-from tollbook.model import Record, Source
 
 __all__ = ["alternative_histories", "linkage_uncertainty"]
 
 
 def _person_lists(session: Session) -> tuple[dict[int, set[str]], dict[int, int]]:
-    """Person id -> the lists (independence groups) of its current records; record id -> person id."""
-    rows = session.execute(select(Record.id, Record.person_id, Source.name, Source.independence_group)
-                           .join(Source, Source.id == Record.source_id).where(Record.person_id.is_not(None)))
+    """Person id -> the lists (independence groups) of its current records, for the persons the documented count
+    counts (:mod:`tollbook.documented`); record id -> person id."""
+    from tollbook.documented import person_views
+
     lists: dict[int, set[str]] = {}
     owner: dict[int, int] = {}
-    for record_id, person_id, source, group in rows:
-        lists.setdefault(person_id, set()).add(group or source)
-        owner[record_id] = person_id
+    for person, records, _view, reason in person_views(session):
+        if reason is None:
+            lists[person.id] = {record.source.group for record in records}
+            owner |= {record.id: person.id for record in records}
     return lists, owner
 
 

@@ -11,6 +11,7 @@ import codecs
 import re
 import zipfile
 from io import BytesIO
+from pathlib import Path
 
 _UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 _HIGH_BYTE = re.compile(rb"[\x80-\xff]")
@@ -34,10 +35,34 @@ def sniff_binary(data: bytes) -> str | None:
     return None
 
 
-def _zip_kind(data: bytes) -> str:
-    """What a ZIP container holds, by its member names."""
+_WORKBOOK_SUFFIXES = {"an Excel workbook (XLSX)": (".xlsx", ".xlsm"), "an OpenDocument spreadsheet (ODS)": (".ods",),
+                      "an old Excel workbook (XLS)": (".xls",)}
+
+
+def workbook_mismatch(path: Path) -> str | None:
+    """Why a file named as a workbook (.xlsx, .ods, .xls) is another kind (an XLSX renamed .xls, a web page or CSV
+    saved as .xls), or None when its content is the kind its name says."""
+    with path.open("rb") as handle:
+        head = handle.read(8)
+    if head.startswith(b"PK\x03\x04"):
+        kind = _zip_kind(path)
+    elif head.startswith(b"\xd0\xcf\x11\xe0"):
+        kind = "an old Excel workbook (XLS)"
+    else:
+        return (f"is not a readable {path.suffix} workbook: it holds text or another kind of file (a web page or "
+                "CSV saved under that name?); save it as .xlsx or CSV")
+    proper = _WORKBOOK_SUFFIXES.get(kind)
+    if proper is None:
+        return f"is {kind}, not a {path.suffix} workbook"
+    if path.suffix.lower() not in proper:
+        return f"is {kind}, not a {path.suffix} workbook; rename it to {proper[0]} and import again"
+    return None
+
+
+def _zip_kind(data: bytes | Path) -> str:
+    """What a ZIP container (its bytes, or a file) holds, by its member names."""
     try:
-        names = set(zipfile.ZipFile(BytesIO(data)).namelist())
+        names = set(zipfile.ZipFile(BytesIO(data) if isinstance(data, bytes) else data).namelist())
     except zipfile.BadZipFile:
         return "a damaged ZIP archive"
     if "xl/workbook.xml" in names:
@@ -61,18 +86,24 @@ def _utf16_without_bom(head: bytes) -> str | None:
 
 def decode(data: bytes) -> str:
     """The text of a file; ValueError with line and byte offset for damaged UTF-8 or UTF-16."""
+    return decode_named(data)[0]
+
+
+def decode_named(data: bytes) -> tuple[str, str]:
+    """The text of a file and the encoding it was read in ('utf-16', 'utf-8', 'cp1256', …), so a report can say
+    when a file without UTF-8 was read as Windows-1256."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return _strict(data, "utf-16")
+        return _strict(data, "utf-16"), "utf-16"
     if kind := _utf16_without_bom(data[:SNIFF]):
-        return _strict(data, kind)
+        return _strict(data, kind), kind
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError as exc:
         if _mostly_utf8(data):
             raise ValueError(f"not valid UTF-8 at line {_line(data, exc.start)}, byte offset {exc.start} "
                              f"(byte 0x{data[exc.start]:02x}); the file is UTF-8 with a damaged byte: fix that "
                              "byte or save the file again as UTF-8 (it is not read as another encoding)") from None
-    return data.decode("cp1256", errors="strict")
+    return data.decode("cp1256", errors="strict"), "cp1256"
 
 
 def _strict(data: bytes, encoding: str) -> str:

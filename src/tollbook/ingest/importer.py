@@ -95,11 +95,12 @@ def read_and_parse(path: Path, mapping: ColumnMapping | None, report: ImportRepo
     parsed: list[ParsedRow] = []
     done = 0
     for table in tables:
-        fitted = check_mapping(options, table.headers, table.label) if mapping else detect_mapping(table.headers)
+        where = f"{table.label}, header row {table.header_row}"
+        fitted = check_mapping(options, table.headers, where) if mapping else detect_mapping(table.headers, None, where)
         dayfirst = _day_order(table, fitted)
         report.tables.append(TableInfo(table.label, table.sheet, table.header_row, len(table.rows),
                                        fitted.columns, fitted.unmapped, table.skipped, dayfirst))
-        report.issues += _table_notes(table, fitted)
+        report.issues += _table_notes(table, fitted) + _order_notes(table, fitted)
         for row in table.rows:
             ctx = RowContext(table.label, row.number, fitted, row.values, dayfirst=dayfirst)
             fields = parse_row(ctx, dt.date.today())
@@ -134,10 +135,36 @@ def _day_order(table: RawTable, mapping: ColumnMapping) -> bool | None:
                        "(or dayfirst = true/false in the mapping)")
 
 
+def _order_notes(table: RawTable, mapping: ColumnMapping) -> list[ImportIssue]:
+    """A note when dates that read either way were given an order inferred from other rows, so the reader sees
+    that 05/11/2019 became 11 May (or 5 November) and why."""
+    if mapping.dayfirst is not None or "date_of_death" not in mapping.columns:
+        return []
+    column = mapping.columns["date_of_death"]
+    evidence = day_month_evidence([row.values.get(column, "") for row in table.rows])
+    if not evidence.ambiguous or evidence.order is None:
+        return []
+    order, proof = ("day-first", evidence.day_first) if evidence.order else ("month-first", evidence.month_first)
+    other = "--month-first" if evidence.order else "--day-first"
+    return [ImportIssue(table.label, table.header_row, column, evidence.ambiguous[0],
+                        f"{len(evidence.ambiguous)} date(s) that read either way, such as {evidence.ambiguous[0]!r}, "
+                        f"read {order} as {proof[0]!r} in the same column can only be; pass {other} if that is "
+                        "wrong", NOTE)]
+
+
 def _table_notes(table: RawTable, mapping: ColumnMapping) -> list[ImportIssue]:
     """Notes naming every column left unmapped and every title line skipped above the header."""
     notes = [ImportIssue(table.label, table.header_row, column, "", "not mapped: kept in the raw row only", NOTE)
              for column in mapping.unmapped]
+    named = set(mapping.columns.values()) | set(mapping.unmapped)
+    for column in dict.fromkeys(key for row in table.rows for key in row.values if key not in named):
+        notes.append(ImportIssue(table.label, table.header_row, column, "", "a column with a blank or repeated "
+                                 "header (or cells beyond the last header): not mapped: kept in the raw row only "
+                                 "under this name", NOTE))
+    if table.encoding == "cp1256":
+        notes.append(ImportIssue(table.label, 0, "(encoding)", "Windows-1256", "the file holds no UTF-8: read as "
+                                 "Windows-1256 (Arabic-script Windows); if the sample names look wrong, save the "
+                                 "file as UTF-8 and import that", NOTE))
     for sheet in table.other_sheets:
         notes.append(ImportIssue(str(table.path), 0, "(sheet)", sheet, "sheet left out: no known column headers in "
                                  f"it (import it with --sheet {sheet!r} if it holds reports)", NOTE))

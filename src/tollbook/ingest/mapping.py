@@ -113,8 +113,9 @@ def header_score(cells: list[str]) -> int:
     return len({canonical_of(c) for c in cells if c and len(c) < 100} - {None})
 
 
-def detect_mapping(headers: list[str], options: ColumnMapping | None = None) -> ColumnMapping:
-    """Map known headers to canonical fields; a file needs at least a name column."""
+def detect_mapping(headers: list[str], options: ColumnMapping | None = None, where: str = "") -> ColumnMapping:
+    """Map known headers to canonical fields; a file needs at least a name column. `where` names the file (and
+    sheet and header row) in the error."""
     columns: dict[str, str] = {}
     for header in headers:
         canonical = canonical_of(header) if header else None
@@ -122,8 +123,8 @@ def detect_mapping(headers: list[str], options: ColumnMapping | None = None) -> 
             columns[canonical] = header
     if "given_name" not in columns and "family_name" not in columns:
         raise MappingError(
-            f"no name column among the headers {headers}; name them as the canonical CSV does "
-            "(given_name, family_name, …) or pass --mapping FILE.toml"
+            f"{where + ': ' if where else ''}no name column among the headers {headers}; name them as the canonical "
+            "CSV does (given_name, family_name, …) or pass --mapping FILE.toml"
         )
     unmapped = tuple(h for h in headers if h and h not in columns.values())
     return (options or ColumnMapping({})).fitted(columns, unmapped)
@@ -183,7 +184,7 @@ def check_mapping(mapping: ColumnMapping, headers: list[str], source: str) -> Co
     """Every mapped column must exist in the file; the unmapped ones are recorded (kept in raw). A mapping without
     columns is detected from the headers with its options kept."""
     if not mapping.columns:
-        return detect_mapping(headers, mapping)
+        return detect_mapping(headers, mapping, source)
     missing = [f"{field}={column!r}" for field, column in mapping.columns.items() if column not in headers]
     if missing:
         raise MappingError(f"{source}: mapped column(s) not in the file: {', '.join(missing)}; headers are {headers}")

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from tollbook.errors import TollbookError
-from tollbook.ingest.encoding import decode, sniff_binary
+from tollbook.ingest.encoding import decode, decode_named, sniff_binary, workbook_mismatch
 from tollbook.ingest.limits import MAX_COLUMNS, MAX_ROWS, OversizedCell, check_xlsx_parts, json_depth_ok
 
 HEADER_SCAN = 20  # rows searched for the header below title lines
@@ -58,6 +58,7 @@ class RawTable:
     header_row: int = 1
     skipped: tuple[str, ...] = field(default=())
     other_sheets: tuple[str, ...] = field(default=())  # sheets left out because no row of them has known headers
+    encoding: str | None = None  # a text file's encoding as read
 
     @property
     def label(self) -> str:
@@ -76,6 +77,8 @@ def read_tables(path: Path, options: ReadOptions | None = None, score: HeaderSco
         return [_read_csv(path, options, score)]
     if suffix == ".json":
         return [_read_json(path, options.records_path)]
+    if suffix in (".xlsx", ".xlsm", ".ods", ".xls") and (problem := workbook_mismatch(path)):
+        raise ReadError(f"{path}: {problem}")
     if suffix in (".xlsx", ".xlsm"):
         return _read_workbook(path, options, score, _xlsx_sheets)
     if suffix in (".ods", ".xls"):
@@ -94,7 +97,7 @@ def _read_csv(path: Path, options: ReadOptions, score: HeaderScore) -> RawTable:
     if problem := sniff_binary(data):
         raise ReadError(f"{path}: {problem}")
     try:
-        text = decode(data)
+        text, encoding = decode_named(data)
     except ValueError as exc:
         raise ReadError(f"{path}: {exc}") from None
     try:
@@ -103,7 +106,7 @@ def _read_csv(path: Path, options: ReadOptions, score: HeaderScore) -> RawTable:
         dialect = csv.excel
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
     try:
-        return _table(path, None, enumerate(reader, start=1), options, score)
+        return replace(_table(path, None, enumerate(reader, start=1), options, score), encoding=encoding)
     except csv.Error as exc:
         raise ReadError(f"{path}: not readable as CSV ({exc})") from None
 

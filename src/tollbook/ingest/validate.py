@@ -15,6 +15,7 @@ from tollbook.ingest.vocab import allowed_words, parse_vocab
 from tollbook.model import Record
 from tollbook.places import resolve_city, resolve_province
 from tollbook.places.gazetteer import ON_CHANGE as PLACE_CACHES
+from tollbook.places.gazetteer import province_by_code
 from tollbook.text import canonical_name, normalize_persian
 from tollbook.text.ages import AgeError, ParsedAge
 from tollbook.text.ages import parse_age as read_age
@@ -165,16 +166,26 @@ def _resolve_city(city_text: str, province_code: str | None) -> tuple[dict[str, 
     match = resolve_city(city_text, province_hint=province_code)
     if match.status == "ambiguous" and province_code and all(c.province_code != province_code
                                                               for c in match.candidates):
-        where = ", ".join(f"{c.name_en} ({c.province_code})" for c in match.candidates)
-        return {}, f"city contradicts the row's province {province_code}: {city_text} is {where}; kept unresolved"
+        where = " or ".join(dict.fromkeys(province_label(c.province_code) for c in match.candidates))
+        return {}, (f"city contradicts the row's province {province_label(province_code)}: {city_text} is in "
+                    f"{where}; kept unresolved")
     if match.status == "ambiguous":
-        names = ", ".join(f"{c.name_en} ({c.province_code})" for c in match.candidates)
+        names = ", ".join(f"{c.name_en} in {province_label(c.province_code)}" for c in match.candidates)
         return {}, f"ambiguous city: could be {names}; give the province"
     if match.status != "ok" or match.city is None:
         return {}, "unknown city: kept as written, not resolved"
     if province_code and match.city.province_code != province_code:
-        return {}, f"city is in {match.city.province_code}, not in the row's province {province_code}"
+        return {}, (f"city is in {province_label(match.city.province_code)}, not in the row's province "
+                    f"{province_label(province_code)}")
     return {"city_code": str(match.city.id), "province_code": match.city.province_code}, None
+
+
+def province_label(code: str) -> str:
+    """A province as a message names it: "Alborz (IR-30)"."""
+    try:
+        return f"{province_by_code(code).name_en} ({code})"
+    except KeyError:
+        return code
 
 
 def parse_vocab_fields(ctx: RowContext) -> dict[str, Any]:

@@ -16,10 +16,9 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tollbook.documented import person_views
 from tollbook.errors import TollbookError
-from tollbook.link.person_view import build_view, records_with_evidence
-from tollbook.link.store import current_records_of
-from tollbook.model import Person, Record, Source
+from tollbook.model import Record, Source
 
 UNKNOWN = "unknown"
 ALL = "all"
@@ -56,29 +55,33 @@ def stratum_of(by: str | None, accepted: object) -> str:
     return STRATA[by][1](accepted)
 
 
-def person_patterns(session: Session, by: str | None, merge_groups: bool) -> Counter:
-    """Counter of (stratum, frozenset of lists) over persons with current records."""
+def person_patterns(session: Session, by: str | None, merge_groups: bool, left_out: Counter | None = None) -> Counter:
+    """Counter of (stratum, frozenset of lists) over the persons the documented count counts
+    (:func:`tollbook.documented.person_views`); those left out are tallied by reason into ``left_out``."""
     columns = list_names(session, merge_groups)
-    persons = {p.id: p for p in session.scalars(select(Person).where(Person.records.any()))}
     patterns: Counter = Counter()
-    evidence_ids = records_with_evidence(session) if by else None
-    for person_id, records in current_records_of(session, persons).items():
+    for _person, records, view, reason in person_views(session):
+        if reason is not None:
+            if left_out is not None:
+                left_out[reason] += 1
+            continue
         lists = frozenset(columns[r.source.name] for r in records)
-        view = build_view(session, persons[person_id], records, evidence_ids=evidence_ids) if by else None
-        accepted = view.accepted(STRATA[by][0]) if view else None
+        accepted = view.accepted(STRATA[by][0]) if by else None
         patterns[(stratum_of(by, accepted), lists)] += 1
     return patterns
 
 
-def capture_histories(session: Session, by: str | None = None, merge_groups: bool = True) -> dict[str, pd.DataFrame]:
+def capture_histories(session: Session, by: str | None = None, merge_groups: bool = True,
+                      left_out: Counter | None = None) -> dict[str, pd.DataFrame]:
     """Per stratum, a frame with one 0/1 column per list, a `count` column and a column named after `by` holding
     the stratum (one row per observed pattern); `by` is None (one stratum "all", no stratum column),
-    "province", "period" (ISO week) or "day"."""
+    "province", "period" (ISO week) or "day". Only persons who count are in it; the others are tallied by
+    reason into ``left_out``."""
     if by is not None and by not in STRATA:
         raise TollbookError(f"unknown stratification {by!r}: use one of {', '.join(STRATA)} (or none)")
     if session.scalar(select(Record.id).where(Record.person_id.is_not(None)).limit(1)) is None:
         raise TollbookError("no linked persons: run `tollbook link` before computing capture histories")
-    patterns = person_patterns(session, by, merge_groups)
+    patterns = person_patterns(session, by, merge_groups, left_out)
     lists = sorted(set().union(*(on for _stratum, on in patterns)))
     label = [by] if by else []
     frames: dict[str, list[dict[str, object]]] = {}

@@ -92,7 +92,8 @@ def sensitivity_table(book: NumberBook, key: str, rows: Sequence[Mapping[str, An
         choice, value = str(row.get("choice")), str(row.get("value"))
         base = ("sensitivity", key, choice, value.split(" (")[0])
         what = f"{row.get('method', '')} estimate of {_where(key)} with {choice} = {value}".strip()
-        tried, decimals = _choice_numbers(book, base, choice, value)
+        shown = f"{row['threshold']:g} ({row['persons_formed']:,} persons)" if "persons_formed" in row else value
+        tried, decimals = _choice_numbers(book, base, choice, shown)
         change = row.get("change")
         ids = {"estimate": book.add(number_id(*base), row.get("estimate"), f"{what} (point)").id,
                "lower": book.add(number_id(*base, "lower"), row.get("lower"), f"{what}: lower end of the 95% "

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from tollbook.errors import TollbookError
 from tollbook.link.store import current_records_of
 from tollbook.model import Person
+from tollbook.outputs import neutralise_cell
 from tollbook.report.facts import PersonFacts, data_version, person_facts, source_labels
 from tollbook.report.redaction import Policy, age_band, coarse_date, load_policy
 
@@ -111,13 +112,14 @@ def _columns(rows: list[dict[str, Any]]) -> list[str]:
 
 
 def csv_text(rows: list[dict[str, Any]], columns: list[str], tags: bool) -> str:
-    """CSV of the rows (with an HXL hashtag row under the header when `tags`)."""
+    """CSV of the rows (with an HXL hashtag row under the header when `tags`); a cell starting like a spreadsheet
+    formula (=, +, -, @, tab, CR) is written as text (the JSON keeps the value as given)."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     if tags:
         writer.writerow({c: HXL.get(c, f"#meta+{c}") for c in columns})
-    writer.writerows({k: "" if v is None else v for k, v in row.items()} for row in rows)
+    writer.writerows({k: "" if v is None else neutralise_cell(v) for k, v in row.items()} for row in rows)
     return buffer.getvalue()
 
 

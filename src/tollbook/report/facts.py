@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tollbook.documented import is_killed
 from tollbook.link.person_view import VIEW_FIELDS, build_view, records_with_evidence
 from tollbook.link.store import current_records_of
 from tollbook.model import Person, Record, Source
@@ -39,7 +40,7 @@ class PersonFacts:
     @property
     def killed(self) -> bool:
         """Whether the accepted status is killed (a person with no status given counts as killed, the default)."""
-        return self.accepted.get("status") in (None, "killed")
+        return is_killed(self.accepted.get("status"))
 
     @property
     def date(self) -> dt.date | None:

@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from tollbook.documented import RULE, left_out_reason
 from tollbook.enums import Cause, Perpetrator, Verification
 from tollbook.places import Province, province_by_code
 from tollbook.records import display_value
@@ -15,12 +16,12 @@ from tollbook.report.numbers import NumberBook, number_id
 from tollbook.text.dates import PartialDate
 
 UNKNOWN = "unknown"
-COUNTED = "persons whose accepted status is killed and who are not discounted"
+COUNTED = RULE
 
 
 def counted(facts: Iterable[PersonFacts]) -> list[PersonFacts]:
-    """The persons the report counts as documented deaths."""
-    return [f for f in facts if f.killed and f.verification != Verification.DISCOUNTED]
+    """The persons the report counts as documented deaths (the estimate's capture histories count the same)."""
+    return [f for f in facts if left_out_reason(f.value("status"), f.verification) is None]
 
 
 def _ids(facts: Iterable[PersonFacts]) -> list[str]:

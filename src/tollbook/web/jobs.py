@@ -57,15 +57,15 @@ def run_link(engine: Engine, job: Job) -> dict[str, Any]:
 def run_estimate(engine: Engine, job: Job) -> dict[str, Any]:
     """`tollbook estimate --by province --pool-thin --seed 1`: LCMCR per province and the total, saved."""
     from tollbook.estimate import estimate
-    from tollbook.estimate.database import histories_from_database, save_results
+    from tollbook.estimate.database import documented_histories, save_results, with_left_out
 
     def progress(done: int, total: int) -> None:
         job.done, job.total, job.message = done, total, f"sampling {done:,} of {total:,}"
 
     with session_scope(engine) as session:
         try:
-            histories = histories_from_database(session, "province")
-            results = estimate(histories, "lcmcr", progress=progress, pool=True, seed=1)
+            histories, left_out = documented_histories(session, "province")
+            results = with_left_out(estimate(histories, "lcmcr", progress=progress, pool=True, seed=1), left_out)
         except ValueError as exc:
             raise TollbookError(str(exc)) from exc
         run_id = save_results(session, results, "province", actor=job.actor)

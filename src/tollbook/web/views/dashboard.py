@@ -26,9 +26,12 @@ def latest_total(session: Session) -> dict[str, Any] | None:
 
 
 def headline(session: Session, internal: bool) -> dict[str, Any]:
-    """Documented persons, the estimate and its interval; `internal` adds the team's working counts."""
+    """Documented deaths (counted as the report and the estimate count them), the estimate and its interval;
+    `internal` adds the team's working counts."""
+    from tollbook.documented import documented_count
+
     counts = database_status(session)
-    numbers: dict[str, Any] = {"documented": counts["persons"], "estimate": latest_total(session),
+    numbers: dict[str, Any] = {"documented": documented_count(session)[0], "estimate": latest_total(session),
                                "by_verification": level_counts(session)}
     if internal:
         numbers["status"] = counts
