@@ -50,7 +50,9 @@ def make_backend(name: str = "duckdb", threads: int | None = None) -> Backend:
 
 
 SPILL_PREFIX = "tollbook-duckdb-"
-DEFAULT_MEMORY_GIB = 4.0  # DuckDB's own working memory; it spills to disk beyond (TOLLBOOK_DUCKDB_MEMORY_GIB)
+# DuckDB's own working memory; it spills to disk beyond (TOLLBOOK_DUCKDB_MEMORY_GIB). At 4 GiB a linkage of 1M
+# realistic records peaked at 9.6 GiB, at 2 GiB at 7.8 GiB and no slower (docs/benchmarks.md).
+DEFAULT_MEMORY_GIB = 2.0
 
 
 def _alive(pid: int) -> bool:
