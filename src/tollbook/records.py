@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from typing import Any
 
@@ -384,11 +384,19 @@ def record_history(session: Session, record_id: int) -> list[HistoryStep]:
     events = {(e.object_id, e.action): e for e in session.scalars(
         select(AuditEvent).where(AuditEvent.object_type == "record", AuditEvent.object_id.in_(ids)))}
     steps = [_creation_step(session, record, events) for record in chain]
+    for index in range(1, len(chain)):  # a revision by an import or re-parse: what it changed, from the records
+        if steps[index].changes is None:
+            steps[index] = replace(steps[index], changes=_plain(_differences(chain[index - 1], chain[index])))
     for record in chain:
         if (retraction := retraction_of(session, record.id)) is not None:
             steps.append(HistoryStep(retraction.retracted_at.isoformat(), "retracted", record.id, record.revision,
                                      retraction.retracted_by, retraction.reason))
     return steps
+
+
+def _differences(old: Record, new: Record) -> dict[str, Any]:
+    """The parsed fields a revision changed, with their new values."""
+    return {key: getattr(new, key) for key in PARSED_FIELDS if getattr(old, key) != getattr(new, key)}
 
 
 def _creation_step(session: Session, record: Record, events: dict[tuple[str | None, str], AuditEvent]) -> HistoryStep:

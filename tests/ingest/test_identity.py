@@ -146,3 +146,12 @@ def test_a_corrected_list_without_some_records_names_them_and_withdraws_nothing(
     assert len(notes) == 1 and notes[0].startswith("1 current record(s) of the source are not among this file's "
                                                    "readable rows ('n2')")
     assert (report.revised, report.duplicates) == (1, 1) and records(engine) == 4  # n2 stays, nothing deleted
+
+
+def test_history_of_a_record_revised_by_an_import_says_what_changed(engine: Engine, tmp_path: Path) -> None:
+    run(engine, write(tmp_path, "v1.csv", "n1,علی,رضایی,24,1398/08/25,تهران,تهران\n"))
+    run(engine, write(tmp_path, "v2.csv", "n1,علی,رضایی,25,1398/08/25,تهران,تهران\n"))
+    with session_scope(engine) as session:
+        steps = record_history(session, list_records(session)[0].id)
+    assert [(s.action, s.changes) for s in steps] == [
+        ("imported", None), ("revised by import", {"age": 25, "age_low": 25, "age_high": 25})]
