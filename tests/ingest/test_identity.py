@@ -132,3 +132,17 @@ def test_event_window_warns_and_partial_dates_keep_their_interval(engine: Engine
     with session_scope(engine) as session:
         month = session.scalar(select(Record).where(Record.source_record_id == "w1"))
         assert (month.date_of_death, month.date_of_death_end) == (dt.date(2019, 10, 23), dt.date(2019, 11, 21))
+
+
+def test_a_corrected_list_without_some_records_names_them_and_withdraws_nothing(engine: Engine,
+                                                                                 tmp_path: Path) -> None:
+    first = write(tmp_path, "v1.csv", "n1,علی,رضایی,24,1398/08/25,تهران,تهران\nn2,رضا,کریمی,30,1398/08/26,فارس,شیراز\n"
+                                      "n3,زهرا,احمدی,19,1398/08/27,البرز,کرج\n")
+    assert not [i for i in run(engine, first).issues if i.column == "(file)"]
+    corrected = write(tmp_path, "v2.csv", "n1,علی,رضایی,25,1398/08/25,تهران,تهران\n"
+                                          "n3,زهرا,احمدی,19,1398/08/27,البرز,کرج\n")
+    report = run(engine, corrected)
+    notes = [i.reason for i in report.issues if i.column == "(file)"]
+    assert len(notes) == 1 and notes[0].startswith("1 current record(s) of the source are not among this file's "
+                                                   "readable rows ('n2')")
+    assert (report.revised, report.duplicates) == (1, 1) and records(engine) == 4  # n2 stays, nothing deleted

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tollbook.ingest.readers import RawRow
-from tollbook.ingest.report import DUPLICATE, ERROR, REVISED, WARNING, ImportIssue, ImportReport
+from tollbook.ingest.report import DUPLICATE, ERROR, NOTE, REVISED, WARNING, ImportIssue, ImportReport
 from tollbook.model import ImportBatch, Record, RecordRetraction, Source
 from tollbook.records import raw_hash
 
@@ -87,6 +87,22 @@ def classify_rows(rows: list[tuple[str, RawRow, dict[str, Any]]], known: Known |
             severity = {"duplicate": DUPLICATE, "revision": REVISED, "error": ERROR}[kind]
             report.issues.append(ImportIssue(label, row.number, "(row)", rid or "", reason, severity))
     return out
+
+
+def absent_notes(known: Known | None, rows: list[tuple[str, RawRow, dict[str, Any]]], file: str) -> list[ImportIssue]:
+    """A note when a file with record ids lacks current records the source holds: a corrected list that drops a
+    victim does not withdraw the record by itself, so the report says which ones stayed."""
+    in_file = {parsed.get("source_record_id") for _, _, parsed in rows} - {None, ""}
+    if not known or not in_file:
+        return []
+    missing = sorted(rid for rid, current in known.by_id.items() if rid not in in_file and not current.retracted)
+    if not missing:
+        return []
+    shown = ", ".join(repr(rid) for rid in missing[:5]) + (", …" if len(missing) > 5 else "")
+    return [ImportIssue(file, 0, "(file)", "", f"{len(missing)} current record(s) of the source are not among this "
+                        f"file's readable rows ({shown}); they stay counted. If this file is the whole corrected "
+                        "list and it withdrew them, retract them with `tollbook records retract ID --reason TEXT`",
+                        NOTE)]
 
 
 def _count(report: ImportReport, kind: str) -> None:

@@ -20,7 +20,13 @@ from sqlalchemy.orm import Session
 
 from tollbook.audit import record_event
 from tollbook.enums import SourceKind
-from tollbook.ingest.identity import Classified, classify_rows, existing_identities, other_sources_notes
+from tollbook.ingest.identity import (
+    Classified,
+    absent_notes,
+    classify_rows,
+    existing_identities,
+    other_sources_notes,
+)
 from tollbook.ingest.mapping import ColumnMapping, MappingError, check_mapping, detect_mapping, header_score
 from tollbook.ingest.readers import RawRow, RawTable, ReadError, ReadOptions, read_tables
 from tollbook.ingest.report import NOTE, ImportIssue, ImportReport, TableInfo
@@ -80,6 +86,7 @@ def import_file(session: Session, path: Path, source_name: str, mapping: ColumnM
         raise StrictImportError(report)
     known = existing_identities(session, source.id) if source else None
     classified = classify_rows(parsed_rows, known, report, raw_digests)
+    report.issues += absent_notes(known, parsed_rows, str(path))
     if dry_run or source is None:
         return report
     _write(session, source, path, digest, classified, report, actor, reported_on)
