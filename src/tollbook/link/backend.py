@@ -34,8 +34,10 @@ class Backend:
     _spark: Any = field(default=None, repr=False)
 
     def register(self, frame: pd.DataFrame, table_name: str) -> Any:
-        """Register the key table with the database API and return Splink's handle to it."""
+        """Register the key table with the database API and return Splink's handle to it (on Spark replacing a
+        previous linkage's table of that name: a session outlives one linkage)."""
         if self.name == "spark":
+            self._spark.catalog.dropTempView(table_name)
             return self.api.register(_spark_frame(self._spark, frame), table_name=table_name)
         return self.api.register(frame, table_name=table_name)
 
