@@ -31,6 +31,7 @@ def hold_link_lock(session: Session) -> None:
         return
     database = bind.url.database
     if bind.dialect.name == "sqlite" and database and database != ":memory:":
+        session.execute(text("select 1"))  # begin the transaction whose end releases the lock
         _hold_file_lock(session, database + ".link-lock")
 
 
