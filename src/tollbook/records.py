@@ -264,7 +264,8 @@ def check_input(values: dict[str, str], typed: Iterable[str] = ()) -> tuple[dict
     parsed = parse_row(ctx)
     hand = {field for field in typed if texts.get(field, "").strip()}
     issues = []
-    for issue, (code, params) in zip(ctx.issues, ctx.codes, strict=True):
+    codes = ctx.codes + [("", {})] * (len(ctx.issues) - len(ctx.codes))  # an issue kept without a code: none
+    for issue, (code, params) in zip(ctx.issues, codes, strict=False):
         lost = parsed is not None and issue.column in hand and parsed.get(_PARSED_NAME.get(issue.column,
                                                                                          issue.column)) is None
         severity = ERROR if lost else issue.severity

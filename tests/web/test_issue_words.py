@@ -156,3 +156,25 @@ def test_api_carries_each_issues_code_beside_its_message(app: FastAPI, client_fo
     assert persian["reason"] == issue["reason"] and PERSIAN_LETTER.search(persian["message"])
     assert not LATIN_WORD.search(persian["message"])
 
+
+
+def test_persian_correction_form_says_a_typed_value_it_cannot_read_in_persian(app: FastAPI, client_for) -> None:
+    from sqlalchemy import select
+
+    from tollbook.model import Record
+    from tollbook.store import session_scope
+    from tollbook.web.forms import form_values
+
+    client = client_for(Role.DOCUMENTER)
+    with session_scope(app.state.engine) as session:
+        record = session.scalars(select(Record).where(Record.source_record_id == "s1")).first()
+        record_id, values = record.id, form_values(record)
+    typed = {"age": "خیلی جوان", "city": "ناکجاآباد"}  # an unreadable age typed by hand: an error
+    response = client.post(f"/records/{record_id}/correct?lang=fa", data=values | typed | {
+        "reason": "اصلاح", "csrf_token": token_of(client)})
+    assert response.status_code == 400
+    shown = _shown(response.text)
+    assert set(shown) == {"age", "city"} and 'class="issue error"' in response.text
+    for texts in shown.values():
+        assert all(PERSIAN_LETTER.search(t) and not LATIN_WORD.search(_without_input(t, typed)) for t in texts)
+    assert "ناشناخته نگه داشته شد" not in shown["age"][0]  # typed by hand, it is refused, not kept as unknown

@@ -58,7 +58,6 @@ PRECISIONS = {"month": "ماه", "year": "سال", "day": "روز"}
 USER_TEXT = ("text", "word", "city")  # parameters that are the user's own input, shown as typed
 
 
-
 @dataclass(frozen=True)
 class ShownIssue:
     """A validation message as a page shows it: its words, and the language they are in."""
