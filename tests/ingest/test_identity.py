@@ -155,3 +155,16 @@ def test_history_of_a_record_revised_by_an_import_says_what_changed(engine: Engi
         steps = record_history(session, list_records(session)[0].id)
     assert [(s.action, s.changes) for s in steps] == [
         ("imported", None), ("revised by import", {"age": 25, "age_low": 25, "age_high": 25})]
+
+
+def test_each_issue_carries_its_code_in_json_and_the_csv_keeps_its_columns(engine: Engine, tmp_path: Path) -> None:
+    path = write(tmp_path, "c.csv", "c1,Ali,Rezaei,lots,2019-11-16,Nowhere,\nc1,Ali,Rezaei,lots,2019-11-16,Nowhere,\n")
+    report = run(engine, path)
+    assert [(i.code, i.severity) for i in report.issues] == [
+        ("age.unreadable", "warning"), ("province.unknown", "warning")] * 2 + [("import.repeats_row", "duplicate")]
+    assert report.issues[4].params == {"row": 2} and report.issues[0].params["text"] == "lots"
+    shown = report.to_dict()["issues"][0]
+    assert (shown["code"], shown["reason"], shown["column"]) == ("age.unreadable", report.issues[0].reason, "age")
+    report.write_csv(tmp_path / "issues.csv")
+    lines = (tmp_path / "issues.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "file,row,column,value,reason,severity" and "age.unreadable" not in lines[1]

@@ -163,5 +163,5 @@ def register(app: typer.Typer) -> None:
 
 def _reparse_issue(issue: object) -> dict[str, object]:
     """A re-parse issue as shown: it names the record (its `row` is the record id), not a row of the file."""
-    shown = dict(issue.__dict__)
+    shown = {k: v for k, v in issue.__dict__.items() if k not in ("code", "params")}
     return {"file": shown.pop("file"), "record": shown.pop("row"), **shown}

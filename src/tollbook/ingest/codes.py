@@ -37,4 +37,23 @@ ISSUE_CODES: dict[str, str] = {  # code -> what it means (its parameters)
     "cell.too_long": "a cell longer than a cell may hold (length, limit)",
     "cell.nul": "a cell holding a NUL byte",
     "cell.surrogate": "a cell holding a lone surrogate",
+    # about a whole file, or a row as a whole (tollbook.ingest.importer and .identity)
+    "import.column_unmapped": "a column mapped to no field, kept in the raw row (column)",
+    "import.column_unnamed": "a column with a blank or repeated header, kept in the raw row (column)",
+    "import.encoding_cp1256": "a file with no UTF-8, read as Windows-1256",
+    "import.formulas_unsaved": "formula cells with no saved value, read as empty (count)",
+    "import.sheet_left_out": "a sheet with no known column headers, left out (sheet)",
+    "import.title_lines": "title lines above the header row, skipped (count, header_row)",
+    "import.day_order_inferred": "dates that read either way, ordered as other rows of the column show "
+                                 "(count, text, proof, order, flag)",
+    "import.repeats_row": "a row repeating an earlier row of the file (row)",
+    "import.id_clash": "a record id used again in the file with other content (id, row)",
+    "import.record_known": "a record already in the source with the same content (id)",
+    "import.record_retracted": "a changed row of a retracted record (id)",
+    "import.record_revised": "a record whose content changed, added as a revision (id, revision)",
+    "import.repeats_raw": "a raw row identical to an earlier row of the file (row)",
+    "import.raw_known": "a raw row identical to a record the source already has",
+    "import.records_absent": "current records of the source missing from the file (count, ids)",
+    "import.file_in_other_source": "the same file already imported into another source (source)",
+    "import.rows_in_other_source": "rows identical to rows of another source (count, total, source)",
 }

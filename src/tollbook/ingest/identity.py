@@ -76,7 +76,7 @@ def classify_rows(rows: list[tuple[str, RawRow, dict[str, Any]]], known: Known |
         rid = parsed.get("source_record_id")
         outcome = _with_id(rid, digest, row, known, seen_ids) if rid else _without_id(digest, row, known,
                                                                                        seen_hashes)
-        kind, reason, current = outcome
+        kind, reason, current, code, params = outcome
         if kind == "new":
             out.new.append(record | {"revision": 1, "supersedes_id": None, "person_id": None})
         elif kind == "revision" and current is not None:
@@ -85,7 +85,7 @@ def classify_rows(rows: list[tuple[str, RawRow, dict[str, Any]]], known: Known |
         _count(report, kind)
         if reason:
             severity = {"duplicate": DUPLICATE, "revision": REVISED, "error": ERROR}[kind]
-            report.issues.append(ImportIssue(label, row.number, "(row)", rid or "", reason, severity))
+            report.issues.append(ImportIssue(label, row.number, "(row)", rid or "", reason, severity, code, params))
     return out
 
 
@@ -102,7 +102,7 @@ def absent_notes(known: Known | None, rows: list[tuple[str, RawRow, dict[str, An
     return [ImportIssue(file, 0, "(file)", "", f"{len(missing)} current record(s) of the source are not among this "
                         f"file's readable rows ({shown}); they stay counted. If this file is the whole corrected "
                         "list and it withdrew them, retract them with `tollbook records retract ID --reason TEXT`",
-                        NOTE)]
+                        NOTE, "import.records_absent", {"count": len(missing), "ids": shown})]
 
 
 def _count(report: ImportReport, kind: str) -> None:
@@ -117,7 +117,7 @@ def _count(report: ImportReport, kind: str) -> None:
         report.revised += 1
 
 
-Outcome = tuple[str, str | None, Current | None]
+Outcome = tuple[str, str | None, Current | None, str, dict[str, Any]]  # kind, reason, current, code, params
 
 
 def _with_id(rid: str, digest: str, row: RawRow, known: Known, seen: dict[str, tuple[str, int]]) -> Outcome:
@@ -125,29 +125,36 @@ def _with_id(rid: str, digest: str, row: RawRow, known: Known, seen: dict[str, t
     if rid in seen:
         first_digest, first_row = seen[rid]
         if first_digest == digest:
-            return "duplicate", f"repeats row {first_row} (same record id, same content): not added again", None
+            return ("duplicate", f"repeats row {first_row} (same record id, same content): not added again", None,
+                    "import.repeats_row", {"row": first_row})
         return "error", (f"record id {rid!r} is also row {first_row} of this file, with other content: "
-                         "not imported (give each report its own id)"), None
+                         "not imported (give each report its own id)"), None, "import.id_clash", {"id": rid,
+                                                                                            "row": first_row}
     seen[rid] = (digest, row.number)
     current = known.by_id.get(rid)
     if current is None:
-        return "new", None, None
+        return "new", None, None, "", {}
     if current.raw_hash == digest:
-        return "duplicate", f"record {rid!r} is already there with the same content: not added again", None
+        return ("duplicate", f"record {rid!r} is already there with the same content: not added again", None,
+                "import.record_known", {"id": rid})
     if current.retracted:
         return "error", (f"record {rid!r} was retracted; a changed row does not bring it back "
-                         "(add it again with `tollbook records add` if it should count)"), None
-    return "revision", f"record {rid!r} changed: added as revision {current.revision + 1}", current
+                         "(add it again with `tollbook records add` if it should count)"), None, \
+            "import.record_retracted", {"id": rid}
+    return ("revision", f"record {rid!r} changed: added as revision {current.revision + 1}", current,
+            "import.record_revised", {"id": rid, "revision": current.revision + 1})
 
 
 def _without_id(digest: str, row: RawRow, known: Known, seen: dict[str, int]) -> Outcome:
     """A row without a record id: known by its exact raw content."""
     if digest in seen:
-        return "duplicate", f"the same raw row as row {seen[digest]}: not added again", None
+        return ("duplicate", f"the same raw row as row {seen[digest]}: not added again", None, "import.repeats_raw",
+                {"row": seen[digest]})
     seen[digest] = row.number
     if digest in known.hashes:
-        return "duplicate", "the same raw row as a record the source already has: not added again", None
-    return "new", None, None
+        return ("duplicate", "the same raw row as a record the source already has: not added again", None,
+                "import.raw_known", {})
+    return "new", None, None, "", {}
 
 
 def other_sources_notes(session: Session, source_id: int | None, file_digest: str, raw_digests: list[str],
@@ -160,7 +167,8 @@ def other_sources_notes(session: Session, source_id: int | None, file_digest: st
         batches = batches.where(Source.id != source_id)
     for name in sorted(set(session.scalars(batches))):
         notes.append(ImportIssue(file, 0, "(file)", name, f"this file was already imported into source {name!r}: "
-                                 "one list under two names fakes overlap and biases the estimate", WARNING))
+                                 "one list under two names fakes overlap and biases the estimate", WARNING,
+                                 "import.file_in_other_source", {"source": name}))
     if not notes and raw_digests:
         notes += _same_rows_elsewhere(session, source_id, raw_digests, file)
     return notes
@@ -181,4 +189,6 @@ def _same_rows_elsewhere(session: Session, source_id: int | None, raw_digests: l
         counts.update(dict(session.execute(query).all()))
     return [ImportIssue(file, 0, "(file)", name, f"{n} of {len(digests)} rows are identical to rows of source "
                         f"{name!r}: is this the same list under another name? (that fakes overlap and biases the "
-                        "estimate)", WARNING) for name, n in counts.most_common()]
+                        "estimate)", WARNING, "import.rows_in_other_source", {"count": n, "total": len(digests),
+                                                                              "source": name})
+            for name, n in counts.most_common()]

@@ -6,6 +6,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from tollbook.outputs import write_csv_atomic
 
@@ -26,6 +27,8 @@ class ImportIssue:
     value: str
     reason: str
     severity: str = ERROR
+    code: str = ""  # the problem's stable name (tollbook.ingest.codes), so an interface can say it in its language
+    params: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)  # what the code's words need
 
 
 @dataclass(frozen=True)

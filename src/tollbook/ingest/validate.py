@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -53,8 +53,8 @@ class RowContext:
         self.add(ImportIssue(self.file, self.row, column, self.raw(canonical), reason, severity), code, params)
 
     def add(self, issue: ImportIssue, code: str, params: dict[str, Any]) -> None:
-        """Keep an issue with its code and parameters."""
-        self.issues.append(issue)
+        """Keep an issue with its code and parameters (on the issue, and in step in `codes`)."""
+        self.issues.append(replace(issue, code=code, params=params))
         self.codes.append((code, params))
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tollbook.enums import VictimRole
+from tollbook.ingest.report import ImportIssue
 from tollbook.ingest.validate import VOCAB_FIELDS
 from tollbook.ingest.vocab import WORDS as VOCAB_WORDS
 from tollbook.places.gazetteer import province_by_code
@@ -51,11 +52,41 @@ PERSIAN: dict[str, str] = {
     "cell.nul": "متن نویسهٔ صفر دارد که هیچ پایگاه داده‌ای آن را متن نمی‌داند؛ آن را بردارید. گزارش ذخیره "
                 "نمی‌شود.",
     "cell.surrogate": "متن نویسه‌ای شکسته دارد که ذخیره‌شدنی نیست؛ آن نویسه را درست کنید. گزارش ذخیره نمی‌شود.",
+    "import.column_unmapped": "ستون «{column}» به هیچ فیلدی نگاشته نشد: تنها در ردیف خام نگه داشته شد.",
+    "import.column_unnamed": "ستون «{column}» سرستون خالی یا تکراری دارد (یا خانه‌هایی پس از آخرین سرستون): "
+                             "نگاشته نشد و با همین نام در ردیف خام نگه داشته شد.",
+    "import.encoding_cp1256": "پرونده UTF-8 نیست و با رمزگذاری ویندوز عربی (۱۲۵۶) خوانده شد؛ اگر نام‌های نمونه "
+                              "درست دیده نمی‌شوند، پرونده را با UTF-8 ذخیره و دوباره وارد کنید.",
+    "import.formulas_unsaved": "{count} خانه فرمولی بی‌مقدار ذخیره‌شده دارد و خالی خوانده شد؛ پرونده را در یک "
+                               "برنامهٔ صفحه‌گسترده باز و ذخیره کنید و دوباره وارد کنید.",
+    "import.sheet_left_out": "برگهٔ «{sheet}» کنار گذاشته شد: هیچ سرستون شناخته‌شده‌ای ندارد.",
+    "import.title_lines": "{count} سطر بالای سطر سرستون ({header_row}) نادیده گرفته شد.",
+    "import.day_order_inferred": "{count} تاریخ را می‌شد دو جور خواند، مانند «{text}»؛ همه به ترتیب {order} "
+                                 "خوانده شدند، چون «{proof}» در همین ستون تنها این‌گونه خواندنی است. اگر "
+                                 "نادرست است، ترتیب روز و ماه را خودتان تعیین کنید.",
+    "import.repeats_row": "تکرار ردیف {row} است (همان شناسه، همان محتوا): دوباره افزوده نمی‌شود.",
+    "import.id_clash": "شناسهٔ «{id}» در ردیف {row} همین پرونده با محتوای دیگری هم آمده است: وارد نمی‌شود "
+                       "(به هر گزارش شناسهٔ خودش را بدهید).",
+    "import.record_known": "گزارش «{id}» با همین محتوا از پیش هست: دوباره افزوده نمی‌شود.",
+    "import.record_retracted": "گزارش «{id}» پس گرفته شده است؛ ردیف تغییرکرده آن را بازنمی‌گرداند.",
+    "import.record_revised": "گزارش «{id}» تغییر کرده است: ویرایش {revision} آن افزوده می‌شود.",
+    "import.repeats_raw": "همان ردیف خام ردیف {row} است: دوباره افزوده نمی‌شود.",
+    "import.raw_known": "همان ردیف خام گزارشی است که منبع از پیش دارد: دوباره افزوده نمی‌شود.",
+    "import.records_absent": "{count} گزارش کنونی منبع در ردیف‌های خوانای این پرونده نیست ({ids})؛ همچنان "
+                             "شمرده می‌شوند. اگر این فهرست اصلاح‌شدهٔ کامل است و آن‌ها را کنار گذاشته، آن‌ها را "
+                             "پس بگیرید.",
+    "import.file_in_other_source": "این پرونده پیش‌تر در منبع «{source}» وارد شده است: یک فهرست با دو نام، "
+                                   "هم‌پوشانی ساختگی می‌سازد و برآورد را کج می‌کند.",
+    "import.rows_in_other_source": "{count} از {total} ردیف همانند ردیف‌های منبع «{source}» است: آیا همان فهرست با "
+                                   "نامی دیگر است؟ (این هم‌پوشانی ساختگی می‌سازد و برآورد را کج می‌کند)",
 }
 KEPT = {"unknown": "؛ ناشناخته نگه داشته شد", "report_unknown": "؛ تاریخ گزارش نامعلوم ماند"}
 CALENDARS = {"jalali": "خورشیدی", "gregorian": "میلادی"}
 PRECISIONS = {"month": "ماه", "year": "سال", "day": "روز"}
-USER_TEXT = ("text", "word", "city")  # parameters that are the user's own input, shown as typed
+SPOTS = {"(row)": "(ردیف)", "(file)": "(پرونده)", "(encoding)": "(رمزگذاری)", "(formulas)": "(فرمول‌ها)",
+         "(sheet)": "(برگه)", "(title)": "(عنوان)"}  # an import issue's "column" when it is about no one column
+ORDERS = {"day-first": "روز پیش از ماه", "month-first": "ماه پیش از روز"}
+USER_TEXT = ("text", "word", "city", "column", "sheet", "id", "ids", "source", "proof")  # the user's own input
 
 
 @dataclass(frozen=True)
@@ -68,7 +99,7 @@ class ShownIssue:
     code: str
 
 
-def shown_issue(lang: str, issue: InputIssue) -> ShownIssue:
+def shown_issue(lang: str, issue: InputIssue | ImportIssue) -> ShownIssue:
     """An issue in the page's language: Persian from its code where there is an entry, else its English reason."""
     if lang == "fa" and issue.code in PERSIAN:
         try:
@@ -76,6 +107,12 @@ def shown_issue(lang: str, issue: InputIssue) -> ShownIssue:
         except (KeyError, IndexError, ValueError, TypeError):  # an entry its parameters cannot fill
             pass
     return ShownIssue(issue.severity, issue.reason, "en", issue.code)
+
+
+def shown_column(lang: str, column: str) -> str:
+    """Where an import issue is, as a page says it: a file's own column name as written, the report's words for a
+    whole row or file in the page's language."""
+    return SPOTS.get(column, column) if lang == "fa" else column
 
 
 def persian_text(code: str, params: dict[str, Any]) -> str:
@@ -95,6 +132,8 @@ def _persian_value(name: str, params: dict[str, Any]) -> str:
         return CALENDARS[params[name]]
     if name == "precision":
         return PRECISIONS[params[name]]
+    if name == "order":
+        return ORDERS[params[name]]
     if name in ("province", "city_province"):
         return province_fa(params[name])
     if name == "field":

@@ -6,9 +6,12 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
+from tollbook.ingest.report import ImportReport
 from tollbook.web.auth import GUARD, Viewer
 from tollbook.web.bundles import SUFFIXES as BUNDLE_SUFFIXES
 from tollbook.web.bundles import import_uploaded_bundle
+from tollbook.web.i18n import pick_language
+from tollbook.web.issue_words import shown_column, shown_issue
 from tollbook.web.permissions import Perm
 from tollbook.web.render import render
 from tollbook.web.uploads import MAX_BYTES, run_import, store_upload, stored_file
@@ -23,8 +26,12 @@ def imports_page(request: Request, viewer: Viewer = Depends(GUARD[Perm.IMPORT]))
 
 
 def _context(request: Request, **values: object) -> dict:
-    """What the imports page needs: nothing shown yet unless `values` say so."""
-    return {"report": None, "token": None, "source": "", "dry_run": True, "bundle": None,
+    """What the imports page needs: nothing shown yet unless `values` say so; a report's issues in the page's
+    language (each with its place and message as shown)."""
+    report, lang = values.get("report"), pick_language(request)
+    issues = [(issue, shown_column(lang, issue.column), shown_issue(lang, issue)) for issue in report.issues] \
+        if isinstance(report, ImportReport) else []
+    return {"report": None, "token": None, "source": "", "dry_run": True, "bundle": None, "issues": issues,
             "bundles_ready": request.app.state.bundles.key is not None} | values
 
 
