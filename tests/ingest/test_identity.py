@@ -161,7 +161,7 @@ def test_each_issue_carries_its_code_in_json_and_the_csv_keeps_its_columns(engin
     path = write(tmp_path, "c.csv", "c1,Ali,Rezaei,lots,2019-11-16,Nowhere,\nc1,Ali,Rezaei,lots,2019-11-16,Nowhere,\n")
     report = run(engine, path)
     assert [(i.code, i.severity) for i in report.issues] == [
-        ("age.unreadable", "warning"), ("province.unknown", "warning")] * 2 + [("import.repeats_row", "duplicate")]
+        ("age.unreadable", "warning"), ("province.unknown", "warning")] * 2 + [("list.repeats_row", "duplicate")]
     assert report.issues[4].params == {"row": 2} and report.issues[0].params["text"] == "lots"
     shown = report.to_dict()["issues"][0]
     assert (shown["code"], shown["reason"], shown["column"]) == ("age.unreadable", report.issues[0].reason, "age")

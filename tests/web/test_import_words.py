@@ -56,8 +56,8 @@ def test_every_issue_of_a_persian_dry_run_reads_in_persian(client_for) -> None:
     client = client_for(Role.DOCUMENTER)
     issues = _issues(_dry_run(client, "fa"))
     codes = {issue[1] for issue in issues}
-    assert {"date.month_range", "age.unreadable", "province.unknown", "import.column_unmapped", "import.title_lines",
-            "import.repeats_row", "name.missing"} <= codes, codes
+    assert {"date.month_range", "age.unreadable", "province.unknown", "list.column_unmapped", "list.title_lines",
+            "list.repeats_row", "name.missing"} <= codes, codes
     assert codes <= set(ISSUE_CODES)  # every issue has a code the library lists
     for _, code, row, column, _, message, word in issues:
         assert PERSIAN_LETTER.search(message) and "ترجمه نشده" not in message, (code, message)
@@ -67,18 +67,18 @@ def test_every_issue_of_a_persian_dry_run_reads_in_persian(client_for) -> None:
     month = next(i for i in issues if i[1] == "date.month_range")
     assert ("۱۳۹۸/۱۳/۴۰" in month[5] and "۱۳" in month[5] and month[2] == "۵" and month[3] == "تاریخ فوت"
             and month[0] == "error" and month[6] == "خطا")
-    assert next(i for i in issues if i[1] == "import.column_unmapped")[5].count("رنگ چشم") == 1
-    assert next(i for i in issues if i[1] == "import.repeats_row")[5].count("۳") == 1  # repeats spreadsheet row 3
+    assert next(i for i in issues if i[1] == "list.column_unmapped")[5].count("رنگ چشم") == 1
+    assert next(i for i in issues if i[1] == "list.repeats_row")[5].count("۳") == 1  # repeats spreadsheet row 3
 
 
 def test_the_english_page_keeps_the_librarys_words(client_for) -> None:
     client = client_for(Role.DOCUMENTER)
     issues = _issues(_dry_run(client, "en"))
     by_code = {code: (row, column, message, word) for _, code, row, column, _, message, word in issues}
-    assert by_code["import.column_unmapped"] == ("2", "رنگ چشم", "not mapped: kept in the raw row only", "note")
+    assert by_code["list.column_unmapped"] == ("2", "رنگ چشم", "not mapped: kept in the raw row only", "note")
     assert by_code["date.month_range"][2].startswith("date '۱۳۹۸/۱۳/۴۰'") or "month 13" in by_code[
         "date.month_range"][2]
-    assert by_code["import.repeats_row"][1:] == ("(row)", "repeats row 3 (same record id, same content): not added "
+    assert by_code["list.repeats_row"][1:] == ("(row)", "repeats row 3 (same record id, same content): not added "
                                                  "again", "duplicate")
     assert all(LATIN_WORD.search(message) and "not translated" not in message for *_, message, _ in issues)
 
@@ -91,7 +91,7 @@ def test_a_second_import_of_the_list_says_so_in_persian(client_for) -> None:
                                                         "csrf_token": token_of(client)})
     assert done.status_code == 200
     issues = _issues(_dry_run(client, "fa", "منبع دوم"))  # the same file under another source's name
-    other = next(i for i in issues if i[1] == "import.file_in_other_source")
+    other = next(i for i in issues if i[1] == "list.file_in_other_source")
     assert "منبع یکم" in other[5] and not LATIN_WORD.search(other[5].replace("منبع یکم", "")), other
 
 
@@ -109,9 +109,9 @@ def test_each_file_and_row_code_of_the_importer_fills_its_persian_words(engine, 
         with session_scope(engine) as session:
             issues += import_file(session, path, source, mapping=ColumnMapping({}, dayfirst=None)).issues
     codes = {issue.code for issue in issues}
-    assert {"import.title_lines", "import.column_unmapped", "import.day_order_inferred", "import.repeats_row",
-            "import.id_clash", "import.record_revised", "import.record_known", "import.records_absent",
-            "import.file_in_other_source"} <= codes, codes
+    assert {"list.title_lines", "list.column_unmapped", "list.day_order_inferred", "list.repeats_row",
+            "list.id_clash", "list.record_revised", "list.record_known", "list.records_absent",
+            "list.file_in_other_source"} <= codes, codes
     for issue in issues:
         assert issue.code in ISSUE_CODES, issue
         text = shown_issue("fa", issue)

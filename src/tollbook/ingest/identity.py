@@ -102,7 +102,7 @@ def absent_notes(known: Known | None, rows: list[tuple[str, RawRow, dict[str, An
     return [ImportIssue(file, 0, "(file)", "", f"{len(missing)} current record(s) of the source are not among this "
                         f"file's readable rows ({shown}); they stay counted. If this file is the whole corrected "
                         "list and it withdrew them, retract them with `tollbook records retract ID --reason TEXT`",
-                        NOTE, "import.records_absent", {"count": len(missing), "ids": shown})]
+                        NOTE, "list.records_absent", {"count": len(missing), "ids": shown})]
 
 
 def _count(report: ImportReport, kind: str) -> None:
@@ -126,34 +126,32 @@ def _with_id(rid: str, digest: str, row: RawRow, known: Known, seen: dict[str, t
         first_digest, first_row = seen[rid]
         if first_digest == digest:
             return ("duplicate", f"repeats row {first_row} (same record id, same content): not added again", None,
-                    "import.repeats_row", {"row": first_row})
-        return "error", (f"record id {rid!r} is also row {first_row} of this file, with other content: "
-                         "not imported (give each report its own id)"), None, "import.id_clash", {"id": rid,
-                                                                                            "row": first_row}
+                    "list.repeats_row", {"row": first_row})
+        return ("error", f"record id {rid!r} is also row {first_row} of this file, with other content: not "
+                "imported (give each report its own id)", None, "list.id_clash", {"id": rid, "row": first_row})
     seen[rid] = (digest, row.number)
     current = known.by_id.get(rid)
     if current is None:
         return "new", None, None, "", {}
     if current.raw_hash == digest:
         return ("duplicate", f"record {rid!r} is already there with the same content: not added again", None,
-                "import.record_known", {"id": rid})
+                "list.record_known", {"id": rid})
     if current.retracted:
-        return "error", (f"record {rid!r} was retracted; a changed row does not bring it back "
-                         "(add it again with `tollbook records add` if it should count)"), None, \
-            "import.record_retracted", {"id": rid}
+        return ("error", f"record {rid!r} was retracted; a changed row does not bring it back (add it again "
+                "with `tollbook records add` if it should count)", None, "list.record_retracted", {"id": rid})
     return ("revision", f"record {rid!r} changed: added as revision {current.revision + 1}", current,
-            "import.record_revised", {"id": rid, "revision": current.revision + 1})
+            "list.record_revised", {"id": rid, "revision": current.revision + 1})
 
 
 def _without_id(digest: str, row: RawRow, known: Known, seen: dict[str, int]) -> Outcome:
     """A row without a record id: known by its exact raw content."""
     if digest in seen:
-        return ("duplicate", f"the same raw row as row {seen[digest]}: not added again", None, "import.repeats_raw",
+        return ("duplicate", f"the same raw row as row {seen[digest]}: not added again", None, "list.repeats_raw",
                 {"row": seen[digest]})
     seen[digest] = row.number
     if digest in known.hashes:
         return ("duplicate", "the same raw row as a record the source already has: not added again", None,
-                "import.raw_known", {})
+                "list.raw_known", {})
     return "new", None, None, "", {}
 
 
@@ -168,7 +166,7 @@ def other_sources_notes(session: Session, source_id: int | None, file_digest: st
     for name in sorted(set(session.scalars(batches))):
         notes.append(ImportIssue(file, 0, "(file)", name, f"this file was already imported into source {name!r}: "
                                  "one list under two names fakes overlap and biases the estimate", WARNING,
-                                 "import.file_in_other_source", {"source": name}))
+                                 "list.file_in_other_source", {"source": name}))
     if not notes and raw_digests:
         notes += _same_rows_elsewhere(session, source_id, raw_digests, file)
     return notes
@@ -189,6 +187,6 @@ def _same_rows_elsewhere(session: Session, source_id: int | None, raw_digests: l
         counts.update(dict(session.execute(query).all()))
     return [ImportIssue(file, 0, "(file)", name, f"{n} of {len(digests)} rows are identical to rows of source "
                         f"{name!r}: is this the same list under another name? (that fakes overlap and biases the "
-                        "estimate)", WARNING, "import.rows_in_other_source", {"count": n, "total": len(digests),
+                        "estimate)", WARNING, "list.rows_in_other_source", {"count": n, "total": len(digests),
                                                                               "source": name})
             for name, n in counts.most_common()]

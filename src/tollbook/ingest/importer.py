@@ -156,7 +156,7 @@ def _order_notes(table: RawTable, mapping: ColumnMapping) -> list[ImportIssue]:
     return [ImportIssue(table.label, table.header_row, column, evidence.ambiguous[0],
                         f"{len(evidence.ambiguous)} date(s) that read either way, such as {evidence.ambiguous[0]!r}, "
                         f"read {order} as {proof[0]!r} in the same column can only be; pass {other} if that is "
-                        "wrong", NOTE, "import.day_order_inferred",
+                        "wrong", NOTE, "list.day_order_inferred",
                         {"count": len(evidence.ambiguous), "text": evidence.ambiguous[0], "proof": proof[0],
                          "order": order, "flag": other})]
 
@@ -164,31 +164,31 @@ def _order_notes(table: RawTable, mapping: ColumnMapping) -> list[ImportIssue]:
 def _table_notes(table: RawTable, mapping: ColumnMapping) -> list[ImportIssue]:
     """Notes naming every column left unmapped and every title line skipped above the header."""
     notes = [ImportIssue(table.label, table.header_row, column, "", "not mapped: kept in the raw row only", NOTE,
-                         "import.column_unmapped", {"column": column}) for column in mapping.unmapped]
+                         "list.column_unmapped", {"column": column}) for column in mapping.unmapped]
     named = set(mapping.columns.values()) | set(mapping.unmapped)
     for column in dict.fromkeys(key for row in table.rows for key in row.values if key not in named):
         notes.append(ImportIssue(table.label, table.header_row, column, "", "a column with a blank or repeated "
                                  "header (or cells beyond the last header): not mapped: kept in the raw row only "
-                                 "under this name", NOTE, "import.column_unnamed", {"column": column}))
+                                 "under this name", NOTE, "list.column_unnamed", {"column": column}))
     if table.encoding == "cp1256":
         notes.append(ImportIssue(table.label, 0, "(encoding)", "Windows-1256", "the file holds no UTF-8: read as "
                                  "Windows-1256 (Arabic-script Windows); if the sample names look wrong, save the "
-                                 "file as UTF-8 and import that", NOTE, "import.encoding_cp1256"))
+                                 "file as UTF-8 and import that", NOTE, "list.encoding_windows_arabic"))
     if table.uncomputed_formulas:
         notes.append(ImportIssue(table.label, 0, "(formulas)", str(table.uncomputed_formulas),
                                  f"{table.uncomputed_formulas} cell(s) hold a formula with no saved value (the "
                                  "program that wrote the file did not compute them) and were read as empty; open "
                                  "and save the file in a spreadsheet program, then import it again", WARNING,
-                                 "import.formulas_unsaved", {"count": table.uncomputed_formulas}))
+                                 "list.formulas_unsaved", {"count": table.uncomputed_formulas}))
     for sheet in table.other_sheets:
         notes.append(ImportIssue(str(table.path), 0, "(sheet)", sheet, "sheet left out: no known column headers in "
                                  f"it (import it with --sheet {sheet!r} if it holds reports)", NOTE,
-                                 "import.sheet_left_out", {"sheet": sheet}))
+                                 "list.sheet_left_out", {"sheet": sheet}))
     if table.skipped:
         shown = " | ".join(line[:80] for line in table.skipped)
         notes.append(ImportIssue(table.label, table.header_row, "(title)", shown,
                                  f"{len(table.skipped)} line(s) above the header row {table.header_row} skipped", NOTE,
-                                 "import.title_lines", {"count": len(table.skipped), "header_row": table.header_row}))
+                                 "list.title_lines", {"count": len(table.skipped), "header_row": table.header_row}))
     return notes
 
 
