@@ -7,6 +7,7 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from dataclasses import field as dataclass_field
 from enum import Enum
 from typing import Any
 
@@ -232,7 +233,9 @@ class InputIssue:
 
     field: str
     severity: str  # tollbook.ingest.report's ERROR or WARNING
-    reason: str
+    reason: str  # in English, as the CLI and import reports say it
+    code: str = ""  # stable name of the problem (tollbook.ingest.codes), so an interface can translate it
+    params: dict[str, Any] = dataclass_field(default_factory=dict, compare=False)  # the values the reason quotes
 
 
 class InputError(TollbookError):
@@ -261,12 +264,14 @@ def check_input(values: dict[str, str], typed: Iterable[str] = ()) -> tuple[dict
     parsed = parse_row(ctx)
     hand = {field for field in typed if texts.get(field, "").strip()}
     issues = []
-    for issue in ctx.issues:
+    codes = ctx.codes + [("", {})] * (len(ctx.issues) - len(ctx.codes))  # an issue kept without a code: none
+    for issue, (code, params) in zip(ctx.issues, codes, strict=False):
         lost = parsed is not None and issue.column in hand and parsed.get(_PARSED_NAME.get(issue.column,
                                                                                          issue.column)) is None
         severity = ERROR if lost else issue.severity
         reason = issue.reason.removesuffix(": kept as unknown") if lost else issue.reason
-        issues.append(InputIssue(issue.column, severity, reason))
+        params = {key: value for key, value in params.items() if not (lost and key == "kept")}  # now an error
+        issues.append(InputIssue(issue.column, severity, reason, code, params))
     has_error = parsed is None or any(i.severity == ERROR for i in issues)
     return (None if has_error else parsed), tuple(issues)
 

@@ -15,7 +15,7 @@ from sqlalchemy import Engine, select
 from tollbook.ingest import import_file
 from tollbook.ingest.limits import OversizedCell
 from tollbook.ingest.readers import ReadError, read_tables
-from tollbook.ingest.xlsx_strings import SharedStringsError, read_shared_strings
+from tollbook.ingest.xlsx_strings import SharedStringsError, read_shared_strings, uncomputed_formulas
 from tollbook.model import Record
 from tollbook.store import session_scope
 
@@ -81,3 +81,38 @@ def test_entities_are_refused_in_one_line(tmp_path: Path) -> None:
     with pytest.raises(ReadError, match="shared strings .*declares a DTD") as caught:
         read_tables(rewritten)
     assert "\n" not in str(caught.value) and str(rewritten) in str(caught.value)
+
+
+def sheet(cells: str) -> io.BytesIO:
+    return io.BytesIO(f'<?xml version="1.0"?><worksheet {NS}><sheetData><row r="1">{cells}</row></sheetData>'
+                      "</worksheet>".encode())
+
+
+def test_formulas_without_a_saved_value_are_counted() -> None:
+    computed = '<c r="A1"><f>1+1</f><v>2</v></c><c r="B1" t="inlineStr"><is><t>x</t></is></c>'
+    computed += '<c r="E1" t="str"><f>""</f><v></v></c>'  # a formula whose computed result is empty text
+    uncomputed = ('<c r="C1"><f>HYPERLINK("https://example.org","Reza")</f></c><c r="D1" t="str"><f>A1</f></c>'
+                  '<c r="F1"><f>A1</f><v /></c>')  # no value, or the empty one openpyxl writes
+    assert uncomputed_formulas(sheet(computed)) == 0
+    assert uncomputed_formulas(sheet(computed + uncomputed)) == 3
+    assert uncomputed_formulas(sheet(uncomputed), block=7) == 3  # read in blocks smaller than one element
+
+
+def test_an_import_says_when_formula_cells_were_read_as_empty(engine: Engine, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()  # openpyxl saves formulas without computing them, as scripts that write workbooks do
+    book.active.append(EN_HEADERS)
+    for row in EN_ROWS:
+        book.active.append(row)
+    book.active["B2"] = '=HYPERLINK("https://example.org/1","Mohammad")'
+    book.save(tmp_path / "script.xlsx")
+    with session_scope(engine) as session:
+        report = import_file(session, tmp_path / "script.xlsx", "group")
+    flagged = [issue for issue in report.issues if issue.column == "(formulas)"]
+    assert len(flagged) == 1 and flagged[0].severity == "warning"
+    assert "1 cell(s) hold a formula with no saved value" in flagged[0].reason
+
+    plain = write_shared_strings_xlsx(tmp_path / "plain.xlsx", [EN_HEADERS, *EN_ROWS])
+    with session_scope(engine) as session:
+        assert not [i for i in import_file(session, plain, "other").issues if i.column == "(formulas)"]

@@ -29,7 +29,7 @@ from tollbook.ingest.identity import (
 )
 from tollbook.ingest.mapping import ColumnMapping, MappingError, check_mapping, detect_mapping, header_score
 from tollbook.ingest.readers import RawRow, RawTable, ReadError, ReadOptions, read_tables
-from tollbook.ingest.report import NOTE, ImportIssue, ImportReport, TableInfo
+from tollbook.ingest.report import NOTE, WARNING, ImportIssue, ImportReport, TableInfo
 from tollbook.ingest.validate import RowContext, parse_row
 from tollbook.model import ImportBatch, Record, Source
 from tollbook.records import content_hash, raw_hash
@@ -172,6 +172,11 @@ def _table_notes(table: RawTable, mapping: ColumnMapping) -> list[ImportIssue]:
         notes.append(ImportIssue(table.label, 0, "(encoding)", "Windows-1256", "the file holds no UTF-8: read as "
                                  "Windows-1256 (Arabic-script Windows); if the sample names look wrong, save the "
                                  "file as UTF-8 and import that", NOTE))
+    if table.uncomputed_formulas:
+        notes.append(ImportIssue(table.label, 0, "(formulas)", str(table.uncomputed_formulas),
+                                 f"{table.uncomputed_formulas} cell(s) hold a formula with no saved value (the "
+                                 "program that wrote the file did not compute them) and were read as empty; open "
+                                 "and save the file in a spreadsheet program, then import it again", WARNING))
     for sheet in table.other_sheets:
         notes.append(ImportIssue(str(table.path), 0, "(sheet)", sheet, "sheet left out: no known column headers in "
                                  f"it (import it with --sheet {sheet!r} if it holds reports)", NOTE))

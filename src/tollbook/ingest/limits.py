@@ -58,16 +58,23 @@ class OversizedCell(str):
 
 def cell_problem(text: str) -> str | None:
     """Why a cell cannot be stored (too long, a NUL byte, a lone surrogate), or None."""
-    if isinstance(text, OversizedCell):
-        return f"cell of {text.length:,} characters, over the {MAX_CELL_CHARS:,} a cell may hold"
-    if len(text) > MAX_CELL_CHARS:
-        return f"cell of {len(text):,} characters, over the {MAX_CELL_CHARS:,} a cell may hold"
+    found = cell_issue(text)
+    return None if found is None else found[0]
+
+
+def cell_issue(text: str) -> tuple[str, str, dict[str, int]] | None:
+    """Why a cell cannot be stored, with its stable code and parameters, or None."""
+    length = text.length if isinstance(text, OversizedCell) else len(text)
+    if length > MAX_CELL_CHARS:
+        return (f"cell of {length:,} characters, over the {MAX_CELL_CHARS:,} a cell may hold", "cell.too_long",
+                {"length": length, "limit": MAX_CELL_CHARS})
     if "\x00" in text:
-        return "cell holds a NUL byte (\\x00), which no database stores as text; remove it"
+        return "cell holds a NUL byte (\\x00), which no database stores as text; remove it", "cell.nul", {}
     if text.isascii():
         return None
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        return "cell holds a lone surrogate (broken UTF-16 text), which cannot be stored; fix the character"
+        return ("cell holds a lone surrogate (broken UTF-16 text), which cannot be stored; fix the character",
+                "cell.surrogate", {})
     return None

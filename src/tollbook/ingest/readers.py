@@ -59,6 +59,7 @@ class RawTable:
     skipped: tuple[str, ...] = field(default=())
     other_sheets: tuple[str, ...] = field(default=())  # sheets left out because no row of them has known headers
     encoding: str | None = None  # a text file's encoding as read
+    uncomputed_formulas: int = 0  # workbook cells holding a formula with no saved value, read as empty
 
     @property
     def label(self) -> str:
@@ -198,18 +199,19 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
-SheetReader = Callable[[Path], Iterator[tuple[str, Iterator[tuple[int, Cells]]]]]
+# each sheet's name, its numbered rows, and its count of formula cells with no saved value
+SheetReader = Callable[[Path], Iterator[tuple[str, Iterator[tuple[int, Cells]], int]]]
 
 
 def _read_workbook(path: Path, options: ReadOptions, score: HeaderScore, sheets: SheetReader) -> list[RawTable]:
     """The chosen sheet(s) of a workbook; several sheets with data and no choice is refused, naming them."""
     tables, names = [], []
-    for name, numbered in sheets(path):
+    for name, numbered, uncomputed in sheets(path):
         names.append(name)
         if options.sheet not in (None, "all") and name != options.sheet:
             continue
         try:
-            tables.append(_table(path, name, numbered, options, score))
+            tables.append(replace(_table(path, name, numbered, options, score), uncomputed_formulas=uncomputed))
         except ReadError:
             if options.sheet not in (None, "all"):
                 raise
@@ -234,7 +236,7 @@ def _only_data_sheet(path: Path, tables: list[RawTable], score: HeaderScore) -> 
     return replace(with_headers[0], other_sheets=others)
 
 
-def _xlsx_sheets(path: Path) -> Iterator[tuple[str, Iterator[tuple[int, Cells]]]]:
+def _xlsx_sheets(path: Path) -> Iterator[tuple[str, Iterator[tuple[int, Cells]], int]]:
     """Each sheet of an .xlsx, streamed row by row (openpyxl read-only, the shared strings streamed by
     xlsx_strings); parts too large are refused first."""
     from tollbook.ingest.xlsx_strings import SharedStringsError, open_workbook
@@ -252,12 +254,27 @@ def _xlsx_sheets(path: Path) -> Iterator[tuple[str, Iterator[tuple[int, Cells]]]
         raise ReadError(f"{path}: not a readable .xlsx workbook ({type(cause).__name__}: {why})") from None
     try:
         for sheet in workbook.worksheets:
-            yield sheet.title, enumerate(sheet.iter_rows(values_only=True), start=1)
+            yield sheet.title, enumerate(sheet.iter_rows(values_only=True), start=1), _uncomputed(workbook, sheet)
     finally:
         workbook.close()
 
 
-def _calamine_sheets(path: Path) -> Iterator[tuple[str, Iterator[tuple[int, Cells]]]]:
+def _uncomputed(workbook: Any, sheet: Any) -> int:  # noqa: ANN401 - openpyxl's read-only workbook and sheet
+    """Formula cells of the sheet with no saved value (read as empty), counted so the import can say so."""
+    from tollbook.ingest.xlsx_strings import SharedStringsError, uncomputed_formulas
+
+    part = getattr(sheet, "_worksheet_path", None)
+    archive = getattr(workbook, "_archive", None)
+    if not part or archive is None:
+        return 0
+    try:
+        with archive.open(part) as source:
+            return uncomputed_formulas(source)
+    except (KeyError, SharedStringsError):
+        return 0
+
+
+def _calamine_sheets(path: Path) -> Iterator[tuple[str, Iterator[tuple[int, Cells]], int]]:
     """Each sheet of an .ods or .xls workbook, read by python-calamine."""
     from python_calamine import CalamineWorkbook
 
@@ -265,7 +282,7 @@ def _calamine_sheets(path: Path) -> Iterator[tuple[str, Iterator[tuple[int, Cell
         workbook = CalamineWorkbook.from_path(str(path))
         for name in workbook.sheet_names:
             rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            yield name, enumerate(rows, start=1)
+            yield name, enumerate(rows, start=1), 0
     except ReadError:
         raise
     except Exception as exc:  # calamine raises its own kinds for damaged files

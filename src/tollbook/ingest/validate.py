@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import Any
 
 from tollbook.enums import Cause, Perpetrator, Sex, Status, VictimRole
-from tollbook.ingest.limits import cell_problem
+from tollbook.ingest.limits import cell_issue
 from tollbook.ingest.mapping import ColumnMapping
 from tollbook.ingest.report import ERROR, WARNING, ImportIssue
 from tollbook.ingest.vocab import allowed_words, parse_vocab
@@ -35,6 +35,7 @@ class RowContext:
     mapping: ColumnMapping
     values: dict[str, str]
     issues: list[ImportIssue] = field(default_factory=list)
+    codes: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # each issue's (code, params), in step
     dayfirst: bool | None = None  # the file's day/month order when inferred; else the mapping's (day-first)
     texts: dict[str, str] = field(init=False, repr=False)  # canonical field -> raw text, looked up once
 
@@ -45,10 +46,16 @@ class RowContext:
         """The row's raw text for a canonical field ('' when the file has no column for it)."""
         return self.texts.get(canonical, "")
 
-    def flag(self, canonical: str, reason: str, severity: str = ERROR) -> None:
-        """Record an issue against the file's column for this field."""
+    def flag(self, canonical: str, reason: str, severity: str = ERROR, code: str = "", **params: Any) -> None:
+        """Record an issue against the file's column for this field; `code` and `params` name it stably
+        (tollbook.ingest.codes), so an interface can say it in another language."""
         column = self.mapping.columns.get(canonical, canonical)
-        self.issues.append(ImportIssue(self.file, self.row, column, self.raw(canonical), reason, severity))
+        self.add(ImportIssue(self.file, self.row, column, self.raw(canonical), reason, severity), code, params)
+
+    def add(self, issue: ImportIssue, code: str, params: dict[str, Any]) -> None:
+        """Keep an issue with its code and parameters."""
+        self.issues.append(issue)
+        self.codes.append((code, params))
 
 
 @lru_cache(maxsize=262_144)
@@ -69,7 +76,7 @@ def parse_names(ctx: RowContext) -> dict[str, Any]:
         parsed[part] = name
         parsed[f"{part}_key"] = name_key_of(name) if name and len(name) <= NAME_LIMIT else None
     if not parsed["given_name"] and not parsed["family_name"]:
-        ctx.flag("given_name", "no given name and no family name: a record needs a name")
+        ctx.flag("given_name", "no given name and no family name: a record needs a name", code="name.missing")
     return parsed
 
 
@@ -93,7 +100,7 @@ def read_row_age(ctx: RowContext) -> ParsedAge | None:
     try:
         return read_age(text)
     except AgeError as exc:
-        ctx.flag("age", f"{exc}: kept as unknown", WARNING)
+        ctx.flag("age", f"{exc}: kept as unknown", WARNING, exc.code, **exc.params, kept="unknown")
         return None
 
 
@@ -115,20 +122,22 @@ def parse_death_date(ctx: RowContext, today: dt.date) -> dict[str, Any]:
     try:
         parsed = cached_date(text, True if dayfirst is None else dayfirst, ctx.mapping.century_pivot)
     except DateError as exc:
-        ctx.flag("date_of_death", str(exc))
+        ctx.flag("date_of_death", str(exc), ERROR, exc.code, **exc.params)
         return empty
     if parsed.value > today:
-        ctx.flag("date_of_death", f"date {parsed.iso()} is in the future")
+        ctx.flag("date_of_death", f"date {parsed.iso()} is in the future", ERROR, "date.future", text=text,
+                 iso=parsed.iso())
         return empty
     window = ctx.mapping.event_window
     if window and (parsed.end < window[0] or parsed.value > window[1]):
         ctx.flag("date_of_death", f"date {parsed.iso()} is outside the event window "
-                 f"{window[0].isoformat()}:{window[1].isoformat()}", WARNING)
+                 f"{window[0].isoformat()}:{window[1].isoformat()}", WARNING, "date.outside_window", text=text,
+                 iso=parsed.iso(), start=window[0].isoformat(), end=window[1].isoformat())
     return {"date_of_death": parsed.value, "date_of_death_end": parsed.end, "date_precision": parsed.precision,
             "date_text": text}
 
 
-Flags = tuple[tuple[str, str], ...]  # (field, reason) warnings from place resolution
+Flags = tuple[tuple[str, str, str, tuple[tuple[str, Any], ...]], ...]  # (field, reason, code, params) warnings
 
 
 @lru_cache(maxsize=65_536)
@@ -140,8 +149,8 @@ def cached_date(text: str, dayfirst: bool, pivot: int) -> ParsedDate:
 def parse_place(ctx: RowContext) -> dict[str, Any]:
     """Province and city as written plus their codes; unknown or ambiguous places are flagged, not guessed."""
     place, flags = resolve_place(ctx.raw("province"), ctx.raw("city"))
-    for name, reason in flags:
-        ctx.flag(name, reason, WARNING)
+    for name, reason, code, params in flags:
+        ctx.flag(name, reason, WARNING, code, **dict(params))
     return dict(place)
 
 
@@ -149,34 +158,42 @@ def parse_place(ctx: RowContext) -> dict[str, Any]:
 def resolve_place(province_text: str, city_text: str) -> tuple[tuple[tuple[str, Any], ...], Flags]:
     """Codes for a (province, city) pair as written, with the warnings; cached since lists repeat places."""
     province = resolve_province(province_text) if province_text else None
-    flags: list[tuple[str, str]] = []
+    flags: list[tuple[str, str, str, tuple[tuple[str, Any], ...]]] = []
     if province_text and province is None:
-        flags.append(("province", "unknown province: kept as written, not resolved"))
+        flags.append(("province", "unknown province: kept as written, not resolved", "province.unknown", ()))
     place = {"province": province_text or None, "province_code": province.code if province else None,
              "city": city_text or None, "city_code": None}
     if city_text:
-        city_codes, reason = _resolve_city(city_text, place["province_code"])
+        city_codes, why = _resolve_city(city_text, place["province_code"])
         place |= city_codes
-        flags += [("city", reason)] if reason else []
+        flags += [("city", *why)] if why else []
     return tuple(place.items()), tuple(flags)
 
 
-def _resolve_city(city_text: str, province_code: str | None) -> tuple[dict[str, Any], str | None]:
-    """City code (and the province when the row lacks one) from the gazetteer, or why not."""
+CityProblem = tuple[str, str, tuple[tuple[str, Any], ...]]  # reason, code, params
+
+
+def _resolve_city(city_text: str, province_code: str | None) -> tuple[dict[str, Any], CityProblem | None]:
+    """City code (and the province when the row lacks one) from the gazetteer, or why not (reason, code,
+    params; the params name provinces by code and candidates as (English name, Persian name, province code))."""
     match = resolve_city(city_text, province_hint=province_code)
+    candidates = tuple((c.name_en, c.name_fa, c.province_code) for c in match.candidates or ())
     if match.status == "ambiguous" and province_code and all(c.province_code != province_code
                                                               for c in match.candidates):
         where = " or ".join(dict.fromkeys(province_label(c.province_code) for c in match.candidates))
         return {}, (f"city contradicts the row's province {province_label(province_code)}: {city_text} is in "
-                    f"{where}; kept unresolved")
+                    f"{where}; kept unresolved", "city.contradicts_province",
+                    (("city", city_text), ("province", province_code), ("candidates", candidates)))
     if match.status == "ambiguous":
         names = ", ".join(f"{c.name_en} in {province_label(c.province_code)}" for c in match.candidates)
-        return {}, f"ambiguous city: could be {names}; give the province"
+        return {}, (f"ambiguous city: could be {names}; give the province", "city.ambiguous",
+                    (("city", city_text), ("candidates", candidates)))
     if match.status != "ok" or match.city is None:
-        return {}, "unknown city: kept as written, not resolved"
+        return {}, ("unknown city: kept as written, not resolved", "city.unknown", (("city", city_text),))
     if province_code and match.city.province_code != province_code:
         return {}, (f"city is in {province_label(match.city.province_code)}, not in the row's province "
-                    f"{province_label(province_code)}")
+                    f"{province_label(province_code)}", "city.other_province",
+                    (("city", city_text), ("city_province", match.city.province_code), ("province", province_code)))
     return {"city_code": str(match.city.id), "province_code": match.city.province_code}, None
 
 
@@ -195,10 +212,12 @@ def parse_vocab_fields(ctx: RowContext) -> dict[str, Any]:
         text = ctx.raw(name)
         value = parse_vocab(enum, text) if text else default
         if value is None and hasattr(enum, "UNKNOWN"):
-            ctx.flag(name, f"unknown {name} word, read as unknown; words are {allowed_words(enum)}", WARNING)
+            ctx.flag(name, f"unknown {name} word, read as unknown; words are {allowed_words(enum)}", WARNING,
+                     "vocab.unknown", field=name, text=text, words=[m.value for m in enum])
             value = enum.UNKNOWN
         elif value is None:  # a status cannot be unknown: guessing it would count the wrong thing
-            ctx.flag(name, f"unknown {name} word; use one of {allowed_words(enum)}")
+            ctx.flag(name, f"unknown {name} word; use one of {allowed_words(enum)}", ERROR, "vocab.required",
+                     field=name, text=text, words=[m.value for m in enum])
         parsed[name] = value
     return parsed
 
@@ -215,7 +234,8 @@ def parse_row(ctx: RowContext, today: dt.date | None = None) -> dict[str, Any] |
     parsed |= {name: ctx.raw(name) or None for name in TEXT_FIELDS}
     parsed |= parse_report_fields(ctx, today or dt.date.today())
     if parsed["reported_on"] and parsed["date_of_death"] and parsed["reported_on"] < parsed["date_of_death"]:
-        ctx.flag("reported_on", "reported before the date of death: report date left unknown", WARNING)
+        ctx.flag("reported_on", "reported before the date of death: report date left unknown", WARNING,
+                 "report_date.before_death")
         parsed["reported_on"] = None
     parsed["source_record_id"] = parsed.pop("record_id")
     parsed["evidence_refs"] = parsed.pop("evidence")
@@ -227,17 +247,19 @@ def cells_storable(ctx: RowContext) -> bool:
     """Every cell of the raw row can be stored on every engine (length, NUL bytes, lone surrogates)."""
     ok = True
     for column, text in ctx.values.items():
-        if problem := cell_problem(text) or header_problem(column):
+        if found := cell_issue(text) or header_problem(column):
             shown = text[:60].encode("utf-8", "backslashreplace").decode("utf-8").replace("\x00", "\\x00")
-            ctx.issues.append(ImportIssue(ctx.file, ctx.row, column, shown, f"{problem}; the row is not imported"))
+            problem, code, params = found
+            ctx.add(ImportIssue(ctx.file, ctx.row, column, shown, f"{problem}; the row is not imported"), code,
+                    params)
             ok = False
     return ok
 
 
 @lru_cache(maxsize=4_096)
-def header_problem(column: str) -> str | None:
-    """Why a column name cannot be stored (checked once per name, not once per row)."""
-    return cell_problem(column)
+def header_problem(column: str) -> tuple[str, str, dict[str, int]] | None:
+    """Why a column name cannot be stored, with its code (checked once per name, not once per row)."""
+    return cell_issue(column)
 
 
 def parse_report_fields(ctx: RowContext, today: dt.date) -> dict[str, Any]:
@@ -247,7 +269,7 @@ def parse_report_fields(ctx: RowContext, today: dt.date) -> dict[str, Any]:
     role = parse_vocab(VictimRole, role_text) if role_text else None
     if role_text and role is None:
         ctx.flag("role", f"unknown role word, not read as an assertion; words are {allowed_words(VictimRole)}",
-                 WARNING)
+                 WARNING, "vocab.role", field="role", text=role_text, words=[m.value for m in VictimRole])
     return {"role": role, "reported_on": _report_day(ctx, reported_text, today) if reported_text else None}
 
 
@@ -257,11 +279,13 @@ def _report_day(ctx: RowContext, text: str, today: dt.date) -> dt.date | None:
         dayfirst = ctx.mapping.dayfirst
         parsed = cached_date(text, True if dayfirst is None else dayfirst, ctx.mapping.century_pivot)
     except DateError as exc:
-        ctx.flag("reported_on", f"{exc}: report date left unknown", WARNING)
+        ctx.flag("reported_on", f"{exc}: report date left unknown", WARNING, exc.code, **exc.params,
+                 kept="report_unknown")
         return None
     if parsed.precision != "day" or parsed.value > today:
         why = "in the future" if parsed.value > today else "not a full day"
-        ctx.flag("reported_on", f"report date {why}: left unknown", WARNING)
+        ctx.flag("reported_on", f"report date {why}: left unknown", WARNING, "report_date.not_a_day"
+                 if why == "not a full day" else "report_date.future", text=text)
         return None
     return parsed.value
 
@@ -279,7 +303,8 @@ def check_lengths(ctx: RowContext, parsed: dict[str, Any]) -> None:
     for key, limit in _LIMITED:
         value = parsed.get(key)
         if isinstance(value, str) and len(value) > limit:
-            ctx.flag(FIELD_OF_COLUMN.get(key, key), f"longer than the {limit} characters a record holds")
+            ctx.flag(FIELD_OF_COLUMN.get(key, key), f"longer than the {limit} characters a record holds", ERROR,
+                     "text.too_long", limit=limit)
 
 
 PLACE_CACHES.append(resolve_place.cache_clear)  # a places file applied later must reach cached rows

@@ -111,3 +111,45 @@ def open_workbook(path: Path) -> Any:  # noqa: ANN401 - an openpyxl Workbook, im
     reader = StreamingReader(path, read_only=True, data_only=True)
     reader.read()
     return reader.wb
+
+
+def uncomputed_formulas(source: IO[bytes], block: int = 1 << 20) -> int:
+    """How many cells of a worksheet part hold a formula but no saved value: a program that wrote the file did
+    not compute them (no ``<v>``, or an empty one outside a text cell), so a reader of values sees them as
+    empty. Streamed, never held whole."""
+    cell = {"formula": False, "value": False, "text": False, "in_value": False}
+    count = [0]
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        tag = name.rsplit(":", 1)[-1]
+        if tag == "c":
+            cell.update(formula=False, value=False, text=attrs.get("t") == "str", in_value=False)
+        elif tag == "f":
+            cell["formula"] = True
+        elif tag == "v":
+            cell["in_value"] = True
+            cell["value"] = cell["value"] or cell["text"]  # an empty text result is a computed value
+        elif tag == "is":
+            cell["value"] = True
+
+    def data(chunk: str) -> None:
+        if cell["in_value"] and chunk.strip():
+            cell["value"] = True
+
+    def end(name: str) -> None:
+        tag = name.rsplit(":", 1)[-1]
+        if tag == "v":
+            cell["in_value"] = False
+        elif tag == "c" and cell["formula"] and not cell["value"]:
+            count[0] += 1
+
+    parser = expat.ParserCreate()
+    parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = start, end, data
+    parser.StartDoctypeDeclHandler = _no_doctype
+    try:
+        while chunk := source.read(block):
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    except expat.ExpatError:
+        return 0  # openpyxl reports a damaged sheet itself
+    return count[0]

@@ -25,7 +25,11 @@ _NUMBER = re.compile(r"^(\d{1,3})(?:\.0+)?$")
 
 
 class AgeError(ValueError):
-    """An age text that cannot be read; the message says why."""
+    """An age text that cannot be read; the message says why, `code` and `params` say it in a stable form."""
+
+    def __init__(self, message: str, code: str = "age.unreadable", **params: object) -> None:
+        super().__init__(message)
+        self.code, self.params = code, params
 
 
 @dataclass(frozen=True)
@@ -60,7 +64,7 @@ def _strip_words(text: str, words: tuple[str, ...]) -> tuple[str, bool]:
 def parse_age(text: str) -> ParsedAge:
     """Read an age in years (any digits, with units, approximate words or a range); raises AgeError."""
     if not isinstance(text, str) or not text.strip():
-        raise AgeError("age is empty")
+        raise AgeError("age is empty", "age.empty")
     return _parse(text)
 
 
@@ -97,7 +101,8 @@ def _numbers(clean: str, text: str) -> ParsedAge:
     elif match := _DECADE.match(clean):
         low, high, approximate = int(match.group(1)) * 10, int(match.group(1)) * 10 + 9, True
     else:
-        raise AgeError(f"age {text!r} is not a number of years (forms: 23, ۲۳ ساله, حدود ۳۰, 30-35, 6 ماهه)")
+        raise AgeError(f"age {text!r} is not a number of years (forms: 23, ۲۳ ساله, حدود ۳۰, 30-35, 6 ماهه)",
+                       "age.unreadable", text=text)
     if high > MAX_AGE:
-        raise AgeError(f"age {text!r} is over {MAX_AGE}")
+        raise AgeError(f"age {text!r} is over {MAX_AGE}", "age.over", text=text, limit=MAX_AGE)
     return ParsedAge(low, high, approximate)

@@ -53,7 +53,12 @@ _WORD_SPLIT = re.compile(r"[\s,،]+")
 
 
 class DateError(ValueError):
-    """A date text that cannot be read; the message says what was wrong and what forms are accepted."""
+    """A date text that cannot be read; the message says what was wrong and what forms are accepted. `code` and
+    `params` name the problem in a stable form, so an interface can say it in another language."""
+
+    def __init__(self, message: str, code: str = "date.unreadable", **params: object) -> None:
+        super().__init__(message)
+        self.code, self.params = code, params
 
 
 @dataclass(frozen=True)
@@ -111,7 +116,7 @@ def _calendar_of(year: int, text: str) -> Calendar:
         return "gregorian"
     raise DateError(
         f"Date {text!r}: year {year} is neither Solar Hijri (1300-1499) nor Gregorian (1800-2199); "
-        "write the year in full with four digits."
+        "write the year in full with four digits.", "date.year_range", text=text, year=year
     )
 
 
@@ -119,14 +124,16 @@ def _build(text: str, year: int, month: int | None, day: int | None) -> ParsedDa
     calendar = _calendar_of(year, text)
     precision: Precision = "day" if day else ("month" if month else "year")
     if month is not None and not 1 <= month <= 12:
-        raise DateError(f"Date {text!r}: month {month} is not between 1 and 12 (is the day/month order right?).")
+        raise DateError(f"Date {text!r}: month {month} is not between 1 and 12 (is the day/month order right?).",
+                        "date.month_range", text=text, month=month)
     try:
         if calendar == "jalali":
             value = jdatetime.date(year, month or 1, day or 1).togregorian()
         else:
             value = dt.date(year, month or 1, day or 1)
     except ValueError as exc:
-        raise DateError(f"Date {text!r}: no such {calendar} day ({exc}).") from None
+        raise DateError(f"Date {text!r}: no such {calendar} day ({exc}).", "date.no_such_day", text=text,
+                        calendar=calendar) from None
     return ParsedDate(value, precision, calendar, text)
 
 
@@ -150,7 +157,8 @@ def _numeric(text: str, match: re.Match[str], dayfirst: bool, pivot: int) -> Par
     elif last_long:
         day, month = (a, b) if dayfirst else (b, a)
         return _build(text, c, month, day)
-    raise DateError(f"Date {text!r}: cannot tell the year; write it with four digits (1398/08/25, 16/11/2019).")
+    raise DateError(f"Date {text!r}: cannot tell the year; write it with four digits (1398/08/25, 16/11/2019).",
+                    "date.year_unclear", text=text)
 
 
 def _worded(text: str, words: list[str], pivot: int) -> ParsedDate:
@@ -158,22 +166,26 @@ def _worded(text: str, words: list[str], pivot: int) -> ParsedDate:
     numbers = [w for w in words if w.isdigit()]
     if len(months) != 1 or not 1 <= len(numbers) <= 2:
         raise DateError(
-            f"Date {text!r} is not in a known form; use e.g. 1398/08/25, 25 Aban 1398, 2019-11-16 or 16 November 2019."
+            f"Date {text!r} is not in a known form; use e.g. 1398/08/25, 25 Aban 1398, 2019-11-16 or 16 November 2019.",
+            "date.form", text=text
         )
     word, jalali_month, gregorian_month = months[0]
     if jalali_month is None and gregorian_month is None:
-        raise DateError(f"Date {text!r}: {word!r} is not a month name (Gregorian or Solar Hijri).")
+        raise DateError(f"Date {text!r}: {word!r} is not a month name (Gregorian or Solar Hijri).",
+                        "date.month_name", text=text, word=word)
     two_digit_year = numbers and not any(len(n) == 4 for n in numbers) and (len(numbers) == 2 or int(numbers[-1]) > 31)
     if jalali_month and two_digit_year:  # "۲۵ آبان ۹۸", "آبان ۹۸": a two-digit Solar Hijri year
         numbers = [*numbers[:-1], str(hijri_year(int(numbers[-1]), pivot))]
     years = [int(n) for n in numbers if len(n) == 4]
     days = [int(n) for n in numbers if len(n) <= 2]
     if len(years) != 1 or len(days) != len(numbers) - 1:
-        raise DateError(f"Date {text!r}: expected a day (1-31) and a four-digit year beside the month name.")
+        raise DateError(f"Date {text!r}: expected a day (1-31) and a four-digit year beside the month name.",
+                        "date.day_and_year", text=text)
     calendar = _calendar_of(years[0], text)
     month = jalali_month if calendar == "jalali" else gregorian_month
     if month is None:
-        raise DateError(f"Date {text!r}: month {word!r} does not belong to the {calendar} calendar of {years[0]}.")
+        raise DateError(f"Date {text!r}: month {word!r} does not belong to the {calendar} calendar of {years[0]}.",
+                        "date.month_calendar", text=text, word=word, calendar=calendar, year=years[0])
     return _build(text, years[0], month, days[0] if days else None)
 
 
@@ -182,7 +194,7 @@ def parse_date(text: str, dayfirst: bool = True, pivot: int = CENTURY_PIVOT) -> 
     romanised Persian, Persian digits, a weekday in front, a two-digit Hijri year read by `pivot`); month- and
     year-only dates keep their precision. Raises DateError. Memoised: lists repeat a few thousand date texts."""
     if not isinstance(text, str) or not text.strip():
-        raise DateError("Date is empty; leave the field blank for an unknown date instead.")
+        raise DateError("Date is empty; leave the field blank for an unknown date instead.", "date.empty")
     return _parse(text, dayfirst, pivot)
 
 

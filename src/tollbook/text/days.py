@@ -12,7 +12,9 @@ def full_day(text: str, today: dt.date | None = None) -> dt.date:
     or a day after today, is a DateError that says so."""
     parsed = parse_date(text.strip())
     if parsed.precision != "day":
-        raise DateError(f"{text!r} names a {parsed.precision}, not a day: give the full date")
+        raise DateError(f"{text!r} names a {parsed.precision}, not a day: give the full date", "date.not_a_day",
+                        text=text, precision=parsed.precision)
     if parsed.value > (today or dt.date.today()):
-        raise DateError(f"{text!r} is {parsed.value.isoformat()}, in the future")
+        raise DateError(f"{text!r} is {parsed.value.isoformat()}, in the future", "date.future", text=text,
+                        iso=parsed.value.isoformat())
     return parsed.value

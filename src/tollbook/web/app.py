@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
@@ -21,12 +22,14 @@ from starlette.concurrency import run_in_threadpool
 from tollbook import __version__
 from tollbook.errors import NotFoundError, TollbookError
 from tollbook.evidence import store_for
+from tollbook.records import InputError
 from tollbook.store import mask_url, open_engine, require_current, session_scope
 from tollbook.web.auth import CsrfFailed, Forbidden, LoginRequired, viewer_of
 from tollbook.web.bundles import BundleSetup, bundle_setup
 from tollbook.web.cache import DataVersion, ViewCache
 from tollbook.web.deps import SAFE
 from tollbook.web.i18n import pick_language, translate
+from tollbook.web.issue_words import shown_issue
 from tollbook.web.jobs import JobRunner
 from tollbook.web.ratelimit import LoginLimiter
 from tollbook.web.render import render
@@ -128,6 +131,16 @@ def _handlers(app: FastAPI) -> None:
     @app.exception_handler(TollbookError)
     async def bad_request(request: Request, exc: TollbookError) -> Response:
         return await _error(request, 400, "bad_request", str(exc))
+
+    @app.exception_handler(InputError)
+    async def bad_input(request: Request, exc: InputError) -> Response:
+        if not _is_api(request):
+            return await _error(request, 400, "bad_request", str(exc))
+        lang = pick_language(request)  # each issue's code and parameters beside its English reason
+        issues = [{"field": i.field, "severity": i.severity, "code": i.code, "params": i.params, "reason": i.reason,
+                   "message": shown_issue(lang, i).text} for i in exc.issues]
+        return JSONResponse(jsonable_encoder({"error": "bad_request", "detail": str(exc), "issues": issues}),
+                            status_code=400)
 
 
 def _secret() -> str:

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from tollbook.model import Record
 from tollbook.records import CONFIDENTIAL_FIELDS, INPUT_FIELDS, InputIssue, plain_value
+from tollbook.web.issue_words import ShownIssue, shown_issue
 
 FORM_FIELDS = ("given_name", "family_name", "father_name", "sex", "age", "date_of_death", "province", "city",
                "status", "cause", "perpetrator", "record_id", "evidence", "place_detail", "notes")
 assert set(FORM_FIELDS) == set(INPUT_FIELDS), "the form shows every field tollbook.records reads"
 RECORD_FIELD = {"record_id": "source_record_id", "evidence": "evidence_refs"}
 MAX_FIELD = 5000
-Messages = dict[str, list[tuple[str, str]]]
+Messages = dict[str, list[ShownIssue]]
 
 
 def form_values(record: Record) -> dict[str, str]:
@@ -31,11 +32,11 @@ def submitted(form: object) -> dict[str, str]:
     return {name: str(form.get(name, "") or "")[:MAX_FIELD] for name in FORM_FIELDS}  # type: ignore[attr-defined]
 
 
-def messages_of(issues: tuple[InputIssue, ...]) -> Messages:
-    """The library's issues by field, as (severity, reason) pairs."""
+def messages_of(issues: tuple[InputIssue, ...], lang: str = "en") -> Messages:
+    """The library's issues by field, in the page's language (tollbook.web.issue_words)."""
     messages: Messages = {}
     for issue in issues:
-        messages.setdefault(issue.field, []).append((issue.severity, issue.reason))
+        messages.setdefault(issue.field, []).append(shown_issue(lang, issue))
     return messages
 
 

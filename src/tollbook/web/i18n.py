@@ -104,6 +104,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "retract_reason": ("Why retract it?", "چرا پس گرفته می‌شود؟"),
     "retract_reason_needed": ("Say why the record is retracted.", "دلیل پس گرفتن گزارش را بنویسید."),
     "no_change": ("Nothing changed: the values are the record's own.", "چیزی تغییر نکرد."),
+    "untranslated": ("(not translated)", "(به انگلیسی، ترجمه نشده)"),
     "fix_fields": ("Some fields need fixing; see the messages beside them.", "برخی فیلدها نیاز به اصلاح دارند."),
     "reason_needed": ("Say why the record is corrected.", "دلیل اصلاح را بنویسید."),
     "superseded": ("This revision was superseded by record {id}.", "این نسخه با گزارش {id} جایگزین شده است."),

@@ -18,6 +18,7 @@ from tollbook.sources import list_sources
 from tollbook.web.auth import GUARD, Viewer
 from tollbook.web.deps import cached, db_session
 from tollbook.web.forms import FORM_FIELDS, Messages, form_values, messages_of, submitted, typed_changes
+from tollbook.web.i18n import pick_language
 from tollbook.web.permissions import Perm
 from tollbook.web.render import render, render_cached
 from tollbook.web.views.paging import Paging, paging_params
@@ -74,7 +75,7 @@ def _add(request: Request, viewer: Viewer, session: Session, form: FormData) -> 
     problem = "source_needed" if not source else ("empty_record" if not entered else None)
     if problem is None:
         parsed, issues = records.check_input(entered)
-        messages = messages_of(issues)
+        messages = messages_of(issues, pick_language(request))
         problem = "fix_fields" if parsed is None else ("confirm_warnings" if issues and not confirmed else None)
     if problem is None:
         try:
@@ -140,7 +141,7 @@ def _correct(request: Request, record_id: int, viewer: Viewer, session: Session,
         try:
             new = records.correct_record(session, record_id, changes, viewer.actor, reason).record
         except records.InputError as exc:
-            messages, problem = messages_of(exc.issues), "fix_fields"
+            messages, problem = messages_of(exc.issues, pick_language(request)), "fix_fields"
         except TollbookError as exc:
             problem = str(exc)
         else:

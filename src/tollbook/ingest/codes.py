@@ -1,0 +1,40 @@
+"""Stable codes for the problems validation finds in a field, each with its parameters (the text read, a limit,
+candidate places...): the English reason stays the message of record; an interface in another language says the
+same thing from the code (the web app's Persian pages do)."""
+
+from __future__ import annotations
+
+ISSUE_CODES: dict[str, str] = {  # code -> what it means (its parameters)
+    "name.missing": "no given name and no family name",
+    "age.empty": "an empty age",
+    "age.unreadable": "an age that is not a number of years (text)",
+    "age.over": "an age over the limit (text, limit)",
+    "date.empty": "an empty date",
+    "date.unreadable": "a date that cannot be read",
+    "date.year_range": "a year neither Solar Hijri nor Gregorian (text, year)",
+    "date.month_range": "a month not between 1 and 12 (text, month)",
+    "date.no_such_day": "a day its calendar does not have (text, calendar)",
+    "date.year_unclear": "a numeric date whose year cannot be told (text)",
+    "date.form": "a date in no known form (text)",
+    "date.month_name": "a word that is not a month name (text, word)",
+    "date.day_and_year": "a month name without a day and four-digit year (text)",
+    "date.month_calendar": "a month name of the other calendar (text, word, calendar, year)",
+    "date.not_a_day": "a month or year where a full day is needed (text, precision)",
+    "date.future": "a date in the future (text, iso)",
+    "date.outside_window": "a date outside the event window (text, iso, start, end)",
+    "province.unknown": "a province the gazetteer does not know",
+    "city.unknown": "a city the gazetteer does not know (city)",
+    "city.ambiguous": "a city name several cities have (city, candidates)",
+    "city.contradicts_province": "a city in none of the row's province's cities (city, province, candidates)",
+    "city.other_province": "a city in another province than the row's (city, city_province, province)",
+    "vocab.unknown": "a word not in the field's vocabulary, read as unknown (field, text, words)",
+    "vocab.required": "a word not in the vocabulary of a field that cannot be unknown (field, text, words)",
+    "vocab.role": "a role word not in the vocabulary (field, text, words)",
+    "report_date.before_death": "a report date before the date of death",
+    "report_date.not_a_day": "a report date that is not a full day (text)",
+    "report_date.future": "a report date in the future (text)",
+    "text.too_long": "a text longer than its column holds (limit)",
+    "cell.too_long": "a cell longer than a cell may hold (length, limit)",
+    "cell.nul": "a cell holding a NUL byte",
+    "cell.surrogate": "a cell holding a lone surrogate",
+}

@@ -1,0 +1,123 @@
+"""The library's field validation messages in Persian, by their stable code (tollbook.ingest.codes): English
+pages show the library's English reason unchanged; Persian pages say the same from the code and its parameters.
+A code with no Persian entry, or an entry its parameters cannot fill, keeps its English text, marked as such."""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass
+from typing import Any
+
+from tollbook.enums import VictimRole
+from tollbook.ingest.validate import VOCAB_FIELDS
+from tollbook.ingest.vocab import WORDS as VOCAB_WORDS
+from tollbook.places.gazetteer import province_by_code
+from tollbook.records import InputIssue
+from tollbook.web.i18n import persian_digits, translate
+
+PERSIAN: dict[str, str] = {
+    "name.missing": "نه نام آمده و نه نام خانوادگی: گزارش دست‌کم یک نام می‌خواهد",
+    "age.empty": "سن خالی است",
+    "age.unreadable": "سن «{text}» شمار سال‌ها نیست (شکل‌ها: ۲۳، ۲۳ ساله، حدود ۳۰، ۳۰-۳۵، ۶ ماهه)",
+    "age.over": "سن «{text}» بیش از {limit} است",
+    "date.empty": "تاریخ خالی است؛ برای تاریخ نامعلوم فیلد را خالی بگذارید.",
+    "date.unreadable": "تاریخ خوانا نیست.",
+    "date.year_range": "تاریخ «{text}»: سال {year} نه خورشیدی (۱۳۰۰ تا ۱۴۹۹) است و نه میلادی (۱۸۰۰ تا ۲۱۹۹)؛ "
+                       "سال را کامل و چهاررقمی بنویسید.",
+    "date.month_range": "تاریخ «{text}»: ماه {month} میان ۱ و ۱۲ نیست (ترتیب روز و ماه درست است؟).",
+    "date.no_such_day": "تاریخ «{text}»: چنین روزی در تقویم {calendar} نیست.",
+    "date.year_unclear": "تاریخ «{text}»: سال معلوم نیست؛ آن را چهاررقمی بنویسید (۱۳۹۸/۰۸/۲۵، ۱۶/۱۱/۲۰۱۹).",
+    "date.form": "تاریخ «{text}» به شکلی شناخته‌شده نیست؛ مثلاً بنویسید ۱۳۹۸/۰۸/۲۵، ۲۵ آبان ۱۳۹۸ یا ۲۰۱۹-۱۱-۱۶.",
+    "date.month_name": "تاریخ «{text}»: «{word}» نام ماه (خورشیدی یا میلادی) نیست.",
+    "date.day_and_year": "تاریخ «{text}»: کنار نام ماه یک روز (۱ تا ۳۱) و یک سال چهاررقمی لازم است.",
+    "date.month_calendar": "تاریخ «{text}»: ماه «{word}» از تقویم {calendar} سال {year} نیست.",
+    "date.not_a_day": "«{text}» یک {precision} است، نه یک روز: تاریخ کامل را بنویسید.",
+    "date.future": "تاریخ «{text}» ({iso}) در آینده است.",
+    "date.outside_window": "تاریخ «{text}» ({iso}) بیرون از بازهٔ رویداد ({start} تا {end}) است.",
+    "province.unknown": "استان شناخته نیست: همان‌گونه که نوشته شد نگه داشته شد، بی‌آنکه شناسایی شود.",
+    "city.unknown": "شهر شناخته نیست: همان‌گونه که نوشته شد نگه داشته شد، بی‌آنکه شناسایی شود.",
+    "city.ambiguous": "نام شهر چندپهلوست: می‌تواند {candidates} باشد؛ استان را بنویسید.",
+    "city.contradicts_province": "شهر با استان ردیف ({province}) نمی‌خواند: «{city}» در {where} است؛ "
+                                 "شناسایی نشد.",
+    "city.other_province": "شهر «{city}» در {city_province} است، نه در استان ردیف ({province}).",
+    "vocab.unknown": "واژهٔ {field} شناخته نیست و «نامعلوم» خوانده شد؛ واژه‌ها: {words}",
+    "vocab.required": "واژهٔ {field} شناخته نیست؛ یکی از این‌ها را بنویسید: {words}",
+    "vocab.role": "واژهٔ {field} شناخته نیست و ادعایی خوانده نشد؛ واژه‌ها: {words}",
+    "report_date.before_death": "تاریخ گزارش پیش از تاریخ جان‌باختن است: تاریخ گزارش نامعلوم ماند.",
+    "report_date.not_a_day": "تاریخ گزارش «{text}» یک روز کامل نیست: نامعلوم ماند.",
+    "report_date.future": "تاریخ گزارش «{text}» در آینده است: نامعلوم ماند.",
+    "text.too_long": "بلندتر از {limit} نویسه‌ای است که یک گزارش نگه می‌دارد.",
+    "cell.too_long": "متنی با {length} نویسه، بیش از {limit} نویسه‌ای که یک خانه می‌گیرد؛ گزارش ذخیره نمی‌شود.",
+    "cell.nul": "متن نویسهٔ صفر دارد که هیچ پایگاه داده‌ای آن را متن نمی‌داند؛ آن را بردارید. گزارش ذخیره "
+                "نمی‌شود.",
+    "cell.surrogate": "متن نویسه‌ای شکسته دارد که ذخیره‌شدنی نیست؛ آن نویسه را درست کنید. گزارش ذخیره نمی‌شود.",
+}
+KEPT = {"unknown": "؛ ناشناخته نگه داشته شد", "report_unknown": "؛ تاریخ گزارش نامعلوم ماند"}
+CALENDARS = {"jalali": "خورشیدی", "gregorian": "میلادی"}
+PRECISIONS = {"month": "ماه", "year": "سال", "day": "روز"}
+USER_TEXT = ("text", "word", "city")  # parameters that are the user's own input, shown as typed
+
+
+@dataclass(frozen=True)
+class ShownIssue:
+    """A validation message as a page shows it: its words, and the language they are in."""
+
+    severity: str
+    text: str
+    lang: str
+    code: str
+
+
+def shown_issue(lang: str, issue: InputIssue) -> ShownIssue:
+    """An issue in the page's language: Persian from its code where there is an entry, else its English reason."""
+    if lang == "fa" and issue.code in PERSIAN:
+        try:
+            return ShownIssue(issue.severity, persian_text(issue.code, issue.params), "fa", issue.code)
+        except (KeyError, IndexError, ValueError, TypeError):  # an entry its parameters cannot fill
+            pass
+    return ShownIssue(issue.severity, issue.reason, "en", issue.code)
+
+
+def persian_text(code: str, params: dict[str, Any]) -> str:
+    """The Persian message of a code with its parameters filled (user input as typed, numbers in Persian digits,
+    places by their Persian names); raises KeyError when a parameter the entry needs is missing."""
+    template = PERSIAN[code]
+    needed = {name for _, name, _, _ in string.Formatter().parse(template) if name}
+    values = {name: _persian_value(name, params) for name in needed}
+    return template.format(**values) + KEPT.get(str(params.get("kept", "")), "")
+
+
+def _persian_value(name: str, params: dict[str, Any]) -> str:
+    """One parameter as a Persian message shows it."""
+    if name in USER_TEXT:
+        return str(params[name])
+    if name == "calendar":
+        return CALENDARS[params[name]]
+    if name == "precision":
+        return PRECISIONS[params[name]]
+    if name in ("province", "city_province"):
+        return province_fa(params[name])
+    if name == "field":
+        return translate("fa", params["field"])
+    if name == "words":
+        return "، ".join(persian_word(params["field"], value) for value in params["words"])
+    if name == "candidates":
+        return " یا ".join(f"{city_fa or city_en} در {province_fa(code)}" for city_en, city_fa, code in params[name])
+    if name == "where":
+        return " یا ".join(dict.fromkeys(province_fa(code) for _, _, code in params["candidates"]))
+    return persian_digits(str(params[name]))
+
+
+def province_fa(code: str) -> str:
+    """A province by its Persian name (its code when the gazetteer lacks it)."""
+    try:
+        return province_by_code(code).name_fa or code
+    except KeyError:
+        return code
+
+
+def persian_word(field: str, value: str) -> str:
+    """The first Persian word the vocabulary accepts for a field's value (the value itself when none)."""
+    enum = VictimRole if field == "role" else VOCAB_FIELDS[field][0]
+    words = VOCAB_WORDS[enum].get(value, ())
+    return next((w for w in words if any("\u0600" <= ch <= "\u06ff" for ch in w)), value)
