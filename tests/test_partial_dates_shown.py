@@ -112,7 +112,11 @@ def test_exports_and_report_data_show_the_precision(partial: Engine) -> None:
     _no_first_day(json.dumps(bars, ensure_ascii=False))
 
 
-def test_cli_and_report_pages_show_the_precision(partial: Engine, db_url: str, tmp_path: Path) -> None:
+def test_cli_and_report_pages_show_the_precision(partial: Engine, db_url: str, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from tollbook.cli.common import console
+
+    monkeypatch.setattr(console, "_width", 250)  # the console is made once per process, before COLUMNS is set
     runner = CliRunner(env={"COLUMNS": "250"})
     for args in (["records", "list"], ["persons", "list"], ["persons", "show", "P-0001"],
                  ["persons", "show", "P-0002", "--json"], ["persons", "list", "--by", "date"]):

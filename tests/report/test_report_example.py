@@ -60,7 +60,7 @@ def test_cli_report_explain_export_on_the_example(demo: DemoSummary, tmp_path: P
     result = CliRunner().invoke(app, ["explain", "estimate.total"], env=env)
     assert result.exit_code == 0 and result.output.startswith("estimate.total = ")
     result = CliRunner().invoke(app, ["export", "--public", "--out", str(tmp_path / "e")], env=env)
-    assert result.exit_code == 0 and "public export of 1,075 persons" in result.output
+    assert result.exit_code == 0 and "public export of 1,077 persons" in result.output
     bad = CliRunner().invoke(app, ["report", "--lang", "de", "--out", str(tmp_path / "x")], env=env)
     assert bad.exit_code == 1 and "unknown language 'de'" in bad.output
 

@@ -18,6 +18,8 @@ import pandas as pd
 
 from tollbook.errors import TollbookError
 
+DATE_KEYS = ("dod", "dod_from", "dod_to")  # key columns holding dates
+
 BACKENDS = ("duckdb", "spark")
 
 
@@ -146,7 +148,7 @@ def _spark_frame(session: Any, frame: pd.DataFrame) -> Any:
     """A Spark DataFrame of the key table with an explicit schema (nullable ints and dates survive)."""
     from pyspark.sql import types as T
 
-    kinds = {"age": T.LongType(), "dod": T.DateType()}
+    kinds = {"age": T.LongType()} | dict.fromkeys(DATE_KEYS, T.DateType())
     schema = T.StructType([T.StructField(c, kinds.get(c, T.StringType()), True) for c in frame.columns])
     rows = [tuple(_spark_value(c, v) for c, v in zip(frame.columns, row, strict=True))
             for row in frame.itertuples(index=False, name=None)]
@@ -157,7 +159,7 @@ def _spark_value(column: str, value: Any) -> Any:
     """One cell as the plain Python value Spark expects."""
     if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
         return None
-    if column == "dod":
+    if column in DATE_KEYS:
         return value.date() if isinstance(value, pd.Timestamp | dt.datetime) else value
     if column == "age":
         return int(value)

@@ -1,7 +1,8 @@
 """Linkage keys of records: pure functions from name, place and date fields to the columns the model compares.
 
 Every name part (given, family, father's) gets a canonical Latin form, a script-independent phonetic key and a
-name-variant id; places get province and city codes; dates of death are kept only when known to the day.
+name-variant id; places get province and city codes; dates of death are compared to the day when known to the day, and a
+partial date (a month, a year) by the period it names.
 Keys are computed once per distinct value, so a million records with a few thousand distinct names key fast.
 """
 
@@ -21,10 +22,11 @@ KEY_COLUMNS = (
     "unique_id", "source_list",
     "given_canon", "given_phon", "given_var", "family_canon", "family_phon", "family_var",
     "father_canon", "father_phon", "father_var", "names_phon", "names_canon", "family_head", "family_tail",
-    "sex", "age", "dod", "province_code", "city_code",
+    "sex", "age", "dod", "dod_from", "dod_to", "province_code", "city_code",
 )  # fmt: skip
 INPUT_COLUMNS = ("unique_id", "source", "given_name", "family_name", "father_name", "sex", "age", "date_of_death",
                  "date_precision", "province_code", "city_code")  # fmt: skip
+OPTIONAL_COLUMNS = ("date_of_death_end",)  # the last day of a partial date's period (a database record has it)
 KNOWN_SEXES = {"male", "female"}
 HEAD = 4  # letters of the family name that block with the given name: a typo late in a long name still blocks
 TAIL = 4  # and its last letters: a typo early in the name (Soltanifar, oSltanifar) still blocks
@@ -104,6 +106,19 @@ def death_date_column(dates: pd.Series, precision: pd.Series | None = None) -> p
     return parsed.astype("datetime64[ns]")
 
 
+def death_period_columns(dates: pd.Series, ends: pd.Series | None,
+                         precision: pd.Series | None) -> tuple[pd.Series, pd.Series]:
+    """(first day, last day) of the period a date of death names: the day itself for a full date, the source's
+    whole month for "Aban 1398"; null without a date, or for a partial date whose last day is not known."""
+    first = death_date_column(dates)
+    day = death_date_column(dates, precision)
+    if ends is None:
+        return day, day
+    last = death_date_column(ends)
+    known = day.notna().to_numpy() | last.notna().to_numpy()
+    return first.where(known), last.where(day.isna().to_numpy(), day).where(known)
+
+
 def _iso_or_none(value: object) -> str | None:
     """A date value as ISO text for parsing."""
     if isinstance(value, dt.date):
@@ -147,6 +162,9 @@ def build_keys(records: pd.DataFrame) -> pd.DataFrame:
     keyed["sex"] = sex_column(records["sex"])
     keyed["age"] = age_column(records["age"])
     keyed["dod"] = death_date_column(records["date_of_death"], records["date_precision"])
+    ends = records["date_of_death_end"] if "date_of_death_end" in records.columns else None
+    keyed["dod_from"], keyed["dod_to"] = death_period_columns(records["date_of_death"], ends,
+                                                              records["date_precision"])
     keyed["province_code"] = _map_distinct(records["province_code"], str)
     keyed["city_code"] = _map_distinct(records["city_code"], str)
     return keyed.reset_index(drop=True)[list(KEY_COLUMNS)]
@@ -155,7 +173,7 @@ def build_keys(records: pd.DataFrame) -> pd.DataFrame:
 def records_frame(rows: Iterable[dict[str, object]]) -> pd.DataFrame:
     """A frame with INPUT_COLUMNS from plain dict rows (missing fields become null)."""
     frame = pd.DataFrame(list(rows))
-    for column in INPUT_COLUMNS:
+    for column in INPUT_COLUMNS + OPTIONAL_COLUMNS:
         if column not in frame.columns:
             frame[column] = None
-    return frame[list(INPUT_COLUMNS)]
+    return frame[list(INPUT_COLUMNS + OPTIONAL_COLUMNS)]

@@ -18,8 +18,8 @@ from tollbook.link.waterfall import weights_of
 from tollbook.model import Evidence, Link, Person, Record, Source
 from tollbook.records import current_records_query
 
-RECORD_FIELDS = ("given_name", "family_name", "father_name", "sex", "age", "date_of_death", "date_precision",
-                 "province_code", "city_code")  # fmt: skip
+RECORD_FIELDS = ("given_name", "family_name", "father_name", "sex", "age", "date_of_death", "date_of_death_end",
+                 "date_precision", "province_code", "city_code")  # fmt: skip
 
 IN_CHUNK = 10_000  # ids per IN (...) list: under SQLite's and PostgreSQL's bound-parameter limits
 
