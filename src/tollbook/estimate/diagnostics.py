@@ -13,7 +13,8 @@ import warnings
 from collections.abc import Mapping
 
 import numpy as np
-from scipy.special import betaincinv, ndtri
+
+from tollbook.estimate._special import betaincinv, ndtri
 
 __all__ = ["ESS_LIMIT", "RHAT_LIMIT", "chain_diagnostics", "convergence_warnings", "quiet_arviz",
            "suggested_iterations", "trace_diagnostics"]

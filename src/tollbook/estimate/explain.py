@@ -33,9 +33,11 @@ def _what(result: EstimateResult) -> str:
     """What the number is: documented plus estimated undocumented, with the interval."""
     where = "in total" if result.stratum in (None, "total") else f"in stratum {result.stratum!r}"
     missing = result.estimate - result.observed
-    return (f"What it is: an estimate of {_number(result.estimate)} people {where} (95% interval "
-            f"{_number(result.lower)} to {_number(result.upper)}) = the {result.observed:,} documented by name plus "
-            f"about {_number(missing)} that no list recorded. It is a statistical estimate, not a list of names.")
+    interval = (f"95% interval {_number(result.lower)} to {_number(result.upper)}"
+                if math.isfinite(result.lower) and math.isfinite(result.upper) else "no interval computed")
+    return (f"What it is: an estimate of {_number(result.estimate)} people {where} ({interval}) = the "
+            f"{result.observed:,} documented by name plus about {_number(missing)} that no list recorded. It is a "
+            "statistical estimate, not a list of names.")
 
 
 def _assumptions(result: EstimateResult) -> str:

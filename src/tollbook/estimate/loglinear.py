@@ -12,7 +12,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import chdtrc, chdtri, gammaln, ndtri, xlogy
 
 from tollbook.estimate._loglinear_design import (
     Design,
@@ -23,6 +22,7 @@ from tollbook.estimate._loglinear_design import (
     hierarchical_closure,
 )
 from tollbook.estimate._poisson import PoissonFit, fit_poisson
+from tollbook.estimate._special import chdtrc, ndtri
 from tollbook.estimate.histories import CaptureHistories, HistoryError
 from tollbook.estimate.ranking import mark_preferred
 from tollbook.estimate.result import EstimateResult
@@ -155,6 +155,8 @@ def abundance(y: np.ndarray, spec: ModelSpec, design: Design, n_lists: int, neg:
 
 def _cormack_term(N: float, n0: float) -> float:
     """Log ratio of the multinomial to the Poisson likelihood at total N with n0 unobserved (Cormack 1992)."""
+    from scipy.special import gammaln, xlogy  # the profile search loads SciPy anyway
+
     return float(gammaln(N + 1) - gammaln(n0 + 1) + xlogy(n0, n0) - xlogy(N, N))
 
 
@@ -180,6 +182,7 @@ def profile_interval(
 ) -> tuple[float, float, float, list[str]]:
     """Multinomial MLE of N and its profile-likelihood interval, searched on (n, 3 N̂) as closedpCI does."""
     from scipy.optimize import brentq, minimize_scalar  # imported here: it is slow to load, and only this needs it
+    from scipy.special import chdtri
 
     n = float(y.sum())
     loglik = _profile_function(y, design, neg)
@@ -202,7 +205,7 @@ def lognormal_interval(total: float, se: float, n: float, alpha: float = 0.05) -
     missing = total - n
     if not (np.isfinite(se) and missing > 0):
         return float("nan"), float("nan")
-    c = np.exp(ndtri(1 - alpha / 2) * np.sqrt(np.log(1 + se**2 / missing**2)))
+    c = np.exp(float(ndtri(1 - alpha / 2)) * np.sqrt(np.log(1 + se**2 / missing**2)))
     return float(n + missing / c), float(n + missing * c)
 
 
@@ -278,11 +281,15 @@ def _valid(total: float, observed: int) -> bool:
     return bool(np.isfinite(total) and total >= observed)
 
 
-def _interval(y: np.ndarray, spec: ModelSpec, design: Design, est: Abundance, alpha: float, neg: bool):
-    """(multinomial N, lower, upper, interval method, warnings) for the fitted model."""
+def _interval(y: np.ndarray, spec: ModelSpec, design: Design, est: Abundance, alpha: float, neg: bool,
+              intervals: bool = True):
+    """(multinomial N, lower, upper, interval method, warnings) for the fitted model; without ``intervals`` the
+    estimate and its standard error only, as closedp.t reports them."""
     n = float(y.sum())
     if not _valid(est.total, int(n)):
         return float("nan"), float("nan"), float("nan"), "none", []
+    if not intervals:
+        return float("nan"), float("nan"), float("nan"), "none (not asked for)", []
     if spec.base in ("Mb", "Mbh"):
         lower, upper = lognormal_interval(est.total, est.se, n, alpha)
         return float("nan"), lower, upper, "log-normal (Chao 1987)", []
@@ -351,8 +358,10 @@ def fit_spec(
     neg: bool = True,
     seed: Seed = None,
     n_draws: int = 4000,
+    intervals: bool = True,
 ) -> EstimateResult:
-    """Fit one log-linear model to the histories and return its estimate, interval and fit statistics."""
+    """Fit one log-linear model to the histories and return its estimate, interval (unless not ``intervals``)
+    and fit statistics."""
     _check_histories(histories, spec)
     y = histories.full_table()[1:].astype(float)
     design = build_design(spec, histories.lists)
@@ -361,7 +370,7 @@ def fit_spec(
             f"model {spec.name!r} has {design.X.shape[1]} parameters but only {len(y)} cells to fit them"
         )
     est = abundance(y, spec, design, histories.n_lists, neg)
-    n_max, lower, upper, how, ci_warnings = _interval(y, spec, design, est, alpha, neg)
+    n_max, lower, upper, how, ci_warnings = _interval(y, spec, design, est, alpha, neg, intervals)
     return EstimateResult(
         method="loglinear",
         model=spec.name,
@@ -427,6 +436,7 @@ def closedp(
     ordered: bool = False,
     seed: Seed = None,
     n_draws: int = 4000,
+    intervals: bool = True,
 ) -> list[EstimateResult]:
     """Fit Rcapture's closedp.t models (M0, Mt, Mh ×4, Mth ×4; only M0, Mt for 2 lists).
 
@@ -434,7 +444,8 @@ def closedp(
     with ``ordered=True`` (victim lists have no such order). Each estimate is the Poisson MLE with its
     delta-method standard error, as closedp.t reports it; the interval is the multinomial profile likelihood of
     closedpCI.t (log-normal for Mb and Mbh, which it does not cover). ``n_draws`` simulated draws of N per model
-    (:func:`missing_draws`, one stream per model from ``seed``) let strata be added up.
+    (:func:`missing_draws`, one stream per model from ``seed``) let strata be added up. ``intervals=False``
+    skips the profile-likelihood searches (and SciPy's optimiser): estimates and standard errors only.
     """
     _check_histories(histories, RCAPTURE_MODELS[0])
     specs = [s for s in RCAPTURE_MODELS if ordered or s.base not in ("Mb", "Mbh")]
@@ -442,6 +453,6 @@ def closedp(
         specs = [s for s in specs if s.base != "Mbh" and s.heterogeneity is None]
     root = root_sequence(seed)
     streams = [np.random.SeedSequence(root.entropy, spawn_key=(*root.spawn_key, i)) for i in range(len(specs))]
-    results = [fit_spec(histories, spec, alpha, neg, stream, n_draws) for spec, stream in zip(specs, streams,
-                                                                                              strict=True)]
+    results = [fit_spec(histories, spec, alpha, neg, stream, n_draws, intervals)
+               for spec, stream in zip(specs, streams, strict=True)]
     return mark_preferred(results)

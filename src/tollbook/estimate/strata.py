@@ -8,9 +8,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
-import pandas as pd
 
-from tollbook.estimate.histories import CaptureHistories
+from tollbook.estimate.histories import CaptureHistories, aggregate_patterns
 from tollbook.estimate.ranking import mark_preferred
 from tollbook.estimate.result import EstimateResult, code_version
 from tollbook.estimate.seeds import Seed, root_sequence, stratum_sequence
@@ -49,16 +48,14 @@ POOLED_LABEL = "other (pooled thin strata)"
 def combine(parts: Sequence[CaptureHistories], stratum: str) -> CaptureHistories:
     """One population from several strata: the union of their lists, pattern counts added up."""
     lists = list(dict.fromkeys(name for part in parts for name in part.lists))
-    rows = []
+    blocks = []
     for part in parts:
-        position = [lists.index(name) for name in part.lists]
-        for pattern, count in zip(part.patterns, part.counts, strict=True):
-            row = [0] * len(lists)
-            for column, value in zip(position, pattern, strict=True):
-                row[column] = int(value)
-            rows.append([*row, int(count)])
-    frame = pd.DataFrame(rows, columns=[*lists, "count"])
-    return CaptureHistories.from_frame(frame, lists, count_col="count", stratum=stratum)
+        block = np.zeros((part.n_patterns, len(lists)), dtype=np.uint8)
+        block[:, [lists.index(name) for name in part.lists]] = part.patterns
+        blocks.append(block)
+    counts = np.concatenate([part.counts for part in parts])
+    unique, summed = aggregate_patterns(np.concatenate(blocks), counts)
+    return CaptureHistories(tuple(lists), unique, summed, stratum)
 
 
 def pool_thin(strata: Mapping[str | None, CaptureHistories], rule: ThinRule | None = None,
@@ -137,7 +134,7 @@ def _summed_fit(parts: Sequence[EstimateResult]) -> dict:
     deviance test on the summed df; empty when a stratum lacks them."""
     if not all(all(key in p.diagnostics for key in _FIT_SUMS) for p in parts):
         return {}
-    from scipy.special import chdtrc  # only log-linear totals need it
+    from tollbook.estimate._special import chdtrc
 
     summed = {key: float(sum(p.diagnostics[key] for p in parts)) for key in _FIT_SUMS}
     summed["df"] = int(summed["df"])
