@@ -1,10 +1,10 @@
 """The library's field validation messages in Persian, by their stable code (tollbook.ingest.codes): English
 pages show the library's English reason unchanged; Persian pages say the same from the code and its parameters.
-A code with no Persian entry, or an entry its parameters cannot fill, keeps its English text, marked as such."""
+A code with no Persian entry, or an entry its parameters cannot fill, keeps its English text, marked as such.
+The words form a table of the shared format (tollbook.phrases) the report's estimation caveats use too."""
 
 from __future__ import annotations
 
-import string
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,6 +12,7 @@ from tollbook.enums import VictimRole
 from tollbook.ingest.report import ImportIssue
 from tollbook.ingest.validate import VOCAB_FIELDS
 from tollbook.ingest.vocab import WORDS as VOCAB_WORDS
+from tollbook.phrases import Phrase, fill, placeholders
 from tollbook.places.gazetteer import province_by_code
 from tollbook.records import InputIssue
 from tollbook.web.i18n import persian_digits, translate
@@ -89,6 +90,12 @@ ORDERS = {"day-first": "روز پیش از ماه", "month-first": "ماه پی�
 USER_TEXT = ("text", "word", "city", "column", "sheet", "id", "ids", "source", "proof")  # the user's own input
 
 
+def table() -> dict[str, Phrase]:
+    """The Persian words as a table of the shared format: no English template, since the library writes each
+    issue's English reason itself."""
+    return {code: Phrase(None, words) for code, words in PERSIAN.items()}
+
+
 @dataclass(frozen=True)
 class ShownIssue:
     """A validation message as a page shows it: its words, and the language they are in."""
@@ -119,9 +126,8 @@ def persian_text(code: str, params: dict[str, Any]) -> str:
     """The Persian message of a code with its parameters filled (user input as typed, numbers in Persian digits,
     places by their Persian names); raises KeyError when a parameter the entry needs is missing."""
     template = PERSIAN[code]
-    needed = {name for _, name, _, _ in string.Formatter().parse(template) if name}
-    values = {name: _persian_value(name, params) for name in needed}
-    return template.format(**values) + KEPT.get(str(params.get("kept", "")), "")
+    values = {name: _persian_value(name, params) for name in placeholders(template)}
+    return fill(template, values) + KEPT.get(str(params.get("kept", "")), "")
 
 
 def _persian_value(name: str, params: dict[str, Any]) -> str:
