@@ -5,6 +5,7 @@ A code with no Persian entry, or an entry its parameters cannot fill, keeps its 
 from __future__ import annotations
 
 import string
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -118,10 +119,13 @@ def shown_column(lang: str, column: str) -> str:
 def persian_text(code: str, params: dict[str, Any]) -> str:
     """The Persian message of a code with its parameters filled (user input as typed, numbers in Persian digits,
     places by their Persian names); raises KeyError when a parameter the entry needs is missing."""
-    template = PERSIAN[code]
+    return fill(PERSIAN[code], params, _persian_value) + KEPT.get(str(params.get("kept", "")), "")
+
+
+def fill(template: str, params: dict[str, Any], value_of: Callable[[str, dict[str, Any]], str]) -> str:
+    """A template with each {name} it holds filled by `value_of(name, params)` (KeyError when one is missing)."""
     needed = {name for _, name, _, _ in string.Formatter().parse(template) if name}
-    values = {name: _persian_value(name, params) for name in needed}
-    return template.format(**values) + KEPT.get(str(params.get("kept", "")), "")
+    return template.format(**{name: value_of(name, params) for name in needed})
 
 
 def _persian_value(name: str, params: dict[str, Any]) -> str:
