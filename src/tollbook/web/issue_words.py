@@ -5,14 +5,15 @@ The words form a table of the shared format (tollbook.phrases) the report's esti
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from tollbook import phrases
 from tollbook.enums import VictimRole
 from tollbook.ingest.report import ImportIssue
 from tollbook.ingest.validate import VOCAB_FIELDS
 from tollbook.ingest.vocab import WORDS as VOCAB_WORDS
-from tollbook.phrases import Phrase, fill, placeholders
 from tollbook.places.gazetteer import province_by_code
 from tollbook.records import InputIssue
 from tollbook.web.i18n import persian_digits, translate
@@ -90,10 +91,10 @@ ORDERS = {"day-first": "روز پیش از ماه", "month-first": "ماه پی�
 USER_TEXT = ("text", "word", "city", "column", "sheet", "id", "ids", "source", "proof")  # the user's own input
 
 
-def table() -> dict[str, Phrase]:
+def table() -> dict[str, phrases.Phrase]:
     """The Persian words as a table of the shared format: no English template, since the library writes each
     issue's English reason itself."""
-    return {code: Phrase(None, words) for code, words in PERSIAN.items()}
+    return {code: phrases.Phrase(None, words) for code, words in PERSIAN.items()}
 
 
 @dataclass(frozen=True)
@@ -125,9 +126,12 @@ def shown_column(lang: str, column: str) -> str:
 def persian_text(code: str, params: dict[str, Any]) -> str:
     """The Persian message of a code with its parameters filled (user input as typed, numbers in Persian digits,
     places by their Persian names); raises KeyError when a parameter the entry needs is missing."""
-    template = PERSIAN[code]
-    values = {name: _persian_value(name, params) for name in placeholders(template)}
-    return fill(template, values) + KEPT.get(str(params.get("kept", "")), "")
+    return fill(PERSIAN[code], params, _persian_value) + KEPT.get(str(params.get("kept", "")), "")
+
+
+def fill(template: str, params: dict[str, Any], value_of: Callable[[str, dict[str, Any]], str]) -> str:
+    """A template with each {name} it holds filled by `value_of(name, params)` (KeyError when one is missing)."""
+    return phrases.fill(template, {name: value_of(name, params) for name in phrases.placeholders(template)})
 
 
 def _persian_value(name: str, params: dict[str, Any]) -> str:
