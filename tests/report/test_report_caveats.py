@@ -1,6 +1,7 @@
-"""The estimation's caveats and warnings by code, in English and Persian: every sentence the estimation writes
-(produced here by the estimation's own functions) is recognised, rebuilt word for word in English, translated
-in Persian, and its figures are traceable numbers; a sentence no rule knows is kept and marked untranslated."""
+"""The estimation's caveats and warnings by code, in English and Persian: every caveat the estimation writes
+(produced here by the estimation's own functions) is read alike from its code and, as for an estimate saved with
+words only, from its words; it is rebuilt word for word in English, said in Persian, and its figures are
+traceable numbers; a sentence no template knows is kept and marked untranslated."""
 
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ from tollbook.phrases import parts
 from tollbook.report import build_report
 from tollbook.report.caveats import UNKNOWN, classify, from_coded, register, render, untranslated
 from tollbook.report.numbers import NumberBook
+from tollbook.sources import add_source
 from tollbook.store import migrate, open_engine, session_scope
 
 LISTS = ("media", "network", "ngo")
@@ -91,6 +93,7 @@ def sentences() -> list[str]:
 def test_every_sentence_of_the_estimation_is_recognised_and_rebuilt_word_for_word() -> None:
     book = NumberBook()
     for text in sentences():
+        assert isinstance(text, Caveat) and from_coded(text).params == classify(text).params, text
         caveat = register(book, classify(text), "total")
         assert untranslated(caveat) == [], text
         assert plain(render(caveat, "en", numbers(book))) == text
@@ -213,3 +216,33 @@ def test_an_estimate_saved_with_words_only_renders_as_one_saved_with_codes(tmp_p
         engine.dispose()
     assert 'data-caveat="independence.shared"' in old["fa"] and 'data-caveat="unknown"' not in old["fa"]
     assert old == coded
+
+
+def test_a_hidden_list_named_in_any_part_of_a_caveat_stays_out_of_the_public_report(tmp_path: Path) -> None:
+    collector, group = "Ali Rezaei notebook", "Rezaei family network"  # a field collector's list, its group
+    lists = ("media", collector, "ngo")
+    hist = CaptureHistories(lists, HIST.patterns, HIST.counts)
+    failing = [{"check": "pair", "lists": ["media", collector], "observed": 45, "median": 30.0, "lo": 24.0,
+                "hi": 37.0, "p": 0.002}]
+    thin = CaptureHistories((collector, "ngo"), np.array([(1, 0), (1, 1)]), np.array([3, 2]), stratum="IR-07")
+    warnings = (*group_warnings({group: [collector, "ngo"]}, lists), *check_warnings(failing),
+                *placeholder(thin, "lcmcr", thin_reason(thin, ThinRule(min_lists=3))).warnings)
+    saved = with_dependence([result(warnings=warnings)], hist)
+    assert any(w.code.startswith("dependence.") and collector in w for w in saved[0].warnings)
+    engine = open_engine(f"sqlite:///{tmp_path}/hidden.db")
+    try:
+        migrate(engine)
+        with session_scope(engine) as session:
+            for name in ("media", "ngo"):
+                add_source(session, name, kind="media")
+            add_source(session, collector, kind="field_collector", independence_group=group)
+            save_results(session, saved, stratified_by=None)
+        with session_scope(engine) as session:
+            files = build_report(session, tmp_path / "public", public=True)
+    finally:
+        engine.dispose()
+    codes = {c.code for c in files.data.estimates["total"]["warning_caveats"]}
+    assert {"independence.shared", "predictive.failed", "stratum.not_estimated", "dependence.same"} <= codes
+    for lang in ("en", "fa"):
+        page = files.pages[lang].read_text("utf-8")
+        assert "Rezaei" not in page and "field collector 1" in page
