@@ -2,8 +2,9 @@
 
 The English template is what the estimation writes (format specs fix how it writes each figure); the Persian one
 is how the report says the same thing. Parts: num_* a figure, list_* a list's name, names_* several list names,
-stratum a stratum, reason/reasons/checks nested caveats, figures named figures (ESS), text_* words or figures
-kept as written. A new caveat gets its code here, in both languages, before the estimation can write it.
+stratum a stratum, reason/reasons/checks nested caveats, figures a mapping of named figures (ESS), text_* words or
+figures the report keeps as the English writes them. A new caveat gets its code here, in both languages, before
+the estimation can write it (a test drives real estimates and fails on a code missing here).
 """
 
 from __future__ import annotations

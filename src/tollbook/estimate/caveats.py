@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from tollbook.estimate.caveat_words import CAVEATS
-from tollbook.phrases import placeholders
+from tollbook.phrases import parts, placeholders
 
 __all__ = ["Caveat", "english", "reason_of", "restored", "saved", "saved_lines", "shown"]
 
@@ -55,7 +55,7 @@ class _English(string.Formatter):
         return _Part(str(key), kwargs[str(key)])
 
     def convert_field(self, value: _Part, conversion: str | None) -> _Part:
-        return value if conversion is None else _Part(value.name, repr(value.value))
+        return value if conversion is None else _Part(value.name, super().convert_field(value.value, conversion))
 
     def format_field(self, value: _Part, format_spec: str) -> str:
         return written(value.name, value.value, format_spec)
@@ -83,7 +83,7 @@ def english(code: str, params: Mapping[str, Any]) -> str:
 
 def shown(caveat: Caveat) -> dict[str, str]:
     """Each non-nested part as the English shows it (figures at the precision written, names joined, no quotes)."""
-    specs = {name: spec for _, name, spec, _ in string.Formatter().parse(CAVEATS[caveat.code].english) if name}
+    specs = {name: spec for name, spec, _ in parts(CAVEATS[caveat.code].english)}
     return {name: written(name, value, specs.get(name, "")) for name, value in caveat.params.items()
             if name not in NESTED}
 

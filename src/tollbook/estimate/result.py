@@ -60,6 +60,8 @@ def json_safe(value: Any) -> Any:
         return json_safe(value.item())
     if isinstance(value, float) and not math.isfinite(value):
         return None
+    if isinstance(value, str):  # a caveat is its words
+        return str(value)
     if value is None or isinstance(value, bool | int | float | str):
         return value
     return str(value)
