@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from tollbook.estimate.caveats import Caveat, reason_of
 from tollbook.estimate.histories import CaptureHistories, aggregate_patterns
 from tollbook.estimate.ranking import mark_preferred
 from tollbook.estimate.result import EstimateResult, code_version
@@ -29,16 +30,14 @@ class ThinRule:
     min_observed: int = 10
 
 
-def thin_reason(histories: CaptureHistories, rule: ThinRule) -> str | None:
+def thin_reason(histories: CaptureHistories, rule: ThinRule) -> Caveat | None:
     """Why this stratum cannot be estimated under ``rule``, or None if it can."""
     with_records = histories.lists_with_records()
     if len(with_records) < rule.min_lists:
-        return (
-            f"only {len(with_records)} list(s) with records here ({', '.join(with_records) or 'none'}); "
-            f"at least {rule.min_lists} are needed"
-        )
+        return Caveat("thin.lists", num_lists=len(with_records), names_lists=tuple(with_records),
+                      num_min=rule.min_lists)
     if histories.observed < rule.min_observed:
-        return f"only {histories.observed} people recorded here; at least {rule.min_observed} are needed"
+        return Caveat("thin.people", num_people=histories.observed, num_min=rule.min_observed)
     return None
 
 
@@ -77,13 +76,14 @@ def _without_empty_lists(histories: CaptureHistories) -> tuple[CaptureHistories,
     return (histories.drop_lists(empty), empty) if empty else (histories, [])
 
 
-def placeholder(histories: CaptureHistories, method: str, reason: str) -> EstimateResult:
+def placeholder(histories: CaptureHistories, method: str, reason: str | Caveat) -> EstimateResult:
     """A result that names a stratum (or method) left unestimated, with the reason as its warning."""
-    where = "" if histories.stratum is None else f"stratum {histories.stratum!r} "
+    warning = (Caveat("population.not_estimated", reason=reason) if histories.stratum is None else
+               Caveat("stratum.not_estimated", stratum=histories.stratum, reason=reason))
     return EstimateResult(
         method=method, model=None, estimate=math.nan, lower=math.nan, upper=math.nan,
         observed=histories.observed, stratum=histories.stratum, settings={}, diagnostics={},
-        data_hash=histories.data_hash(), warnings=(f"{where}not estimated: {reason}",),
+        data_hash=histories.data_hash(), warnings=(warning,),
     )  # fmt: skip
 
 
@@ -97,7 +97,7 @@ def _fit_stratum(histories: CaptureHistories, fit: Fitter, method: str, rule: Th
     try:
         results = fit(usable, stratum_sequence(seed, histories.stratum))
     except ValueError as exc:
-        return [placeholder(histories, method, str(exc))]
+        return [placeholder(histories, method, reason_of(exc))]
     if not dropped:
         return results
     return [replace(r, settings=r.settings | {"lists_without_records_dropped": dropped}) for r in results]
@@ -148,15 +148,15 @@ def _left_out_for(per_stratum: list[EstimateResult], method: str, model: str | N
     mine = [r for r in per_stratum if r.method == method]
     estimated = {r.stratum for r in mine if r.model == model and math.isfinite(r.estimate)}
     failed = {r.stratum: r for r in reversed(mine) if r.model in (None, model) and not math.isfinite(r.estimate)}
-    missing = {r.stratum: failed.get(r.stratum) or placeholder_from(r, f"model {model!r} was not fitted here")
+    missing = {r.stratum: failed.get(r.stratum) or placeholder_from(r, Caveat("model.not_fitted", text_model=model))
                for r in reversed(mine) if r.stratum not in estimated}  # fmt: skip
     return list(missing.values())
 
 
-def placeholder_from(result: EstimateResult, reason: str) -> EstimateResult:
+def placeholder_from(result: EstimateResult, reason: str | Caveat) -> EstimateResult:
     """A placeholder for the stratum of ``result``: same people and data, no estimate."""
     return replace(result, model=None, estimate=math.nan, lower=math.nan, upper=math.nan, draws=None,
-                   warnings=(f"stratum {result.stratum!r} not estimated: {reason}",))
+                   warnings=(Caveat("stratum.not_estimated", stratum=result.stratum, reason=reason),))
 
 
 def _combined_hash(parts: Sequence[EstimateResult]) -> str:
@@ -184,10 +184,10 @@ def _normal_interval(parts: Sequence[EstimateResult]) -> tuple[float, float, flo
     return total, total - half, total + half
 
 
-def _documented_only(left_out: Sequence[EstimateResult]) -> list[str]:
+def _documented_only(left_out: Sequence[EstimateResult]) -> list[Caveat]:
     """Warnings naming each stratum counted only as documented in a total."""
-    return [f"{p.observed:,} documented people of stratum {p.stratum!r} are counted as documented only (no estimate "
-            f"of their undocumented) — {p.warnings[0] if p.warnings else 'no estimate there'}" for p in left_out]
+    return [Caveat("total.documented_only", num_people=p.observed, stratum=p.stratum,
+                   reason=p.warnings[0] if p.warnings else Caveat("total.no_estimate")) for p in left_out]
 
 
 def sum_strata(parts: Sequence[EstimateResult], left_out: Sequence[EstimateResult] = ()) -> EstimateResult:
@@ -208,7 +208,7 @@ def sum_strata(parts: Sequence[EstimateResult], left_out: Sequence[EstimateResul
         how = "sum of point estimates; interval from summed variances (normal approximation)"
     observed = sum(p.observed for p in parts) + fixed
     low = max(low, observed) if math.isfinite(low) else low
-    found = _documented_only(left_out) + [f"stratum {p.stratum!r} has not converged" for p in parts
+    found = _documented_only(left_out) + [Caveat("total.not_converged", stratum=p.stratum) for p in parts
                                           if p.converged is False]  # fmt: skip
     converged = None if all(p.converged is None for p in parts) else all(p.converged is not False for p in parts)
     return EstimateResult(
