@@ -1,14 +1,15 @@
 """The library's field validation messages in Persian, by their stable code (tollbook.ingest.codes): English
 pages show the library's English reason unchanged; Persian pages say the same from the code and its parameters.
-A code with no Persian entry, or an entry its parameters cannot fill, keeps its English text, marked as such."""
+A code with no Persian entry, or an entry its parameters cannot fill, keeps its English text, marked as such.
+The words form a table of the shared format (tollbook.phrases) the report's estimation caveats use too."""
 
 from __future__ import annotations
 
-import string
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from tollbook import phrases
 from tollbook.enums import VictimRole
 from tollbook.ingest.report import ImportIssue
 from tollbook.ingest.validate import VOCAB_FIELDS
@@ -94,6 +95,12 @@ ORDERS = {"day-first": "روز پیش از ماه", "month-first": "ماه پی�
 USER_TEXT = ("text", "word", "city", "column", "sheet", "id", "ids", "source", "proof")  # the user's own input
 
 
+def table() -> dict[str, phrases.Phrase]:
+    """The Persian words as a table of the shared format: no English template, since the library writes each
+    issue's English reason itself."""
+    return {code: phrases.Phrase(None, words) for code, words in PERSIAN.items()}
+
+
 @dataclass(frozen=True)
 class ShownIssue:
     """A validation message as a page shows it: its words, and the language they are in."""
@@ -128,8 +135,7 @@ def persian_text(code: str, params: dict[str, Any]) -> str:
 
 def fill(template: str, params: dict[str, Any], value_of: Callable[[str, dict[str, Any]], str]) -> str:
     """A template with each {name} it holds filled by `value_of(name, params)` (KeyError when one is missing)."""
-    needed = {name for _, name, _, _ in string.Formatter().parse(template) if name}
-    return template.format(**{name: value_of(name, params) for name in needed})
+    return phrases.fill(template, {name: value_of(name, params) for name in phrases.placeholders(template)})
 
 
 def _persian_value(name: str, params: dict[str, Any]) -> str:
