@@ -20,8 +20,8 @@ from tollbook.bundle.codes import BUNDLE_CODES
 from tollbook.enums import Role
 from tollbook.keys import new_collector_key, new_project_key, write_keypair
 from tollbook.store import session_scope
-from tollbook.web.bundle_words import PERSIAN
 from tollbook.web.bundles import BundleSetup
+from tollbook.web.error_words import PERSIAN
 from web.bundle_helpers import ROWS, field_setup, seal
 from web.test_issue_words import LATIN_WORD, PERSIAN_LETTER
 from web.web_helpers import token_of
@@ -109,7 +109,7 @@ def test_every_refusal_of_a_real_bundle_is_said_in_persian(app: FastAPI, client_
     _refusal(client, b"PK\x03\x04 a zip file, not a bundle", "bundle.not_a_bundle")
     bad = _refusal(client, seal(tmp_path / "w3", keys / "collector.key", keys / "project.pub", field["rows"],
                                 tmp_path / "bad-row.tbundle", swap_rows=BAD_ROW).read_bytes(), "bundle.bad_row")
-    assert "ردیف ۲" in bad and "ماه ۱۳ میان ۱ و ۱۲ نیست" in bad  # the row's own issue, in the report's words
+    assert "ردیف ۲" in bad and "ماه ۱۳ در بازهٔ ۱ تا ۱۲ نیست" in bad  # the row's own issue, in the report's words
     assert len(list(field["quarantine"].iterdir())) == 6
 
 

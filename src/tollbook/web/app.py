@@ -25,10 +25,10 @@ from tollbook.evidence import store_for
 from tollbook.records import InputError
 from tollbook.store import mask_url, open_engine, require_current, session_scope
 from tollbook.web.auth import CsrfFailed, Forbidden, LoginRequired, viewer_of
-from tollbook.web.bundle_words import shown_error
 from tollbook.web.bundles import BundleSetup, bundle_setup
 from tollbook.web.cache import DataVersion, ViewCache
 from tollbook.web.deps import SAFE
+from tollbook.web.error_words import shown_error
 from tollbook.web.i18n import pick_language, translate
 from tollbook.web.issue_words import shown_issue
 from tollbook.web.jobs import JobRunner
@@ -186,7 +186,7 @@ def create_app(url: str | None = None, secret: str | None = None, engine: Engine
     app.state.engine = engine
     app.state.db_label = mask_url(str(engine.url))
     app.state.secret = secret or _secret()
-    app.state.limiter = limiter or LoginLimiter()
+    app.state.limiter = limiter or LoginLimiter(engine)
     app.state.jobs = JobRunner(engine)
     app.state.cache = ViewCache()
     app.state.version = DataVersion()

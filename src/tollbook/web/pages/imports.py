@@ -8,9 +8,9 @@ from starlette.concurrency import run_in_threadpool
 
 from tollbook.ingest.report import ImportReport
 from tollbook.web.auth import GUARD, Viewer
-from tollbook.web.bundle_words import shown_error
 from tollbook.web.bundles import SUFFIXES as BUNDLE_SUFFIXES
 from tollbook.web.bundles import import_uploaded_bundle
+from tollbook.web.error_words import shown_error
 from tollbook.web.i18n import pick_language
 from tollbook.web.issue_words import shown_column, shown_issue
 from tollbook.web.permissions import Perm

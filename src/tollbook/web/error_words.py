@@ -1,7 +1,7 @@
-"""What a bundle import can say, in Persian, by the stable code of each refusal or error (tollbook.bundle.codes,
-and the upload, server and checkpoint codes the imports page meets): English pages show the library's English
-message unchanged; Persian pages say the same from the code and its parameters. A code with no entry here keeps
-its English text, marked as such (as tollbook.web.issue_words does for field messages)."""
+"""Errors in Persian by their stable code: what a bundle import can say (tollbook.bundle.codes), and the upload,
+server, checkpoint and background-job errors a page meets. English pages show the library's English message
+unchanged; Persian pages say the same from the code and its parameters. A code with no entry here keeps its
+English text, marked as such (as tollbook.web.issue_words does for field messages)."""
 
 from __future__ import annotations
 
@@ -38,13 +38,17 @@ PERSIAN: dict[str, str] = {
     "upload.suffix": "«{name}»: پرونده‌ای {suffixes} بارگذاری کنید.",
     "upload.empty": "پروندهٔ بارگذاری‌شده خالی است.",
     "upload.too_big": "پروندهٔ بارگذاری‌شده بزرگ‌تر از {limit} مگابایت است.",
-    "upload.unknown": "این بارگذاری شناخته نیست: پرونده را دوباره بارگذاری کنید.",
+    "upload.unknown": "این بارگذاری شناخته‌شده نیست: پرونده را دوباره بارگذاری کنید.",
     "upload.gone": "پروندهٔ بارگذاری‌شده دیگر در سرور نیست (سرور از نو راه افتاده است؟): آن را دوباره "
                    "بارگذاری کنید.",
     "upload.no_source": "نام منبعی را که فهرست از آن آمده است بنویسید.",
+    "job.busy": "کار {kind} ({id}) هنوز در حال اجراست: بگذارید به پایان برسد.",
+    "job.not_found": "کاری با شناسهٔ «{id}» در این پایگاه داده نیست.",
+    "job.unknown": "کاری به نام «{kind}» نیست: پیوند (link) یا برآورد (estimate).",
 }
+JOB_KINDS = {"link": "پیوند", "estimate": "برآورد"}
 PARTS = {"records": "پروندهٔ گزارش‌های", "evidence": "پروندهٔ مدرک"}
-IDENTIFIERS = ("collector", "fingerprint", "recipient", "format", "file", "name")  # shown as written, never folded
+IDENTIFIERS = ("collector", "fingerprint", "recipient", "format", "file", "name", "id")  # as written, never folded
 
 
 def shown_error(lang: str, error: TollbookError) -> ShownIssue:
@@ -63,6 +67,8 @@ def _value(name: str, params: dict[str, Any]) -> str:
     """One parameter as a Persian message shows it."""
     if name in IDENTIFIERS:
         return str(params[name])
+    if name == "kind":
+        return JOB_KINDS.get(params["kind"], str(params["kind"]))
     if name == "part":
         return PARTS[params["part"]]
     if name == "column":  # a canonical column by its field's Persian name, any other as written
