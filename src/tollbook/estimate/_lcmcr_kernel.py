@@ -3,6 +3,7 @@
 Everything here is Numba ``nopython`` code that mutates a chain's state arrays in place; :mod:`lcmcr` owns the
 Python side. Per-iteration cost depends on the number of observed patterns, lists and classes, never on N.
 
+:mod:`._lcmcr_compiled` picks this module (Numba's JIT) or the same source compiled ahead of time.
 Random draws use an explicit xoshiro256** state per chain (a uint64[4] array), so a chain is reproducible
 whichever thread runs it; the samplers are faster than Numba's ``np.random`` for the draws made here.
 Algorithms: xoshiro256** (Blackman & Vigna 2018), Marsaglia-Tsang gamma (2000), Cheng's BB beta (1978),
@@ -13,9 +14,14 @@ this module, not their own, because Numba's on-disk cache only notices edits to 
 from __future__ import annotations
 
 import math
+import sys
 
 import numpy as np
 from numba import njit
+
+from tollbook.estimate._lcmcr_compiled import new_state
+
+__all__ = ["MISSING_RATIO", "missing_ratio", "new_state", "random_sticks", "sweep"]
 
 _U53 = 1.0 / 9007199254740992.0
 # Below this mean the binomial is drawn by sequential inversion (cheaper than BTRS's log-gamma set-up).
@@ -25,12 +31,27 @@ _LOG_FACTORIAL = np.array([math.lgamma(k + 1.0) for k in range(64)])
 _HALF_LOG_2PI = 0.5 * math.log(2.0 * math.pi)
 
 
-def new_state(seed_sequence: np.random.SeedSequence) -> np.ndarray:
-    """A xoshiro256** state (never all zero) drawn from a NumPy seed sequence."""
-    state = seed_sequence.generate_state(4, dtype=np.uint64)
-    if not state.any():
-        state[0] = np.uint64(0x9E3779B97F4A7C15)
-    return state
+def _load_numba_without_scipy_linalg() -> None:
+    """Load Numba's compiler registries now, without letting them import ``scipy.linalg``.
+
+    Numba's first compile or cache load imports its array library, which probes for BLAS by importing
+    ``scipy.linalg`` (about 0.2 s of CPU, more than sampling Kosovo takes); nothing here uses BLAS. With the probe's
+    module hidden, Numba falls back to its own loop for ``np.convolve``/``np.correlate`` only; ``np.dot`` and
+    the linear algebra still import SciPy when compiled. Skipped when ``scipy.linalg`` is already loaded.
+    """
+    probe = "scipy.linalg.cython_blas"
+    if "scipy.linalg" in sys.modules or probe in sys.modules:
+        return
+    from numba.core.registry import cpu_target
+
+    sys.modules[probe] = None  # type: ignore[assignment]  # makes `import scipy.linalg.cython_blas` fail fast
+    try:
+        cpu_target.target_context.refresh()
+    finally:
+        del sys.modules[probe]
+
+
+_load_numba_without_scipy_linalg()
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -389,6 +410,12 @@ def _draw_sticks(rng: np.ndarray, class_n: np.ndarray, alpha: float, log_nu: np.
 # R's LCMCR redraws the number unlisted while it exceeds 20 × the number listed (a truncated prior on N).
 MISSING_RATIO = 20
 _MAX_REDRAWS = 10_000
+
+
+@njit(cache=True, nogil=True)
+def missing_ratio() -> int:
+    """MISSING_RATIO as compiled into the kernel (a kernel built ahead of time reports its own)."""
+    return MISSING_RATIO
 
 
 @njit(cache=True, nogil=True)
