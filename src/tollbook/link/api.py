@@ -107,6 +107,8 @@ def link_frame(records: pd.DataFrame, threshold: float = DEFAULT_THRESHOLD,
     scored = score(keys, min(review_lower, SCORE_FLOOR) if model is None else review_lower, backend, seed, model,
                    say, threads, terms=False)
     scored_at = time.perf_counter()
+    say(f"{len(scored.pairs):,} of {scored.comparisons:,} compared pairs scored at or above "
+        f"{min(review_lower, SCORE_FLOOR) if model is None else review_lower:g}")
     names = scored.ids  # record id by rank; pairs name records by rank
     ranks = pd.Index(names).get_indexer(keys["unique_id"]).tolist()  # each record's rank, in the records' order
     lists = dict(zip(ranks, keys["source_list"], strict=True))

@@ -3,6 +3,10 @@ predicted, and a rule that would explode (common names: Mohammad Mohammadi is hu
 adding a column (province, date, age, city) until it fits its budget. A split drops the pairs in which one
 record lacks the added column (a province not given), so each split rule gets a residual rule for exactly those
 pairs, itself split if it would explode. The plan says what it split, and why.
+
+Date + city + age (for names mangled in both parts) is not a rule: on the realistic lists it found 8 of 32,732
+true pairs no other rule finds at 50k records and 158 of 659,142 at 1M, where, split, it cost 8.6 million of
+41.3 million comparisons, and the pairs it alone brought over the threshold were mostly false (1 of 7, 16 of 126).
 """
 
 from __future__ import annotations
@@ -21,7 +25,6 @@ BASE_RULES: tuple[Rule, ...] = (
     ("given_phon", "dod", "province_code"),  # a mangled family name
     ("family_canon", "city_code"),  # no date
     ("given_canon", "father_canon", "province_code"),  # family name missing or changed
-    ("dod", "city_code", "age"),  # names mangled in both parts
     ("family_phon", "age"),  # a mangled given name, no date
     ("given_canon", "age", "province_code"),  # a mangled family name, no date
     ("family_canon", "province_code"),  # a mangled given name, no date or age
