@@ -41,3 +41,33 @@ def test_kept_pairs_carry_the_scores_and_terms_of_one_full_prediction() -> None:
     assert len(terms) >= 14 and sorted(terms) == sorted(c for c in ours.columns if c.startswith(("gamma_", "mw_")))
     for column in terms:
         assert (ours[column].to_numpy() == theirs[column].to_numpy()).all(), column
+
+
+def test_spill_folders_of_dead_runs_go_and_a_finished_linkage_leaves_none(tmp_path) -> None:
+    import gc
+    import os
+    import subprocess
+    import sys
+    import tempfile
+
+    from tollbook.link.backend import SPILL_PREFIX, remove_stale_spills
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
+                          check=True).stdout.strip()
+    (tmp_path / f"{SPILL_PREFIX}{dead}-abc").mkdir()
+    (tmp_path / f"{SPILL_PREFIX}{dead}-abc" / "duckdb_temp_block-1.block").write_bytes(b"x")
+    (tmp_path / f"{SPILL_PREFIX}{os.getpid()}-def").mkdir()  # this process: alive
+    (tmp_path / "unrelated").mkdir()
+    assert remove_stale_spills(str(tmp_path)) == [f"{SPILL_PREFIX}{dead}-abc"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"{SPILL_PREFIX}{os.getpid()}-def", "unrelated"]
+
+    def ours() -> set[str]:
+        return {n for n in os.listdir(tempfile.gettempdir()) if n.startswith(f"{SPILL_PREFIX}{os.getpid()}-")}
+
+    before = ours()
+    messages: list[str] = []
+    link_frame(realistic_lists(1_200, 4).records.drop(columns=["truth"]), progress=messages.append)
+    gc.collect()
+    assert ours() <= before  # the training and the scoring databases each removed their folder
+    assert messages[0].startswith("building keys for") and any("scored at or above" in m for m in messages)
+    assert messages[-1].startswith("clustering")
