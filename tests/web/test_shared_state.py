@@ -86,13 +86,14 @@ def test_any_worker_shows_a_jobs_progress_and_refuses_a_second(two_workers) -> N
     shown = _until(progressed)
     assert shown["message"] == "step 3 of 3" and shown["total"] == 3 and shown["actor"] == "web:admin-user"
     page = second.get("/jobs?lang=fa")
-    assert job_id in page.text and "در حال اجرا" in page.text
+    assert job_id in page.text and "در حال اجرا" in page.text and "نمونه‌گیری ۳ از ۳" in page.text
     busy = second.post("/api/jobs/estimate", headers={"X-CSRF-Token": token_of(second)})
     assert busy.status_code == 400 and busy.json()["code"] == "job.busy" and job_id in busy.json()["detail"]
     assert "هنوز در حال اجراست" in second.post("/jobs/estimate?lang=fa", data={"csrf_token": token_of(second)}).text
     RELEASE.set()
     finished = _until(lambda: (j := second.get(f"/api/jobs/{job_id}").json())["state"] == "done" and j)
     assert finished["result"] == {"persons": 7} and finished["finished"] >= finished["started"]
+    assert "انجام شد" in second.get(f"/jobs/{job_id}?lang=fa").text
     again = second.post("/api/jobs/estimate", headers={"X-CSRF-Token": token_of(second)})
     assert again.status_code == 202
     listed = [job["id"] for job in first.get("/api/jobs").json()["items"]]

@@ -214,6 +214,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "job_abandoned": ("The server process running this job stopped before it finished; nothing of it was kept. "
                       "Start it again.", "فرایند سروری که این کار را اجرا می‌کرد پیش از پایان کار از کار افتاد؛ "
                       "چیزی از آن نگه داشته نشد. آن را دوباره آغاز کنید."),
+    "job_progress": ("sampling {done} of {total}", "نمونه‌گیری {done} از {total}"),
     "job_kind.link": ("linkage", "پیوند"),
     "job_kind.estimate": ("estimation", "برآورد"),
     "documented": ("Documented persons", "افراد مستندشده"),
