@@ -52,3 +52,19 @@ def test_the_rules_catch_what_they_name() -> None:
                "a space before punctuation": "خالی است ."}
     assert all(RULES[rule].search(text) for rule, text in samples.items())
     assert set(samples) == set(RULES)
+
+
+def test_a_persons_page_says_what_was_just_done_in_the_pages_language(app, client_for) -> None:  # noqa: ANN001
+    from sqlalchemy import select
+
+    from tollbook.enums import Role
+    from tollbook.model import Person
+    from tollbook.store import session_scope
+
+    with session_scope(app.state.engine) as session:
+        public_id = session.scalars(select(Person.public_id).where(Person.records.any()).limit(1)).first()
+    client = client_for(Role.REVIEWER)
+    persian = client.get(f"/persons/{public_id}?verified=verified&lang=fa").text
+    assert "سطح راستی‌آزمایی ثبت شد: راستی‌آزمایی‌شده." in persian
+    assert "مدرک پیوست شد." in client.get(f"/persons/{public_id}?evidence=1&lang=fa").text
+    assert "Split off from person P-1." in client.get(f"/persons/{public_id}?split_from=P-1&lang=en").text

@@ -140,6 +140,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "merge_note": ("Another person who is {id}: their records join this person, and stay joined in later "
                    "linkage runs.", "فرد دیگری که همان {id} است: گزارش‌هایش به این فرد می‌پیوندد و در پیوندهای "
                    "بعدی نیز می‌ماند."),
+    "person_done.verified": ("Verification level set: {value}.", "سطح راستی‌آزمایی ثبت شد: {value}."),
+    "person_done.evidence": ("Evidence attached.", "مدرک پیوست شد."),
+    "person_done.merged": ("Person {value} merged into this one.", "فرد {value} در این فرد ادغام شد."),
+    "person_done.split_from": ("Split off from person {value}.", "از فرد {value} جدا شد."),
     "other_person": ("The other person's id", "شناسهٔ فرد دیگر"),
     "namesakes": ("Other persons with this name", "افراد دیگر با همین نام"),
     "verdict": ("Verdict", "رأی"),
@@ -260,6 +264,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "verification.verified": ("verified", "راستی‌آزمایی‌شده"),
     "verification.contested": ("contested", "مورد مناقشه"),
     "verification.discounted": ("discounted", "کنارگذاشته‌شده"),
+    "verification.computed": ("computed (from the records' sources)", "محاسبه‌شده (از منابع گزارش‌ها)"),
     "role.admin": ("admin", "مدیر"),
     "role.documenter": ("documenter", "مستندساز"),
     "role.reviewer": ("reviewer", "بازبین"),
