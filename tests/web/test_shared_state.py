@@ -27,7 +27,7 @@ from tollbook.model import LoginAttempt, WebJob
 from tollbook.store import migrate, open_engine, session_scope
 from tollbook.users import add_user
 from tollbook.web.app import create_app
-from tollbook.web.jobs import STALE_SECONDS, Job, JobRunner, owner_alive, this_process
+from tollbook.web.jobs import STALE_SECONDS, Job, JobRunner, _process_start, owner_alive, this_process
 from tollbook.web.ratelimit import LoginLimiter
 from web.web_helpers import PASSWORD, csrf_of, sign_in, token_of
 
@@ -136,9 +136,13 @@ def test_jobs_of_another_machine_are_judged_by_their_heartbeat() -> None:
     assert owner_alive(this_process(), 0, now)  # this process, however old its heartbeat
     host = socket.gethostname()
     assert not owner_alive(f"{host}:{os.getpid()}:1", now, now)  # the same id, but a process started earlier
-    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(1)"])
+    owner = f"{host}:{child.pid}:{_process_start(child.pid)}"
+    assert owner_alive(owner, 0, now)
+    _until(lambda: Path(f"/proc/{child.pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z")
+    assert not owner_alive(owner, now, now)  # dead, though not yet reaped by its parent
     child.wait()
-    assert not owner_alive(f"{host}:{child.pid}:", now, now)
+    assert not owner_alive(owner, now, now)
 
 
 def test_a_stuck_slot_of_a_dead_process_does_not_block_the_next_job(two_workers) -> None:
