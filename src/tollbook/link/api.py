@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy.orm import Session
 
@@ -104,21 +105,40 @@ def link_frame(records: pd.DataFrame, threshold: float = DEFAULT_THRESHOLD,
     keys = build_keys(records)
     keyed = time.perf_counter()
     scored = score(keys, min(review_lower, SCORE_FLOOR) if model is None else review_lower, backend, seed, model,
-                   say, threads)
+                   say, threads, terms=False)
     scored_at = time.perf_counter()
-    lists = dict(zip(keys["unique_id"], keys["source_list"], strict=True))
+    names = scored.ids  # record id by rank; pairs name records by rank
+    ranks = pd.Index(names).get_indexer(keys["unique_id"]).tolist()  # each record's rank, in the records' order
+    lists = dict(zip(ranks, keys["source_list"], strict=True))
     pairs, fitted = scored.pairs, scored.model
     if scored.trained and model is None:  # a table too small to train keeps its stated prior (1 / records)
-        pairs, prior = calibrate_prior(keys["unique_id"], pairs, fitted["probability_two_random_records_match"],
+        pairs, prior = calibrate_prior(ranks, pairs, fitted["probability_two_random_records_match"],
                                        threshold, lists, say)
         fitted = fitted | {"probability_two_random_records_match": prior}
     pairs = pairs[pairs["match_probability"] >= review_lower].reset_index(drop=True)
+    say(f"reading the comparisons of {len(pairs):,} pairs at or above {review_lower}")
+    pairs = scored.with_terms(pairs, fitted["probability_two_random_records_match"])
+    pairs = pairs.sort_values(["unique_id_l", "unique_id_r"], ignore_index=True)  # stored in one order
     say(f"clustering {len(pairs):,} pairs at threshold {threshold}")
-    assignment = cluster_records(keys["unique_id"], pairs, threshold, must_link or (), cannot_link or (), lists)
+    number = dict(zip(keys["unique_id"], ranks, strict=True))
+    assignment = cluster_records(ranks, pairs, threshold, _numbered_pairs(must_link, number),
+                                 _numbered_pairs(cannot_link, number), lists)
     done = time.perf_counter()
     seconds = {"keys": keyed - started, "model": scored_at - keyed, "cluster": done - scored_at,
                "total": done - started}
-    return Clustering(assignment, pairs, fitted, scored.trained, scored.comparisons, seconds)
+    return Clustering({names[r]: names[c] for r, c in assignment.items()}, named_pairs(pairs, names), fitted,
+                      scored.trained, scored.comparisons, seconds)
+
+
+def _numbered_pairs(pairs: list[tuple[Any, Any]] | None, number: dict[Any, int]) -> list[tuple[int, int]]:
+    """Reviewers' pairs of record ids as ranks; pairs naming a record not linked here are left out."""
+    return [(number[a], number[b]) for a, b in pairs or () if a in number and b in number]
+
+
+def named_pairs(pairs: pd.DataFrame, names: np.ndarray) -> pd.DataFrame:
+    """Scored pairs with their record ids again (ranks turned back into ids)."""
+    return pairs.assign(unique_id_l=names[pairs["unique_id_l"].to_numpy()],
+                        unique_id_r=names[pairs["unique_id_r"].to_numpy()])
 
 
 def link_database(session: Session, threshold: float = DEFAULT_THRESHOLD,

@@ -1,0 +1,43 @@
+"""Scoring in two passes: every candidate pair as ids and scores only, then the kept pairs again with each
+comparison's terms. The kept pairs, their scores and terms must equal what one full prediction gives."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tollbook.link.api import DEFAULT_REVIEW_LOWER, link_frame
+from tollbook.link.keys import build_keys
+from tollbook.link.train import numbered, score
+from tollbook.synth import realistic_lists
+
+
+def test_record_ids_become_ranks_that_keep_the_order_of_the_text_ids() -> None:
+    keys = pd.DataFrame({"unique_id": ["ngo-9", "ngo-10", "media-2", "شبکه-1", "Ngo-1"], "age": [1, 2, 3, 4, 5]})
+    ranked, ids = numbered(keys)
+    assert list(ids[ranked["unique_id"]]) == list(keys["unique_id"])
+    assert list(ranked["age"]) == [1, 2, 3, 4, 5]
+    for a in range(5):  # rank order is the text order, so a pair's smaller id stays on the left
+        for b in range(5):
+            assert (ranked["unique_id"][a] < ranked["unique_id"][b]) == (keys["unique_id"][a] < keys["unique_id"][b])
+
+
+@pytest.mark.slow
+def test_kept_pairs_carry_the_scores_and_terms_of_one_full_prediction() -> None:
+    records = realistic_lists(1_500, 3).records.drop(columns=["truth"])
+    result = link_frame(records)
+    assert result.trained and len(result.pairs) > 100
+    assert result.pairs["unique_id_l"].map(type).eq(str).all()
+    assert (result.pairs["unique_id_l"] < result.pairs["unique_id_r"]).all()
+    full = score(build_keys(records), DEFAULT_REVIEW_LOWER, model=result.model).pairs  # the settled prior
+    ours = result.pairs.set_index(["unique_id_l", "unique_id_r"]).sort_index()
+    theirs = full.set_index(["unique_id_l", "unique_id_r"]).sort_index()
+    near_the_edge = (theirs["match_probability"] - DEFAULT_REVIEW_LOWER).abs() < 1e-9
+    assert set(ours.index) == set(theirs.index[~near_the_edge]) | (set(ours.index) & set(theirs.index[near_the_edge]))
+    theirs = theirs.loc[ours.index]
+    assert np.allclose(ours["match_weight"], theirs["match_weight"], atol=1e-9)
+    terms = [c for c in theirs.columns if c.startswith(("gamma_", "mw_"))]
+    assert len(terms) >= 14 and sorted(terms) == sorted(c for c in ours.columns if c.startswith(("gamma_", "mw_")))
+    for column in terms:
+        assert (ours[column].to_numpy() == theirs[column].to_numpy()).all(), column
