@@ -17,14 +17,17 @@ from tollbook.audit import record_event
 from tollbook.errors import TollbookError
 from tollbook.link import store
 from tollbook.link.calibrate import calibrate_prior
+from tollbook.link.clashes import large_clusters, vetoes, within_cluster_pairs
 from tollbook.link.cluster import assign_public_ids, cluster_records, fresh_public_id, members
+from tollbook.link.competition import list_aware
 from tollbook.link.keys import build_keys
 from tollbook.link.lock import hold_link_lock
 from tollbook.link.review import constraints
 from tollbook.link.train import score
 
-DEFAULT_THRESHOLD = 0.15  # errors nearest balance on realistic lists (2.5k-50k records) and the example (bench)
+DEFAULT_THRESHOLD = 0.1  # with list-aware scores, errors nearest balance on realistic lists and the example (bench)
 DEFAULT_REVIEW_LOWER = 0.05
+CLASH_ROUNDS = 2
 SCORE_FLOOR = 1e-4  # pairs scored this low are kept while the prior is calibrated (it may rise several-fold)
 Progress = Callable[[str], None]
 LOG = logging.getLogger("tollbook.link")
@@ -112,13 +115,34 @@ def link_frame(records: pd.DataFrame, threshold: float = DEFAULT_THRESHOLD,
         pairs, prior = calibrate_prior(keys["unique_id"], pairs, fitted["probability_two_random_records_match"],
                                        threshold, lists, say)
         fitted = fitted | {"probability_two_random_records_match": prior}
+        pairs = list_aware(keys["unique_id"], pairs, prior, threshold, lists, say)
     pairs = pairs[pairs["match_probability"] >= review_lower].reset_index(drop=True)
     say(f"clustering {len(pairs):,} pairs at threshold {threshold}")
     assignment = cluster_records(keys["unique_id"], pairs, threshold, must_link or (), cannot_link or (), lists)
+    assignment = _checked_whole(keys, pairs, assignment, fitted, threshold, must_link or [], cannot_link or [],
+                                lists, backend, threads, say)
     done = time.perf_counter()
     seconds = {"keys": keyed - started, "model": scored_at - keyed, "cluster": done - scored_at,
                "total": done - started}
     return Clustering(assignment, pairs, fitted, scored.trained, scored.comparisons, seconds)
+
+
+def _checked_whole(keys: pd.DataFrame, pairs: pd.DataFrame, assignment: dict[Any, Any], model: dict[str, Any],
+                   threshold: float, must_link: list[tuple[Any, Any]], cannot_link: list[tuple[Any, Any]],
+                   lists: dict[Any, Any], backend: str, threads: int | None, say: Progress) -> dict[Any, Any]:
+    """The clustering again with cannot-links between records of one cluster that the model scores as clearly
+    two persons (:mod:`tollbook.link.clashes`), until no cluster holds such a pair (at most CLASH_ROUNDS)."""
+    vetoed: set[tuple[Any, Any]] = set()
+    for _round in range(CLASH_ROUNDS):
+        found = set(vetoes(within_cluster_pairs(keys, assignment, model, backend, threads), must_link)) - vetoed
+        if not found:
+            break
+        vetoed |= found
+        say(f"checking clusters whole: {len(found):,} pairs of records in {large_clusters(assignment):,} clusters "
+            "of three or more are clearly two persons; clustering again")
+        assignment = cluster_records(keys["unique_id"], pairs, threshold, must_link, cannot_link + sorted(vetoed),
+                                     lists)
+    return assignment
 
 
 def link_database(session: Session, threshold: float = DEFAULT_THRESHOLD,

@@ -1,0 +1,63 @@
+"""Clusters checked whole: two records that the model calls clearly different persons may not share a cluster.
+
+Single linkage joins a cluster through its strongest pairs, so a record that says little (a name, no father,
+age or place) can bridge two namesakes who differ in everything else: Mohammad Mohammadi, 41, son of Hossein,
+and Mohammad Mohammadi, 33, son of Mehdi, both linked to one bare "Mohammad Mahmoudi". Their own pair was never
+kept (it scored far below the review band), so the clustering could not see it. Here every two records of each
+cluster of three or more are scored with the run's model; a pair below VETO becomes a cannot-link and the
+records are clustered again, so the bridge joins one of the two or neither.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Mapping
+from typing import Any
+
+import pandas as pd
+
+from tollbook.link.cluster import connected_components, members
+
+VETO = 1e-4  # a pair this unlikely under the model (its own evidence, the run's prior) is two persons
+MIN_SIZE = 3  # a cluster of two is its own scored pair
+CLUSTER_COLUMN = "tollbook_cluster"
+Pair = tuple[Hashable, Hashable]
+
+
+def cluster_column(keys: pd.DataFrame, assignment: Mapping[Hashable, Hashable]) -> pd.Series:
+    """Each record's cluster key as text for clusters of MIN_SIZE or more records, else null (never blocks)."""
+    clusters = keys["unique_id"].map(assignment)
+    sizes = clusters.map(clusters.value_counts())
+    return clusters.astype(str).where(sizes >= MIN_SIZE, None).astype(object)
+
+
+def within_cluster_pairs(keys: pd.DataFrame, assignment: Mapping[Hashable, Hashable], model: dict[str, Any],
+                         backend: str, threads: int | None) -> pd.DataFrame:
+    """Every two records of each large cluster scored by the saved model (unique_id_l/_r, match_probability)."""
+    from tollbook.link.train import build_linker
+
+    column = cluster_column(keys, assignment)
+    if column.notna().sum() == 0:
+        return pd.DataFrame(columns=["unique_id_l", "unique_id_r", "match_probability"])
+    table = keys.assign(**{CLUSTER_COLUMN: column})
+    rule = {"blocking_rule": f"l.{CLUSTER_COLUMN} = r.{CLUSTER_COLUMN}", "sql_dialect": model["sql_dialect"]}
+    linker = build_linker(table, backend, model | {"blocking_rules_to_generate_predictions": [rule]}, threads)
+    scored = linker.inference.predict()
+    return linker.misc.query_sql(f"select unique_id_l, unique_id_r, match_probability from {scored.physical_name}",
+                                 output_type="pandas")
+
+
+def vetoes(scored: pd.DataFrame, must_link: Iterable[Pair] = ()) -> list[Pair]:
+    """Pairs scored below VETO, except those a reviewer's must-links hold together (a decision binds)."""
+    low = scored[scored["match_probability"] < VETO]
+    pairs = list(zip(low["unique_id_l"], low["unique_id_r"], strict=True))
+    bound = list(must_link)
+    if not bound or not pairs:
+        return pairs
+    ids = {i for pair in bound for i in pair}
+    held = connected_components(ids, pd.DataFrame(columns=["unique_id_l", "unique_id_r"]), bound)
+    return [(a, b) for a, b in pairs if a not in held or b not in held or held[a] != held[b]]
+
+
+def large_clusters(assignment: Mapping[Hashable, Hashable]) -> int:
+    """Clusters of MIN_SIZE or more records (those checked whole)."""
+    return sum(len(ids) >= MIN_SIZE for ids in members(assignment).values())
