@@ -17,7 +17,7 @@ from tollbook.audit import record_event
 from tollbook.errors import TollbookError
 from tollbook.link import store
 from tollbook.link.calibrate import calibrate_prior
-from tollbook.link.clashes import large_clusters, vetoes, within_cluster_pairs
+from tollbook.link.clashes import VETO_BELOW, large_clusters, vetoes, within_cluster_pairs
 from tollbook.link.cluster import assign_public_ids, cluster_records, fresh_public_id, members
 from tollbook.link.competition import list_aware
 from tollbook.link.keys import build_keys
@@ -130,8 +130,8 @@ def link_frame(records: pd.DataFrame, threshold: float = DEFAULT_THRESHOLD,
 def _checked_whole(keys: pd.DataFrame, pairs: pd.DataFrame, assignment: dict[Any, Any], model: dict[str, Any],
                    threshold: float, must_link: list[tuple[Any, Any]], cannot_link: list[tuple[Any, Any]],
                    lists: dict[Any, Any], backend: str, threads: int | None, say: Progress) -> dict[Any, Any]:
-    """The clustering again with cannot-links between records of one cluster that the model scores as clearly
-    two persons (:mod:`tollbook.link.clashes`), until no cluster holds such a pair (at most CLASH_ROUNDS)."""
+    """The clustering again with vetoes between records of one cluster that the model scores as clearly two
+    persons (:mod:`tollbook.link.clashes`; they bind joins below VETO_BELOW), until none is new (CLASH_ROUNDS)."""
     vetoed: set[tuple[Any, Any]] = set()
     for _round in range(CLASH_ROUNDS):
         found = set(vetoes(within_cluster_pairs(keys, assignment, model, backend, threads), must_link)) - vetoed
@@ -139,9 +139,10 @@ def _checked_whole(keys: pd.DataFrame, pairs: pd.DataFrame, assignment: dict[Any
             break
         vetoed |= found
         say(f"checking clusters whole: {len(found):,} pairs of records in {large_clusters(assignment):,} clusters "
-            "of three or more are clearly two persons; clustering again")
-        assignment = cluster_records(keys["unique_id"], pairs, threshold, must_link, cannot_link + sorted(vetoed),
-                                     lists)
+            "of three or more are clearly two persons; clustering again (joins below "
+            f"{VETO_BELOW} may not put them together)")
+        assignment = cluster_records(keys["unique_id"], pairs, threshold, must_link, cannot_link, lists,
+                                     sorted(vetoed), VETO_BELOW)
     return assignment
 
 
