@@ -373,6 +373,40 @@ class RegisteredKey(Base):
     registered_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class WebJob(Base):
+    """A background job of the web app (linkage, estimation) and how far it got: every worker process of the
+    server reads and writes it here, so each shows the same jobs. Times are Unix seconds."""
+
+    __tablename__ = "web_jobs"
+    __table_args__ = {"info": {"audited": False}}  # how a job is going, not data: its outcome is audited
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    actor: Mapped[str] = mapped_column(String(200))
+    state: Mapped[str] = mapped_column(String(20))  # queued, running, done, failed, abandoned
+    slot: Mapped[int | None] = mapped_column(Integer, unique=True)  # 1 while queued or running: one job at a time
+    owner: Mapped[str] = mapped_column(String(200))  # host, process id and process start of the worker running it
+    message: Mapped[str] = mapped_column(Text, default="")
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    started_at: Mapped[float] = mapped_column(Float)
+    heartbeat_at: Mapped[float] = mapped_column(Float)  # the owner says it is alive at least this recently
+    finished_at: Mapped[float | None] = mapped_column(Float)
+    result: Mapped[dict | None] = mapped_column(JSON)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class LoginAttempt(Base):
+    """One sign-in attempt counted against the rate limit, by account name or by client address; shared by every
+    worker process. Rows leave the window with time and are dropped then (they are not data)."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (Index("ix_login_attempts_scope_key_at", "scope", "key", "at"), {"info": {"audited": False}})
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope: Mapped[str] = mapped_column(String(10))  # "name" or "address"
+    key: Mapped[str] = mapped_column(String(200))  # the casefolded name, or the address
+    at: Mapped[float] = mapped_column(Float)  # Unix seconds
+
+
 class ImmutableError(RuntimeError):
     """Raised when code tries to change a row the model keeps immutable."""
 

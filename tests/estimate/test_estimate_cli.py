@@ -119,3 +119,22 @@ def test_groups_outside_the_estimate_are_not_named() -> None:
     assert merged.diagnostics["independence_groups_merged"] == {"press": ["EXH", "ABA"]}
     (apart,) = with_groups([result], groups, ["EXH", "ABA", "OSCE"], merged=False)
     assert len(apart.warnings) == 1 and "EXH and ABA" in apart.warnings[0]
+
+
+def test_loglinear_without_intervals_gives_the_same_estimates_and_no_interval() -> None:
+    """--no-intervals: closedp.t's output (estimates, standard errors, fit statistics) without the profile
+    searches; everything but the interval is as with them."""
+    args = ["estimate", "--patterns", str(KOSOVO), "--method", "loglinear", "--seed", "5", "--json"]
+    full, bare = (json.loads(runner.invoke(app, args + extra).stdout) for extra in ([], ["--no-intervals"]))
+    assert [r["model"] for r in bare] == [r["model"] for r in full]
+    for with_ci, without in zip(full, bare, strict=True):
+        assert without["estimate"] == with_ci["estimate"]
+        assert without["diagnostics"]["se"] == with_ci["diagnostics"]["se"]
+        assert without["diagnostics"]["AIC"] == with_ci["diagnostics"]["AIC"]
+        assert without["lower"] is None and without["upper"] is None
+        assert without["diagnostics"]["interval_method"] == "none (not asked for)"
+        assert with_ci["lower"] is None or with_ci["lower"] <= with_ci["estimate"]
+    table = runner.invoke(app, args[:-1] + ["--no-intervals"])
+    assert table.exit_code == 0 and "8,591" in table.stdout
+    refused = runner.invoke(app, ["estimate", "--patterns", str(KOSOVO), "--no-intervals"])
+    assert refused.exit_code != 0 and "--intervals is a setting of --method loglinear" in refused.output

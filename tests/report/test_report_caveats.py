@@ -1,6 +1,7 @@
-"""The estimation's caveats and warnings by code, in English and Persian: every sentence the estimation writes
-(produced here by the estimation's own functions) is recognised, rebuilt word for word in English, translated
-in Persian, and its figures are traceable numbers; a sentence no rule knows is kept and marked untranslated."""
+"""The estimation's caveats and warnings by code, in English and Persian: every caveat the estimation writes
+(produced here by the estimation's own functions) is read alike from its code and, as for an estimate saved with
+words only, from its words; it is rebuilt word for word in English, said in Persian, and its figures are
+traceable numbers; a sentence no template knows is kept and marked untranslated."""
 
 from __future__ import annotations
 
@@ -13,8 +14,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 from markupsafe import Markup
+from sqlalchemy import select
 
 from tollbook.estimate.api import unsupported, with_dependence
+from tollbook.estimate.caveat_words import CAVEATS
+from tollbook.estimate.caveats import Caveat
 from tollbook.estimate.checks import check_warnings
 from tollbook.estimate.database import PendingReview, save_results, with_pending_review
 from tollbook.estimate.dependence import group_warnings
@@ -23,9 +27,12 @@ from tollbook.estimate.histories import CaptureHistories
 from tollbook.estimate.lcmcr import LCMCR
 from tollbook.estimate.result import EstimateResult
 from tollbook.estimate.strata import ThinRule, placeholder, sum_strata, thin_reason
+from tollbook.model import Estimate
+from tollbook.phrases import parts
 from tollbook.report import build_report
-from tollbook.report.caveats import RULES, UNKNOWN, classify, register, render, untranslated
+from tollbook.report.caveats import UNKNOWN, classify, from_coded, register, render, untranslated
 from tollbook.report.numbers import NumberBook
+from tollbook.sources import add_source
 from tollbook.store import migrate, open_engine, session_scope
 
 LISTS = ("media", "network", "ngo")
@@ -86,6 +93,7 @@ def sentences() -> list[str]:
 def test_every_sentence_of_the_estimation_is_recognised_and_rebuilt_word_for_word() -> None:
     book = NumberBook()
     for text in sentences():
+        assert isinstance(text, Caveat) and from_coded(text).params == classify(text).params, text
         caveat = register(book, classify(text), "total")
         assert untranslated(caveat) == [], text
         assert plain(render(caveat, "en", numbers(book))) == text
@@ -93,18 +101,36 @@ def test_every_sentence_of_the_estimation_is_recognised_and_rebuilt_word_for_wor
         assert persian != text and re.search("[\u0600-\u06ff]", persian), text
 
 
-@pytest.mark.parametrize("code", sorted(RULES))
-def test_each_rule_reads_back_what_it_writes(code: str) -> None:
-    english = RULES[code][0]
-    sample = {name: ("1,234" if name.startswith("num_") else "thin provinces, pooled" if name == "stratum"
-                     else "ess_bulk 350" if name == "figures" else "the computation did not settle (see the "
-                     "convergence warnings)" if name in ("reason", "reasons") else "media")
-              for name in re.findall(r"\{(\w+)\}", english)}
-    text = english.format(**sample)
-    caveat = classify(text)
-    assert caveat.code == code
-    assert set(caveat.params) | set(caveat.nested) == set(sample)
-    assert "{" not in RULES[code][1].format(**dict.fromkeys(sample, "x"))  # the Persian names the same parts
+def _sample(code: str) -> dict[str, object]:
+    """Parameters of the kinds the estimation passes, for each part of a code's English template."""
+    reason = Caveat("doubt.not_settled")
+    kinds = {"stratum": "thin provinces, pooled", "figures": {"ess_bulk": 350.0, "ess_tail": 212.0},
+             "reason": reason, "reasons": (reason, Caveat("doubt.wide")), "checks": (reason, Caveat("doubt.wide"))}
+
+    def value(name: str, spec: str) -> object:
+        if name in kinds:
+            return kinds[name]
+        if name.startswith("num_"):
+            return 1234 if "," in spec else 7
+        if name.startswith("names_"):
+            return ("media", "ngo")
+        return 0.0123 if spec else "media"
+
+    return {name: value(name, spec) for name, spec, _ in parts(CAVEATS[code].english)}
+
+
+@pytest.mark.parametrize("code", sorted(CAVEATS))
+def test_each_code_is_read_alike_from_its_code_and_from_its_words(code: str) -> None:
+    caveat = Caveat(code, **_sample(code))
+    by_code, by_words = from_coded(caveat), classify(str(caveat))
+    assert by_words.code == code  # an estimate saved with words only is read as the same caveat
+    assert (by_code.text, by_code.params) == (by_words.text, by_words.params)
+    assert {k: [c.code for c in v] for k, v in by_code.nested.items()} == {
+        k: [c.code for c in v] for k, v in by_words.nested.items()}
+    book = NumberBook()
+    assert plain(render(register(book, by_code, "total"), "en", numbers(book))) == caveat
+    persian = plain(render(register(book, by_code, "total"), "fa", numbers(book)))
+    assert "{" not in persian and re.search("[\u0600-\u06ff]", persian)
 
 
 def test_doubts_split_into_reasons_even_when_one_holds_a_semicolon() -> None:
@@ -120,8 +146,9 @@ def test_figures_are_tied_to_the_report_numbers_they_quote() -> None:
     book.add("diagnostic.IR-23.rhat", 1.0312, "R-hat")
     book.add("diagnostic.IR-23.ess_bulk", 350.0, "ESS")
     warning = convergence_warnings({"rhat": 1.0312, "ess_bulk": 350.0, "ess_tail": 212.0})
-    rhat, ess = (register(book, classify(text), "IR-23") for text in warning)
-    assert rhat.ids == {"num_rhat": "diagnostic.IR-23.rhat"}
+    rhat, ess = (register(book, from_coded(caveat), "IR-23") for caveat in warning)
+    assert rhat.ids == {"num_rhat": "diagnostic.IR-23.rhat", "num_limit": "caveat.IR-23.convergence.rhat.limit"}
+    assert book[rhat.ids["num_limit"]].value == 1.01  # the threshold, as the caveat quotes it
     assert ess.ids["figures.ess_bulk"] == "diagnostic.IR-23.ess_bulk"
     assert ess.ids["figures.ess_tail"] == "caveat.IR-23.convergence.ess.figures.ess_tail"  # not in the book
     assert book[ess.ids["figures.ess_tail"]].value == 212
@@ -160,3 +187,62 @@ def test_the_persian_page_holds_no_untranslated_english_caveat(tmp_path: Path) -
     assert not re.search(r"[A-Za-z]{3,}(?:\W+[A-Za-z]{3,}){3,}", html.unescape(words))
     assert 'data-caveat="plain.doubt"' in fa and "در انتظار بازبینی" in fa and "۱٬۰۷۷" in section
     assert 'data-id="estimate.total">۱٬۴۱۲</a>' in section  # the figures of a caveat are the report's numbers
+
+
+def _pages(tmp_path: Path, engine, name: str) -> dict[str, str]:  # noqa: ANN001
+    with session_scope(engine) as session:
+        files = build_report(session, tmp_path / name)
+    charts = re.compile(r"<svg.*?</svg>", re.DOTALL)  # drawn anew each time, not from the caveats
+    return {lang: charts.sub("", files.pages[lang].read_text("utf-8")) for lang in ("en", "fa")}
+
+
+def test_an_estimate_saved_with_words_only_renders_as_one_saved_with_codes(tmp_path: Path) -> None:
+    engine = open_engine(f"sqlite:///{tmp_path}/old.db")
+    try:
+        migrate(engine)
+        pending = with_pending_review([result(converged=False)], PendingReview(45, 1077, 1032))
+        saved = with_dependence(pending, HIST)
+        saved[0] = replace(saved[0], warnings=(*group_warnings({"HRANA network": list(LISTS)}, LISTS),
+                                               *saved[0].warnings, *convergence_warnings(saved[0].diagnostics)))
+        with session_scope(engine) as session:
+            save_results(session, saved, stratified_by=None)
+        coded = _pages(tmp_path, engine, "coded")
+        with session_scope(engine) as session:  # as an estimate saved before caveats had codes
+            for row in session.scalars(select(Estimate)):
+                assert row.result["coded"]["warnings"][0]["code"] == "independence.shared"
+                row.result = {key: value for key, value in row.result.items() if key != "coded"}
+        old = _pages(tmp_path, engine, "old")
+    finally:
+        engine.dispose()
+    assert 'data-caveat="independence.shared"' in old["fa"] and 'data-caveat="unknown"' not in old["fa"]
+    assert old == coded
+
+
+def test_a_hidden_list_named_in_any_part_of_a_caveat_stays_out_of_the_public_report(tmp_path: Path) -> None:
+    collector, group = "Ali Rezaei notebook", "Rezaei family network"  # a field collector's list, its group
+    lists = ("media", collector, "ngo")
+    hist = CaptureHistories(lists, HIST.patterns, HIST.counts)
+    failing = [{"check": "pair", "lists": ["media", collector], "observed": 45, "median": 30.0, "lo": 24.0,
+                "hi": 37.0, "p": 0.002}]
+    thin = CaptureHistories((collector, "ngo"), np.array([(1, 0), (1, 1)]), np.array([3, 2]), stratum="IR-07")
+    warnings = (*group_warnings({group: [collector, "ngo"]}, lists), *check_warnings(failing),
+                *placeholder(thin, "lcmcr", thin_reason(thin, ThinRule(min_lists=3))).warnings)
+    saved = with_dependence([result(warnings=warnings)], hist)
+    assert any(w.code.startswith("dependence.") and collector in w for w in saved[0].warnings)
+    engine = open_engine(f"sqlite:///{tmp_path}/hidden.db")
+    try:
+        migrate(engine)
+        with session_scope(engine) as session:
+            for name in ("media", "ngo"):
+                add_source(session, name, kind="media")
+            add_source(session, collector, kind="field_collector", independence_group=group)
+            save_results(session, saved, stratified_by=None)
+        with session_scope(engine) as session:
+            files = build_report(session, tmp_path / "public", public=True)
+    finally:
+        engine.dispose()
+    codes = {c.code for c in files.data.estimates["total"]["warning_caveats"]}
+    assert {"independence.shared", "predictive.failed", "stratum.not_estimated", "dependence.same"} <= codes
+    for lang in ("en", "fa"):
+        page = files.pages[lang].read_text("utf-8")
+        assert "Rezaei" not in page and "field collector 1" in page

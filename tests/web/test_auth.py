@@ -97,7 +97,7 @@ def test_sign_in_form_itself_needs_a_token(client_for) -> None:
 
 
 def test_failed_sign_ins_are_rate_limited(app: FastAPI, client_for) -> None:
-    app.state.limiter = LoginLimiter(per_name=3, per_address=5)
+    app.state.limiter = LoginLimiter(app.state.engine, per_name=3, per_address=5)
     client = client_for(None)
     token = csrf_of(client.get("/login").text)
     name = USERS[Role.ADMIN]
@@ -112,13 +112,19 @@ def test_failed_sign_ins_are_rate_limited(app: FastAPI, client_for) -> None:
     assert other.status_code == 429
 
 
-def test_limiter_window_passes() -> None:
-    now = [0.0]
-    limiter = LoginLimiter(per_name=2, per_address=10, window=60, clock=lambda: now[0])
-    limiter.failed("amir", "1.2.3.4")
-    limiter.failed("Amir", "1.2.3.4")
+def test_limiter_window_passes(app: FastAPI) -> None:
+    now = [1_000.0]
+    limiter = LoginLimiter(app.state.engine, per_name=2, per_address=10, window=60, clock=lambda: now[0])
+    for name in ("amir", "Amir"):
+        attempt = limiter.attempt(name, "1.2.3.4")
+        assert attempt.wait == 0
+        limiter.failed(attempt)
     assert limiter.wait_seconds("amir", "1.2.3.4") > 0
-    now[0] = 61
+    refused = limiter.attempt("AMIR", "1.2.3.4")
+    assert 60 <= refused.wait <= 61 and refused.ids == ()  # not counted: it extends no wait
+    now[0] = 1_061
+    assert limiter.wait_seconds("amir", "1.2.3.4") == 0
+    limiter.succeeded(limiter.attempt("amir", "1.2.3.4"))
     assert limiter.wait_seconds("amir", "1.2.3.4") == 0
 
 

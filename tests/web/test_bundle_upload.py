@@ -11,40 +11,19 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 
 from tollbook.audit.verify import verify_audit
-from tollbook.bundle import add_records, attach_evidence, new_workdir, seal_workdir
 from tollbook.enums import Role
-from tollbook.keys import new_collector_key, new_project_key, register_key, write_keypair
 from tollbook.model import AuditEvent, Bundle, Evidence, Record
 from tollbook.store import session_scope
 from tollbook.web.bundles import BundleSetup
+from web.bundle_helpers import field_setup
 from web.web_helpers import token_of
-
-ROWS = ("record_id,given_name,family_name,father_name,sex,age,date_of_death,province,city,status\n"
-        "b1,نوید,بهبودی,علی,مرد,۲۲,۱۳۹۸/۰۸/۲۵,تهران,تهران,کشته\n"
-        "b2,Sara,Ahmadi,,female,31,2019-11-17,Khuzestan,Mahshahr,killed\n")
-PHOTO = bytes.fromhex("ffd8ffe000104a46494600010100000100010000ffd9")
 
 
 @pytest.fixture
 def field(app: FastAPI, tmp_path: Path) -> dict[str, Path]:
     """Project and collector keys registered in the app's database, the server holding the project key, and
     one sealed bundle of two records and a photo."""
-    project, collector = new_project_key(), new_collector_key("Collector Hidden-Name")
-    keys = tmp_path / "keys"
-    write_keypair(keys, "project", project)
-    write_keypair(keys, "collector", collector)
-    with session_scope(app.state.engine) as session:
-        register_key(session, project.public(), "lead")
-        register_key(session, collector.public(), "lead")
-    app.state.bundles = BundleSetup(project, tmp_path / "quarantine", tmp_path / "checkpoints")
-    work, rows, photo = tmp_path / "work", tmp_path / "rows.csv", tmp_path / "photo.jpg"
-    rows.write_text(ROWS, encoding="utf-8")
-    photo.write_bytes(PHOTO)
-    new_workdir(work, keys / "collector.key")
-    add_records(work, rows)
-    attach_evidence(work, photo, "b1", "photo")
-    sealed = seal_workdir(work, keys / "project.pub", tmp_path / "field.tbundle").path
-    return {"bundle": sealed, "quarantine": tmp_path / "quarantine", "checkpoints": tmp_path / "checkpoints"}
+    return field_setup(app, tmp_path)
 
 
 def _counts(app: FastAPI) -> tuple[int, ...]:

@@ -16,8 +16,10 @@ from markupsafe import escape
 import tollbook
 from tollbook.enums import Role
 from tollbook.ingest.codes import ISSUE_CODES
+from tollbook.phrases import Phrase, problems
 from tollbook.records import InputIssue, check_input
-from tollbook.web.issue_words import PERSIAN, persian_text, shown_issue
+from tollbook.web import error_words
+from tollbook.web.issue_words import PERSIAN, persian_text, shown_issue, table
 from web.test_forms import NEW
 from web.web_helpers import token_of
 
@@ -118,6 +120,8 @@ def test_a_code_without_persian_words_keeps_its_english_text_marked(app: FastAPI
 
 
 def test_every_code_the_library_can_emit_has_persian_words() -> None:
+    assert problems(table()) == []  # the shared table format the report's caveats use too
+    assert problems({code: Phrase(None, words) for code, words in error_words.PERSIAN.items()}) == []
     assert set(ISSUE_CODES) <= set(PERSIAN), set(ISSUE_CODES) - set(PERSIAN)
     assert set(PERSIAN) <= set(ISSUE_CODES)  # no entry for a code the library dropped
     package = Path(tollbook.__file__).parent

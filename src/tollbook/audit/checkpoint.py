@@ -46,14 +46,16 @@ def _body(session: Session, key: ProjectKey) -> dict[str, Any]:
     """What a checkpoint of the current head signs."""
     chain = verify_chain(session)
     if not chain.ok:
-        raise CheckpointError(f"refusing to sign a broken chain: event {chain.broken_at}: {chain.reason}")
+        raise CheckpointError(f"refusing to sign a broken chain: event {chain.broken_at}: {chain.reason}",
+                              code="checkpoint.broken_chain", params={"event": chain.broken_at})
     if chain.head_id is None:
-        raise CheckpointError("the audit log is empty: there is nothing to checkpoint yet")
+        raise CheckpointError("the audit log is empty: there is nothing to checkpoint yet", code="checkpoint.empty")
     public = key.public()
     registered = session.scalar(select(RegisteredKey).where(RegisteredKey.fingerprint == public.fingerprint))
     if registered is None or registered.kind != "project":
         raise CheckpointError(f"key {public.fingerprint} is not this database's project key: register its .pub "
-                              "with `tollbook keys register` first")
+                              "with `tollbook keys register` first", code="checkpoint.not_project_key",
+                              params={"fingerprint": public.fingerprint})
     return {"format": FORMAT, "event_id": chain.head_id, "events": chain.events, "head_hash": chain.head_hash,
             "made_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "signer": public.fingerprint,
             "signing_key": b64(public.signing)}

@@ -1,4 +1,5 @@
-"""What goes wrong with bundles: a mistake by the user, or a file that must not be trusted."""
+"""What goes wrong with bundles: a mistake by the user, or a file that must not be trusted. Each refusal of
+an import carries a stable code and its parameters (tollbook.bundle.codes)."""
 
 from __future__ import annotations
 

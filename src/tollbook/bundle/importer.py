@@ -76,7 +76,10 @@ def _import_records(session: Session, opened: OpenedBundle, folder: Path, source
         except StrictImportError as exc:
             first = exc.report.errors[0]
             raise BundleRefused(f"records file {entry.get('name')!r}: row {first.row}, {first.column}: "
-                                f"{first.reason}") from None
+                                f"{first.reason}", code="bundle.bad_row",
+                                params={"file": str(entry.get("name")), "row": first.row, "column": first.column,
+                                        "value": first.value, "issue": {"code": first.code, "params": first.params,
+                                                                         "reason": first.reason}}) from None
         result.records_imported += report.imported
         result.records_duplicate += report.duplicates
 
@@ -109,7 +112,8 @@ def import_bundle(session: Session, path: Path, project: ProjectKey, store: Evid
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise BundleRefused(f"cannot read it ({exc.strerror})") from None
+        raise BundleRefused(f"cannot read it ({exc.strerror})", code="bundle.unreadable",
+                            params={"why": str(exc.strerror)}) from None
     opened = open_bundle(data, project, trusted_collectors(session))
     result = BundleImport(str(path), opened.bundle_id, opened.collector)
     if session.scalar(select(Bundle.id).where(Bundle.bundle_uid == opened.bundle_id)) is not None:

@@ -117,14 +117,14 @@ class OpenedBundle:
 def _decrypt(data: bytes, project: ProjectKey) -> bytes:
     """The sealed box's content, or a refusal."""
     if not data.startswith(MAGIC):
-        raise BundleRefused("not a Tollbook bundle (or its first bytes are damaged)")
+        raise BundleRefused("not a Tollbook bundle (or its first bytes are damaged)", code="bundle.not_a_bundle")
     try:
         plain = SealedBox(project.decryptor).decrypt(data[len(MAGIC):])
     except (CryptoError, ValueError, TypeError):
         raise BundleRefused("cannot be opened with this project key: sealed to another key, or truncated or "
-                            "altered") from None
+                            "altered", code="bundle.wrong_key") from None
     if len(plain) < KEY_BYTES + SIGNATURE_BYTES:
-        raise BundleRefused("too short to hold a signature")
+        raise BundleRefused("too short to hold a signature", code="bundle.too_short")
     return plain
 
 
@@ -134,11 +134,13 @@ def _verified(plain: bytes, trusted: dict[str, bytes]) -> tuple[str, bytes]:
     collector = fingerprint(verify_key)
     if trusted.get(collector) != verify_key:
         raise BundleRefused(f"signed by collector key {collector}, which is not registered: check it with the "
-                            "collector, then `tollbook keys register COLLECTOR.pub`")
+                            "collector, then `tollbook keys register COLLECTOR.pub`", code="bundle.unknown_collector",
+                            params={"collector": collector})
     try:
         return collector, VerifyKey(verify_key).verify(signed)
     except (BadSignatureError, ValueError):
-        raise BundleRefused(f"its signature by collector key {collector} does not check out (altered)") from None
+        raise BundleRefused(f"its signature by collector key {collector} does not check out (altered)",
+                            code="bundle.bad_signature", params={"collector": collector}) from None
 
 
 def _files(payload: dict[str, Any], part: str) -> list[tuple[dict[str, Any], bytes]]:
@@ -147,7 +149,8 @@ def _files(payload: dict[str, Any], part: str) -> list[tuple[dict[str, Any], byt
     for entry in payload[part]:
         data = base64.b64decode(entry["data"], validate=True)
         if hashlib.sha256(data).hexdigest() != entry["sha256"]:
-            raise BundleRefused(f"{part} file {entry.get('name')!r} does not match its hash")
+            raise BundleRefused(f"{part} file {entry.get('name')!r} does not match its hash", code="bundle.file_hash",
+                                params={"part": part, "name": str(entry.get("name"))})
         files.append(({key: value for key, value in entry.items() if key != "data"}, data))
     return files
 
@@ -159,12 +162,15 @@ def open_bundle(data: bytes, project: ProjectKey, trusted: dict[str, bytes]) -> 
     try:
         payload = json.loads(signed_payload.decode("utf-8"))
         if payload.get("format") != PAYLOAD_FORMAT:
-            raise BundleRefused(f"unknown bundle format {payload.get('format')!r}")
+            raise BundleRefused(f"unknown bundle format {payload.get('format')!r}", code="bundle.unknown_format",
+                                params={"format": str(payload.get("format"))})
         if payload["collector"] != collector:
-            raise BundleRefused("its signer is not the collector it names")
+            raise BundleRefused("its signer is not the collector it names", code="bundle.signer_mismatch")
         if payload["recipient"] != project.public().fingerprint:
-            raise BundleRefused(f"it was made for project key {payload['recipient']}, not this one")
+            raise BundleRefused(f"it was made for project key {payload['recipient']}, not this one",
+                                code="bundle.other_project", params={"recipient": str(payload["recipient"])})
         records, evidence = _files(payload, "records"), _files(payload, "evidence")
         return OpenedBundle(str(payload["bundle_id"]), collector, hashlib.sha256(data).hexdigest(), records, evidence)
     except (KeyError, TypeError, AttributeError, UnicodeDecodeError, json.JSONDecodeError, binascii.Error) as exc:
-        raise BundleRefused(f"its signed contents are malformed ({type(exc).__name__})") from None
+        raise BundleRefused(f"its signed contents are malformed ({type(exc).__name__})", code="bundle.malformed",
+                            params={"error": type(exc).__name__}) from None

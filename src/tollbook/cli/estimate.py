@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from tollbook.cli.common import (
     DbOption,
@@ -23,7 +22,8 @@ from tollbook.errors import TollbookError
 METHOD_HELP = ("lcmcr (Bayesian latent classes), loglinear (Rcapture's closedp.t models), dga (graph averaging), "
                "search (minimum-BIC log-linear model, bootstrap interval), all")
 FOR_METHOD = {"K": "lcmcr", "burnin": "lcmcr", "samples": "lcmcr", "thinning": "lcmcr", "chains": "lcmcr",
-              "delta": "dga", "ordered": "loglinear", "max_order": "search", "replicates": "search"}
+              "delta": "dga", "ordered": "loglinear", "intervals": "loglinear", "max_order": "search",
+              "replicates": "search"}
 OPTION = {"K": "--K", "max_order": "--max-order"}
 
 
@@ -52,6 +52,10 @@ def estimate_command(
                                                    "200; each redoes the model search).")] = None,
     ordered: Annotated[bool, typer.Option("--ordered", help="loglinear: the lists are capture occasions in time "
                                           "order, so the behavioural models Mb and Mbh apply.")] = False,
+    intervals: Annotated[bool | None, typer.Option("--intervals/--no-intervals", help="loglinear: profile-"
+                                                   "likelihood intervals (default); --no-intervals gives the "
+                                                   "estimates and standard errors only, as closedp.t, faster.",
+                                                   show_default=False)] = None,
     pool_thin: Annotated[bool, typer.Option("--pool-thin/--no-pool-thin", help="Merge strata too thin to estimate "
                                             "into one pooled stratum (default), so their people are estimated "
                                             "too; unpooled thin strata count in the total as documented only.")]
@@ -86,7 +90,8 @@ def estimate_command(
         return
     with handled_errors():
         settings = _settings(method, K=k, burnin=burnin, samples=samples, thinning=thinning, chains=chains,
-                             delta=delta, ordered=ordered or None, max_order=max_order, replicates=replicates)
+                             delta=delta, ordered=ordered or None, max_order=max_order, replicates=replicates,
+                             intervals=intervals)
         settings |= {"pool": pool_thin, "seed": seed}
         if plots is not None and plots.exists() and not plots.is_dir():
             raise TollbookError(f"--plots {plots}: this is a file, not a folder; give a folder for the plots")
@@ -274,17 +279,21 @@ def combine_command(
 
 
 def _run(histories: dict, method: str, settings: dict[str, Any], quiet: bool) -> list:
-    """Run the estimators with a progress bar for the sampler."""
+    """Run the estimators, with a progress bar for the sampler unless ``quiet`` (--json)."""
     from tollbook.estimate import estimate
 
-    with Progress(TextColumn("sampling"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                  console=console, transient=True, disable=quiet) as bar:
-        task = bar.add_task("lcmcr", total=None)
-        try:
+    try:
+        if quiet:
+            return estimate(histories, method, **settings)
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        with Progress(TextColumn("sampling"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                      console=console, transient=True) as bar:
+            task = bar.add_task("lcmcr", total=None)
             return estimate(histories, method, progress=lambda done, total: bar.update(task, completed=done,
                                                                                          total=total), **settings)
-        except (ValueError, TypeError) as exc:
-            raise TollbookError(str(exc)) from exc
+    except (ValueError, TypeError) as exc:
+        raise TollbookError(str(exc)) from exc
 
 
 def _show(results: list, as_json: bool) -> None:

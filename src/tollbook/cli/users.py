@@ -86,9 +86,9 @@ def serve(db: DbOption = "",
           = "127.0.0.1",
           port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
           workers: Annotated[int, typer.Option(
-              min=1, max=64, help="Worker processes. Above 1, background jobs (linkage, estimation) run in the "
-              "worker that started them and show only there (start them from a server with one worker), and "
-              "the sign-in rate limit counts per worker.")] = 1,
+              min=1, max=64, help="Worker processes. They share everything through the database: background "
+              "jobs (linkage, estimation) show on every worker, and the sign-in rate limit counts across them.")]
+              = 1,
           project_key: Annotated[Path | None, typer.Option(
               "--project-key", help="The project's private key (project.key), to import field bundles on the "
               "imports page (default: $TOLLBOOK_PROJECT_KEY; passphrase from $TOLLBOOK_KEY_PASSPHRASE).")] = None,

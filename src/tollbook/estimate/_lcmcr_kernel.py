@@ -13,6 +13,7 @@ this module, not their own, because Numba's on-disk cache only notices edits to 
 from __future__ import annotations
 
 import math
+import sys
 
 import numpy as np
 from numba import njit
@@ -23,6 +24,29 @@ _INVERSION_MEAN = 30.0
 # log(k!) for k < 64, exact; larger k use Stirling's series (error below 1e-13 there).
 _LOG_FACTORIAL = np.array([math.lgamma(k + 1.0) for k in range(64)])
 _HALF_LOG_2PI = 0.5 * math.log(2.0 * math.pi)
+
+
+def _load_numba_without_scipy_linalg() -> None:
+    """Load Numba's compiler registries now, without letting them import ``scipy.linalg``.
+
+    Numba's first compile or cache load imports its array library, which probes for BLAS by importing
+    ``scipy.linalg`` (about 0.2 s of CPU, more than sampling Kosovo takes); nothing here uses BLAS. With the probe's
+    module hidden, Numba falls back to its own loop for ``np.convolve``/``np.correlate`` only; ``np.dot`` and
+    the linear algebra still import SciPy when compiled. Skipped when ``scipy.linalg`` is already loaded.
+    """
+    probe = "scipy.linalg.cython_blas"
+    if "scipy.linalg" in sys.modules or probe in sys.modules:
+        return
+    from numba.core.registry import cpu_target
+
+    sys.modules[probe] = None  # type: ignore[assignment]  # makes `import scipy.linalg.cython_blas` fail fast
+    try:
+        cpu_target.target_context.refresh()
+    finally:
+        del sys.modules[probe]
+
+
+_load_numba_without_scipy_linalg()
 
 
 def new_state(seed_sequence: np.random.SeedSequence) -> np.ndarray:

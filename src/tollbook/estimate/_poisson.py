@@ -8,7 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import gammaln
+
+from tollbook.estimate._special import gammaln
 
 __all__ = ["PoissonFit", "fit_poisson", "poisson_deviance"]
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from tollbook.estimate.caveats import Caveat
 from tollbook.estimate.histories import CaptureHistories
 from tollbook.estimate.result import EstimateResult
 from tollbook.estimate.seeds import Seed, root_sequence
@@ -59,15 +60,10 @@ def _accepted(method: str) -> set[str]:
     return {name for name in parameters if name not in ("histories", "seed")}
 
 
-def unsupported(method: str, n_lists: int) -> str | None:
+def unsupported(method: str, n_lists: int) -> Caveat | None:
     """Why ``method`` cannot be used on ``n_lists`` lists, or None when it can."""
-    if method == "lcmcr" and n_lists < 3:
-        return (f"LCMCR needs at least 3 lists (here {n_lists}): with two lists a latent-class model is not "
-                "identified; the log-linear Mt model (Lincoln-Petersen) is the estimate two lists support")
-    if method == "search" and n_lists < 3:
-        return f"the log-linear model search needs at least 3 lists (here {n_lists})"
-    if method == "dga" and not 3 <= n_lists <= 5:
-        return f"dga averages over the decomposable graphs of 3 to 5 lists (here {n_lists})"
+    if (method in ("lcmcr", "search") and n_lists < 3) or (method == "dga" and not 3 <= n_lists <= 5):
+        return Caveat(f"unsupported.{method}", num_lists=n_lists)
     return None
 
 
@@ -93,7 +89,7 @@ def _skipping(method: str, fit: Fitter) -> Fitter:
         reason = unsupported(method, histories.n_lists)
         if reason is None:
             return fit(histories, seed)
-        return [placeholder(histories, method, f"{method} skipped: {reason}")]
+        return [placeholder(histories, method, Caveat("method.skipped", text_method=method, reason=reason))]
 
     return run
 

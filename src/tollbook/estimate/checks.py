@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from tollbook.estimate.caveats import Caveat
 from tollbook.estimate.histories import CaptureHistories
 
 __all__ = ["P_LIMIT", "check_pairs", "check_summary", "check_warnings", "failed_checks", "observed_statistics",
@@ -53,11 +54,11 @@ def predictive_checks(histories: CaptureHistories, checks: np.ndarray, replicate
     return rows
 
 
-def _describe(row: dict) -> str:
-    what = f"list {row['lists'][0]} records" if row["check"] == "margin" else "lists " + " and ".join(
-        row["lists"]) + " share"
-    return (f"{what} {row['observed']:,} people, the model predicts {row['median']:,.0f} "
-            f"(95% {row['lo']:,.0f}–{row['hi']:,.0f}, p = {row['p']:.3g})")
+def _describe(row: dict) -> Caveat:
+    lists = dict(zip(("list_a", "list_b"), row["lists"], strict=False))
+    return Caveat(f"predictive.{'margin' if row['check'] == 'margin' else 'pair'}", **lists,
+                  num_observed=row["observed"], num_median=row["median"], num_lo=row["lo"], num_hi=row["hi"],
+                  text_p=row["p"])
 
 
 def failed_checks(rows: list[dict]) -> list[dict]:
@@ -76,9 +77,8 @@ def check_warnings(rows: list[dict]) -> tuple[str, ...]:
     failed = failed_checks(rows)
     if not failed:
         return ()
-    named = "; ".join(_describe(row) for row in failed[:_NAMED])
-    more = f" (and {len(failed) - _NAMED} more)" if len(failed) > _NAMED else ""
-    return (f"posterior predictive check failed for {len(failed)} of {len(rows)} list counts and overlaps: "
-            f"{named}{more}. The latent classes do not reproduce how these lists overlap, so the estimate of "
-            "the people no list recorded may be biased; try a larger --K, merge lists of one source, or compare "
-            "with the log-linear models",)
+    named = tuple(_describe(row) for row in failed[:_NAMED])
+    figures = {"num_failed": len(failed), "num_checks": len(rows), "checks": named}
+    if len(failed) > _NAMED:
+        return (Caveat("predictive.failed_more", **figures, num_more=len(failed) - _NAMED),)
+    return (Caveat("predictive.failed", **figures),)

@@ -16,6 +16,7 @@ from dataclasses import replace
 import numpy as np
 from scipy import stats
 
+from tollbook.estimate.caveats import Caveat
 from tollbook.estimate.result import EstimateResult
 
 __all__ = ["COMBINE_RULE", "combine_draws", "combine_runs"]
@@ -62,7 +63,7 @@ def combine_runs(runs: Sequence[Sequence[EstimateResult]], labels: Sequence[str]
     combined = [_combined([run[k] for run in indexed], labels) for k in common]
     missing = sorted({str(k) for run in indexed for k in run} - {str(k) for k in common})
     if combined and missing:
-        note = f"left out (not estimated with draws in every run): {', '.join(missing)}"
+        note = Caveat("combine.left_out", text_names=", ".join(missing))
         combined[0] = replace(combined[0], warnings=(*combined[0].warnings, note))
     return combined
 
@@ -70,9 +71,9 @@ def combine_runs(runs: Sequence[Sequence[EstimateResult]], labels: Sequence[str]
 def _combined(parts: Sequence[EstimateResult], labels: Sequence[str]) -> EstimateResult:
     """The combination of one (method, model, stratum) across runs."""
     figures = combine_draws([p.draws for p in parts], [p.observed for p in parts])
-    warnings = [] if len(parts) >= 10 else [f"only {len(parts)} runs combined: with fewer than 10 the interval is "
-                                            "unreliable (verdata's warning)"]  # fmt: skip
-    warnings += [f"{label}: not converged" for label, p in zip(labels, parts, strict=True) if p.converged is False]
+    warnings = [] if len(parts) >= 10 else [Caveat("combine.few", num_runs=len(parts))]
+    warnings += [Caveat("combine.not_converged", text_label=label) for label, p in zip(labels, parts, strict=True)
+                 if p.converged is False]
     first = parts[0]
     return EstimateResult(
         method=first.method, model=first.model, estimate=figures["estimate"], lower=figures["lower"],

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from tollbook.audit import record_event
 from tollbook.documented import LeftOut, retracted_only
 from tollbook.errors import TollbookError
+from tollbook.estimate.caveats import Caveat, saved_lines
 from tollbook.estimate.histories import CaptureHistories
 from tollbook.estimate.result import EstimateResult
 from tollbook.model import Estimate, Source
@@ -72,11 +73,10 @@ class PendingReview:
     persons_now: int
     persons_if_all_merged: int
 
-    def warning(self) -> str:
+    def warning(self) -> Caveat:
         """The plain-words warning printed with every estimate while pairs are pending."""
-        return (f"{self.pairs:,} pairs await review (pending review): the documented count is "
-                f"{self.persons_if_all_merged:,} to {self.persons_now:,} persons (all merged / none merged), and "
-                "the estimate moves with it; decide them (`tollbook review`) before publishing")
+        return Caveat("review.pending", num_pairs=self.pairs, num_merged=self.persons_if_all_merged,
+                      num_now=self.persons_now)
 
     def as_dict(self) -> dict:
         return {"pairs": self.pairs, "persons_now": self.persons_now,
@@ -158,7 +158,7 @@ def load_result(row: Estimate) -> EstimateResult:
         method=data["method"], model=data["model"], estimate=number("estimate"), lower=number("lower"),
         upper=number("upper"), observed=int(data["observed"]), stratum=data["stratum"], settings=data["settings"],
         diagnostics=data["diagnostics"], data_hash=data["data_hash"], code_version=data["code_version"],
-        converged=data["converged"], warnings=tuple(data["warnings"]), draws=draws, chains=chains,
+        converged=data["converged"], warnings=saved_lines(data, "warnings"), draws=draws, chains=chains,
     )  # fmt: skip
 
 

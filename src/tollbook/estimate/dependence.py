@@ -13,8 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-import numpy as np
-
+from tollbook.estimate.caveats import Caveat
 from tollbook.estimate.histories import CaptureHistories
 
 __all__ = ["STRONG", "dependence_warnings", "group_warnings", "list_dependence", "shared_groups", "with_groups"]
@@ -48,11 +47,9 @@ def dependence_warnings(rows: list[dict]) -> tuple[str, ...]:
     for row in rows:
         ratio, (first, second) = row["odds_ratio"], row["lists"]
         if (ratio > STRONG and row["lower"] > 1) or (ratio < 1 / STRONG and row["upper"] < 1):
-            kind = "record the same people" if ratio > 1 else "record different people"
-            found.append(f"lists {first} and {second} {kind} far more than chance (co-capture odds ratio "
-                         f"{ratio:.1f}): if they share sources or one copies the other they are one independence "
-                         "group and should be merged into one list")
-    return tuple(np.unique(found)) if found else ()
+            kind = "same" if ratio > 1 else "different"
+            found.append(Caveat(f"dependence.{kind}", list_a=first, list_b=second, num_ratio=float(ratio)))
+    return tuple(sorted(set(found)))
 
 
 def shared_groups(groups: Mapping[str, Sequence[str]], lists: Sequence[str]) -> dict[str, list[str]]:
@@ -69,13 +66,8 @@ def shared_groups(groups: Mapping[str, Sequence[str]], lists: Sequence[str]) -> 
 def group_warnings(groups: Mapping[str, Sequence[str]], lists: Sequence[str]) -> tuple[str, ...]:
     """A warning per independence group (DESIGN.md: two sources of one network) that has several lists in the
     estimate, naming them: multiple systems estimation assumes lists are independent sources."""
-    return tuple(
-        f"lists {', '.join(members[:-1])} and {members[-1]} are sources of one independence group ({group!r}): "
-        "they are not independent sources, so the multiple systems estimate's assumption that lists record people "
-        "independently (beyond what the model explains) is at risk and the estimate may be biased; merge them "
-        "into one list (the default: leave out --separate-groups)"
-        for group, members in shared_groups(groups, lists).items()
-    )
+    return tuple(Caveat("independence.shared", names_lists=tuple(members[:-1]), list_last=members[-1], text_group=group)
+                 for group, members in shared_groups(groups, lists).items())
 
 
 def with_groups(results: Sequence[Any], groups: Mapping[str, Sequence[str]], lists: Sequence[str],

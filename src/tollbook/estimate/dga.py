@@ -16,6 +16,7 @@ import numpy as np
 from scipy.special import gammaln, logsumexp
 
 from tollbook.estimate._graphs import decomposable_graphs, describe, perfect_families
+from tollbook.estimate.caveats import Caveat
 from tollbook.estimate.histories import CaptureHistories, HistoryError
 from tollbook.estimate.result import EstimateResult
 from tollbook.estimate.seeds import Seed, root_sequence, seed_settings
@@ -268,7 +269,7 @@ class DGA:
         missing, widths = missing_grid(found.end, found.integer_end)
         by_graph = np.full(post.coef.shape[0], -np.inf)
         by_graph[found.graphs], by_n = _accumulate(replace(post, coef=post.coef[found.graphs]), missing, widths)
-        warnings = [f"the posterior of N has a heavy tail; it was truncated at {cap:,.0f} missing"] if found.cut else []
+        warnings = [Caveat("dga.heavy_tail", num_cap=float(cap))] if found.cut else []
         return self._result(missing, widths, np.exp(by_n - logsumexp(by_n)), by_graph, found, warnings)
 
     def _result(
@@ -285,7 +286,7 @@ class DGA:
         total = h.observed + missing
         summary = posterior_summary(total, probs, widths)
         if probs[-1] / widths[-1] * max(missing[-1], 1.0) > 1e-4:
-            warnings.append("posterior probability remains at the end of the grid; raise n_max")
+            warnings.append(Caveat("dga.grid_end"))
         graphs, _ = graph_coefficients(h.n_lists)
         diagnostics = {
             **{k: v for k, v in summary.items() if k not in ("median", "lower", "upper")},
@@ -312,12 +313,9 @@ def _check_histories(histories: CaptureHistories) -> None:
     if not isinstance(histories, CaptureHistories):
         raise HistoryError(f"DGA needs CaptureHistories; got {type(histories).__name__}")
     if not 3 <= histories.n_lists <= 5:
-        raise HistoryError(
-            f"DGA averages over all decomposable graphs on 3 to 5 lists; got {histories.n_lists} "
-            f"({list(histories.lists)}): merge related lists, or use LCMCR or a log-linear model"
-        )
+        raise HistoryError(Caveat("dga.lists", num_lists=histories.n_lists, text_lists=str(list(histories.lists))))
     if histories.observed == 0:
-        raise HistoryError("no one is recorded on any list; there is nothing to estimate from")
+        raise HistoryError(Caveat("dga.nobody"))
 
 
 def _check_settings(delta: float, n_max: int | None, n_draws: int) -> None:

@@ -13,7 +13,9 @@ import warnings
 from collections.abc import Mapping
 
 import numpy as np
-from scipy.special import betaincinv, ndtri
+
+from tollbook.estimate._special import betaincinv, ndtri
+from tollbook.estimate.caveats import Caveat
 
 __all__ = ["ESS_LIMIT", "RHAT_LIMIT", "chain_diagnostics", "convergence_warnings", "quiet_arviz",
            "suggested_iterations", "trace_diagnostics"]
@@ -165,16 +167,12 @@ def convergence_warnings(diag: Mapping[str, float], what: str = "N") -> tuple[st
     found: list[str] = []
     bad_rhat, low = _failing(diag)
     if bad_rhat and not np.isfinite(diag["rhat"]):
-        found.append(f"R-hat of {what} could not be computed (too few draws): convergence is unchecked")
+        found.append(Caveat("convergence.rhat_unknown", text_what=what))
     elif bad_rhat:
-        found.append(
-            f"R-hat of {what} is {diag['rhat']:.3f} (> {RHAT_LIMIT}): the chains (or halves of one chain) disagree, "
-            "the sampler may have found different modes — run longer or more chains and compare the chain medians "
-            f"before using {what}"
-        )
+        found.append(Caveat("convergence.rhat", text_what=what, num_rhat=float(diag["rhat"]), num_limit=RHAT_LIMIT))
     if low:
-        figures = ", ".join(f"{name} {diag[name]:.0f}" for name in low)
-        found.append(f"too few effective draws of {what} ({figures}; need {ESS_LIMIT}): run more samples")
+        figures = {name: float(diag[name]) for name in low}
+        found.append(Caveat("convergence.ess", text_what=what, figures=figures, num_limit=ESS_LIMIT))
     return tuple(found)
 
 

@@ -10,55 +10,43 @@ import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from tollbook.estimate.caveat_words import DEPENDENCE
+from tollbook.estimate.caveats import Caveat
+
 if TYPE_CHECKING:
     from tollbook.estimate.result import EstimateResult
 
 __all__ = ["DEPENDENCE", "headline", "plain_language", "reasons_for_doubt"]
 
-DEPENDENCE = {
-    "lcmcr": "dependence between lists is what differences between hidden groups of people explain (some people are "
-             "more visible to every list than others); a direct link between two lists (one copying the other) is "
-             "not modelled",
-    "loglinear": "lists are independent except for the interactions and heterogeneity terms the model names",
-    "dga": "dependence between lists is averaged over every decomposable graphical model, weighted by how well "
-           "each fits",
-}  # fmt: skip
 
-
-def _number(value: float) -> str:
-    return f"{value:,.0f}"
-
-
-def _what(result: EstimateResult) -> str:
+def _what(result: EstimateResult) -> Caveat:
     """What the number is: documented plus estimated undocumented, with the interval."""
-    where = "in total" if result.stratum in (None, "total") else f"in stratum {result.stratum!r}"
-    missing = result.estimate - result.observed
-    return (f"What it is: an estimate of {_number(result.estimate)} people {where} (95% interval "
-            f"{_number(result.lower)} to {_number(result.upper)}) = the {result.observed:,} documented by name plus "
-            f"about {_number(missing)} that no list recorded. It is a statistical estimate, not a list of names.")
+    figures = {"num_estimate": result.estimate, "num_lower": result.lower, "num_upper": result.upper,
+               "num_observed": result.observed, "num_missing": result.estimate - result.observed}
+    if result.stratum in (None, "total"):
+        return Caveat("plain.what", **figures)
+    return Caveat("plain.what_stratum", stratum=result.stratum, **figures)
 
 
-def _assumptions(result: EstimateResult) -> str:
-    dependence = DEPENDENCE.get(result.method, "the model's account of list dependence holds")
-    return ("It assumes: (1) a closed population — every list covers the same deaths, in the same places and "
-            f"period; (2) {dependence}; (3) the linkage is right — a missed merge of two records of one person "
-            "raises the estimate, a false merge of two people lowers it.")
+def _assumptions(result: EstimateResult) -> Caveat:
+    return Caveat(f"plain.assumes.{result.method if result.method in DEPENDENCE else 'other'}")
 
 
 def reasons_for_doubt(result: EstimateResult) -> list[str]:
-    """Plain reasons, from the result itself, not to rely on this number as it stands."""
-    found = []
+    """Plain reasons, from the result itself, not to rely on this number as it stands (caveats; warnings of an
+    estimate saved before caveats had codes stay as their words)."""
+    found: list[str] = []
     if result.converged is False:
-        found.append("the computation did not settle (see the convergence warnings)")
+        found.append(Caveat("doubt.not_settled"))
     p_value = result.diagnostics.get("gof_p_value")
     if isinstance(p_value, float) and math.isfinite(p_value) and p_value < 0.05:
-        found.append(f"the model does not fit the data (goodness-of-fit p = {p_value:.2g})")
+        found.append(Caveat("doubt.no_fit", text_p=p_value))
     if any(text.startswith("posterior predictive check failed") for text in result.warnings):
-        found.append("the model does not reproduce how the lists overlap (posterior predictive check failed)")
+        found.append(Caveat("doubt.predictive"))
     if math.isfinite(result.estimate) and result.observed and result.estimate > 10 * result.observed:
-        found.append("it is more than ten times the documented count: the model extrapolates far beyond the data")
+        found.append(Caveat("doubt.extrapolates"))
     if math.isfinite(result.lower) and result.lower > 0 and result.upper / result.lower > 3:
-        found.append("the interval is very wide: the lists overlap too little to pin the number down")
+        found.append(Caveat("doubt.wide"))
     found += [text for text in result.warnings if "pending review" in text or "independence group" in text]
     return found
 
@@ -66,13 +54,10 @@ def reasons_for_doubt(result: EstimateResult) -> list[str]:
 def plain_language(result: EstimateResult) -> list[str]:
     """The block's lines: what the number is, its assumptions, and when not to trust it."""
     if not math.isfinite(result.estimate):
-        reason = result.warnings[0] if result.warnings else "the model could not be fitted"
-        return [f"No estimate here: {reason}.",
-                f"The {result.observed:,} documented people are a floor, not an estimate of the total."]
+        reason = result.warnings[0] if result.warnings else Caveat("doubt.unfitted")
+        return [Caveat("plain.none", reason=reason), Caveat("plain.floor", num_observed=result.observed)]
     doubts = reasons_for_doubt(result)
-    trust = ("Do not rely on it as it stands: " + "; ".join(doubts) + "." if doubts else
-             "When not to trust it: if lists share sources or copy each other, if some deaths could not have "
-             "reached any list, or if reviewers' pending decisions would change many persons.")
+    trust = Caveat("plain.doubt", reasons=tuple(doubts)) if doubts else Caveat("plain.trust")
     return [_what(result), _assumptions(result), trust]
 
 

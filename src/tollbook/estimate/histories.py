@@ -11,9 +11,14 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
+
+from tollbook.estimate._pattern_csv import read_table
+
+if TYPE_CHECKING:  # pandas is imported only by from_frame: a pattern file is read without it (start-up cost)
+    import pandas as pd
 
 __all__ = ["CaptureHistories", "HistoryError", "read_pattern_csv"]
 
@@ -49,7 +54,7 @@ def _as_counts(counts: object, n_patterns: int) -> np.ndarray:
     return arr
 
 
-def _aggregate(patterns: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def aggregate_patterns(patterns: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Sum the counts of identical patterns and drop zero counts; rows come back sorted."""
     keep = counts > 0
     patterns, counts = patterns[keep], counts[keep]
@@ -155,7 +160,7 @@ class CaptureHistories:
                 f"row {int(empty[0])} of the matrix is on no list ({len(empty)} such rows); "
                 "a person must be on at least one list — drop those rows"
             )
-        unique, counts = _aggregate(patterns, np.ones(len(patterns), dtype=np.int64))
+        unique, counts = aggregate_patterns(patterns, np.ones(len(patterns), dtype=np.int64))
         return cls(tuple(lists), unique, counts, stratum)
 
     @classmethod
@@ -172,8 +177,8 @@ class CaptureHistories:
             raise HistoryError(f"columns {missing} are not in the data; its columns are {list(frame.columns)}")
         patterns = _validated_block(frame, list(lists), source="data frame")
         counts = _validated_counts(frame, count_col, source="data frame")
-        _refuse_empty_patterns(patterns, counts, frame.index, source="data frame")
-        unique, summed = _aggregate(patterns, counts)
+        _refuse_empty_patterns(patterns, counts, list(frame.index), source="data frame")
+        unique, summed = aggregate_patterns(patterns, counts)
         return cls(tuple(lists), unique, summed, stratum)
 
     def merge_lists(self, groups: Mapping[str, Sequence[str]]) -> CaptureHistories:
@@ -195,7 +200,7 @@ class CaptureHistories:
                 columns.append(self.patterns[:, picked].max(axis=1))
                 names.append(group)
         merged = np.stack(columns, axis=1) if columns else np.zeros((0, 0), dtype=np.uint8)
-        unique, counts = _aggregate(merged, self.counts.copy())
+        unique, counts = aggregate_patterns(merged, self.counts.copy())
         return CaptureHistories(tuple(names), unique, counts, self.stratum)
 
     def drop_lists(self, names: Sequence[str]) -> CaptureHistories:
@@ -207,7 +212,7 @@ class CaptureHistories:
         patterns = self.patterns[:, keep]
         counts = self.counts.copy()
         counts[patterns.sum(axis=1) == 0] = 0
-        unique, summed = _aggregate(patterns, counts)
+        unique, summed = aggregate_patterns(patterns, counts)
         return CaptureHistories(tuple(self.lists[i] for i in keep), unique, summed, self.stratum)
 
     def __eq__(self, other: object) -> bool:
@@ -244,48 +249,81 @@ def _check_groups(groups: Mapping[str, Sequence[str]], lists: tuple[str, ...]) -
     return members
 
 
-def _validated_block(frame: pd.DataFrame, lists: list[str], source: str, row_offset: int = 0) -> np.ndarray:
-    """The list columns as uint8 0/1, or HistoryError naming the first bad row and column."""
+def _validated_block(frame: pd.DataFrame, lists: list[str], source: str) -> np.ndarray:
+    """The list columns of a data frame as uint8 0/1, or HistoryError naming the first bad row and column."""
+    import pandas as pd
+
     block = frame[lists].apply(pd.to_numeric, errors="coerce")
     bad = ~block.isin([0, 1])
     if bad.to_numpy().any():
         row, col = np.argwhere(bad.to_numpy())[0]
-        value = frame[lists].iloc[row, col]
-        raise HistoryError(
-            f"{source}, row {row + row_offset}, column {lists[col]!r}: value {value!r} is not 0 or 1 "
-            "(list columns say whether the person is on the list); "
-            "if it is a stratum column, name it in strata"
-        )
+        _bad_list_cell(source, row, lists[col], frame[lists].iloc[row, col])
     return block.to_numpy().astype(np.uint8)
 
 
-def _validated_counts(frame: pd.DataFrame, count_col: str | None, source: str, row_offset: int = 0) -> np.ndarray:
-    """The count column as int64 (ones when there is none), or HistoryError naming the first bad row."""
+def _bad_list_cell(source: str, row: object, column: str, value: object) -> None:
+    raise HistoryError(
+        f"{source}, row {row}, column {column!r}: value {value!r} is not 0 or 1 "
+        "(list columns say whether the person is on the list); "
+        "if it is a stratum column, name it in strata"
+    )
+
+
+def _validated_counts(frame: pd.DataFrame, count_col: str | None, source: str) -> np.ndarray:
+    """The count column of a data frame as int64 (ones when there is none), or HistoryError naming the first bad
+    row."""
+    import pandas as pd
+
     if count_col is None:
         return np.ones(len(frame), dtype=np.int64)
     values = pd.to_numeric(frame[count_col], errors="coerce").to_numpy(dtype=float)
+    return _whole_counts(values, source, list(range(len(values))), count_col, frame[count_col].tolist())
+
+
+def _whole_counts(values: np.ndarray, source: str, rows: Sequence[object], count_col: str,
+                  cells: Sequence[object]) -> np.ndarray:
+    """``values`` as int64, or HistoryError naming the first that is not a non-negative whole number."""
     bad = ~np.isfinite(values) | (values < 0) | (values != np.round(values))
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
         raise HistoryError(
-            f"{source}, row {row + row_offset}, column {count_col!r}: count {frame[count_col].iloc[row]!r} "
+            f"{source}, row {rows[row]}, column {count_col!r}: count {cells[row]!r} "
             "is not a non-negative whole number of people"
         )
     return values.astype(np.int64)
 
 
-def _refuse_empty_patterns(
-    patterns: np.ndarray, counts: np.ndarray, index: Sequence[object], source: str, row_offset: int = 0
-) -> None:
+def _refuse_empty_patterns(patterns: np.ndarray, counts: np.ndarray, rows: Sequence[object], source: str) -> None:
     """Raise HistoryError if a row on no list carries people (nobody can be observed by no list)."""
     empty = np.flatnonzero((patterns.sum(axis=1) == 0) & (counts > 0))
     if len(empty):
-        row = int(empty[0])
-        where = row + row_offset if row_offset else index[row]
         raise HistoryError(
-            f"{source}, row {where}: the all-zero pattern (on no list) has a count; it is unobserved by "
-            "definition — remove that row"
+            f"{source}, row {rows[int(empty[0])]}: the all-zero pattern (on no list) has a count; it is unobserved "
+            "by definition — remove that row"
         )
+
+
+def _number(text: str) -> float:
+    """A cell as a number, as a spreadsheet would read it (spaces around it allowed); NaN when it is not one."""
+    text = text.strip()
+    if not text.isascii() or "_" in text:  # float() would take Arabic-Indic digits and 1_000
+        return float("nan")
+    try:
+        return float(text)
+    except ValueError:
+        return float("nan")
+
+
+def _csv_block(columns: Mapping[str, list[str]], lists: list[str], source: str, lines: Sequence[int]) -> np.ndarray:
+    """The list columns of a pattern file as uint8 0/1, or HistoryError naming the first bad line and column."""
+    block = np.array([columns[name] for name in lists], dtype=str).T.reshape(len(lines), len(lists))
+    ones, zeros = block == "1", block == "0"
+    for row, col in np.argwhere(~(ones | zeros)):  # rare: "1.0", " 1 " and the like, or a bad cell
+        value = _number(block[row, col])
+        if value not in (0.0, 1.0):
+            _bad_list_cell(source, lines[row], lists[col], str(block[row, col]))
+        ones[row, col] = value == 1.0
+    return ones.astype(np.uint8)
 
 
 def read_pattern_csv(
@@ -294,30 +332,32 @@ def read_pattern_csv(
     """Read a pattern-count CSV (list columns, optional stratum columns, ``count``) into histories.
 
     Returns ``{None: histories}`` without strata; otherwise one entry per stratum, keyed by its value
-    (values of several stratum columns are joined with " / ").
-    Row numbers in errors are the file's line numbers.
+    (values of several stratum columns are joined with " / "), in the order the file first names them.
+    Row numbers in errors are the file's line numbers. The file is UTF-8 (a byte-order mark is allowed); blank
+    lines are skipped; list cells are 0 or 1 (1.0 and spaces around them are read too).
     """
     path = Path(path)
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise HistoryError(f"{path}: cannot read as CSV ({exc})") from exc
+    header, columns, lines = read_table(path, HistoryError)
     strata = list(strata or [])
-    missing = [name for name in [count_col, *strata] if name not in frame.columns]
+    missing = [name for name in [count_col, *strata] if name not in header]
     if missing:
-        raise HistoryError(f"{path}: columns {missing} are missing; the file has {list(frame.columns)}")
-    lists = [name for name in frame.columns if name != count_col and name not in strata]
+        raise HistoryError(f"{path}: columns {missing} are missing; the file has {header}")
+    lists = [name for name in header if name != count_col and name not in strata]
     if len(lists) < 2:
         raise HistoryError(f"{path}: at least 2 list columns are needed; found {lists}")
-    patterns = _validated_block(frame, lists, source=str(path), row_offset=2)
-    counts = _validated_counts(frame, count_col, source=str(path), row_offset=2)
-    _refuse_empty_patterns(patterns, counts, frame.index, source=str(path), row_offset=2)
+    patterns = _csv_block(columns, lists, str(path), lines)
+    cells = columns[count_col]
+    counts = _whole_counts(np.array([_number(c) for c in cells], dtype=float), str(path), lines, count_col, cells)
+    _refuse_empty_patterns(patterns, counts, lines, source=str(path))
     if not strata:
-        unique, summed = _aggregate(patterns, counts)
+        unique, summed = aggregate_patterns(patterns, counts)
         return {None: CaptureHistories(tuple(lists), unique, summed)}
-    labels = frame[strata].astype(str).agg(" / ".join, axis=1)
+    labels = [" / ".join(values) for values in zip(*(columns[name] for name in strata), strict=True)]
+    rows_of: dict[str, list[int]] = {}
+    for row, label in enumerate(labels):
+        rows_of.setdefault(label, []).append(row)
     result: dict[str | None, CaptureHistories] = {}
-    for label, rows in labels.groupby(labels, sort=False).indices.items():
-        unique, summed = _aggregate(patterns[rows], counts[rows])
-        result[str(label)] = CaptureHistories(tuple(lists), unique, summed, str(label))
+    for label, rows in rows_of.items():
+        unique, summed = aggregate_patterns(patterns[rows], counts[rows])
+        result[label] = CaptureHistories(tuple(lists), unique, summed, label)
     return result

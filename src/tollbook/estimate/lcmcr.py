@@ -20,6 +20,7 @@ import numpy as np
 from tollbook.estimate import _lcmcr_kernel as kernel
 from tollbook.estimate._lcmcr_kernel import MISSING_RATIO, new_state
 from tollbook.estimate.api import unsupported
+from tollbook.estimate.caveats import Caveat
 from tollbook.estimate.checks import P_LIMIT, check_pairs, check_warnings, predictive_checks
 from tollbook.estimate.diagnostics import (
     ESS_LIMIT,
@@ -230,7 +231,7 @@ class LCMCR:
         warmup: int = 500,
     ) -> None:
         if histories.observed == 0:
-            raise HistoryError(f"stratum {histories.stratum!r} has nobody recorded; nothing to estimate from")
+            raise HistoryError(Caveat("lcmcr.nobody", stratum=histories.stratum))
         reason = unsupported("lcmcr", histories.n_lists)
         if reason:
             raise HistoryError(reason)
@@ -287,8 +288,7 @@ class LCMCR:
         found = convergence_warnings(diag)
         suggested = suggested_iterations(diag, self.settings.iterations_per_chain)
         if suggested:
-            found += (f"suggested: about {suggested:,} iterations per chain (now "
-                      f"{self.settings.iterations_per_chain:,}), e.g. more --samples at the same thinning",)
+            found += (Caveat("lcmcr.iterations", num_suggested=suggested, num_now=self.settings.iterations_per_chain),)
         diag |= {
             "mean": float(pooled.mean()),
             "sd": float(pooled.std(ddof=1)) if len(pooled) > 1 else float("nan"),
@@ -309,8 +309,7 @@ class LCMCR:
         diag["posterior_predictive_p_limit"] = P_LIMIT
         found += check_warnings(diag["posterior_predictive"])
         if diag["occupied_all_share"] > FULL_K_SHARE:
-            found += (f"all {self.settings.K} latent classes are occupied in {diag['occupied_all_share']:.0%} of the "
-                      "draws: the truncation K may bind; rerun with a larger --K (see --sensitivity)",)
+            found += (Caveat("lcmcr.k_binds", num_k=self.settings.K, num_share=100 * diag["occupied_all_share"]),)
         settings = asdict(self.settings) | seed_settings(root_seed) | {"lambda_prior": "Beta(1,1)", "N_prior": "1/N",
                                                                    "start": "random stick-breaking (as R)",
                                                                    "n0_max": f"{MISSING_RATIO} x observed"}

@@ -12,7 +12,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import chdtrc, chdtri, gammaln, ndtri, xlogy
 
 from tollbook.estimate._loglinear_design import (
     Design,
@@ -23,6 +22,8 @@ from tollbook.estimate._loglinear_design import (
     hierarchical_closure,
 )
 from tollbook.estimate._poisson import PoissonFit, fit_poisson
+from tollbook.estimate._special import chdtrc, ndtri
+from tollbook.estimate.caveats import Caveat
 from tollbook.estimate.histories import CaptureHistories, HistoryError
 from tollbook.estimate.ranking import mark_preferred
 from tollbook.estimate.result import EstimateResult
@@ -155,6 +156,8 @@ def abundance(y: np.ndarray, spec: ModelSpec, design: Design, n_lists: int, neg:
 
 def _cormack_term(N: float, n0: float) -> float:
     """Log ratio of the multinomial to the Poisson likelihood at total N with n0 unobserved (Cormack 1992)."""
+    from scipy.special import gammaln, xlogy  # the profile search loads SciPy anyway
+
     return float(gammaln(N + 1) - gammaln(n0 + 1) + xlogy(n0, n0) - xlogy(N, N))
 
 
@@ -180,6 +183,7 @@ def profile_interval(
 ) -> tuple[float, float, float, list[str]]:
     """Multinomial MLE of N and its profile-likelihood interval, searched on (n, 3 N̂) as closedpCI does."""
     from scipy.optimize import brentq, minimize_scalar  # imported here: it is slow to load, and only this needs it
+    from scipy.special import chdtri
 
     n = float(y.sum())
     loglik = _profile_function(y, design, neg)
@@ -191,7 +195,7 @@ def profile_interval(
     lower = n if gap(n) > 0 else brentq(gap, n, N_max, xtol=1e-4)
     if gap(top) > 0:
         upper = float("inf")
-        warnings.append(f"the profile-likelihood upper bound is above {top:,.0f} (3 × the estimate)")
+        warnings.append(Caveat("loglinear.upper_open", num_top=float(top)))
     else:
         upper = brentq(gap, N_max, top, xtol=1e-4)
     return N_max, float(lower), float(upper), warnings
@@ -202,7 +206,7 @@ def lognormal_interval(total: float, se: float, n: float, alpha: float = 0.05) -
     missing = total - n
     if not (np.isfinite(se) and missing > 0):
         return float("nan"), float("nan")
-    c = np.exp(ndtri(1 - alpha / 2) * np.sqrt(np.log(1 + se**2 / missing**2)))
+    c = np.exp(float(ndtri(1 - alpha / 2)) * np.sqrt(np.log(1 + se**2 / missing**2)))
     return float(n + missing / c), float(n + missing * c)
 
 
@@ -215,10 +219,7 @@ def _check_histories(histories: CaptureHistories, spec: ModelSpec) -> None:
         raise HistoryError(f"log-linear models need CaptureHistories; got {type(histories).__name__}")
     J = histories.n_lists
     if J > MAX_LISTS:
-        raise HistoryError(
-            f"log-linear models fit all 2^J - 1 cells; {J} lists give {2**J - 1:,} cells (at most {MAX_LISTS} "
-            "lists): merge related lists or use LCMCR"
-        )
+        raise HistoryError(Caveat("loglinear.too_many_lists", num_lists=J, num_cells=2**J - 1, num_max=MAX_LISTS))
     if spec.base not in BASES:
         raise ValueError(f"unknown base model {spec.base!r}; use one of {BASES}")
     if spec.heterogeneity is not None and spec.heterogeneity not in HETEROGENEITY:
@@ -226,7 +227,8 @@ def _check_histories(histories: CaptureHistories, spec: ModelSpec) -> None:
     if spec.base in ("Mb", "Mbh") and (spec.terms or spec.heterogeneity):
         raise ValueError(f"the behavioural model {spec.base} takes no interactions or heterogeneity; use Mt or M0")
     if (spec.heterogeneity or spec.base == "Mbh") and J < 3:
-        raise HistoryError(f"model {spec.name!r} needs at least 3 lists; got {J}: {list(histories.lists)}")
+        raise HistoryError(Caveat("loglinear.needs_three", text_model=spec.name, num_lists=J,
+                                  text_lists=str(list(histories.lists))))
     _check_terms(spec.terms, histories.lists)
 
 
@@ -240,31 +242,27 @@ def _check_terms(terms: Sequence[Sequence[str]], lists: Sequence[str]) -> None:
             raise ValueError(f"interaction {tuple(term)} must name two or more distinct lists")
 
 
-def _fit_warnings(est: Abundance, observed: int) -> list[str]:
+def _fit_warnings(est: Abundance, observed: int) -> list[Caveat]:
     """Plain-words warnings about convergence, aliased columns and estimates at the boundary."""
     warnings = []
     if not est.fit.converged:
-        warnings.append(f"the Poisson fit did not converge in {est.fit.iterations} iterations")
+        warnings.append(Caveat("loglinear.not_converged", num_iterations=est.fit.iterations))
     if not est.fit.kept.all():
-        warnings.append("the design matrix is not of full rank; some coefficients cannot be estimated")
+        warnings.append(Caveat("loglinear.rank"))
     if np.min(est.fit.fitted) < 1e-8:
-        warnings.append("fitted counts numerically 0: a parameter is at the boundary (infinite)")
+        warnings.append(Caveat("loglinear.boundary"))
     if not _valid(est.total, observed):
-        warnings.append(
-            f"no valid estimate: the fitted model gives N = {est.total:.4g} with {observed:,} observed "
-            "(reported as NaN); the model does not suit these data"
-        )
+        warnings.append(Caveat("loglinear.invalid", text_n=float(est.total), num_observed=observed))
     elif est.total > 100 * observed:
-        warnings.append(f"the estimate is more than 100 × the {observed:,} observed: the model extrapolates")
+        warnings.append(Caveat("loglinear.extrapolates", num_observed=observed))
     if not np.isfinite(est.se):
-        warnings.append("the standard error cannot be computed (non-positive delta-method variance)")
+        warnings.append(Caveat("loglinear.no_se"))
     if np.isfinite(est.bias) and np.isfinite(est.total) and abs(est.bias) > 0.1 * est.total:
-        warnings.append(f"the asymptotic bias is large ({est.bias:,.0f}, more than 10% of the estimate; Rcapture's "
-                        "warning): the estimate is unreliable")
+        warnings.append(Caveat("loglinear.bias", num_bias=float(est.bias)))
     p_value = _gof_p_value(est.fit)
     if np.isfinite(p_value) and p_value < GOF_LEVEL:
-        warnings.append(f"the model does not fit: deviance {est.fit.deviance:.1f} on {est.fit.df_residual} df "
-                        f"(p = {p_value:.2g}); do not use this model's estimate")
+        warnings.append(Caveat("loglinear.no_fit", num_deviance=float(est.fit.deviance), num_df=est.fit.df_residual,
+                               text_p=p_value))
     return warnings
 
 
@@ -278,23 +276,27 @@ def _valid(total: float, observed: int) -> bool:
     return bool(np.isfinite(total) and total >= observed)
 
 
-def _interval(y: np.ndarray, spec: ModelSpec, design: Design, est: Abundance, alpha: float, neg: bool):
-    """(multinomial N, lower, upper, interval method, warnings) for the fitted model."""
+def _interval(y: np.ndarray, spec: ModelSpec, design: Design, est: Abundance, alpha: float, neg: bool,
+              intervals: bool = True):
+    """(multinomial N, lower, upper, interval method, warnings) for the fitted model; without ``intervals`` the
+    estimate and its standard error only, as closedp.t reports them."""
     n = float(y.sum())
     if not _valid(est.total, int(n)):
         return float("nan"), float("nan"), float("nan"), "none", []
+    if not intervals:
+        return float("nan"), float("nan"), float("nan"), "none (not asked for)", []
     if spec.base in ("Mb", "Mbh"):
         lower, upper = lognormal_interval(est.total, est.se, n, alpha)
         return float("nan"), lower, upper, "log-normal (Chao 1987)", []
     if not (np.isfinite(est.total) and est.total < 1e4 * max(n, 1.0)):
-        return float("nan"), float("nan"), float("nan"), "none", ["no interval: the estimate is not finite"]
+        return float("nan"), float("nan"), float("nan"), "none", [Caveat("loglinear.no_interval")]
     if not est.fit.kept.all():
-        return float("nan"), float("nan"), float("nan"), "none", [
-            "no profile-likelihood interval: the design is rank-deficient (as Rcapture's closedpCI refuses)"]
+        return float("nan"), float("nan"), float("nan"), "none", [Caveat("loglinear.rank_interval")]
     try:
         N_max, lower, upper, warnings = profile_interval(y, design, est.total, alpha, neg)
     except (ValueError, FloatingPointError, np.linalg.LinAlgError) as exc:
-        return float("nan"), float("nan"), float("nan"), "none", [f"profile interval failed: {exc}"]
+        return float("nan"), float("nan"), float("nan"), "none", [Caveat("loglinear.interval_failed",
+                                                                          text_error=str(exc))]
     return N_max, lower, upper, "profile likelihood (multinomial, as Rcapture closedpCI)", warnings
 
 
@@ -351,17 +353,18 @@ def fit_spec(
     neg: bool = True,
     seed: Seed = None,
     n_draws: int = 4000,
+    intervals: bool = True,
 ) -> EstimateResult:
-    """Fit one log-linear model to the histories and return its estimate, interval and fit statistics."""
+    """Fit one log-linear model to the histories and return its estimate, interval (unless not ``intervals``)
+    and fit statistics."""
     _check_histories(histories, spec)
     y = histories.full_table()[1:].astype(float)
     design = build_design(spec, histories.lists)
     if design.X.shape[1] > len(y):
-        raise HistoryError(
-            f"model {spec.name!r} has {design.X.shape[1]} parameters but only {len(y)} cells to fit them"
-        )
+        raise HistoryError(Caveat("loglinear.too_many_parameters", text_model=spec.name,
+                                  num_parameters=design.X.shape[1], num_cells=len(y)))
     est = abundance(y, spec, design, histories.n_lists, neg)
-    n_max, lower, upper, how, ci_warnings = _interval(y, spec, design, est, alpha, neg)
+    n_max, lower, upper, how, ci_warnings = _interval(y, spec, design, est, alpha, neg, intervals)
     return EstimateResult(
         method="loglinear",
         model=spec.name,
@@ -427,6 +430,7 @@ def closedp(
     ordered: bool = False,
     seed: Seed = None,
     n_draws: int = 4000,
+    intervals: bool = True,
 ) -> list[EstimateResult]:
     """Fit Rcapture's closedp.t models (M0, Mt, Mh ×4, Mth ×4; only M0, Mt for 2 lists).
 
@@ -434,7 +438,8 @@ def closedp(
     with ``ordered=True`` (victim lists have no such order). Each estimate is the Poisson MLE with its
     delta-method standard error, as closedp.t reports it; the interval is the multinomial profile likelihood of
     closedpCI.t (log-normal for Mb and Mbh, which it does not cover). ``n_draws`` simulated draws of N per model
-    (:func:`missing_draws`, one stream per model from ``seed``) let strata be added up.
+    (:func:`missing_draws`, one stream per model from ``seed``) let strata be added up. ``intervals=False``
+    skips the profile-likelihood searches (and SciPy's optimiser): estimates and standard errors only.
     """
     _check_histories(histories, RCAPTURE_MODELS[0])
     specs = [s for s in RCAPTURE_MODELS if ordered or s.base not in ("Mb", "Mbh")]
@@ -442,6 +447,6 @@ def closedp(
         specs = [s for s in specs if s.base != "Mbh" and s.heterogeneity is None]
     root = root_sequence(seed)
     streams = [np.random.SeedSequence(root.entropy, spawn_key=(*root.spawn_key, i)) for i in range(len(specs))]
-    results = [fit_spec(histories, spec, alpha, neg, stream, n_draws) for spec, stream in zip(specs, streams,
-                                                                                              strict=True)]
+    results = [fit_spec(histories, spec, alpha, neg, stream, n_draws, intervals)
+               for spec, stream in zip(specs, streams, strict=True)]
     return mark_preferred(results)

@@ -6,6 +6,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import replace
 
+from tollbook.estimate.caveats import Caveat
 from tollbook.estimate.result import EstimateResult
 
 __all__ = ["PREFERRED_RULE", "mark_preferred"]
@@ -44,7 +45,6 @@ def mark_preferred(results: Sequence[EstimateResult]) -> list[EstimateResult]:
         warnings = r.warnings
         p_value = r.diagnostics.get("gof_p_value")
         if i == best and isinstance(p_value, float) and p_value < 0.05:
-            warnings += ("this is the best of the models tried, yet it does not fit either: none of them describes "
-                         "these lists' dependence; prefer LCMCR or dga, and read the list-dependence table",)
+            warnings += (Caveat("ranking.none_fit"),)
         marked.append(replace(r, diagnostics=r.diagnostics | extra, warnings=warnings))
     return marked

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import math
 import platform
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import metadata
@@ -12,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["EstimateResult", "code_version", "json_safe", "library_versions"]
+__all__ = ["EstimateResult", "code_version", "coded", "json_safe", "library_versions"]
 
 
 def code_version() -> str:
@@ -40,6 +41,13 @@ def library_versions() -> dict[str, str]:
     return found
 
 
+def coded(lines: Sequence[str]) -> list[dict | None]:
+    """Each line's code and parameters (None for a line written as bare words, e.g. one saved before codes)."""
+    from tollbook.estimate.caveats import Caveat, saved
+
+    return [saved(line) if isinstance(line, Caveat) else None for line in lines]
+
+
 def json_safe(value: Any) -> Any:
     """Convert numpy values, tuples and non-finite floats (to None) so ``json.dumps`` accepts the value."""
     if isinstance(value, dict):
@@ -52,6 +60,8 @@ def json_safe(value: Any) -> Any:
         return json_safe(value.item())
     if isinstance(value, float) and not math.isfinite(value):
         return None
+    if isinstance(value, str):  # a caveat is its words
+        return str(value)
     if value is None or isinstance(value, bool | int | float | str):
         return value
     return str(value)
@@ -63,6 +73,8 @@ class EstimateResult:
 
     ``estimate`` is the posterior median for Bayesian methods and the MLE for log-linear models.
     ``draws`` (posterior draws of N, or simulated ones for log-linear models) is kept for summing strata;
+    ``warnings`` are caveats (:class:`~tollbook.estimate.caveats.Caveat`: English words with a code and
+    parameters); ``to_dict()["coded"]`` keeps the codes beside the words.
     ``chains`` (LCMCR) holds each traced quantity (N, alpha, occupied classes) as a (chains, draws) array for
     diagnostics and plots. Neither is in :meth:`to_dict`; the database keeps them compressed.
     """
@@ -112,7 +124,8 @@ class EstimateResult:
                 "data_hash": self.data_hash,
                 "code_version": self.code_version,
                 "versions": library_versions() | {"generator": GENERATORS.get(self.method, "none")},
-                "plain_language": self.plain_language(),
+                "plain_language": (plain := self.plain_language()),
+                "coded": {"warnings": coded(self.warnings), "plain_language": coded(plain)},
             }
         )
 

@@ -17,6 +17,7 @@ from itertools import combinations
 import numpy as np
 
 from tollbook.estimate._loglinear_design import ModelSpec, build_design
+from tollbook.estimate.caveats import Caveat
 from tollbook.estimate.histories import CaptureHistories, HistoryError
 from tollbook.estimate.loglinear import MAX_LISTS, abundance, fit_spec
 from tollbook.estimate.result import EstimateResult
@@ -132,14 +133,14 @@ def bic_search(histories: CaptureHistories, max_order: int = 3, replicates: int 
     with a percentile interval from ``replicates`` bootstrap resamples that redo the search."""
     J = histories.n_lists
     if J > MAX_LISTS or J < 3:
-        raise HistoryError(f"the model search needs 3 to {MAX_LISTS} lists; got {J}")
+        raise HistoryError(Caveat("search.lists", num_max=MAX_LISTS, num_lists=J))
     if not 2 <= max_order <= J - 1:
         raise HistoryError(f"max_order must be 2 to {J - 1} with {J} lists (the {J}-way term is not identified); "
                            f"got {max_order}")
     y = histories.full_table()[1:].astype(float)
     found = search_model(y, histories.lists, histories.observed, max_order)
     if not np.isfinite(found.bic):
-        raise HistoryError("no hierarchical log-linear model gives a valid estimate for these lists")
+        raise HistoryError(Caveat("search.no_model"))
     name = " + ".join(["Mt", *(f"[{','.join(t)}]" for t in found.terms)])
     result = fit_spec(histories, ModelSpec(name, "Mt", None, None, found.terms), alpha, seed=seed)
     if replicates < 0:
@@ -150,7 +151,7 @@ def bic_search(histories: CaptureHistories, max_order: int = 3, replicates: int 
     failed = replicates - len(finite)
     warnings = list(result.warnings)
     if failed:
-        warnings.append(f"{failed} of {replicates} bootstrap resamples had no valid model (left out of the interval)")
+        warnings.append(Caveat("search.bootstrap", num_failed=failed, num_replicates=replicates))
     return [EstimateResult(
         method="search", model=f"min BIC, up to {max_order}-way", estimate=result.estimate,
         lower=float(max(low, histories.observed)), upper=float(high), observed=histories.observed,

@@ -8,9 +8,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
-import pandas as pd
 
-from tollbook.estimate.histories import CaptureHistories
+from tollbook.estimate.caveats import Caveat, reason_of
+from tollbook.estimate.histories import CaptureHistories, aggregate_patterns
 from tollbook.estimate.ranking import mark_preferred
 from tollbook.estimate.result import EstimateResult, code_version
 from tollbook.estimate.seeds import Seed, root_sequence, stratum_sequence
@@ -30,16 +30,14 @@ class ThinRule:
     min_observed: int = 10
 
 
-def thin_reason(histories: CaptureHistories, rule: ThinRule) -> str | None:
+def thin_reason(histories: CaptureHistories, rule: ThinRule) -> Caveat | None:
     """Why this stratum cannot be estimated under ``rule``, or None if it can."""
     with_records = histories.lists_with_records()
     if len(with_records) < rule.min_lists:
-        return (
-            f"only {len(with_records)} list(s) with records here ({', '.join(with_records) or 'none'}); "
-            f"at least {rule.min_lists} are needed"
-        )
+        return Caveat("thin.lists", num_lists=len(with_records), names_lists=tuple(with_records),
+                      num_min=rule.min_lists)
     if histories.observed < rule.min_observed:
-        return f"only {histories.observed} people recorded here; at least {rule.min_observed} are needed"
+        return Caveat("thin.people", num_people=histories.observed, num_min=rule.min_observed)
     return None
 
 
@@ -49,16 +47,14 @@ POOLED_LABEL = "other (pooled thin strata)"
 def combine(parts: Sequence[CaptureHistories], stratum: str) -> CaptureHistories:
     """One population from several strata: the union of their lists, pattern counts added up."""
     lists = list(dict.fromkeys(name for part in parts for name in part.lists))
-    rows = []
+    blocks = []
     for part in parts:
-        position = [lists.index(name) for name in part.lists]
-        for pattern, count in zip(part.patterns, part.counts, strict=True):
-            row = [0] * len(lists)
-            for column, value in zip(position, pattern, strict=True):
-                row[column] = int(value)
-            rows.append([*row, int(count)])
-    frame = pd.DataFrame(rows, columns=[*lists, "count"])
-    return CaptureHistories.from_frame(frame, lists, count_col="count", stratum=stratum)
+        block = np.zeros((part.n_patterns, len(lists)), dtype=np.uint8)
+        block[:, [lists.index(name) for name in part.lists]] = part.patterns
+        blocks.append(block)
+    counts = np.concatenate([part.counts for part in parts])
+    unique, summed = aggregate_patterns(np.concatenate(blocks), counts)
+    return CaptureHistories(tuple(lists), unique, summed, stratum)
 
 
 def pool_thin(strata: Mapping[str | None, CaptureHistories], rule: ThinRule | None = None,
@@ -80,13 +76,14 @@ def _without_empty_lists(histories: CaptureHistories) -> tuple[CaptureHistories,
     return (histories.drop_lists(empty), empty) if empty else (histories, [])
 
 
-def placeholder(histories: CaptureHistories, method: str, reason: str) -> EstimateResult:
+def placeholder(histories: CaptureHistories, method: str, reason: str | Caveat) -> EstimateResult:
     """A result that names a stratum (or method) left unestimated, with the reason as its warning."""
-    where = "" if histories.stratum is None else f"stratum {histories.stratum!r} "
+    warning = (Caveat("population.not_estimated", reason=reason) if histories.stratum is None else
+               Caveat("stratum.not_estimated", stratum=histories.stratum, reason=reason))
     return EstimateResult(
         method=method, model=None, estimate=math.nan, lower=math.nan, upper=math.nan,
         observed=histories.observed, stratum=histories.stratum, settings={}, diagnostics={},
-        data_hash=histories.data_hash(), warnings=(f"{where}not estimated: {reason}",),
+        data_hash=histories.data_hash(), warnings=(warning,),
     )  # fmt: skip
 
 
@@ -100,7 +97,7 @@ def _fit_stratum(histories: CaptureHistories, fit: Fitter, method: str, rule: Th
     try:
         results = fit(usable, stratum_sequence(seed, histories.stratum))
     except ValueError as exc:
-        return [placeholder(histories, method, str(exc))]
+        return [placeholder(histories, method, reason_of(exc))]
     if not dropped:
         return results
     return [replace(r, settings=r.settings | {"lists_without_records_dropped": dropped}) for r in results]
@@ -137,7 +134,7 @@ def _summed_fit(parts: Sequence[EstimateResult]) -> dict:
     deviance test on the summed df; empty when a stratum lacks them."""
     if not all(all(key in p.diagnostics for key in _FIT_SUMS) for p in parts):
         return {}
-    from scipy.special import chdtrc  # only log-linear totals need it
+    from tollbook.estimate._special import chdtrc
 
     summed = {key: float(sum(p.diagnostics[key] for p in parts)) for key in _FIT_SUMS}
     summed["df"] = int(summed["df"])
@@ -151,15 +148,15 @@ def _left_out_for(per_stratum: list[EstimateResult], method: str, model: str | N
     mine = [r for r in per_stratum if r.method == method]
     estimated = {r.stratum for r in mine if r.model == model and math.isfinite(r.estimate)}
     failed = {r.stratum: r for r in reversed(mine) if r.model in (None, model) and not math.isfinite(r.estimate)}
-    missing = {r.stratum: failed.get(r.stratum) or placeholder_from(r, f"model {model!r} was not fitted here")
+    missing = {r.stratum: failed.get(r.stratum) or placeholder_from(r, Caveat("model.not_fitted", text_model=model))
                for r in reversed(mine) if r.stratum not in estimated}  # fmt: skip
     return list(missing.values())
 
 
-def placeholder_from(result: EstimateResult, reason: str) -> EstimateResult:
+def placeholder_from(result: EstimateResult, reason: str | Caveat) -> EstimateResult:
     """A placeholder for the stratum of ``result``: same people and data, no estimate."""
     return replace(result, model=None, estimate=math.nan, lower=math.nan, upper=math.nan, draws=None,
-                   warnings=(f"stratum {result.stratum!r} not estimated: {reason}",))
+                   warnings=(Caveat("stratum.not_estimated", stratum=result.stratum, reason=reason),))
 
 
 def _combined_hash(parts: Sequence[EstimateResult]) -> str:
@@ -187,10 +184,10 @@ def _normal_interval(parts: Sequence[EstimateResult]) -> tuple[float, float, flo
     return total, total - half, total + half
 
 
-def _documented_only(left_out: Sequence[EstimateResult]) -> list[str]:
+def _documented_only(left_out: Sequence[EstimateResult]) -> list[Caveat]:
     """Warnings naming each stratum counted only as documented in a total."""
-    return [f"{p.observed:,} documented people of stratum {p.stratum!r} are counted as documented only (no estimate "
-            f"of their undocumented) — {p.warnings[0] if p.warnings else 'no estimate there'}" for p in left_out]
+    return [Caveat("total.documented_only", num_people=p.observed, stratum=p.stratum,
+                   reason=p.warnings[0] if p.warnings else Caveat("total.no_estimate")) for p in left_out]
 
 
 def sum_strata(parts: Sequence[EstimateResult], left_out: Sequence[EstimateResult] = ()) -> EstimateResult:
@@ -211,7 +208,7 @@ def sum_strata(parts: Sequence[EstimateResult], left_out: Sequence[EstimateResul
         how = "sum of point estimates; interval from summed variances (normal approximation)"
     observed = sum(p.observed for p in parts) + fixed
     low = max(low, observed) if math.isfinite(low) else low
-    found = _documented_only(left_out) + [f"stratum {p.stratum!r} has not converged" for p in parts
+    found = _documented_only(left_out) + [Caveat("total.not_converged", stratum=p.stratum) for p in parts
                                           if p.converged is False]  # fmt: skip
     converged = None if all(p.converged is None for p in parts) else all(p.converged is not False for p in parts)
     return EstimateResult(

@@ -4,11 +4,13 @@ checks (R-hat, effective sample size, and whatever further checks and caveats th
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import partial
 from typing import Any
 
+from tollbook.estimate.caveats import saved_lines
 from tollbook.estimate.strata import POOLED_LABEL, TOTAL_LABEL
 from tollbook.model import Estimate
-from tollbook.report.caveats import Caveat, classify, register
+from tollbook.report.caveats import Caveat, from_coded, register, relabelled
 from tollbook.report.checks import CHECKS, checks_of
 from tollbook.report.facts import PersonFacts
 from tollbook.report.numbers import NumberBook, number_id, registered_setting
@@ -87,12 +89,19 @@ def relabel_text(text: str, labels: Mapping[str, str]) -> str:
     return text
 
 
+def saved_caveats(result: Mapping[str, Any], key: str, labels: Mapping[str, str]) -> list[Caveat]:
+    """A saved result's warnings or plain-language lines (`key`) as caveats by code (read from their words when
+    saved without codes), each list that public mode renames written by its label."""
+    relabel = partial(relabel_text, labels=labels)
+    return [relabelled(from_coded(line), relabel) for line in saved_lines(result, key)]
+
+
 def plain_caveats(book: NumberBook, stratum: dict[str, Any]) -> list[Caveat]:
     """A stratum's plain-language lines as coded caveats, the figures of "what it is" tied to its estimate's ids."""
     ids = stratum["ids"]
     known = {"num_estimate": ids["estimate"], "num_lower": ids["lower"], "num_upper": ids["upper"],
              "num_observed": ids["observed"]}
-    return [register(book, classify(line), stratum["key"], known) for line in stratum["plain_language"]]
+    return [register(book, caveat, stratum["key"], known) for caveat in stratum["plain_caveats"]]
 
 
 def one_per_stratum(rows: Sequence[Estimate]) -> list[Estimate]:
@@ -125,10 +134,12 @@ def estimates_section(book: NumberBook, rows: Sequence[Estimate] | None, labels:
                        "diagnostics": diagnostics_of(book, row, key, labels, facts),
                        "warnings": [relabel_text(w, labels) for w in result.get("warnings", [])],
                        "settings": result.get("settings", {}),
-                       "plain_language": [relabel_text(line, labels) for line in result.get("plain_language", [])]})
+                       "plain_language": [relabel_text(line, labels) for line in result.get("plain_language", [])],
+                       "plain_caveats": saved_caveats(result, "plain_language", labels),
+                       "warning_caveats": saved_caveats(result, "warnings", labels)})
     total = next((s for s in strata if s["key"] == "total"), None)
     for stratum in strata:
-        stratum["warning_caveats"] = [register(book, classify(w), stratum["key"]) for w in stratum["warnings"]]
+        stratum["warning_caveats"] = [register(book, c, stratum["key"]) for c in stratum["warning_caveats"]]
     if total is not None:
         total["caveats"] = plain_caveats(book, total)
         total["settings"] = {key: registered_setting(book, "estimator", key, value, "setting of the saved "

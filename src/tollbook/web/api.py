@@ -210,7 +210,7 @@ def public_timeline(metric: str = Query("killed", max_length=40), area: str = Qu
 
 @router.get("/jobs", tags=["jobs"])
 def jobs_list(request: Request, _viewer: Viewer = Depends(GUARD[Perm.READ])) -> Json:
-    """Background jobs of this server, newest first."""
+    """Background jobs on this database (every worker process of the server), newest first."""
     items = request.app.state.jobs.listing()
     return {"items": items, "total": len(items)}
 

@@ -28,6 +28,7 @@ from tollbook.web.auth import CsrfFailed, Forbidden, LoginRequired, viewer_of
 from tollbook.web.bundles import BundleSetup, bundle_setup
 from tollbook.web.cache import DataVersion, ViewCache
 from tollbook.web.deps import SAFE
+from tollbook.web.error_words import shown_error
 from tollbook.web.i18n import pick_language, translate
 from tollbook.web.issue_words import shown_issue
 from tollbook.web.jobs import JobRunner
@@ -90,20 +91,27 @@ def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
-async def _error(request: Request, status: int, key: str, detail: str | None = None) -> Response:
-    """An error as JSON for the API and as a page for browsers."""
+async def _error(request: Request, status: int, key: str, detail: str | None = None,
+                 error: TollbookError | None = None) -> Response:
+    """An error as JSON for the API (English, with the error's code) and as a page for browsers (in the page's
+    language where the error's code has words in it)."""
     lang = pick_language(request)
-    message = detail or translate(lang, key)
     if _is_api(request):
-        return JSONResponse({"error": key, "detail": message}, status_code=status)
-    return await run_in_threadpool(_error_page, request, message, status)
+        body = {"error": key, "detail": str(error) if error is not None else detail or translate(lang, key)}
+        return JSONResponse(body | ({"code": error.code} if error is not None and error.code else {}),
+                            status_code=status)
+    shown = shown_error(lang, error) if error is not None else None
+    message = shown.text if shown else detail or translate(lang, key)
+    said = {"message": message, "status": status, "message_lang": shown.lang if shown else lang,
+            "code": shown.code if shown else key}
+    return await run_in_threadpool(_error_page, request, said)
 
 
-def _error_page(request: Request, message: str, status: int) -> Response:
+def _error_page(request: Request, said: dict[str, object]) -> Response:
     """The error page for this viewer (in a worker thread: it reads the session's user)."""
     with session_scope(request.app.state.engine) as session:
         viewer = viewer_of(request, session)
-        return render(request, viewer, "error.html", {"message": message, "status": status}, status_code=status)
+        return render(request, viewer, "error.html", said, status_code=int(said["status"]))
 
 
 def _handlers(app: FastAPI) -> None:
@@ -126,11 +134,11 @@ def _handlers(app: FastAPI) -> None:
 
     @app.exception_handler(NotFoundError)
     async def not_found(request: Request, exc: NotFoundError) -> Response:
-        return await _error(request, 404, "not_found", str(exc))
+        return await _error(request, 404, "not_found", error=exc)
 
     @app.exception_handler(TollbookError)
     async def bad_request(request: Request, exc: TollbookError) -> Response:
-        return await _error(request, 400, "bad_request", str(exc))
+        return await _error(request, 400, "bad_request", error=exc)
 
     @app.exception_handler(InputError)
     async def bad_input(request: Request, exc: InputError) -> Response:
@@ -178,7 +186,7 @@ def create_app(url: str | None = None, secret: str | None = None, engine: Engine
     app.state.engine = engine
     app.state.db_label = mask_url(str(engine.url))
     app.state.secret = secret or _secret()
-    app.state.limiter = limiter or LoginLimiter()
+    app.state.limiter = limiter or LoginLimiter(engine)
     app.state.jobs = JobRunner(engine)
     app.state.cache = ViewCache()
     app.state.version = DataVersion()

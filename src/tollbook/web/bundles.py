@@ -39,13 +39,15 @@ class BundleSetup:
 @dataclass(frozen=True)
 class BundleOutcome:
     """What one uploaded bundle came to: imported or checked by a dry run (result, checkpoint) or refused (why,
-    quarantined file)."""
+    with its code and parameters, and the quarantined file). An import whose checkpoint could not be signed
+    stays imported, and says why (checkpoint_failed)."""
 
     file_name: str
     result: BundleImport | None = None
-    refused: str | None = None
+    refused: BundleRefused | None = None
     quarantined: str | None = None
     checkpoint: str | None = None
+    checkpoint_failed: TollbookError | None = None
     dry_run: bool = False
 
 
@@ -67,12 +69,13 @@ def _require_key(engine: Engine, setup: BundleSetup) -> ProjectKey:
 
     if setup.key is None:
         raise TollbookError("this server holds no project key: start it with `tollbook serve --project-key "
-                            "project.key` to import field bundles")
+                            "project.key` to import field bundles", code="server.no_project_key")
     fingerprint = setup.key.public().fingerprint
     with session_scope(engine) as session:
         if find_key(session, fingerprint, "project") is None:
             raise TollbookError(f"project key {fingerprint} is not registered in this database: "
-                                "`tollbook keys register project.pub` first")
+                                "`tollbook keys register project.pub` first", code="server.project_key_unregistered",
+                                params={"fingerprint": fingerprint})
     return setup.key
 
 
@@ -93,7 +96,7 @@ def import_uploaded_bundle(engine: Engine, store: EvidenceStore, setup: BundleSe
     except BundleRefused as exc:
         session.rollback()  # nothing of a refused bundle stays
         moved = quarantine(path, setup.quarantine)
-        return BundleOutcome(path.name, refused=str(exc), quarantined=moved.name)
+        return BundleOutcome(path.name, refused=exc, quarantined=moved.name)
     except BaseException:
         session.rollback()
         raise
@@ -101,9 +104,12 @@ def import_uploaded_bundle(engine: Engine, store: EvidenceStore, setup: BundleSe
         session.close()
         if scratch:
             scratch.cleanup()
-    done = not dry_run and not result.already_imported
-    return BundleOutcome(path.name, result=result, dry_run=dry_run,
-                         checkpoint=write_checkpoint_now(engine, key, setup.checkpoints) if done else None)
+    if dry_run or result.already_imported:
+        return BundleOutcome(path.name, result=result, dry_run=dry_run)
+    try:
+        return BundleOutcome(path.name, result=result, checkpoint=write_checkpoint_now(engine, key, setup.checkpoints))
+    except TollbookError as exc:  # the import is committed: say so, and why no checkpoint was signed
+        return BundleOutcome(path.name, result=result, checkpoint_failed=exc)
 
 
 def write_checkpoint_now(engine: Engine, key: ProjectKey, folder: Path) -> str:

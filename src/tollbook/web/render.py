@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
 from sqlalchemy.orm import Session
 
 from tollbook.places import provinces
@@ -20,6 +21,15 @@ from tollbook.web.permissions import Perm
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 TEMPLATES.env.globals["provinces_list"] = provinces
+
+
+def with_code(text: object) -> Markup:
+    """A message with its `commands` set as code (escaped; the rest as plain text)."""
+    parts = str(escape(text)).split("`")
+    return Markup("".join(f"<code>{part}</code>" if i % 2 else part for i, part in enumerate(parts)))
+
+
+TEMPLATES.env.filters["with_code"] = with_code
 CSRF_MARK = secrets.token_hex(24)  # stands for the CSRF token in cached pages; replaced per request
 NAV = (("dashboard", "/", Perm.READ), ("sources", "/sources", Perm.READ), ("records", "/records", Perm.READ),
        ("persons", "/persons", Perm.READ), ("review", "/review", Perm.READ), ("claims", "/claims", Perm.READ),

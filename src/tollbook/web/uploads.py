@@ -25,7 +25,7 @@ def safe_name(name: str, suffixes: tuple[str, ...] | None = SUFFIXES) -> str:
     stem, suffix = Path(base).stem, Path(base).suffix.lower()
     if suffixes is not None and suffix not in suffixes:
         raise TollbookError(f"{base!r}: upload a {', '.join(suffixes[:-1])}{' or ' if len(suffixes) > 1 else ''}"
-                            f"{suffixes[-1]} file")
+                            f"{suffixes[-1]} file", code="upload.suffix", params={"name": base, "suffixes": suffixes})
     suffix = suffix if re.fullmatch(r"\.[a-z0-9]{1,10}", suffix) else ""
     cleaned = re.sub(r"[^\w.\-]+", "_", stem, flags=re.UNICODE).strip("._") or "upload"
     return cleaned[:100] + suffix
@@ -34,9 +34,10 @@ def safe_name(name: str, suffixes: tuple[str, ...] | None = SUFFIXES) -> str:
 def store_upload(folder: Path, name: str, data: bytes, suffixes: tuple[str, ...] = SUFFIXES) -> str:
     """Keep an uploaded file (of one of `suffixes`) until its import; its token is the sha256 of its bytes."""
     if not data:
-        raise TollbookError("the uploaded file is empty")
+        raise TollbookError("the uploaded file is empty", code="upload.empty")
     if len(data) > MAX_BYTES:
-        raise TollbookError(f"the uploaded file is over {MAX_BYTES // (1024 * 1024)} MB")
+        raise TollbookError(f"the uploaded file is over {MAX_BYTES // (1024 * 1024)} MB", code="upload.too_big",
+                            params={"limit": MAX_BYTES // (1024 * 1024)})
     token = hashlib.sha256(data).hexdigest()
     target = folder / token
     target.mkdir(exist_ok=True)
@@ -50,9 +51,10 @@ def keep_evidence(folder: Path, name: str, data: bytes) -> Path:
     """An uploaded evidence file in a folder of its own, under its own (cleaned) name, for the evidence store
     to copy from."""
     if not data:
-        raise TollbookError("the uploaded file is empty")
+        raise TollbookError("the uploaded file is empty", code="upload.empty")
     if len(data) > MAX_BYTES:
-        raise TollbookError(f"the uploaded file is over {MAX_BYTES // (1024 * 1024)} MB")
+        raise TollbookError(f"the uploaded file is over {MAX_BYTES // (1024 * 1024)} MB", code="upload.too_big",
+                            params={"limit": MAX_BYTES // (1024 * 1024)})
     target = Path(tempfile.mkdtemp(dir=folder, prefix="evidence-")) / safe_name(name, None)
     target.write_bytes(data)
     return target
@@ -61,10 +63,10 @@ def keep_evidence(folder: Path, name: str, data: bytes) -> Path:
 def stored_file(folder: Path, token: str) -> Path:
     """The uploaded file of a token, or a clear error."""
     if not TOKEN.match(token or ""):
-        raise TollbookError("unknown upload: upload the file again")
+        raise TollbookError("unknown upload: upload the file again", code="upload.unknown")
     files = sorted((folder / token).glob("*")) if (folder / token).is_dir() else []
     if not files:
-        raise TollbookError("the upload is gone (the server restarted?): upload the file again")
+        raise TollbookError("the upload is gone (the server restarted?): upload the file again", code="upload.gone")
     return files[0]
 
 
@@ -72,7 +74,7 @@ def run_import(engine: Engine, path: Path, source: str, actor: str, dry_run: boo
     """Import one stored file into `source`; a dry run rolls everything back and only reports."""
     source = source.strip()
     if not source:
-        raise TollbookError("name the source the list comes from")
+        raise TollbookError("name the source the list comes from", code="upload.no_source")
     session = sessionmaker(engine, expire_on_commit=False)()
     try:
         report = import_file(session, path, source, actor=actor)

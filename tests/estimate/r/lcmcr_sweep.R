@@ -3,7 +3,9 @@
 # columns summed over). Prints one CSV row per data set and seed: posterior median, 2.5% and 97.5% quantiles and
 # mean of N, and the seconds the chain took. lcmcr_sweep_r.csv was made with R 4.2.2 and LCMCR 0.4.14 built from
 # its CRAN source: seeds 1:10 on every data set but the two 34-list Colombia files, seeds 1:24 on
-# colombia_verdata_reclutamiento_R1.
+# colombia_verdata_reclutamiento_R1, and (a later run, same build) seeds 1:10 on
+# colombia_verdata_reclutamiento_R2, 26-124 s of wall time a seed on a shared 2-core machine:
+#   Rscript tests/estimate/r/lcmcr_sweep.R 1:10 colombia_verdata_reclutamiento_R2
 # Run from the repository root:
 #   R_LIBS=<library with LCMCR> Rscript tests/estimate/r/lcmcr_sweep.R SEEDS NAME [NAME ...] > out.csv
 # e.g. Rscript tests/estimate/r/lcmcr_sweep.R 1:8 kosovo_1999_lcmcr

@@ -10,7 +10,7 @@ from tollbook import users
 from tollbook.model import User
 from tollbook.web.auth import GUARD, Viewer, end_session, start_session
 from tollbook.web.deps import db_session
-from tollbook.web.i18n import pick_language, translate
+from tollbook.web.i18n import persian_digits, pick_language, translate
 from tollbook.web.permissions import Perm
 from tollbook.web.render import render
 
@@ -37,18 +37,19 @@ def login(request: Request, name: str = Form(..., max_length=200), password: str
     """Check the password (rate limited per name and per address) and start a session."""
     limiter, address = request.app.state.limiter, request.client.host if request.client else "unknown"
     lang = pick_language(request)
-    wait = limiter.wait_seconds(name, address)
-    if wait:
+    attempt = limiter.attempt(name, address)
+    if attempt.wait:
+        seconds = persian_digits(str(attempt.wait)) if lang == "fa" else attempt.wait
         page = render(request, viewer, "login.html", {"next": _safe_next(next), "name": name,
-                                                      "error": translate(lang, "too_many", seconds=wait)}, 429)
-        page.headers["Retry-After"] = str(wait)
+                                                      "error": translate(lang, "too_many", seconds=seconds)}, 429)
+        page.headers["Retry-After"] = str(attempt.wait)
         return page
     user = users.authenticate(session, name, password)
     if user is None:
-        limiter.failed(name, address)
+        limiter.failed(attempt)
         return render(request, viewer, "login.html", {"next": _safe_next(next), "name": name,
                                                       "error": translate(lang, "bad_login")}, 401)
-    limiter.succeeded(name)
+    limiter.succeeded(attempt)
     response = RedirectResponse(_safe_next(next), status_code=303)
     start_session(request, response, user)
     return response

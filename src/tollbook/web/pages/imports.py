@@ -10,6 +10,7 @@ from tollbook.ingest.report import ImportReport
 from tollbook.web.auth import GUARD, Viewer
 from tollbook.web.bundles import SUFFIXES as BUNDLE_SUFFIXES
 from tollbook.web.bundles import import_uploaded_bundle
+from tollbook.web.error_words import shown_error
 from tollbook.web.i18n import pick_language
 from tollbook.web.issue_words import shown_column, shown_issue
 from tollbook.web.permissions import Perm
@@ -31,8 +32,12 @@ def _context(request: Request, **values: object) -> dict:
     report, lang = values.get("report"), pick_language(request)
     issues = [(issue, shown_column(lang, issue.column), shown_issue(lang, issue)) for issue in report.issues] \
         if isinstance(report, ImportReport) else []
+    bundle = values.get("bundle")
+    said = {name: shown_error(lang, error) for name, error in (
+        ("bundle_refusal", getattr(bundle, "refused", None)),
+        ("checkpoint_error", getattr(bundle, "checkpoint_failed", None))) if error is not None}
     return {"report": None, "token": None, "source": "", "dry_run": True, "bundle": None, "issues": issues,
-            "bundles_ready": request.app.state.bundles.key is not None} | values
+            "bundles_ready": request.app.state.bundles.key is not None} | said | values
 
 
 @router.post("/imports")

@@ -14,7 +14,7 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/jobs")
 def jobs_page(request: Request, viewer: Viewer = Depends(GUARD[Perm.READ])) -> Response:
-    """Every job of this server, newest first, and the buttons to start one."""
+    """The latest jobs on this database, newest first, and the buttons to start one."""
     runner = request.app.state.jobs
     return render(request, viewer, "jobs.html", {"jobs": runner.listing(), "running": runner.running()})
 
