@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench clean kernel
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,10 +12,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev,spark]'
 	touch $(STAMP)
 
-demo: $(STAMP)
+# LCMCR's kernel compiled ahead of time (needs a C compiler; without one, Numba's JIT is used as before).
+kernel: $(STAMP)
+	$(BIN)/python -m tollbook.estimate.build_kernel || echo "LCMCR kernel not built ahead of time: Numba's JIT is used"
+
+demo: $(STAMP) kernel
 	$(BIN)/tollbook demo --out demo
 
-test: $(STAMP)
+test: $(STAMP) kernel
 	$(BIN)/ruff check src tests bench examples
 	$(BIN)/pytest
 

@@ -36,10 +36,12 @@ def run_tollbook(size: int, seed: int, lcmcr: bool, threshold: float | None = No
     records = lists.records
     print(f"  {len(records):,} records of {lists.listed_persons:,} listed persons (population "
           f"{lists.population:,})", flush=True)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), cpu_seconds()
     threshold = DEFAULT_THRESHOLD if threshold is None else threshold
     result = link_frame(records.drop(columns=["truth"]), threshold=threshold, seed=seed,
-                        progress=lambda m: print(f"  [{time.perf_counter() - started:6.1f} s] {m}", flush=True))
+                        progress=lambda m: print(f"  [{time.perf_counter() - started:6.1f} s, CPU "
+                                                 f"{cpu_seconds() - cpu:6.1f} s] {m}", flush=True))
+    linked_cpu = cpu_seconds() - cpu
     linked_gib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20  # before judging (the ceiling's join)
     labels = records["unique_id"].map(result.assignment)
     found = quality(labels, records["truth"])
@@ -49,7 +51,8 @@ def run_tollbook(size: int, seed: int, lcmcr: bool, threshold: float | None = No
     figures = {"records": len(records), "seconds": result.seconds["total"], "comparisons": result.comparisons,
                "persons": found.persons, "true_persons": found.true_persons, "precision": found.precision,
                "recall": found.recall, "f1": found.f1, "ceiling": ceiling, "queue": queue,
-               "population": lists.population, "threshold": threshold, "link_peak_gib": linked_gib}
+               "population": lists.population, "threshold": threshold, "link_peak_gib": linked_gib,
+               "cpu_seconds": linked_cpu}
     figures["one_list_found"], figures["one_list_true"] = one_list_persons(labels, records), one_list_persons(
         records["truth"], records)
     if lcmcr:
@@ -58,6 +61,13 @@ def run_tollbook(size: int, seed: int, lcmcr: bool, threshold: float | None = No
                     for k in range(LCMCR_SEEDS)]
             figures[name] = sum(fits) / len(fits)
     return figures
+
+
+def cpu_seconds() -> float:
+    """CPU seconds of this process so far, user and system, all threads (DuckDB's too): less bound to the
+    machine's load than wall time."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def one_list_persons(labels: object, records: object) -> int:
@@ -76,10 +86,13 @@ def run_splink(size: int, seed: int) -> dict[str, float]:
     from tollbook.synth import realistic_lists
 
     records = realistic_lists(size, seed).records
+    cpu = cpu_seconds()
     table = records[["unique_id", "truth", "given_name", "family_name", "father_name", "sex", "age",
                      "date_of_death", "date_precision", "city_code"]].copy()
     table["given_name"], table["family_name"] = table["given_name"].fillna(""), table["family_name"].fillna("")
-    return run_plain_splink(table, seed) | {"records": len(records), "true_persons": int(records["truth"].nunique())}
+    figures = run_plain_splink(table, seed)
+    return figures | {"records": len(records), "true_persons": int(records["truth"].nunique()),
+                      "cpu_seconds": cpu_seconds() - cpu}
 
 
 def one(engine: str, size: int, seed: int, lcmcr: bool, threshold: float | None = None) -> None:
@@ -115,7 +128,8 @@ def row(engine: str, r: dict) -> tuple:
         f"{r['one_list_found']:,} / {r['one_list_true']:,} ({r['one_list_found'] / r['one_list_true'] - 1:+.1%})")
     return (f"{r['records']:,}", engine, f"{r['true_persons']:,}", persons, f"{r['precision']:.3f}",
             f"{r['recall']:.3f}", f"{r['f1']:.3f}", f"{r['ceiling']:.3f}" if "ceiling" in r else "",
-            f"{r.get('queue', 0):,}", f"{r['seconds']:.0f}", f"{r.get('link_peak_gib', r['peak_gib']):.2f}",
+            f"{r.get('queue', 0):,}", f"{r['seconds']:.0f}", f"{r.get('cpu_seconds', 0):.0f}",
+            f"{r.get('link_peak_gib', r['peak_gib']):.2f}",
             f"{r['peak_gib']:.2f}", one_list, lcmcr, r["load"])
 
 
@@ -132,17 +146,27 @@ def main() -> None:
     if args.one:
         one(args.one, args.sizes[0], args.seed, not args.no_lcmcr, args.threshold)
         return
-    rows = []
+    rows, ratios = [], []
     for size in args.sizes:
+        measured = {}
         for engine in ["tollbook", "splink"] if args.splink else ["tollbook"]:
             if r := measure(engine, size, args.seed, not args.no_lcmcr, args.threshold):
                 rows.append(row(engine, r))
+                measured[engine] = r
+        if len(measured) == 2:
+            ratios.append(time_ratio(size, measured["tollbook"], measured["splink"]))
     threshold = "default threshold" if args.threshold is None else f"threshold {args.threshold}"
     print_table(f"Linkage on realistic lists (tollbook.synth, seed {args.seed}, {threshold})",
                 ("records", "engine", "true persons", "persons found", "precision", "recall", "F1", "ceiling",
-                 "review queue", "seconds", "peak GiB linking", "peak GiB all", "one-list persons found / true",
-                 "LCMCR found / true",
-                 "load"), rows, ("splink", "duckdb"))
+                 "review queue", "seconds", "CPU s", "peak GiB linking", "peak GiB all",
+                 "one-list persons found / true", "LCMCR found / true", "load"), rows, ("splink", "duckdb"))
+    print("\n".join(ratios))
+
+
+def time_ratio(size: int, tollbook: dict, splink: dict) -> str:
+    """Tollbook's time over plain Splink's on the same records, wall and CPU (target: at most 1.5)."""
+    return (f"{size:,}: Tollbook / plain Splink = {tollbook['seconds'] / splink['seconds']:.2f}x wall, "
+            f"{tollbook['cpu_seconds'] / splink['cpu_seconds']:.2f}x CPU (load {tollbook['load']}, {splink['load']})")
 
 
 if __name__ == "__main__":

@@ -172,6 +172,11 @@ def _session_maker(engine: Engine) -> sessionmaker:
     return maker
 
 
+def new_session(engine: Engine) -> Session:
+    """A session on `engine` (it takes a connection at its first query, not before)."""
+    return _session_maker(engine)()
+
+
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
     """A session committed on success (when it did anything) and rolled back on any exception."""

@@ -94,3 +94,67 @@ def test_linkage_scores_a_pair_whose_province_is_missing_when_its_name_rule_is_s
     scored = set(zip(result.pairs["unique_id_l"], result.pairs["unique_id_r"], strict=True))
     assert ("x", "y") in scored or ("y", "x") in scored
     assert result.assignment["x"] == result.assignment["y"]
+
+
+def _pairs_by_hand(keys: pd.DataFrame, rule: tuple[str, ...], missing: str | None = None) -> int:
+    """The rule's comparisons counted pair by pair: both records give every column and agree (and one lacks
+    `missing`)."""
+    rows = keys.to_dict("records")
+    count = 0
+    for i, left in enumerate(rows):
+        for right in rows[i + 1:]:
+            agree = all(pd.notna(left[c]) and pd.notna(right[c]) and left[c] == right[c] for c in rule)
+            lacking = missing is None or pd.isna(left[missing]) or pd.isna(right[missing])
+            count += agree and lacking
+    return count
+
+
+def test_counts_on_integer_codes_equal_counting_pair_by_pair_for_text_dates_and_ages() -> None:
+    names = ["mhmd|hsn", "mhmd|hsn", "mhmd|hsn", "mhmd|hsn", "al|krm", "al|krm", None, "mhmd|hsn", "rz|ahmd"]
+    keys = pd.DataFrame({
+        "unique_id": [str(i) for i in range(9)], "names_phon": names,
+        "province_code": ["IR-23", "IR-23", None, "IR-10", "IR-23", None, "IR-23", "IR-23", None],
+        "dod": pd.to_datetime(["2019-11-16", "2019-11-16", "2019-11-16", None, "2019-11-17", "2019-11-17",
+                               "2019-11-16", None, "2019-11-16"]),
+        "age": pd.array([23, 23, None, 23, 40, 40, 23, 24, None], dtype="Int64"),
+        "city_code": [None] * 9, "sex": ["male"] * 8 + [None]})
+    rules = [("names_phon",), ("names_phon", "province_code"), ("names_phon", "dod"), ("names_phon", "dod", "age"),
+             ("province_code", "dod", "age"), ("names_phon", "city_code"), ("sex", "age")]
+    for rule in rules:
+        assert rule_pairs(keys, rule) == _pairs_by_hand(keys, rule), rule
+        for missing in ("province_code", "dod", "age"):
+            if missing not in rule:
+                assert rule_pairs(keys, rule, missing) == _pairs_by_hand(keys, rule, missing), (rule, missing)
+    assert rule_pairs(keys, ("names_phon", "dod", "age")) == 2  # 0-1 and 4-5: 2 lacks an age, 3 and 7 a date
+
+
+def _blocked_on_codes(keys: pd.DataFrame, rules: list[PlannedRule]) -> list[tuple[str, str, str]]:
+    """(match_key, left, right) of each pair blocked_pairs generates, with the text ids again."""
+    from tollbook.link.blocking import blocked_pairs
+    from tollbook.link.train import numbered
+
+    ranked, ids = numbered(keys)
+    found = blocked_pairs(ranked, rules)
+    return list(zip(found["match_key"].astype(str), ids[found["join_key_l"]], ids[found["join_key_r"]], strict=True))
+
+
+def test_pairs_generated_on_integer_codes_are_the_rules_pairs_once_each_with_the_first_rule_as_key() -> None:
+    import numpy as np
+
+    rng = np.random.default_rng(5)
+    keys = pd.DataFrame({
+        "unique_id": [f"r{i:03d}" for i in range(300)],
+        "names_phon": rng.choice(["mhmd|hsn", "al|krm", "rz|ahmd", None], 300, p=[0.5, 0.3, 0.15, 0.05]),
+        "province_code": rng.choice(["IR-23", "IR-10", None], 300),
+        "dod": pd.to_datetime(rng.choice(["2019-11-16", "2019-11-17", None], 300)),
+        "age": pd.array(rng.choice([23, 24, None], 300), dtype="Int64"),
+        "city_code": rng.choice(["gn:1", None], 300), "sex": rng.choice(["male", "female", None], 300)})
+    rules = plan(keys, (("names_phon",), ("dod", "age"), ("province_code", "sex")), limit=2_000)
+    assert any(rule.missing for rule in rules) and any(rule.split_from for rule in rules)
+    found = _blocked_on_codes(keys, rules)
+    pairs = [(left, right) for _key, left, right in found]
+    assert len(pairs) == len(set(pairs)) and all(left < right for left, right in pairs)
+    assert set(pairs) == _blocked(keys, rules)  # the pairs Splink's SQL conditions select
+    by_rule = [_blocked(keys, [rule]) for rule in rules]
+    for key, left, right in found:  # each pair named by the first rule that blocks it
+        assert key == str(next(n for n, pairs_of_rule in enumerate(by_rule) if (left, right) in pairs_of_rule))

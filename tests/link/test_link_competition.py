@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from tollbook.link.calibrate import log_odds
-from tollbook.link.clashes import cluster_column, vetoes
+from tollbook.link.clashes import pairs_within, vetoes
 from tollbook.link.cluster import cluster_records
 from tollbook.link.competition import list_aware
 from tollbook.link.waterfall import level_label, waterfall, weights_of
@@ -95,8 +95,9 @@ def test_the_list_aware_terms_are_steps_of_the_waterfall_and_add_up_to_the_store
 
 def test_a_cluster_is_checked_whole_only_where_it_holds_three_records_and_a_reviewers_merge_binds() -> None:
     assignment = {"a": "a", "b": "a", "c": "a", "d": "d", "e": "d", "f": "f"}
-    keys = pd.DataFrame({"unique_id": list(assignment)})
-    assert cluster_column(keys, assignment).tolist() == ["a", "a", "a", None, None, None]
+    within = pairs_within(assignment)
+    pairs = sorted(zip(within["unique_id_l"], within["unique_id_r"], strict=True))
+    assert pairs == [("a", "b"), ("a", "c"), ("b", "c")]
     scored = pd.DataFrame({"unique_id_l": ["a", "a", "b"], "unique_id_r": ["b", "c", "c"],
                            "match_probability": [0.9, 1e-6, 0.5]})
     assert vetoes(scored) == [("a", "c")]

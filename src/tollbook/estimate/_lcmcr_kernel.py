@@ -3,6 +3,7 @@
 Everything here is Numba ``nopython`` code that mutates a chain's state arrays in place; :mod:`lcmcr` owns the
 Python side. Per-iteration cost depends on the number of observed patterns, lists and classes, never on N.
 
+:mod:`._lcmcr_compiled` picks this module (Numba's JIT) or the same source compiled ahead of time.
 Random draws use an explicit xoshiro256** state per chain (a uint64[4] array), so a chain is reproducible
 whichever thread runs it; the samplers are faster than Numba's ``np.random`` for the draws made here.
 Algorithms: xoshiro256** (Blackman & Vigna 2018), Marsaglia-Tsang gamma (2000), Cheng's BB beta (1978),
@@ -17,6 +18,10 @@ import sys
 
 import numpy as np
 from numba import njit
+
+from tollbook.estimate._lcmcr_compiled import new_state
+
+__all__ = ["MISSING_RATIO", "missing_ratio", "new_state", "random_sticks", "sweep"]
 
 _U53 = 1.0 / 9007199254740992.0
 # Below this mean the binomial is drawn by sequential inversion (cheaper than BTRS's log-gamma set-up).
@@ -47,14 +52,6 @@ def _load_numba_without_scipy_linalg() -> None:
 
 
 _load_numba_without_scipy_linalg()
-
-
-def new_state(seed_sequence: np.random.SeedSequence) -> np.ndarray:
-    """A xoshiro256** state (never all zero) drawn from a NumPy seed sequence."""
-    state = seed_sequence.generate_state(4, dtype=np.uint64)
-    if not state.any():
-        state[0] = np.uint64(0x9E3779B97F4A7C15)
-    return state
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -413,6 +410,12 @@ def _draw_sticks(rng: np.ndarray, class_n: np.ndarray, alpha: float, log_nu: np.
 # R's LCMCR redraws the number unlisted while it exceeds 20 × the number listed (a truncated prior on N).
 MISSING_RATIO = 20
 _MAX_REDRAWS = 10_000
+
+
+@njit(cache=True, nogil=True)
+def missing_ratio() -> int:
+    """MISSING_RATIO as compiled into the kernel (a kernel built ahead of time reports its own)."""
+    return MISSING_RATIO
 
 
 @njit(cache=True, nogil=True)

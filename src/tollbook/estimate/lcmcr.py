@@ -17,8 +17,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from tollbook.estimate import _lcmcr_kernel as kernel
-from tollbook.estimate._lcmcr_kernel import MISSING_RATIO, new_state
+from tollbook.estimate._lcmcr_compiled import load_kernel, new_state
 from tollbook.estimate.api import unsupported
 from tollbook.estimate.caveats import Caveat
 from tollbook.estimate.checks import P_LIMIT, check_pairs, check_warnings, predictive_checks
@@ -37,6 +36,8 @@ from tollbook.estimate.seeds import Seed, root_sequence, seed_settings
 __all__ = ["LCMCR", "LCMCRSettings", "chain_states"]
 
 _CHUNK = 5_000
+kernel = load_kernel()  # built ahead of time when it is (no Numba import), else Numba's JIT
+MISSING_RATIO = kernel.missing_ratio
 FULL_K_SHARE = 0.5  # above this share of draws with every class occupied, K is said to bind
 ProgressCallback = Callable[[int, int], None]
 

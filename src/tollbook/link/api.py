@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy.orm import Session
 
@@ -23,7 +24,7 @@ from tollbook.link.competition import list_aware
 from tollbook.link.keys import build_keys
 from tollbook.link.lock import hold_link_lock
 from tollbook.link.review import constraints
-from tollbook.link.train import score
+from tollbook.link.train import ScoredPairs, score
 
 DEFAULT_THRESHOLD = 0.1  # with list-aware scores, errors nearest balance on realistic lists and the example (bench)
 DEFAULT_REVIEW_LOWER = 0.05
@@ -107,43 +108,64 @@ def link_frame(records: pd.DataFrame, threshold: float = DEFAULT_THRESHOLD,
     keys = build_keys(records)
     keyed = time.perf_counter()
     scored = score(keys, min(review_lower, SCORE_FLOOR) if model is None else review_lower, backend, seed, model,
-                   say, threads)
+                   say, threads, terms=False)
     scored_at = time.perf_counter()
-    lists = dict(zip(keys["unique_id"], keys["source_list"], strict=True))
+    names = scored.ids  # record id by rank; pairs name records by rank
+    ranks = pd.Index(names).get_indexer(keys["unique_id"]).tolist()  # each record's rank, in the records' order
+    lists = dict(zip(ranks, keys["source_list"], strict=True))
     pairs, fitted = scored.pairs, scored.model
     if scored.trained and model is None:  # a table too small to train keeps its stated prior (1 / records)
-        pairs, prior = calibrate_prior(keys["unique_id"], pairs, fitted["probability_two_random_records_match"],
+        pairs, prior = calibrate_prior(ranks, pairs, fitted["probability_two_random_records_match"],
                                        threshold, lists, say)
         fitted = fitted | {"probability_two_random_records_match": prior}
-        pairs = list_aware(keys["unique_id"], pairs, prior, threshold, lists, say)
+        pairs = list_aware(ranks, pairs, prior, threshold, lists, say)
     pairs = pairs[pairs["match_probability"] >= review_lower].reset_index(drop=True)
+    say(f"reading the comparisons of {len(pairs):,} pairs at or above {review_lower}")
+    pairs = scored.with_terms(pairs, fitted["probability_two_random_records_match"])
+    pairs = pairs.sort_values(["unique_id_l", "unique_id_r"], ignore_index=True)  # stored in one order
     say(f"clustering {len(pairs):,} pairs at threshold {threshold}")
-    assignment = cluster_records(keys["unique_id"], pairs, threshold, must_link or (), cannot_link or (), lists)
-    assignment = _checked_whole(keys, pairs, assignment, fitted, threshold, must_link or [], cannot_link or [],
-                                lists, backend, threads, say)
+    number = dict(zip(keys["unique_id"], ranks, strict=True))
+    must, cannot = _numbered_pairs(must_link, number), _numbered_pairs(cannot_link, number)
+    assignment = cluster_records(ranks, pairs, threshold, must, cannot, lists)
+    assignment = _checked_whole(scored, fitted, (ranks, pairs, lists), assignment, threshold, (must, cannot), say)
     done = time.perf_counter()
     seconds = {"keys": keyed - started, "model": scored_at - keyed, "cluster": done - scored_at,
                "total": done - started}
-    return Clustering(assignment, pairs, fitted, scored.trained, scored.comparisons, seconds)
+    return Clustering({names[r]: names[c] for r, c in assignment.items()}, named_pairs(pairs, names), fitted,
+                      scored.trained, scored.comparisons, seconds)
 
 
-def _checked_whole(keys: pd.DataFrame, pairs: pd.DataFrame, assignment: dict[Any, Any], model: dict[str, Any],
-                   threshold: float, must_link: list[tuple[Any, Any]], cannot_link: list[tuple[Any, Any]],
-                   lists: dict[Any, Any], backend: str, threads: int | None, say: Progress) -> dict[Any, Any]:
+def _checked_whole(scored: ScoredPairs, model: dict[str, Any], linked: tuple[list[int], pd.DataFrame, dict],
+                   assignment: dict[int, int], threshold: float, decided: tuple[list, list],
+                   say: Progress) -> dict[int, int]:
     """The clustering again with vetoes between records of one cluster that the model scores as clearly two
-    persons (:mod:`tollbook.link.clashes`; they bind joins below VETO_BELOW), until none is new (CLASH_ROUNDS)."""
-    vetoed: set[tuple[Any, Any]] = set()
+    persons (:mod:`tollbook.link.clashes`; they bind joins below VETO_BELOW), until none is new (CLASH_ROUNDS).
+    `linked` is (record ranks, pairs, list by rank), `decided` the reviewers' (must-links, cannot-links)."""
+    ranks, pairs, lists = linked
+    vetoed: set[tuple[int, int]] = set()
     for _round in range(CLASH_ROUNDS):
-        found = set(vetoes(within_cluster_pairs(keys, assignment, model, backend, threads), must_link)) - vetoed
+        scored_within = within_cluster_pairs(assignment, scored, model["probability_two_random_records_match"])
+        found = set(vetoes(scored_within, decided[0])) - vetoed
         if not found:
             break
         vetoed |= found
         say(f"checking clusters whole: {len(found):,} pairs of records in {large_clusters(assignment):,} clusters "
-            "of three or more are clearly two persons; clustering again (joins below "
-            f"{VETO_BELOW} may not put them together)")
-        assignment = cluster_records(keys["unique_id"], pairs, threshold, must_link, cannot_link, lists,
-                                     sorted(vetoed), VETO_BELOW)
+            f"of three or more are clearly two persons; clustering again (joins below {VETO_BELOW} may not put "
+            "them together)")
+        assignment = cluster_records(ranks, pairs, threshold, decided[0], decided[1], lists, sorted(vetoed),
+                                     VETO_BELOW)
     return assignment
+
+
+def _numbered_pairs(pairs: list[tuple[Any, Any]] | None, number: dict[Any, int]) -> list[tuple[int, int]]:
+    """Reviewers' pairs of record ids as ranks; pairs naming a record not linked here are left out."""
+    return [(number[a], number[b]) for a, b in pairs or () if a in number and b in number]
+
+
+def named_pairs(pairs: pd.DataFrame, names: np.ndarray) -> pd.DataFrame:
+    """Scored pairs with their record ids again (ranks turned back into ids)."""
+    return pairs.assign(unique_id_l=names[pairs["unique_id_l"].to_numpy()],
+                        unique_id_r=names[pairs["unique_id_r"].to_numpy()])
 
 
 def link_database(session: Session, threshold: float = DEFAULT_THRESHOLD,

@@ -34,6 +34,7 @@ class Backend:
     name: str
     api: Any
     _spark: Any = field(default=None, repr=False)
+    connection: Any = field(default=None, repr=False)  # DuckDB's connection (None on Spark)
 
     def register(self, frame: pd.DataFrame, table_name: str) -> Any:
         """Register the key table with the database API and return Splink's handle to it (on Spark replacing a
@@ -108,7 +109,7 @@ def _duckdb_backend(threads: int | None) -> Backend:
     weakref.finalize(connection, shutil.rmtree, spill, True)
     if threads:
         connection.execute(f"SET threads TO {int(threads)}")
-    return Backend("duckdb", DuckDBAPI(connection=connection))
+    return Backend("duckdb", DuckDBAPI(connection=connection), connection=connection)
 
 
 def spark_session() -> Any:
@@ -145,22 +146,26 @@ def _spark_backend() -> Backend:
 
 
 def _spark_frame(session: Any, frame: pd.DataFrame) -> Any:
-    """A Spark DataFrame of the key table with an explicit schema (nullable ints and dates survive)."""
+    """A Spark DataFrame of a pandas table with an explicit schema (nullable ints and dates survive; integer
+    columns, such as record ids as ranks, stay integers)."""
     from pyspark.sql import types as T
 
-    kinds = {"age": T.LongType()} | dict.fromkeys(DATE_KEYS, T.DateType())
+    numbers = [c for c in frame.columns if c == "age" or pd.api.types.is_integer_dtype(frame[c])]
+    kinds = dict.fromkeys(numbers, T.LongType()) | dict.fromkeys(DATE_KEYS, T.DateType())
     schema = T.StructType([T.StructField(c, kinds.get(c, T.StringType()), True) for c in frame.columns])
-    rows = [tuple(_spark_value(c, v) for c, v in zip(frame.columns, row, strict=True))
+    rows = [tuple(_spark_value(kinds.get(c), v) for c, v in zip(frame.columns, row, strict=True))
             for row in frame.itertuples(index=False, name=None)]
     return session.createDataFrame(rows, schema=schema)
 
 
-def _spark_value(column: str, value: Any) -> Any:
-    """One cell as the plain Python value Spark expects."""
+def _spark_value(kind: Any, value: Any) -> Any:
+    """One cell as the plain Python value Spark expects for its column's kind (None: text)."""
+    from pyspark.sql import types as T
+
     if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
         return None
-    if column in DATE_KEYS:
+    if isinstance(kind, T.DateType):
         return value.date() if isinstance(value, pd.Timestamp | dt.datetime) else value
-    if column == "age":
+    if isinstance(kind, T.LongType):
         return int(value)
     return str(value)

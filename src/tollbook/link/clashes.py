@@ -15,38 +15,36 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from tollbook.link.calibrate import log_odds
 from tollbook.link.cluster import connected_components, members
 
 VETO = 1e-4  # a pair this unlikely under the model (its own evidence, the run's prior) is two persons
 VETO_BELOW = 0.5  # a veto binds joins the model doubts (less likely than not), not those it trusts
 MIN_SIZE = 3  # a cluster of two is its own scored pair
-CLUSTER_COLUMN = "tollbook_cluster"
 Pair = tuple[Hashable, Hashable]
 
 
-def cluster_column(keys: pd.DataFrame, assignment: Mapping[Hashable, Hashable]) -> pd.Series:
-    """Each record's cluster key as text for clusters of MIN_SIZE or more records, else null (never blocks)."""
-    clusters = keys["unique_id"].map(assignment)
-    sizes = clusters.map(clusters.value_counts())
-    return clusters.astype(str).where(sizes >= MIN_SIZE, None).astype(object)
+def pairs_within(assignment: Mapping[Hashable, Hashable]) -> pd.DataFrame:
+    """Every two records (smaller id left) of each cluster of MIN_SIZE or more records."""
+    frame = pd.DataFrame({"record": list(assignment), "cluster": list(assignment.values())})
+    frame = frame[frame["cluster"].map(frame["cluster"].value_counts()) >= MIN_SIZE]
+    both = frame.merge(frame, on="cluster")
+    both = both[both["record_x"] < both["record_y"]]
+    return pd.DataFrame({"unique_id_l": both["record_x"].to_numpy(), "unique_id_r": both["record_y"].to_numpy()})
 
 
-def within_cluster_pairs(keys: pd.DataFrame, assignment: Mapping[Hashable, Hashable], model: dict[str, Any],
-                         backend: str, threads: int | None) -> pd.DataFrame:
-    """Every two records of each large cluster scored by the saved model (unique_id_l/_r, match_probability)."""
-    from tollbook.link.train import build_linker
-
-    column = cluster_column(keys, assignment)
-    if column.notna().sum() == 0:
-        return pd.DataFrame(columns=["unique_id_l", "unique_id_r", "match_probability"])
-    table = keys.assign(**{CLUSTER_COLUMN: column})
-    rule = {"blocking_rule": f"l.{CLUSTER_COLUMN} = r.{CLUSTER_COLUMN}", "sql_dialect": model["sql_dialect"]}
-    linker = build_linker(table, backend, model | {"blocking_rules_to_generate_predictions": [rule]}, threads)
-    scored = linker.inference.predict()
-    return linker.misc.query_sql(f"select unique_id_l, unique_id_r, match_probability from {scored.physical_name}",
-                                 output_type="pandas")
+def within_cluster_pairs(assignment: Mapping[Hashable, Hashable], scored: Any, prior: float) -> pd.DataFrame:
+    """Every two records of each large cluster scored by the run's model (`scored`: train.ScoredPairs, whose
+    linker scores chosen pairs): unique_id_l, unique_id_r, match_probability under `prior`."""
+    chosen = pairs_within(assignment)
+    if chosen.empty:
+        return chosen.assign(match_probability=pd.Series(dtype=float))
+    terms = scored.with_terms(chosen, prior)
+    weight = log_odds(prior) + terms[[c for c in terms.columns if c.startswith("mw_")]].fillna(0.0).sum(axis=1)
+    return chosen.assign(match_probability=1.0 / (1.0 + np.exp2(-weight.to_numpy(dtype=float))))
 
 
 def vetoes(scored: pd.DataFrame, must_link: Iterable[Pair] = ()) -> list[Pair]:

@@ -6,12 +6,14 @@ dozen pairs would learn noise. A saved model (Splink JSON) can be reused instead
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from tollbook.link import blocking
@@ -22,16 +24,27 @@ MIN_TRAIN_RECORDS = 1_000
 DETERMINISTIC_RECALL = 0.6  # a starting point only: link.calibrate settles the prior on the data
 Progress = Callable[[str], None]
 PAIR_COLUMNS = ["unique_id_l", "unique_id_r", "match_probability", "match_weight"]
+_CHOSEN = itertools.count(1)
 
 
 @dataclass(frozen=True)
 class ScoredPairs:
-    """Candidate pairs at or above the lowest threshold of interest, and the model that scored them."""
+    """Candidate pairs at or above the lowest threshold of interest, and the model that scored them. With
+    `terms=False` the pairs carry no per-comparison terms; `with_terms` reads them for the pairs that need them."""
 
-    pairs: pd.DataFrame  # unique_id_l, unique_id_r, match_probability, match_weight
+    pairs: pd.DataFrame  # unique_id_l, unique_id_r, match_probability, match_weight (and gamma_, mw_ terms)
     model: dict[str, Any]
     trained: bool
     comparisons: int
+    terms_of: Callable[[pd.DataFrame, float], pd.DataFrame] | None = field(default=None, repr=False, compare=False)
+    ids: np.ndarray | None = field(default=None, repr=False, compare=False)  # record id by rank (terms=False)
+
+    def with_terms(self, pairs: pd.DataFrame, prior: float | None = None) -> pd.DataFrame:
+        """`pairs` (some of these pairs, match weights possibly shifted) with each comparison's level and match
+        weight joined on, scored by the model with `prior` (default: the model's)."""
+        if self.terms_of is None:
+            return pairs
+        return self.terms_of(pairs, self.model["probability_two_random_records_match"] if prior is None else prior)
 
 
 def _quiet_splink() -> None:
@@ -53,7 +66,19 @@ def build_linker(keys: pd.DataFrame, backend: str, model: dict[str, Any] | None 
     engine = make_backend(backend, threads)
     table = engine.register(keys, table_name="tollbook_keys")
     chosen = model if model is not None else model_settings.settings(untrained_prior(len(keys)), planned=planned)
-    return Linker(table, chosen, log_level=logging.ERROR)
+    linker = Linker(table, chosen, log_level=logging.ERROR)
+    linker.tollbook_keys, linker.tollbook_engine = table, engine  # for linkers that score it with other settings
+    return linker
+
+
+def sibling_linker(linker: Any, model: dict[str, Any]) -> Any:
+    """Another linker over the same registered key table and database (shared term-frequency tables), with
+    other settings: scoring without the comparison columns, or only chosen pairs."""
+    from splink import Linker
+
+    sibling = Linker(linker.tollbook_keys, model, log_level=logging.ERROR)
+    sibling.tollbook_keys, sibling.tollbook_engine = linker.tollbook_keys, linker.tollbook_engine
+    return sibling
 
 
 def untrained_prior(records: int) -> float:
@@ -114,35 +139,115 @@ def trained_linker(keys: pd.DataFrame, backend: str, seed: int, progress: Progre
     return build_linker(keys, backend, with_u, threads), True
 
 
+def _terms_query(linker: Any, table: str) -> str:
+    """Select the pair ids, scores and per-comparison terms (small types) of a predictions table."""
+    names = linker.misc.query_sql(f"select * from {table} limit 0", output_type="pandas").columns
+    terms = [f"cast({c} as {'tinyint' if c.startswith('gamma_') else 'float'}) as {c}"
+             for c in names if c.startswith(("gamma_", "mw_"))]
+    return f"select {', '.join(PAIR_COLUMNS + terms)} from {table}"
+
+
 def predict(linker: Any, lowest: float) -> tuple[pd.DataFrame, int]:
-    """Pairs scoring at or above `lowest`, and how many pairs the blocking rules compared."""
+    """Pairs scoring at or above `lowest` with their per-comparison terms, and how many pairs the blocking
+    rules compared."""
     blocked = linker.inference.compute_blocked_pairs_for_predict()
     compared = linker.misc.query_sql(f"select count(*) as n from {blocked.physical_name}", output_type="pandas")
     scored = linker.inference.predict(threshold_match_probability=lowest if lowest > 0 else None)
-    names = linker.misc.query_sql(f"select * from {scored.physical_name} limit 0", output_type="pandas").columns
-    terms = [c for c in names if c.startswith(("gamma_", "mw_"))]
-    pairs = linker.misc.query_sql(f"select {', '.join(PAIR_COLUMNS + terms)} from {scored.physical_name}",
-                                  output_type="pandas")
-    for column in terms:  # small types: a million pairs of a dozen terms stay small
-        pairs[column] = pairs[column].astype("int8" if column.startswith("gamma_") else "float32")
+    pairs = linker.misc.query_sql(_terms_query(linker, scored.physical_name), output_type="pandas")
     return pairs, int(compared["n"].iloc[0])
+
+
+def slim_model(model: dict[str, Any]) -> dict[str, Any]:
+    """The model with nothing retained beyond ids and scores: the predictions table of tens of millions of pairs
+    then holds four columns instead of sixty (names, keys and terms of both records)."""
+    return model | {"retain_matching_columns": False, "retain_intermediate_calculation_columns": False,
+                    "additional_columns_to_retain": []}
+
+
+def predict_slim(linker: Any, lowest: float, keys: pd.DataFrame | None = None,
+                 planned: list[blocking.PlannedRule] | None = None,
+                 ) -> tuple[pd.DataFrame, int, Callable[..., pd.DataFrame]]:
+    """Pairs scoring at or above `lowest` as ids and scores only, how many pairs were compared, and a function
+    that scores chosen pairs again with their terms. On DuckDB, given the key table and its blocking plan,
+    the pairs to score are generated on integer codes (blocking.pairs_sql) rather than by Splink."""
+    model = json.loads(json.dumps(linker.misc.save_model_to_json(), default=str))
+    slim = sibling_linker(linker, slim_model(model))
+    engine = linker.tollbook_engine
+    if keys is not None and planned and engine.connection is not None:
+        blocked = slim.table_management.register_blocked_pairs_for_predict(_blocked_on_codes(engine, keys, planned))
+    else:
+        blocked = slim.inference.compute_blocked_pairs_for_predict()
+    compared = slim.misc.query_sql(f"select count(*) as n from {blocked.physical_name}", output_type="pandas")
+    scored = slim.inference.predict(threshold_match_probability=lowest if lowest > 0 else None)
+    blocked.drop_table_from_database_and_remove_from_cache(force_non_splink_table=True)
+    pairs = slim.misc.query_sql(f"select {', '.join(PAIR_COLUMNS)} from {scored.physical_name}",
+                                output_type="pandas")
+    scored.drop_table_from_database_and_remove_from_cache()
+
+    def terms_of(chosen: pd.DataFrame, prior: float) -> pd.DataFrame:
+        return _rescore_with_terms(linker, model | {"probability_two_random_records_match": prior}, chosen)
+
+    return pairs, int(compared["n"].iloc[0]), terms_of
+
+
+def _blocked_on_codes(engine: Any, keys: pd.DataFrame, planned: list[blocking.PlannedRule]) -> Any:
+    """The plan's pairs (blocking.blocked_pairs) as a DuckDB table Splink can be given to score."""
+    connection = engine.connection
+    connection.register("tollbook_blocked_frame", blocking.blocked_pairs(keys, planned))
+    connection.execute("create or replace table tollbook_blocked_pairs as select * from tollbook_blocked_frame")
+    connection.unregister("tollbook_blocked_frame")
+    return engine.api.register("tollbook_blocked_pairs")
+
+
+def _rescore_with_terms(linker: Any, model: dict[str, Any], chosen: pd.DataFrame) -> pd.DataFrame:
+    """`chosen` pairs with the gamma_ and mw_ terms of each comparison joined on, scored again by `model`
+    (only these pairs: they are registered as the blocked pairs to predict)."""
+    if chosen.empty:
+        return chosen
+    full = sibling_linker(linker, model)
+    ids = chosen[["unique_id_l", "unique_id_r"]].rename(columns={"unique_id_l": "join_key_l",
+                                                                "unique_id_r": "join_key_r"})
+    name = f"tollbook_chosen_pairs_{next(_CHOSEN)}"  # a name per call: a run scores chosen pairs more than once
+    table = linker.tollbook_engine.register(ids.assign(match_key="0")[["match_key", "join_key_l", "join_key_r"]],
+                                            name)
+    full.table_management.register_blocked_pairs_for_predict(table)
+    scored = full.inference.predict()
+    terms = full.misc.query_sql(_terms_query(full, scored.physical_name), output_type="pandas")
+    scored.drop_table_from_database_and_remove_from_cache()
+    terms = terms.drop(columns=["match_probability", "match_weight"])
+    return chosen.merge(terms, on=["unique_id_l", "unique_id_r"], how="left", validate="one_to_one")
 
 
 def score(keys: pd.DataFrame, lowest: float, backend: str = "duckdb", seed: int = 2019,
           model: dict[str, Any] | None = None, progress: Progress | None = None,
-          threads: int | None = None) -> ScoredPairs:
+          threads: int | None = None, terms: bool = True) -> ScoredPairs:
     """Train (unless a model is given) and score the key table; pairs below `lowest` are dropped. Blocking
-    rules are counted first and split where they would explode (each said through `progress`)."""
-    if model is not None:
-        linker, trained = build_linker(keys, backend, model, threads), False
-    else:
+    rules are counted first and split where they would explode (each said through `progress`). With
+    `terms=False` the pairs are ids and scores only (a million records: tens of millions of pairs), and
+    `ScoredPairs.with_terms` scores the few that are kept again with their terms."""
+    trained, planned = False, None
+    if model is None:
         planned = blocking.plan(keys)
         for rule in planned:
             if progress:
                 progress(rule.describe())
-        linker, trained = trained_linker(keys, backend, seed, progress, threads, planned)
+        trainer, trained = trained_linker(keys, backend, seed, progress, threads, planned)
+        model = json.loads(json.dumps(trainer.misc.save_model_to_json(), default=str))
+        del trainer  # its database goes; scoring starts a fresh one
     if progress:
         progress("scoring candidate pairs")
-    pairs, compared = predict(linker, lowest)
-    saved = linker.misc.save_model_to_json()
-    return ScoredPairs(pairs, json.loads(json.dumps(saved, default=str)), trained, compared)
+    if terms:
+        pairs, compared = predict(build_linker(keys, backend, model, threads), lowest)
+        return ScoredPairs(pairs, model, trained, compared)
+    ranked, ids = numbered(keys)
+    pairs, compared, terms_of = predict_slim(build_linker(ranked, backend, model, threads), lowest, ranked, planned)
+    return ScoredPairs(pairs, model, trained, compared, terms_of, ids)
+
+
+def numbered(keys: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+    """The key table with each record id replaced by its rank among the ids in sorted order, and the ids by
+    rank: integers join, group and cluster faster than text at every later stage, and sorted ranks keep each
+    pair's left and right record (the smaller id left) as with the text ids. (Training keeps the text ids:
+    Splink samples pairs for u by a hash of the id.)"""
+    ids = np.sort(keys["unique_id"].to_numpy(dtype=object))
+    return keys.assign(unique_id=pd.Index(ids).get_indexer(keys["unique_id"]).astype(np.int64)), ids

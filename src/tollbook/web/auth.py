@@ -17,9 +17,11 @@ from fastapi import Depends, Request
 from fastapi.responses import Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from tollbook.enums import Role
 from tollbook.model import User
+from tollbook.web.cache import MISSING
 from tollbook.web.deps import cached, db_session
 from tollbook.web.permissions import Perm, allowed
 
@@ -92,15 +94,28 @@ def viewer_of(request: Request, session: Session) -> Viewer:
 
 def _from_cookie(request: Request, session: Session) -> Viewer | None:
     """The signed-in viewer, or None when the cookie is missing, forged, expired or ended."""
+    data = _cookie_data(request)
+    if data is None:
+        return None
+    account = cached(request, session, ("account", data[0]), lambda: _account(session, data[0]))
+    return _checked(account, *data)
+
+
+def _cookie_data(request: Request) -> tuple[int, int, str] | None:
+    """(user id, session version, nonce) of a valid session cookie, or None when it is missing, forged or
+    expired."""
     cookie = request.cookies.get(SESSION_COOKIE)
     if not cookie:
         return None
     try:
         data = _serializer(request).loads(cookie, max_age=SESSION_SECONDS)
-        user_id, version, nonce = int(data["u"]), int(data["v"]), str(data["n"])
+        return int(data["u"]), int(data["v"]), str(data["n"])
     except (BadSignature, KeyError, TypeError, ValueError):
         return None
-    account = cached(request, session, ("account", user_id), lambda: _account(session, user_id))
+
+
+def _checked(account: _Account | None, user_id: int, version: int, nonce: str) -> Viewer | None:
+    """The viewer of a cookie whose account still exists, is active and issued this session version."""
     if account is None or not account.active or account.session_version != version:
         return None
     return Viewer(account.name, account.role, nonce, user_id)
@@ -166,9 +181,29 @@ async def _submitted_token(request: Request) -> str:
     return ""
 
 
-def current_viewer(request: Request, session: Session = Depends(db_session)) -> Viewer:
-    """The request's viewer (a plain function: FastAPI runs it in a worker thread, as it queries the database)."""
-    return viewer_of(request, session)
+async def current_viewer(request: Request, session: Session = Depends(db_session)) -> Viewer:
+    """The request's viewer: on the event loop when a reading request's account is in the cache at a fresh data
+    version (no database needed), else looked up in a worker thread."""
+    viewer = _viewer_from_caches(request) if request.method not in UNSAFE else None
+    return viewer if viewer is not None else await run_in_threadpool(viewer_of, request, session)
+
+
+def _viewer_from_caches(request: Request) -> Viewer | None:
+    """The viewer of a reading request when no query is needed to know it (None: ask the database). The data
+    version it used becomes the request's, as tollbook.web.deps.request_version would have made it."""
+    if not request.cookies.get(SESSION_COOKIE):
+        viewer = request.state.viewer = _anonymous(request)
+        return viewer
+    version = getattr(request.state, "data_version", None) or request.app.state.version.peek()
+    data = _cookie_data(request) if version is not None else None
+    if data is None:
+        return None
+    account = request.app.state.cache.peek(version, ("account", data[0]))
+    if account is MISSING:
+        return None
+    request.state.data_version = version
+    viewer = request.state.viewer = _checked(account, *data)
+    return viewer
 
 
 def need(perm: Perm):  # noqa: ANN201 - a FastAPI dependency

@@ -20,6 +20,8 @@ from sqlalchemy.orm import Session
 
 from tollbook.model import AuditEvent
 
+MISSING = object()  # what ViewCache.peek returns for a value it does not hold
+
 
 def data_version(session: Session) -> int:
     """The id of the newest audit event (0 for an empty log)."""
@@ -51,6 +53,13 @@ class DataVersion:
                 self._value, self._at = value, time.monotonic()
         return value
 
+    def peek(self) -> int | None:
+        """The remembered version while it is fresh, else None (never reads the database)."""
+        with self._lock:
+            if self._value is not None and time.monotonic() - self._at < self.fresh:
+                return self._value
+        return None
+
     def changed(self) -> None:
         """Something was written: the next reader looks the version up."""
         with self._lock:
@@ -65,6 +74,16 @@ class ViewCache:
         self.ttl, self.size = ttl, size
         self._items: OrderedDict[Hashable, tuple[int, float, Any]] = OrderedDict()
         self._lock = threading.Lock()
+
+    def peek(self, version: int, key: Hashable) -> Any:
+        """The cached value for `key` at data `version`, or MISSING (never computes it)."""
+        now = time.monotonic()
+        with self._lock:
+            found = self._items.get(key)
+            if found and found[0] == version and now - found[1] < self.ttl:
+                self._items.move_to_end(key)
+                return found[2]
+        return MISSING
 
     def get(self, version: int, key: Hashable, compute: Callable[[], Any]) -> Any:
         """The cached value for `key` at data `version`, or `compute()` stored under it."""

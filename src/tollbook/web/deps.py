@@ -2,21 +2,33 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import AsyncIterator, Callable, Hashable
 from typing import Any
 
 from fastapi import Request
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
-from tollbook.store import session_scope
+from tollbook.store import new_session
 from tollbook.web.cache import data_version
 
 
-def db_session(request: Request) -> Iterator[Session]:
-    """One session per request on the app's engine (see tollbook.store.session_scope: a request served from
-    the caches never opens a transaction)."""
-    with session_scope(request.app.state.engine) as session:
+async def db_session(request: Request) -> AsyncIterator[Session]:
+    """One session per request on the app's engine, committed when the route succeeds and rolled back when it
+    fails, as tollbook.store.session_scope does. It is made on the event loop (a session holds no connection
+    until its first query) and ended in a worker thread only when it opened a transaction, so a request served
+    from the caches, which never opens one, makes no thread hop for its session."""
+    session = new_session(request.app.state.engine)
+    try:
         yield session
+        if session.in_transaction():
+            await run_in_threadpool(session.commit)
+    except BaseException:
+        if session.in_transaction():
+            await run_in_threadpool(session.rollback)
+        raise
+    finally:
+        session.close()  # no transaction is left open, so this gives back no connection: no I/O
 
 
 SAFE = frozenset({"GET", "HEAD", "OPTIONS"})
