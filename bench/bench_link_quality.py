@@ -27,11 +27,12 @@ from tollbook.link import store  # noqa: E402
 from tollbook.link.api import DEFAULT_THRESHOLD, link_database  # noqa: E402
 from tollbook.link.calibrate import calibrate_prior  # noqa: E402
 from tollbook.link.cluster import cluster_records  # noqa: E402
+from tollbook.link.competition import list_aware  # noqa: E402
 from tollbook.link.keys import build_keys  # noqa: E402
 from tollbook.link.train import score  # noqa: E402
 from tollbook.store import migrate, open_engine, session_scope  # noqa: E402
 
-SWEEP = (0.1, 0.15, 0.2, 0.3, 0.5, 0.7, 0.9)
+SWEEP = (0.05, 0.07, 0.1, 0.15, 0.2, 0.3, 0.5, 0.7, 0.9)
 
 
 def pairs_of(ids: pd.Series, groups: pd.Series) -> set[tuple[str, str]]:
@@ -111,14 +112,16 @@ def main() -> None:
     print()
     sweep = []
     lists = dict(zip(frame["unique_id"], frame["source"], strict=True))
-    for threshold in SWEEP:  # as link_frame does it: the prior settled at each threshold, one record per list
-        pairs, _prior = calibrate_prior(frame["unique_id"], scored.pairs,
-                                        scored.model["probability_two_random_records_match"], threshold, lists)
+    for threshold in SWEEP:  # as link_frame does it (but for the whole-cluster check): the prior settled at each
+        # threshold, list-aware scores, one record per list
+        pairs, prior = calibrate_prior(frame["unique_id"], scored.pairs,
+                                       scored.model["probability_two_random_records_match"], threshold, lists)
+        pairs = list_aware(frame["unique_id"], pairs, prior, threshold, lists)
         clusters = cluster_records(frame["unique_id"], pairs, threshold, lists=lists)
         ids = pd.Series(clusters).reindex(frame["unique_id"])
         p, r, f = pairwise(pairs_of(frame["unique_id"], ids), true_pairs)
         sweep.append((threshold, f"{p:.4f}", f"{r:.4f}", f"{f:.4f}", ids.nunique()))
-    print_table("Threshold sweep (same model, prior settled at each threshold)",
+    print_table("Threshold sweep (same model, prior and list-aware terms settled at each threshold)",
                 ("threshold", "precision", "recall", "F1", "persons"), sweep)
 
 

@@ -103,3 +103,12 @@ def test_greedy_only_inside_constrained_components_equals_greedy_everywhere() ->
         assert (cluster_records(ids, pairs, threshold, must, cannot, lists)
                 == _greedy(ids, strong, must, cannot, lists))
         assert cluster_records(ids, pairs, threshold, lists=lists) == _greedy(ids, strong, [], [], lists)
+
+
+def test_a_veto_binds_the_joins_the_model_doubts_but_not_those_it_trusts() -> None:
+    lists = {1: "a", 2: "b", 3: "c"}
+    weak = _pairs((1, 2, 0.9), (2, 3, 0.3))
+    assert cluster_records([1, 2, 3], weak, 0.1, lists=lists, vetoes=[(1, 3)])[3] == 3
+    strong = _pairs((1, 2, 0.9), (2, 3, 0.8))
+    assert set(cluster_records([1, 2, 3], strong, 0.1, lists=lists, vetoes=[(1, 3)]).values()) == {1}
+    assert cluster_records([1, 2, 3], strong, 0.1, lists=lists, vetoes=[(1, 3)], veto_below=0.85)[3] == 3

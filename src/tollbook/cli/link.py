@@ -30,7 +30,7 @@ LowerOption = Annotated[float, typer.Option("--review-lower",
                                             help="Pairs from this probability up to the threshold go to review.")]
 BackendOption = Annotated[str, typer.Option(
     help="Linkage engine: duckdb (embedded) or spark (the spark extra: pyspark and Java).")]
-THRESHOLD, REVIEW_LOWER = 0.15, 0.05  # tollbook.link.api's defaults (not imported: it loads Splink)
+THRESHOLD, REVIEW_LOWER = 0.1, 0.05  # tollbook.link.api's defaults (not imported: it loads Splink)
 
 
 def stage_printer() -> Callable[[str], None]:

@@ -13,9 +13,9 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import numpy as np
-from scipy.special import gammaln, logsumexp
 
 from tollbook.estimate._graphs import decomposable_graphs, describe, perfect_families
+from tollbook.estimate._special import gammaln, logsumexp
 from tollbook.estimate.caveats import Caveat
 from tollbook.estimate.histories import CaptureHistories, HistoryError
 from tollbook.estimate.result import EstimateResult

@@ -18,14 +18,20 @@ from tollbook.audit import record_event
 from tollbook.errors import TollbookError
 from tollbook.link import store
 from tollbook.link.calibrate import calibrate_prior
+from tollbook.link.clashes import VETO_BELOW, large_clusters, vetoes, within_cluster_pairs
 from tollbook.link.cluster import assign_public_ids, cluster_records, fresh_public_id, members
+from tollbook.link.competition import list_aware
 from tollbook.link.keys import build_keys
 from tollbook.link.lock import hold_link_lock
 from tollbook.link.review import constraints
-from tollbook.link.train import score
+from tollbook.link.train import ScoredPairs, score
 
-DEFAULT_THRESHOLD = 0.15  # errors nearest balance on realistic lists (2.5k-50k records) and the example (bench)
+DEFAULT_THRESHOLD = 0.1  # with list-aware scores, errors nearest balance on realistic lists and the example (bench)
 DEFAULT_REVIEW_LOWER = 0.05
+CLASH_ROUNDS = 2
+# The list-aware terms raise a pair by a few bits at most (a cross-list prior about +1, the only candidate on a
+# list log2(1 / (1 - c)), c <= 0.95); pairs 64 times (6 bits) below the review band cannot reach it.
+LIST_AWARE_REACH = 64
 SCORE_FLOOR = 1e-4  # pairs scored this low are kept while the prior is calibrated (it may rise several-fold)
 Progress = Callable[[str], None]
 LOG = logging.getLogger("tollbook.link")
@@ -117,19 +123,44 @@ def link_frame(records: pd.DataFrame, threshold: float = DEFAULT_THRESHOLD,
         pairs, prior = calibrate_prior(ranks, pairs, fitted["probability_two_random_records_match"],
                                        threshold, lists, say)
         fitted = fitted | {"probability_two_random_records_match": prior}
+        reachable = pairs[pairs["match_probability"] >= review_lower / LIST_AWARE_REACH].reset_index(drop=True)
+        pairs = list_aware(ranks, reachable, prior, threshold, lists, say)
     pairs = pairs[pairs["match_probability"] >= review_lower].reset_index(drop=True)
     say(f"reading the comparisons of {len(pairs):,} pairs at or above {review_lower}")
     pairs = scored.with_terms(pairs, fitted["probability_two_random_records_match"])
     pairs = pairs.sort_values(["unique_id_l", "unique_id_r"], ignore_index=True)  # stored in one order
     say(f"clustering {len(pairs):,} pairs at threshold {threshold}")
     number = dict(zip(keys["unique_id"], ranks, strict=True))
-    assignment = cluster_records(ranks, pairs, threshold, _numbered_pairs(must_link, number),
-                                 _numbered_pairs(cannot_link, number), lists)
+    must, cannot = _numbered_pairs(must_link, number), _numbered_pairs(cannot_link, number)
+    assignment = cluster_records(ranks, pairs, threshold, must, cannot, lists)
+    assignment = _checked_whole(scored, fitted, (ranks, pairs, lists), assignment, threshold, (must, cannot), say)
     done = time.perf_counter()
     seconds = {"keys": keyed - started, "model": scored_at - keyed, "cluster": done - scored_at,
                "total": done - started}
     return Clustering({names[r]: names[c] for r, c in assignment.items()}, named_pairs(pairs, names), fitted,
                       scored.trained, scored.comparisons, seconds)
+
+
+def _checked_whole(scored: ScoredPairs, model: dict[str, Any], linked: tuple[list[int], pd.DataFrame, dict],
+                   assignment: dict[int, int], threshold: float, decided: tuple[list, list],
+                   say: Progress) -> dict[int, int]:
+    """The clustering again with vetoes between records of one cluster that the model scores as clearly two
+    persons (:mod:`tollbook.link.clashes`; they bind joins below VETO_BELOW), until none is new (CLASH_ROUNDS).
+    `linked` is (record ranks, pairs, list by rank), `decided` the reviewers' (must-links, cannot-links)."""
+    ranks, pairs, lists = linked
+    vetoed: set[tuple[int, int]] = set()
+    for _round in range(CLASH_ROUNDS):
+        scored_within = within_cluster_pairs(assignment, scored, model["probability_two_random_records_match"])
+        found = set(vetoes(scored_within, decided[0])) - vetoed
+        if not found:
+            break
+        vetoed |= found
+        say(f"checking clusters whole: {len(found):,} pairs of records in {large_clusters(assignment):,} clusters "
+            f"of three or more are clearly two persons; clustering again (joins below {VETO_BELOW} may not put "
+            "them together)")
+        assignment = cluster_records(ranks, pairs, threshold, decided[0], decided[1], lists, sorted(vetoed),
+                                     VETO_BELOW)
+    return assignment
 
 
 def _numbered_pairs(pairs: list[tuple[Any, Any]] | None, number: dict[Any, int]) -> list[tuple[int, int]]:

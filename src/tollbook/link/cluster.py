@@ -26,6 +26,8 @@ class _Clusters:
         self.parent = {i: i for i in ids}
         self.size = dict.fromkeys(self.parent, 1)
         self.forbidden: dict[Hashable, set[Hashable]] = {}
+        self.vetoed: dict[Hashable, set[Hashable]] = {}  # forbidden to joins weaker than veto_below only
+        self.veto_below = 0.0
         self.lists = lists
         self.by_list: dict[Hashable, dict[Hashable, list[Hashable]]] = {}  # root -> list -> records (joined only)
         self.strong: set[Pair] = set()
@@ -38,19 +40,23 @@ class _Clusters:
             i = parent[i]
         return i
 
-    def forbid(self, a: Hashable, b: Hashable) -> None:
-        """Record that the clusters of `a` and `b` may never join."""
+    def forbid(self, a: Hashable, b: Hashable, vetoed: bool = False) -> None:
+        """Record that the clusters of `a` and `b` may never join (vetoed: not through a join the model doubts)."""
         ra, rb = self.root(a), self.root(b)
-        self.forbidden.setdefault(ra, set()).add(rb)
-        self.forbidden.setdefault(rb, set()).add(ra)
+        table = self.vetoed if vetoed else self.forbidden
+        table.setdefault(ra, set()).add(rb)
+        table.setdefault(rb, set()).add(ra)
 
-    def join(self, a: Hashable, b: Hashable, binding: bool = False) -> bool:
-        """Merge the clusters of `a` and `b` unless forbidden (a cannot-link, or two records of one list that do
-        not score as one person; a binding join ignores the latter); True when they end up together."""
+    def join(self, a: Hashable, b: Hashable, binding: bool = False, probability: float = 1.0) -> bool:
+        """Merge the clusters of `a` and `b` unless forbidden (a cannot-link, a veto when the pair's probability
+        is below veto_below, or two records of one list that do not score as one person; a binding join ignores
+        the last two); True when they end up together."""
         ra, rb = self.root(a), self.root(b)
         if ra == rb:
             return True
         if rb in self.forbidden.get(ra, ()):
+            return False
+        if not binding and probability < self.veto_below and rb in self.vetoed.get(ra, ()):
             return False
         if not binding and self.lists is not None and self._lists_clash(ra, rb):
             return False
@@ -58,7 +64,8 @@ class _Clusters:
             ra, rb = rb, ra
         self.parent[rb] = ra
         self.size[ra] += self.size[rb]
-        self._merge_forbidden(ra, rb)
+        self._merge_forbidden(self.forbidden, ra, rb)
+        self._merge_forbidden(self.vetoed, ra, rb)
         if self.lists is not None:
             kept = self.by_list.setdefault(ra, self._of(ra))
             for source, records in (self.by_list.pop(rb, None) or self._of(rb)).items():
@@ -82,38 +89,41 @@ class _Clusters:
                 return True
         return False
 
-    def _merge_forbidden(self, keep: Hashable, gone: Hashable) -> None:
-        """Move the cannot-links of a merged root onto the surviving root."""
-        moved = self.forbidden.pop(gone, set())
+    @staticmethod
+    def _merge_forbidden(table: dict[Hashable, set[Hashable]], keep: Hashable, gone: Hashable) -> None:
+        """Move the cannot-links (or vetoes) of a merged root onto the surviving root."""
+        moved = table.pop(gone, set())
         if not moved:
             return
-        self.forbidden.setdefault(keep, set()).update(moved)
+        table.setdefault(keep, set()).update(moved)
         for other in moved:
-            peers = self.forbidden[other]
+            peers = table[other]
             peers.discard(gone)
             peers.add(keep)
 
 
 def cluster_records(ids: Iterable[Hashable], pairs: pd.DataFrame, threshold: float,
                     must_link: Iterable[Pair] = (), cannot_link: Iterable[Pair] = (),
-                    lists: Mapping[Hashable, Hashable] | None = None) -> dict[Hashable, Hashable]:
+                    lists: Mapping[Hashable, Hashable] | None = None, vetoes: Iterable[Pair] = (),
+                    veto_below: float = 0.5) -> dict[Hashable, Hashable]:
     """Map every record id to a cluster key (its cluster's first record in the order of `ids`); pairs need columns
     unique_id_l, unique_id_r, match_probability; a pair joins when its probability is ≥ threshold and no
-    constraint forbids it. `lists` (record id -> its list) turns on the one-record-per-list constraint.
+    constraint forbids it. `lists` (record id -> its list) turns on the one-record-per-list constraint;
+    `vetoes` are cannot-links that bind only joins through pairs below `veto_below` (the model's doubt).
 
     Joins never cross connected components of the strong pairs, so the greedy runs only inside components
     where a constraint can bite (two records of one list, or a cannot-link); the rest are their components."""
-    ids, must_link, cannot_link = list(ids), list(must_link), list(cannot_link)
+    ids, must_link, cannot_link, vetoes = list(ids), list(must_link), list(cannot_link), list(vetoes)
     strong = pairs[pairs["match_probability"] >= threshold]
     components = connected_components(ids, strong, must_link)
-    if not cannot_link and lists is None:
+    if not cannot_link and not vetoes and lists is None:
         return components
-    constrained = _constrained_components(components, lists, cannot_link)
+    constrained = _constrained_components(components, lists, cannot_link + vetoes)
     if not constrained:
         return components
     inside = [i for i in ids if components[i] in constrained]
     local = strong[strong["unique_id_l"].map(components).isin(constrained).to_numpy()]
-    return components | _greedy(inside, local, must_link, cannot_link, lists)
+    return components | _greedy(inside, local, must_link, cannot_link, lists, (vetoes, veto_below))
 
 
 def _constrained_components(components: Mapping[Hashable, Hashable], lists: Mapping[Hashable, Hashable] | None,
@@ -132,12 +142,15 @@ def _constrained_components(components: Mapping[Hashable, Hashable], lists: Mapp
 
 
 def _greedy(ids: list[Hashable], pairs: pd.DataFrame, must_link: list[Pair], cannot_link: list[Pair],
-            lists: Mapping[Hashable, Hashable] | None) -> dict[Hashable, Hashable]:
+            lists: Mapping[Hashable, Hashable] | None,
+            vetoes: tuple[list[Pair], float] = ([], 0.0)) -> dict[Hashable, Hashable]:
     """Greedy single linkage with constraints: must-links first, then pairs from the most to the least probable."""
     clusters = _Clusters(ids, lists)
-    for a, b in cannot_link:
-        if a in clusters.parent and b in clusters.parent:
-            clusters.forbid(a, b)
+    clusters.veto_below = vetoes[1]
+    for pairs_forbidden, vetoed in ((cannot_link, False), (vetoes[0], True)):
+        for a, b in pairs_forbidden:
+            if a in clusters.parent and b in clusters.parent:
+                clusters.forbid(a, b, vetoed)
     for a, b in must_link:
         if a in clusters.parent and b in clusters.parent:
             clusters.join(a, b, binding=True)
@@ -145,8 +158,8 @@ def _greedy(ids: list[Hashable], pairs: pd.DataFrame, must_link: list[Pair], can
                                 kind="stable")
     joined = list(zip(ordered["unique_id_l"], ordered["unique_id_r"], strict=True))
     clusters.strong = set(joined)
-    for a, b in joined:
-        clusters.join(a, b)
+    for (a, b), probability in zip(joined, ordered["match_probability"].to_numpy(), strict=True):
+        clusters.join(a, b, probability=float(probability))
     return _label_by_first(clusters)
 
 

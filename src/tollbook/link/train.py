@@ -6,6 +6,7 @@ dozen pairs would learn noise. A saved model (Splink JSON) can be reused instead
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 from collections.abc import Callable
@@ -23,6 +24,7 @@ MIN_TRAIN_RECORDS = 1_000
 DETERMINISTIC_RECALL = 0.6  # a starting point only: link.calibrate settles the prior on the data
 Progress = Callable[[str], None]
 PAIR_COLUMNS = ["unique_id_l", "unique_id_r", "match_probability", "match_weight"]
+_CHOSEN = itertools.count(1)
 
 
 @dataclass(frozen=True)
@@ -205,8 +207,9 @@ def _rescore_with_terms(linker: Any, model: dict[str, Any], chosen: pd.DataFrame
     full = sibling_linker(linker, model)
     ids = chosen[["unique_id_l", "unique_id_r"]].rename(columns={"unique_id_l": "join_key_l",
                                                                 "unique_id_r": "join_key_r"})
+    name = f"tollbook_chosen_pairs_{next(_CHOSEN)}"  # a name per call: a run scores chosen pairs more than once
     table = linker.tollbook_engine.register(ids.assign(match_key="0")[["match_key", "join_key_l", "join_key_r"]],
-                                            "tollbook_chosen_pairs")
+                                            name)
     full.table_management.register_blocked_pairs_for_predict(table)
     scored = full.inference.predict()
     terms = full.misc.query_sql(_terms_query(full, scored.physical_name), output_type="pandas")

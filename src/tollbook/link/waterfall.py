@@ -14,6 +14,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tollbook.link.competition import LABELS
 from tollbook.model import AuditEvent, Link
 
 Weights = dict[str, list[float]]  # comparison -> [level (Splink's gamma), match weight incl. term frequency]
@@ -31,7 +32,11 @@ def weights_of(row: pd.Series | dict) -> Weights:
 
 def level_label(model: dict[str, Any], comparison: str, gamma: int) -> str:
     """The label of a comparison's level from its gamma (-1: a value missing; otherwise counted from the
-    else-level up, as Splink numbers them)."""
+    else-level up, as Splink numbers them); the list-aware terms of :mod:`tollbook.link.competition` say theirs."""
+    if comparison == "lists":
+        return LABELS["lists"][1 if gamma > 0 else 0]
+    if comparison == "competition":
+        return "records of one list: none" if gamma < 0 else f"{gamma} {LABELS['competition']}"
     for entry in model.get("comparisons", []):
         if entry.get("output_column_name") != comparison:
             continue
