@@ -96,3 +96,29 @@ def test_upgrade_from_the_first_revision_keeps_data(db_url: str) -> None:
     with session_scope(engine) as session:
         assert session.query(Source).one().name == "Old"
     engine.dispose()
+
+
+def test_upgrade_with_records_keeps_them_and_their_references(db_url: str) -> None:
+    """A database holding records (rows other tables point at) upgrades: SQLite rebuilds tables to alter them."""
+    from alembic import command
+
+    from tollbook.store import alembic_config
+
+    engine = open_engine(db_url)
+    command.upgrade(alembic_config(engine), "0006_i10")
+    record = ("INSERT INTO records (id, source_id, revision, raw, content_hash, sex, status, cause, perpetrator, "
+              "created_at, supersedes_id) VALUES (:id, 1, :revision, '{}', :hash, 'unknown', 'killed', 'unknown', "
+              "'unknown', '2019-12-01', :supersedes)")
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO sources (id, name, kind, created_at) "
+                                "VALUES (1, 'Old', 'ngo', '2019-12-01')"))
+        connection.execute(text(record), {"id": 1, "revision": 1, "hash": "a" * 64, "supersedes": None})
+        connection.execute(text(record), {"id": 2, "revision": 2, "hash": "b" * 64, "supersedes": 1})
+    migrate(engine)
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT id, supersedes_id FROM records ORDER BY id")).all()
+        assert [tuple(row) for row in rows] == [(1, None), (2, 1)]
+        if engine.dialect.name == "sqlite":
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+            assert connection.exec_driver_sql("PRAGMA foreign_key_check").all() == []
+    engine.dispose()

@@ -75,6 +75,10 @@ def test_each_outcome_of_a_real_bundle_is_said_in_persian(app: FastAPI, client_f
     again = _commit(client, "fa", dry.text)  # the same bundle replayed
     assert again.status_code == 200 and "پیش‌تر وارد شده" in _persian(again.text)
     keys = field["keys"]
+    same = seal(tmp_path / "work1", keys / "collector.key", keys / "project.pub", field["rows"],
+                tmp_path / "same.tbundle")  # a new bundle carrying the very file the first one did
+    held = _commit(client, "fa", _post(client, "fa", same.read_bytes()).text)
+    assert "۰ ✓" in _persian(held.text) and "۲ گزارش از پیش موجود" in held.text
     more = tmp_path / "more.csv"  # a new bundle holding the same two records and one more
     more.write_text(ROWS + "b3,مریم,کاظمی,,زن,۲۵,۱۳۹۸/۰۸/۲۶,فارس,شیراز,کشته\n", encoding="utf-8")
     overlap = seal(tmp_path / "work2", keys / "collector.key", keys / "project.pub", more, tmp_path / "more.tbundle")

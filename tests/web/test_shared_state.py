@@ -27,7 +27,7 @@ from tollbook.model import LoginAttempt, WebJob
 from tollbook.store import migrate, open_engine, session_scope
 from tollbook.users import add_user
 from tollbook.web.app import create_app
-from tollbook.web.jobs import STALE_SECONDS, Job, JobRunner, owner_alive, this_process
+from tollbook.web.jobs import STALE_SECONDS, Job, JobRunner, _process_start, owner_alive, this_process
 from tollbook.web.ratelimit import LoginLimiter
 from web.web_helpers import PASSWORD, csrf_of, sign_in, token_of
 
@@ -86,13 +86,14 @@ def test_any_worker_shows_a_jobs_progress_and_refuses_a_second(two_workers) -> N
     shown = _until(progressed)
     assert shown["message"] == "step 3 of 3" and shown["total"] == 3 and shown["actor"] == "web:admin-user"
     page = second.get("/jobs?lang=fa")
-    assert job_id in page.text and "در حال اجرا" in page.text
+    assert job_id in page.text and "در حال اجرا" in page.text and "نمونه‌گیری ۳ از ۳" in page.text
     busy = second.post("/api/jobs/estimate", headers={"X-CSRF-Token": token_of(second)})
     assert busy.status_code == 400 and busy.json()["code"] == "job.busy" and job_id in busy.json()["detail"]
     assert "هنوز در حال اجراست" in second.post("/jobs/estimate?lang=fa", data={"csrf_token": token_of(second)}).text
     RELEASE.set()
     finished = _until(lambda: (j := second.get(f"/api/jobs/{job_id}").json())["state"] == "done" and j)
     assert finished["result"] == {"persons": 7} and finished["finished"] >= finished["started"]
+    assert "انجام شد" in second.get(f"/jobs/{job_id}?lang=fa").text
     again = second.post("/api/jobs/estimate", headers={"X-CSRF-Token": token_of(second)})
     assert again.status_code == 202
     listed = [job["id"] for job in first.get("/api/jobs").json()["items"]]
@@ -135,9 +136,13 @@ def test_jobs_of_another_machine_are_judged_by_their_heartbeat() -> None:
     assert owner_alive(this_process(), 0, now)  # this process, however old its heartbeat
     host = socket.gethostname()
     assert not owner_alive(f"{host}:{os.getpid()}:1", now, now)  # the same id, but a process started earlier
-    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(1)"])
+    owner = f"{host}:{child.pid}:{_process_start(child.pid)}"
+    assert owner_alive(owner, 0, now)
+    _until(lambda: Path(f"/proc/{child.pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z")
+    assert not owner_alive(owner, now, now)  # dead, though not yet reaped by its parent
     child.wait()
-    assert not owner_alive(f"{host}:{child.pid}:", now, now)
+    assert not owner_alive(owner, now, now)
 
 
 def test_a_stuck_slot_of_a_dead_process_does_not_block_the_next_job(two_workers) -> None:

@@ -81,7 +81,8 @@ def _import_records(session: Session, opened: OpenedBundle, folder: Path, source
                                         "value": first.value, "issue": {"code": first.code, "params": first.params,
                                                                          "reason": first.reason}}) from None
         result.records_imported += report.imported
-        result.records_duplicate += report.duplicates
+        # a file this source already holds is not read again: all its rows are records it already has
+        result.records_duplicate += int(entry.get("rows") or 0) if report.already_imported else report.duplicates
 
 
 def _record_for(session: Session, source: str, record_id: str) -> int | None:

@@ -5,6 +5,7 @@ The words form a table of the shared format (tollbook.phrases) the report's esti
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -174,3 +175,25 @@ def persian_word(field: str, value: str) -> str:
     enum = VictimRole if field == "role" else VOCAB_FIELDS[field][0]
     words = VOCAB_WORDS[enum].get(value, ())
     return next((w for w in words if any("\u0600" <= ch <= "\u06ff" for ch in w)), value)
+
+
+ACCEPT_REASONS = (  # tollbook.link.person_view's rule and its accept()'s reasons for an accepted value
+    (re.compile(r"verified source first, then agreement of records, then the most recent record"),
+     "قاعدهٔ پذیرش: نخست منبع راستی‌آزمایی‌شده، سپس هم‌خوانی گزارش‌ها، سپس تازه‌ترین گزارش"),
+    (re.compile(r"no record gives a value"), "هیچ گزارشی مقداری نمی‌دهد"),
+    (re.compile(r"from a verified source"), "از منبعی راستی‌آزمایی‌شده"),
+    (re.compile(r"given by (?P<count>\d+) of (?P<total>\d+) records"),
+     "{count} گزارش از {total} گزارش همین را می‌گویند"),
+    (re.compile(r"records disagree: the most recent"), "گزارش‌ها هم‌خوان نیستند: تازه‌ترین پذیرفته شد"),
+)
+
+
+def accept_reason(lang: str, reason: str) -> str:
+    """Why a person's field holds its accepted value, in the page's language (the reason as given when it is
+    none of the known ones)."""
+    if lang != "fa":
+        return reason
+    for pattern, words in ACCEPT_REASONS:
+        if match := pattern.fullmatch(reason):
+            return words.format(**{name: persian_digits(value) for name, value in match.groupdict().items()})
+    return reason

@@ -92,14 +92,14 @@ RUNNERS: dict[str, Runner] = {"link": run_link, "estimate": run_estimate}
 
 def _process_start(pid: int) -> str | None:
     """When process `pid` started (clock ticks since boot, from /proc), which tells it from a later process
-    given the same id: "" when no process has that id, None where this system has no /proc to ask."""
+    given the same id: "" when no live process has that id, None where this system has no /proc to ask."""
     if not Path("/proc/self/stat").exists():
         return None
     try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()  # after the command name
     except OSError:
         return ""
-    return stat.rsplit(")", 1)[1].split()[19]  # field 22, counted after the command name
+    return "" if fields[0] in ("Z", "X") else fields[19]  # a dead process not yet reaped; field 22: its start
 
 
 def this_process() -> str:

@@ -17,6 +17,7 @@ from tollbook.places import provinces
 from tollbook.web.auth import CSRF_FIELD, Viewer, csrf_token, set_nonce_cookie
 from tollbook.web.deps import cached
 from tollbook.web.i18n import DIRECTION, LANG_COOKIE, persian_digits, pick_language, translate
+from tollbook.web.issue_words import accept_reason, persian_word
 from tollbook.web.permissions import Perm
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -49,12 +50,16 @@ def _base(request: Request, viewer: Viewer, lang: str, csrf: str) -> dict[str, A
         word = translate(lang, f"{kind}.{text}")
         return text if word == f"{kind}.{text}" else word
 
+    def vocab(field: str, value: object) -> str:
+        return persian_word(field, str(value)) if lang == "fa" else str(value)
+
     def num(value: object) -> str:
         text = f"{value:,.0f}" if isinstance(value, int | float) else str(value)
         return persian_digits(text) if lang == "fa" else text
 
     return {"request": request, "viewer": viewer, "lang": lang, "dir": DIRECTION[lang], "t": t, "label": label,
-            "num": num, "csrf_field": CSRF_FIELD, "csrf_token": csrf, "Perm": Perm,
+            "num": num, "vocab": vocab, "accept_reason": lambda reason: accept_reason(lang, reason),
+            "csrf_field": CSRF_FIELD, "csrf_token": csrf, "Perm": Perm,
             "nav": [(key, href) for key, href, perm in NAV if viewer.can(perm)],
             "other_lang": "en" if lang == "fa" else "fa"}
 

@@ -39,7 +39,7 @@ def person_page(request: Request, public_id: str, viewer: Viewer = Depends(GUARD
                   {"d": detail, "namesakes": namesakes(session, detail) if viewer.can(Perm.REVIEW) else [],
                    "kinds": [k.value for k in EvidenceKind], "levels": ["verified", "contested", "discounted",
                                                                         "computed"],
-                   "done": next((f"{key}: {request.query_params[key]}" for key in DONE_KEYS
+                   "done": next(((key, request.query_params[key]) for key in DONE_KEYS
                                  if request.query_params.get(key)), None)})
 
 
