@@ -29,6 +29,9 @@ from tollbook.link.train import ScoredPairs, score
 DEFAULT_THRESHOLD = 0.1  # with list-aware scores, errors nearest balance on realistic lists and the example (bench)
 DEFAULT_REVIEW_LOWER = 0.05
 CLASH_ROUNDS = 2
+# The list-aware terms raise a pair by a few bits at most (a cross-list prior about +1, the only candidate on a
+# list log2(1 / (1 - c)), c <= 0.95); pairs 64 times (6 bits) below the review band cannot reach it.
+LIST_AWARE_REACH = 64
 SCORE_FLOOR = 1e-4  # pairs scored this low are kept while the prior is calibrated (it may rise several-fold)
 Progress = Callable[[str], None]
 LOG = logging.getLogger("tollbook.link")
@@ -118,7 +121,8 @@ def link_frame(records: pd.DataFrame, threshold: float = DEFAULT_THRESHOLD,
         pairs, prior = calibrate_prior(ranks, pairs, fitted["probability_two_random_records_match"],
                                        threshold, lists, say)
         fitted = fitted | {"probability_two_random_records_match": prior}
-        pairs = list_aware(ranks, pairs, prior, threshold, lists, say)
+        reachable = pairs[pairs["match_probability"] >= review_lower / LIST_AWARE_REACH].reset_index(drop=True)
+        pairs = list_aware(ranks, reachable, prior, threshold, lists, say)
     pairs = pairs[pairs["match_probability"] >= review_lower].reset_index(drop=True)
     say(f"reading the comparisons of {len(pairs):,} pairs at or above {review_lower}")
     pairs = scored.with_terms(pairs, fitted["probability_two_random_records_match"])
