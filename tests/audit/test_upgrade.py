@@ -127,6 +127,21 @@ def test_records_hashed_before_role_was_hashed_are_baselined(db_url: str) -> Non
     engine.dispose()
 
 
+def test_init_says_how_to_cover_rows_from_before_row_coverage(sqlite_url: str) -> None:
+    from typer.testing import CliRunner
+
+    from tollbook.cli import app
+
+    engine = open_engine(sqlite_url)
+    command.upgrade(alembic_config(engine), "0002")
+    engine.dispose()
+    result = CliRunner().invoke(app, ["init", "--db", sqlite_url])
+    assert result.exit_code == 0, result.output
+    assert "migrated from 0002" in result.output and "tollbook audit baseline" in result.output
+    again = CliRunner().invoke(app, ["init", "--db", sqlite_url])
+    assert "already current" in again.output and "baseline" not in again.output
+
+
 def test_a_record_edited_before_the_upgrade_is_never_baselined(db_url: str) -> None:
     engine = open_engine(db_url)
     command.upgrade(alembic_config(engine), "0002")

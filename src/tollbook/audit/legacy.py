@@ -75,6 +75,21 @@ ADDITIONS: tuple[Addition, ...] = (  # in migration order; every column a migrat
 CONTENT_ADDITIONS: tuple[tuple[str, tuple[str, ...]], ...] = (("0003_i12", ("role", "reported_on")),)
 
 
+ROW_COVERAGE = "0003_i14"  # the migration that began hashing rows into the chain
+
+
+def predates_row_coverage(revision: str | None) -> bool:
+    """True for a schema revision older than row coverage: its rows need one `tollbook audit baseline`."""
+    from alembic.script import ScriptDirectory
+
+    from tollbook.store import MIGRATIONS  # store is imported by the model's users: import late
+
+    if revision is None:
+        return False
+    older = {script.revision for script in ScriptDirectory(str(MIGRATIONS)).iterate_revisions(ROW_COVERAGE, "base")}
+    return revision in older - {ROW_COVERAGE}
+
+
 def older_forms(table_name: str, row: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
     """The row as each older schema held it, newest first, as far back as the added columns hold their fill."""
     current = dict(row)
