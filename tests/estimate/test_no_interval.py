@@ -27,7 +27,7 @@ from tollbook.model import Estimate
 from tollbook.report.gather import gather_report
 from tollbook.report.html import render_page
 from tollbook.sources import add_source
-from tollbook.store import migrate, open_engine, session_scope
+from tollbook.store import session_scope
 
 DATA = Path(__file__).parent.parent / "data" / "mse"
 KOSOVO = DATA / "kosovo_1999_lcmcr.csv"
@@ -106,14 +106,6 @@ def test_a_rank_deficient_design_says_why_not_nan(capsys: pytest.CaptureFixture[
     assert not NAN.search(capsys.readouterr().out)
     assert not NAN.search(" ".join(result.plain_language()))
     assert "no 95% interval could be given" in result.plain_language()[0]
-
-
-@pytest.fixture
-def engine(tmp_path: Path) -> Engine:
-    engine = open_engine(f"sqlite:///{tmp_path}/no-interval.db")
-    migrate(engine)
-    yield engine
-    engine.dispose()
 
 
 @pytest.mark.parametrize(("make", "data", "code", "english", "persian"), [
