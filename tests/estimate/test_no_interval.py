@@ -1,6 +1,6 @@
-"""An estimate without an interval says so in words — `--no-intervals`, or a rank-deficient design whose
-profile interval is refused — in the CLI's output, the saved JSON's plain language and the report, in English
-and Persian; "nan" appears nowhere."""
+"""An estimate without an interval says so in words — `--no-intervals`, a rank-deficient design whose profile
+interval is refused, a profile open above — in the CLI's output, the saved JSON's plain language and the report,
+in English and Persian; "nan" (and "inf") appears nowhere."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from tollbook.cli import app
 from tollbook.cli.estimate import _show
+from tollbook.estimate.api import estimate
 from tollbook.estimate.caveat_words import CAVEATS
 from tollbook.estimate.database import save_results
 from tollbook.estimate.histories import read_pattern_csv
@@ -26,11 +27,11 @@ from tollbook.model import Estimate
 from tollbook.report.gather import gather_report
 from tollbook.report.html import render_page
 from tollbook.sources import add_source
-from tollbook.store import migrate, open_engine, session_scope
+from tollbook.store import session_scope
 
 DATA = Path(__file__).parent.parent / "data" / "mse"
 KOSOVO = DATA / "kosovo_1999_lcmcr.csv"
-NAN = re.compile(r"\bnan\b", re.IGNORECASE)
+NAN = re.compile(r"\b(nan|inf)\b", re.IGNORECASE)
 
 
 def _cli(*args: str) -> str:
@@ -50,10 +51,10 @@ def _rank_deficient() -> EstimateResult:
 
 def test_the_no_interval_codes_have_both_languages() -> None:
     for code in ("plain.what_unasked", "plain.what_no_interval", "plain.what_stratum_unasked",
-                 "plain.what_stratum_no_interval"):  # fmt: skip
+                 "plain.what_stratum_no_interval", "plain.what_open", "plain.what_stratum_open"):  # fmt: skip
         words = CAVEATS[code]
-        assert "num_lower" not in words.english + words.persian and "95" in words.english
-        assert "بازهٔ ۹۵٪" in words.persian
+        assert "num_upper" not in words.english + words.persian and "95" in words.english
+        assert ("num_lower" in words.english) == code.endswith("_open") and "بازهٔ ۹۵٪" in words.persian
 
 
 def test_no_intervals_is_said_in_words_in_the_cli_and_its_json() -> None:
@@ -81,6 +82,22 @@ def test_an_interval_is_still_written_when_there_is_one() -> None:
     assert result["coded"]["plain_language"][0]["code"] == "plain.what"
 
 
+def _open_above() -> EstimateResult:
+    """Rcapture's Mh Gamma3.5 on the Taiwan hepatitis A lists: the profile likelihood does not close above."""
+    (result,) = [r for r in estimate(read_pattern_csv(DATA / "hepatitis_a_taiwan_1995.csv")[None],
+                                     method="loglinear") if r.model == "Mh Gamma3.5"]  # fmt: skip
+    assert math.isfinite(result.lower) and result.upper == math.inf
+    return result
+
+
+def test_an_interval_open_above_gives_its_lower_end() -> None:
+    output = _cli(str(DATA / "hepatitis_a_taiwan_1995.csv"), "--method", "loglinear", "--json")
+    (gamma,) = [r for r in json.loads(output) if r["model"] == "Mh Gamma3.5"]
+    assert gamma["coded"]["plain_language"][0]["code"] == "plain.what_open"
+    assert re.search(r"\(95% interval from [\d,]+, with no upper end within the search", gamma["plain_language"][0])
+    assert not NAN.search(output)
+
+
 def test_a_rank_deficient_design_says_why_not_nan(capsys: pytest.CaptureFixture[str]) -> None:
     result = _rank_deficient()
     assert result.plain_language()[0].code == "plain.what_no_interval"
@@ -91,28 +108,26 @@ def test_a_rank_deficient_design_says_why_not_nan(capsys: pytest.CaptureFixture[
     assert "no 95% interval could be given" in result.plain_language()[0]
 
 
-@pytest.fixture
-def engine(tmp_path: Path) -> Engine:
-    engine = open_engine(f"sqlite:///{tmp_path}/no-interval.db")
-    migrate(engine)
-    yield engine
-    engine.dispose()
-
-
-def test_saved_and_reported_without_nan(engine: Engine) -> None:
-    result = _rank_deficient()
+@pytest.mark.parametrize(("make", "data", "code", "english", "persian"), [
+    (_rank_deficient, KOSOVO, "plain.what_no_interval", "no 95% interval could be given", "بازهٔ ۹۵٪ به دست نیامد"),
+    (_open_above, DATA / "hepatitis_a_taiwan_1995.csv", "plain.what_open", "with no upper end within the search",
+     "بی کران بالا"),
+])  # fmt: skip
+def test_saved_and_reported_without_nan(engine: Engine, make, data: Path, code: str, english: str,  # noqa: ANN001
+                                        persian: str) -> None:
+    result = make()
     with session_scope(engine) as session:
-        for name in result.settings.get("lists", ()) or read_pattern_csv(KOSOVO)[None].lists:
+        for name in read_pattern_csv(data)[None].lists:
             add_source(session, name, kind="media")
         save_results(session, [result], stratified_by=None)
     with session_scope(engine) as session:
         saved = session.scalars(select(Estimate)).one().result
         assert not NAN.search(json.dumps(saved["plain_language"], allow_nan=False))
-        assert saved["coded"]["plain_language"][0]["code"] == "plain.what_no_interval"
+        assert saved["coded"]["plain_language"][0]["code"] == code
         data = gather_report(session, public=False)
     no_charts = defaultdict(lambda: Markup(""))
     for lang in ("en", "fa"):
         page = render_page(data, lang, False, svgs=no_charts)
         assert not NAN.search(re.sub(r"<[^>]+>", " ", page)), lang
     en, fa = (render_page(data, lang, False, svgs=no_charts) for lang in ("en", "fa"))
-    assert "no 95% interval could be given" in en and "بازهٔ ۹۵٪ به دست نیامد" in fa
+    assert english in en and persian in fa

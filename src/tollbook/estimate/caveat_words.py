@@ -41,12 +41,15 @@ _WHAT = ("What it is: an estimate of {{num_estimate:,.0f}} people {where} ({inte
 _WHAT_FA = ("چیست: برآورد {{num_estimate}} نفر {where} ({interval}) = {{num_observed}} نفری که با نام مستند شده‌اند "
             "به‌علاوهٔ حدود {{num_missing}} نفر که هیچ فهرستی ثبتشان نکرده است. این یک برآورد آماری است، نه فهرستی "
             "از نام‌ها.")
-# The interval's words: the figures, not asked for (log-linear --no-intervals), or none to give (a failed or
-# refused interval, e.g. a rank-deficient design; the warnings say why). Never "nan to nan".
+# The interval's words: the figures, open above (a profile that does not close), not asked for (log-linear
+# --no-intervals), or none to give (a failed or refused interval, e.g. a rank-deficient design; the warnings say
+# why). Never "nan to nan" or "to inf".
 _INTERVAL = {
     "": ("95% interval {num_lower:,.0f} to {num_upper:,.0f}", "بازهٔ ۹۵٪ از {num_lower} تا {num_upper}"),
     "_unasked": ("no 95% interval: not computed, as --no-intervals asked",
                  "بی بازهٔ ۹۵٪: چنان‌که --no-intervals خواست، محاسبه نشد"),
+    "_open": ("95% interval from {num_lower:,.0f}, with no upper end within the search; the warnings say how far "
+              "it looked", "بازهٔ ۹۵٪ از {num_lower}، بی کران بالا در گسترهٔ جست‌وجو؛ هشدارها می‌گویند تا کجا جست"),
     "_no_interval": ("no 95% interval could be given; the warnings say why, so read this figure with care",
                      "بازهٔ ۹۵٪ به دست نیامد؛ هشدارها دلیلش را می‌گویند، پس این رقم را با احتیاط بخوانید"),
 }  # fmt: skip

@@ -27,6 +27,8 @@ def _what(result: EstimateResult) -> Caveat:
                "num_missing": result.estimate - result.observed}
     if math.isfinite(result.lower) and math.isfinite(result.upper):
         variant, figures = "", figures | {"num_lower": result.lower, "num_upper": result.upper}
+    elif math.isfinite(result.lower) and result.upper == math.inf:
+        variant, figures = "_open", figures | {"num_lower": result.lower}
     elif result.diagnostics.get("interval_method") == NOT_ASKED:
         variant = "_unasked"
     else:
