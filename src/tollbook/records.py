@@ -27,7 +27,7 @@ HASHED_FIELDS = (  # the fields content_hash covers (fixed, so stored hashes sta
     "city", "city_code", "place_detail", "status", "cause", "perpetrator", "evidence_refs", "notes", "role",
     "reported_on",
 )
-_CONTENT_FIELDS = HASHED_FIELDS[1:]  # the record id aside
+CONTENT_FIELDS = HASHED_FIELDS[1:]  # the record id aside
 PARSED_FIELDS = (
     "source_record_id", "given_name", "family_name", "father_name", "given_name_key", "family_name_key",
     "father_name_key", "sex", "age", "age_low", "age_high", "age_approximate", "date_of_death", "date_of_death_end",
@@ -40,9 +40,10 @@ _OWN_COLUMNS = {"id", "revision", "supersedes_id", "created_at", "created_by", "
 CARRIED_COLUMNS = tuple(c.name for c in Record.__table__.columns if c.name not in _OWN_COLUMNS)
 
 
-def content_hash(parsed: dict[str, Any]) -> str:
-    """SHA-256 of a record's parsed content (record id aside); `tollbook audit verify` re-derives it."""
-    parts = ["" if value is None else str(value) for value in map(parsed.get, _CONTENT_FIELDS)]
+def content_hash(parsed: dict[str, Any], fields: tuple[str, ...] = CONTENT_FIELDS) -> str:
+    """SHA-256 of a record's parsed content (record id aside); `tollbook audit verify` re-derives it (with an
+    older `fields` list for a record hashed before fields were added, see tollbook.audit.legacy)."""
+    parts = ["" if value is None else str(value) for value in map(parsed.get, fields)]
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 

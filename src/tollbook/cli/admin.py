@@ -27,12 +27,16 @@ records_app = typer.Typer(help="List, show, add, correct and retract victim reco
 
 def init(db: DbOption = "") -> None:
     """Create the database, or migrate an existing one forward (never drops data)."""
+    from tollbook.audit.legacy import predates_row_coverage
     from tollbook.store import migrate
 
     with open_session(db, migrated=False) as session:
         before, after = migrate(session.get_bind())  # type: ignore[arg-type]
     state = "created" if before is None else ("already current" if before == after else f"migrated from {before}")
     console.print(f"database {mask_url(resolve_db(db))}: {state} (schema {after})")
+    if before != after and predates_row_coverage(before):
+        console.print("its rows were written before the audit covered rows: cover them once with `tollbook audit "
+                      "baseline --as NAME` (it refuses if any row fails its content check)")
 
 
 def show_status(db: DbOption = "", as_json: JsonOption = False) -> None:

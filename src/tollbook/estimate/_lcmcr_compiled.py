@@ -18,7 +18,6 @@ import os
 import platform
 import sys
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -57,10 +56,9 @@ class Kernel:
 
 
 def _version(name: str) -> str:
-    try:
-        return metadata.version(name)
-    except metadata.PackageNotFoundError:
-        return "none"
+    from tollbook.estimate.versions import installed_version
+
+    return installed_version(name) or "none"
 
 
 def module_name() -> str:

@@ -35,12 +35,24 @@ _ASSUMES = ("It assumes: (1) a closed population — every list covers the same 
 _ASSUMES_FA = ("فرض‌ها: (۱) جمعیت بسته — همهٔ فهرست‌ها همان مرگ‌ها را، در همان مکان‌ها و همان دوره، پوشش "
                "می‌دهند؛ (۲) {dependence}؛ (۳) پیوند رکوردها درست است — ادغام‌نشدن دو رکورد یک نفر برآورد را بالا "
                "می‌برد و ادغام نادرست دو نفر آن را پایین می‌آورد.")
-_WHAT = ("What it is: an estimate of {{num_estimate:,.0f}} people {where} (95% interval {{num_lower:,.0f}} to "
-         "{{num_upper:,.0f}}) = the {{num_observed:,}} documented by name plus about {{num_missing:,.0f}} that no list "
-         "recorded. It is a statistical estimate, not a list of names.")
-_WHAT_FA = ("چیست: برآورد {{num_estimate}} نفر {where} (بازهٔ ۹۵٪ از {{num_lower}} تا {{num_upper}}) = {{num_observed}} "
-            "نفری که با نام مستند شده‌اند به‌علاوهٔ حدود {{num_missing}} نفر که هیچ فهرستی ثبتشان نکرده است. این یک "
-            "برآورد آماری است، نه فهرستی از نام‌ها.")
+_WHAT = ("What it is: an estimate of {{num_estimate:,.0f}} people {where} ({interval}) = the {{num_observed:,}} "
+         "documented by name plus about {{num_missing:,.0f}} that no list recorded. It is a statistical estimate, "
+         "not a list of names.")
+_WHAT_FA = ("چیست: برآورد {{num_estimate}} نفر {where} ({interval}) = {{num_observed}} نفری که با نام مستند شده‌اند "
+            "به‌علاوهٔ حدود {{num_missing}} نفر که هیچ فهرستی ثبتشان نکرده است. این یک برآورد آماری است، نه فهرستی "
+            "از نام‌ها.")
+# The interval's words: the figures, open above (a profile that does not close), not asked for (log-linear
+# --no-intervals), or none to give (a failed or refused interval, e.g. a rank-deficient design; the warnings say
+# why). Never "nan to nan" or "to inf".
+_INTERVAL = {
+    "": ("95% interval {num_lower:,.0f} to {num_upper:,.0f}", "بازهٔ ۹۵٪ از {num_lower} تا {num_upper}"),
+    "_unasked": ("no 95% interval: not computed, as --no-intervals asked",
+                 "بی بازهٔ ۹۵٪: چنان‌که --no-intervals خواست، محاسبه نشد"),
+    "_open": ("95% interval from {num_lower:,.0f}, with no upper end within the search; the warnings say how far "
+              "it looked", "بازهٔ ۹۵٪ از {num_lower}، بی کران بالا در گسترهٔ جست‌وجو؛ هشدارها می‌گویند تا کجا جست"),
+    "_no_interval": ("no 95% interval could be given; the warnings say why, so read this figure with care",
+                     "بازهٔ ۹۵٪ به دست نیامد؛ هشدارها دلیلش را می‌گویند، پس این رقم را با احتیاط بخوانید"),
+}  # fmt: skip
 _DEPENDENT = ("lists {{list_a}} and {{list_b}} {kind} far more than chance (co-capture odds ratio {{num_ratio:.1f}}): "
               "if they share sources or one copies the other they are one independence group and should be merged "
               "into one list")
@@ -56,9 +68,12 @@ _FAILED_FA = ("بررسی پیش‌بینی پسین برای {{num_failed}} ا�
               "لگ‌خطی مقایسه کنید")
 
 _PLAIN = {
-    "plain.what": (_WHAT.format(where="in total"), _WHAT_FA.format(where="در کل")),
-    "plain.what_stratum": (_WHAT.format(where="in stratum {stratum!r}"),
-                           _WHAT_FA.format(where="در لایهٔ «{stratum}»")),
+    **{f"plain.what{variant}": (_WHAT.format(where="in total", interval=en),
+                                 _WHAT_FA.format(where="در کل", interval=fa))
+       for variant, (en, fa) in _INTERVAL.items()},
+    **{f"plain.what_stratum{variant}": (_WHAT.format(where="in stratum {stratum!r}", interval=en),
+                                         _WHAT_FA.format(where="در لایهٔ «{stratum}»", interval=fa))
+       for variant, (en, fa) in _INTERVAL.items()},
     **{f"plain.assumes.{method}": (_ASSUMES.format(dependence=DEPENDENCE[method]),
                                    _ASSUMES_FA.format(dependence=_DEPENDENCE_FA[method])) for method in DEPENDENCE},
     "plain.trust": (

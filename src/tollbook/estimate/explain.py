@@ -16,16 +16,26 @@ from tollbook.estimate.caveats import Caveat
 if TYPE_CHECKING:
     from tollbook.estimate.result import EstimateResult
 
-__all__ = ["DEPENDENCE", "headline", "plain_language", "reasons_for_doubt"]
+__all__ = ["DEPENDENCE", "NOT_ASKED", "headline", "plain_language", "reasons_for_doubt"]
+
+NOT_ASKED = "none (not asked for)"  # diagnostics["interval_method"] of a log-linear fit run with --no-intervals
 
 
 def _what(result: EstimateResult) -> Caveat:
-    """What the number is: documented plus estimated undocumented, with the interval."""
-    figures = {"num_estimate": result.estimate, "num_lower": result.lower, "num_upper": result.upper,
-               "num_observed": result.observed, "num_missing": result.estimate - result.observed}
+    """What the number is: documented plus estimated undocumented, with the interval or why there is none."""
+    figures = {"num_estimate": result.estimate, "num_observed": result.observed,
+               "num_missing": result.estimate - result.observed}
+    if math.isfinite(result.lower) and math.isfinite(result.upper):
+        variant, figures = "", figures | {"num_lower": result.lower, "num_upper": result.upper}
+    elif math.isfinite(result.lower) and result.upper == math.inf:
+        variant, figures = "_open", figures | {"num_lower": result.lower}
+    elif result.diagnostics.get("interval_method") == NOT_ASKED:
+        variant = "_unasked"
+    else:
+        variant = "_no_interval"
     if result.stratum in (None, "total"):
-        return Caveat("plain.what", **figures)
-    return Caveat("plain.what_stratum", stratum=result.stratum, **figures)
+        return Caveat(f"plain.what{variant}", **figures)
+    return Caveat(f"plain.what_stratum{variant}", stratum=result.stratum, **figures)
 
 
 def _assumptions(result: EstimateResult) -> Caveat:

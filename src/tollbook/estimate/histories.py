@@ -88,7 +88,7 @@ class CaptureHistories:
         counts = _as_counts(self.counts, len(patterns))
         if len(patterns) and (patterns.sum(axis=1) == 0).any():
             raise HistoryError("a pattern with no list (all zeros) cannot be observed; remove that row")
-        if len(np.unique(patterns, axis=0)) != len(patterns):
+        if len({row.tobytes() for row in patterns}) != len(patterns):  # np.unique would import numpy.ma
             raise HistoryError("patterns must be unique; use CaptureHistories.from_frame to sum repeated rows")
         patterns.setflags(write=False)
         counts.setflags(write=False)

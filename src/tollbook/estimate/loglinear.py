@@ -24,6 +24,7 @@ from tollbook.estimate._loglinear_design import (
 from tollbook.estimate._poisson import PoissonFit, fit_poisson
 from tollbook.estimate._special import chdtrc, ndtri
 from tollbook.estimate.caveats import Caveat
+from tollbook.estimate.explain import NOT_ASKED
 from tollbook.estimate.histories import CaptureHistories, HistoryError
 from tollbook.estimate.ranking import mark_preferred
 from tollbook.estimate.result import EstimateResult
@@ -284,7 +285,7 @@ def _interval(y: np.ndarray, spec: ModelSpec, design: Design, est: Abundance, al
     if not _valid(est.total, int(n)):
         return float("nan"), float("nan"), float("nan"), "none", []
     if not intervals:
-        return float("nan"), float("nan"), float("nan"), "none (not asked for)", []
+        return float("nan"), float("nan"), float("nan"), NOT_ASKED, []
     if spec.base in ("Mb", "Mbh"):
         lower, upper = lognormal_interval(est.total, est.se, n, alpha)
         return float("nan"), lower, upper, "log-normal (Chao 1987)", []

@@ -8,7 +8,6 @@ import platform
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import metadata
 from typing import Any
 
 import numpy as np
@@ -17,11 +16,10 @@ __all__ = ["EstimateResult", "code_version", "coded", "json_safe", "library_vers
 
 
 def code_version() -> str:
-    """The installed tollbook version, or "0+unknown" when running from an uninstalled checkout."""
-    try:
-        return metadata.version("tollbook")
-    except metadata.PackageNotFoundError:
-        return "0+unknown"
+    """Tollbook's version (``tollbook.__version__``, which pyproject.toml reads, so an install agrees with it)."""
+    from tollbook import __version__
+
+    return __version__
 
 
 GENERATORS = {"lcmcr": "xoshiro256** per chain (Numba kernel), seeded from NumPy SeedSequence children",
@@ -31,13 +29,12 @@ GENERATORS = {"lcmcr": "xoshiro256** per chain (Numba kernel), seeded from NumPy
 
 @lru_cache(maxsize=1)
 def library_versions() -> dict[str, str]:
-    """Versions of Python, Tollbook and the numeric libraries an estimate depends on (from package metadata)."""
+    """Versions of Python, Tollbook and the numeric libraries an estimate depends on (see :mod:`.versions`)."""
+    from tollbook.estimate.versions import installed_version
+
     found = {"python": platform.python_version(), "tollbook": code_version()}
     for name in ("numpy", "scipy", "numba", "arviz", "pandas"):
-        try:
-            found[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            found[name] = "not installed"
+        found[name] = installed_version(name) or "not installed"
     return found
 
 
