@@ -30,7 +30,8 @@ _CHOSEN = itertools.count(1)
 @dataclass(frozen=True)
 class ScoredPairs:
     """Candidate pairs at or above the lowest threshold of interest, and the model that scored them. With
-    `terms=False` the pairs carry no per-comparison terms; `with_terms` reads them for the pairs that need them."""
+    `terms=False` the pairs name records by rank (`ids[rank]` is the record id) and carry no per-comparison
+    terms; `with_terms` reads them for the pairs that need them."""
 
     pairs: pd.DataFrame  # unique_id_l, unique_id_r, match_probability, match_weight (and gamma_, mw_ terms)
     model: dict[str, Any]
@@ -169,7 +170,7 @@ def predict_slim(linker: Any, lowest: float, keys: pd.DataFrame | None = None,
                  ) -> tuple[pd.DataFrame, int, Callable[..., pd.DataFrame]]:
     """Pairs scoring at or above `lowest` as ids and scores only, how many pairs were compared, and a function
     that scores chosen pairs again with their terms. On DuckDB, given the key table and its blocking plan,
-    the pairs to score are generated on integer codes (blocking.pairs_sql) rather than by Splink."""
+    the pairs to score are generated on integer codes (blocking.blocked_pairs) rather than by Splink."""
     model = json.loads(json.dumps(linker.misc.save_model_to_json(), default=str))
     slim = sibling_linker(linker, slim_model(model))
     engine = linker.tollbook_engine
