@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -66,3 +67,21 @@ def test_the_whole_app_is_still_there() -> None:
     assert DEFAULT_URL == STORE_DEFAULT
     assert command_of(["--db", "sqlite:///x.db", "--debug", "estimate", "--json"]) == "estimate"
     assert command_of(["--version"]) is None
+
+
+def test_an_estimate_asks_blas_for_one_thread_unless_the_user_chose() -> None:
+    from tollbook.cli.estimate import one_blas_thread
+
+    environ: dict[str, str] = {"MKL_NUM_THREADS": "4"}
+    one_blas_thread(environ, {})
+    assert environ == {"OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "4"}
+    untouched: dict[str, str] = {}
+    one_blas_thread(untouched, {"numpy": object()})  # too late to matter once NumPy is loaded: leave it
+    assert untouched == {}
+    probe = ("import os, sys; sys.argv = ['tollbook', *sys.argv[1:]]; from tollbook.cli import main\n"
+             "try:\n    main()\nexcept SystemExit:\n    pass\n"
+             "print('\\nBLAS', os.environ.get('OPENBLAS_NUM_THREADS'))")
+    done = subprocess.run([sys.executable, "-c", probe, "estimate", "--patterns", str(KOSOVO), "--method",
+                           "dga", "--json"], capture_output=True, text=True, check=True,
+                          env={k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"})
+    assert done.stdout.rstrip().endswith("BLAS 1")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import sys
+from collections.abc import Mapping, MutableMapping
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -88,6 +91,7 @@ def estimate_command(
     """
     if ctx.invoked_subcommand is not None:
         return
+    one_blas_thread(os.environ, sys.modules)
     with handled_errors():
         settings = _settings(method, K=k, burnin=burnin, samples=samples, thinning=thinning, chains=chains,
                              delta=delta, ordered=ordered or None, max_order=max_order, replicates=replicates,
@@ -117,6 +121,16 @@ def estimate_command(
         _show_sensitivity(table, as_json)
     if written and not as_json:
         console.print(f"{len(written)} plots written to {plots}")
+
+
+def one_blas_thread(environ: MutableMapping[str, str], loaded: Mapping[str, object]) -> None:
+    """Ask NumPy's BLAS for one thread unless the user chose: the estimators' matrices are tiny, and idle BLAS
+    threads spinning on a second core cost a run up to half its CPU time (docs/benchmarks.md). Only effective
+    before NumPy is first imported, so it changes nothing once it is."""
+    if "numpy" in loaded:
+        return
+    for name in ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        environ.setdefault(name, "1")
 
 
 def _linkage_uncertainty(patterns: Path | None, db: str, draws: int, settings: dict[str, Any]) -> Any:
