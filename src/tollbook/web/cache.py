@@ -88,11 +88,9 @@ class ViewCache:
     def get(self, version: int, key: Hashable, compute: Callable[[], Any]) -> Any:
         """The cached value for `key` at data `version`, or `compute()` stored under it."""
         now = time.monotonic()
-        with self._lock:
-            found = self._items.get(key)
-            if found and found[0] == version and now - found[1] < self.ttl:
-                self._items.move_to_end(key)
-                return found[2]
+        found = self.peek(version, key)
+        if found is not MISSING:
+            return found
         value = compute()
         with self._lock:
             self._items[key] = (version, now, value)
