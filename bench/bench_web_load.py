@@ -2,12 +2,15 @@
 
 Run:  python bench/bench_web_load.py [--db demo/tollbook.db] [--readers 200] [--requests 2000] [--workers 1]
       [--think 0]  (--think S: each reader pauses S seconds on average before each request, as people do)
+      [--client wrk]  (back to back only: wrk, a load generator written in C, as --readers connections)
 The server (`tollbook serve`, --workers processes) and the readers (asyncio + httpx, another process) both run on
 this machine and talk over loopback only; the run is bounded by --requests per page and --seconds. Without --db
 the example is built first (`tollbook demo` into a temporary folder). Prints p50/p99 latency and throughput per
 page, and the server's CPU milliseconds per request (from /proc, so Linux only; "-" elsewhere): unlike latency,
 that figure hardly depends on what else the machine runs, and 1000 / it is the requests per second one core
-could serve.
+could serve. Back to back, the Python readers themselves are the limit (about 200 requests a second from one
+asyncio process, while the server is mostly idle); `--client wrk` (Debian's wrk) drives the same pages with
+--readers connections for --seconds each and reports its latency distribution.
 """
 
 from __future__ import annotations
@@ -129,10 +132,45 @@ async def load(base: str, path: str, cookies: dict[str, str], readers: int, requ
         return latencies, errors, time.perf_counter() - started
 
 
+WRK_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def wrk_load(base: str, path: str, cookies: dict[str, str], readers: int, seconds: float) -> dict[str, str]:
+    """p50, p99 (ms), requests per second and failures of `readers` back-to-back wrk connections on `path`."""
+    cookie = "; ".join(f"{name}={value}" for name, value in cookies.items())
+    command = ["wrk", "-t1", f"-c{readers}", f"-d{max(1, int(seconds))}s", "--latency", "-H", f"Cookie: {cookie}",
+               base + path]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+
+    def millis(share: str) -> str:
+        value, unit = re.search(rf"^\s+{share}%\s+([0-9.]+)(us|ms|s)\s*$", output, re.M).groups()
+        return f"{float(value) * WRK_UNITS[unit]:.0f}"
+
+    done = re.search(r"^\s+(\d+) requests in", output, re.M).group(1)
+    failures = [f"{m.group(1)} non-2xx" for m in re.finditer(r"Non-2xx or 3xx responses: (\d+)", output)]
+    socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    if socket:
+        kinds = ("connect", "read", "write", "timeout (2 s)")
+        failures += [f"{n} {kind}" for kind, n in zip(kinds, socket.groups(), strict=True) if n != "0"]
+    rate = re.search(r"^Requests/sec:\s+([0-9.]+)", output, re.M).group(1)
+    return {"requests": done, "errors": ", ".join(failures) or "0", "p50": millis("50"), "p99": millis("99"),
+            "rate": f"{float(rate):.0f}"}
+
+
 def percentile(values: list[float], share: float) -> float:
     """The value below which `share` of the sorted values fall (nearest rank)."""
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, int(round(share * len(ordered))) - 1))]
+
+
+def httpx_load(base: str, path: str, cookies: dict[str, str], args: argparse.Namespace) -> dict[str, str]:
+    """The Python readers' figures in wrk_load's shape."""
+    latencies, errors, wall = asyncio.run(load(base, path, cookies, args.readers, args.requests, args.seconds,
+                                               args.think))
+    return {"requests": str(len(latencies)),
+            "errors": ", ".join(f"{count} {kind}" for kind, count in errors.items()) or "0",
+            "p50": f"{percentile(latencies, 0.5) * 1000:.0f}", "p99": f"{percentile(latencies, 0.99) * 1000:.0f}",
+            "rate": f"{len(latencies) / wall:.0f}"}
 
 
 def main() -> None:
@@ -144,7 +182,11 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1, help="Server worker processes (tollbook serve --workers).")
     parser.add_argument("--think", type=float, default=0.0,
                         help="Mean pause of a reader before each request, seconds (0: back to back).")
+    parser.add_argument("--client", choices=("httpx", "wrk"), default="httpx",
+                        help="Who sends the requests: Python readers (httpx), or wrk (back to back, for --seconds).")
     args = parser.parse_args()
+    if args.client == "wrk" and (args.think or shutil.which("wrk") is None):
+        raise SystemExit("--client wrk needs wrk installed (apt-get install wrk) and --think 0")
     folder = Path(tempfile.mkdtemp(prefix="tollbook-bench-web-"))
     server = None
     try:
@@ -157,19 +199,19 @@ def main() -> None:
         for name, path in PAGES.items():
             asyncio.run(load(base, path, cookies, 10, 50, 30))  # warm-up: templates, caches, imports
             cpu_before = cpu_seconds(server.pid)
-            latencies, errors, wall = asyncio.run(load(base, path, cookies, args.readers, args.requests,
-                                                       args.seconds, args.think))
+            if args.client == "wrk":
+                got = wrk_load(base, path, cookies, args.readers, args.seconds)
+            else:
+                got = httpx_load(base, path, cookies, args)
             cpu_after = cpu_seconds(server.pid)
             cpu = "-" if cpu_before is None or cpu_after is None else \
-                f"{(cpu_after - cpu_before) / len(latencies) * 1000:.2f}"
-            failed = ", ".join(f"{count} {kind}" for kind, count in errors.items()) or "0"
-            rows.append((name, args.workers, args.readers, args.think, len(latencies), failed,
-                         f"{percentile(latencies, 0.5) * 1000:.0f}", f"{percentile(latencies, 0.99) * 1000:.0f}",
-                         f"{len(latencies) / wall:.0f}", cpu))
+                f"{(cpu_after - cpu_before) / int(got['requests']) * 1000:.2f}"
+            rows.append((name, args.client, args.workers, args.readers, args.think, got["requests"], got["errors"],
+                         got["p50"], got["p99"], got["rate"], cpu))
         load_avg = " ".join(f"{v:.2f}" for v in os.getloadavg())
         print_table(f"web app under load (SQLite, the example; load average after: {load_avg})",
-                    ("page", "workers", "readers", "think s", "requests", "errors", "p50 ms", "p99 ms", "req/s",
-                     "server CPU ms/req"), rows,
+                    ("page", "client", "workers", "readers", "think s", "requests", "errors", "p50 ms", "p99 ms",
+                     "req/s", "server CPU ms/req"), rows,
                     ("fastapi", "uvicorn", "httptools", "uvloop", "sqlalchemy", "jinja2"))
     finally:
         if server is not None:
