@@ -6,31 +6,21 @@ import json
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
+from labelled_lists import import_labelled
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from tollbook.cli import app
 from tollbook.estimate.database import load_run, pending_review, with_pending_review
-from tollbook.ingest import import_file
 from tollbook.link import decide, link_database, review_queue
 from tollbook.model import Estimate, Person, Record
-from tollbook.store import migrate, open_engine, session_scope
-
-LABELLED = Path(__file__).parents[1] / "data" / "link" / "labelled.csv"
+from tollbook.store import open_engine, session_scope
 
 
 def _linked(tmp_path: Path, url: str, threshold: float = 0.999) -> int:
     """The hand-labelled linkage lists, imported one file per source and linked (by default with a strict
     threshold so that some pairs wait in the review queue); returns the persons the run formed."""
-    engine = open_engine(url)
-    migrate(engine)
-    rows = pd.read_csv(LABELLED, dtype=str, keep_default_na=False)
-    with session_scope(engine) as session:
-        for source, part in rows.groupby("source"):
-            path = tmp_path / f"{source}.csv"
-            part.drop(columns=["source", "truth"]).to_csv(path, index=False)
-            import_file(session, path, source)
+    engine, _ = import_labelled(tmp_path, url)
     with session_scope(engine) as session:
         formed = link_database(session, threshold=threshold, review_lower=min(0.5, threshold)).persons
     engine.dispose()

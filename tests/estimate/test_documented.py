@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from labelled_lists import import_labelled
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
@@ -15,17 +16,14 @@ from tollbook.cli import app
 from tollbook.documented import LeftOut, documented_count, left_out_reason
 from tollbook.estimate.database import documented_histories, histories_from_database
 from tollbook.evidence import set_level
-from tollbook.ingest import import_file
 from tollbook.link import link_database
 from tollbook.model import Person, Record
 from tollbook.records import current_records_query, retract_records
 from tollbook.report import sections
 from tollbook.report.facts import person_facts
 from tollbook.report.numbers import NumberBook
-from tollbook.store import migrate, open_engine, session_scope
+from tollbook.store import open_engine, session_scope
 from tollbook.web.views.dashboard import headline
-
-LABELLED = Path(__file__).parents[1] / "data" / "link" / "labelled.csv"
 
 
 def _person_of(session, source_record_id: str) -> Person:  # noqa: ANN001 - a Session
@@ -35,15 +33,10 @@ def _person_of(session, source_record_id: str) -> Person:  # noqa: ANN001 - a Se
 def _with_exclusions(tmp_path: Path, url: str) -> int:
     """The labelled lists linked: one person injured (every record says so), one discounted by a reviewer, one
     with every record retracted. Returns the persons the link run formed."""
-    engine = open_engine(url)
-    migrate(engine)
-    rows = pd.read_csv(LABELLED, dtype=str, keep_default_na=False)
-    rows["status"] = ["injured" if truth == "p02" else "" for truth in rows["truth"]]
-    with session_scope(engine) as session:
-        for source, part in rows.groupby("source"):
-            path = tmp_path / f"{source}.csv"
-            part.drop(columns=["source", "truth"]).to_csv(path, index=False)
-            import_file(session, path, source)
+    def injured_p02(rows: pd.DataFrame) -> None:
+        rows["status"] = ["injured" if truth == "p02" else "" for truth in rows["truth"]]
+
+    engine, rows = import_labelled(tmp_path, url, injured_p02)
     with session_scope(engine) as session:
         formed = link_database(session).persons
     first = {truth: rows.loc[rows["truth"] == truth, "record_id"].iloc[0] for truth in ("p03", "p04")}
