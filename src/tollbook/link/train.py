@@ -11,6 +11,7 @@ import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -19,6 +20,8 @@ import pandas as pd
 from tollbook.link import blocking
 from tollbook.link import settings as model_settings
 from tollbook.link.backend import make_backend
+from tollbook.link.levels import UnknownLevelError, model_spec
+from tollbook.link.scorer import Scorer
 
 MIN_TRAIN_RECORDS = 1_000
 DETERMINISTIC_RECALL = 0.6  # a starting point only: link.calibrate settles the prior on the data
@@ -241,8 +244,43 @@ def score(keys: pd.DataFrame, lowest: float, backend: str = "duckdb", seed: int 
         pairs, compared = predict(build_linker(keys, backend, model, threads), lowest)
         return ScoredPairs(pairs, model, trained, compared)
     ranked, ids = numbered(keys)
+    scorer = numpy_scorer(ranked, model, progress) if backend == "duckdb" else None
+    if scorer is not None:
+        blocked = blocking.blocked_pairs(ranked, planned) if planned else splink_blocked_pairs(
+            build_linker(ranked, backend, model, threads))
+        pairs = scorer.score(blocked["join_key_l"].to_numpy(), blocked["join_key_r"].to_numpy(), lowest)
+        return ScoredPairs(pairs, model, trained, len(blocked), partial(_with_scored_terms, scorer), ids)
     pairs, compared, terms_of = predict_slim(build_linker(ranked, backend, model, threads), lowest, ranked, planned)
     return ScoredPairs(pairs, model, trained, compared, terms_of, ids)
+
+
+def numpy_scorer(ranked: pd.DataFrame, model: dict[str, Any], progress: Progress | None) -> Scorer | None:
+    """The NumPy scorer of the model over the ranked key table, or None (said through `progress`) where the
+    model has a level it does not reproduce: Splink's predict scores then."""
+    try:
+        return Scorer(ranked, model_spec(model))
+    except UnknownLevelError as exc:
+        if progress:
+            progress(f"scoring with Splink's predict instead of NumPy: {exc}")
+        return None
+
+
+def splink_blocked_pairs(linker: Any) -> pd.DataFrame:
+    """The pairs the model's own blocking rules choose (join_key_l, join_key_r), as Splink blocks them: for a
+    saved model, which carries its rules."""
+    blocked = linker.inference.compute_blocked_pairs_for_predict()
+    pairs = linker.misc.query_sql(f"select join_key_l, join_key_r from {blocked.physical_name}",
+                                  output_type="pandas")
+    blocked.drop_table_from_database_and_remove_from_cache(force_non_splink_table=True)
+    return pairs.astype(np.int64)
+
+
+def _with_scored_terms(scorer: Scorer, chosen: pd.DataFrame, prior: float) -> pd.DataFrame:
+    """`chosen` pairs with each comparison's gamma_ and mw_ terms joined on (the prior does not change them)."""
+    if chosen.empty:
+        return chosen
+    terms = scorer.terms(chosen["unique_id_l"].to_numpy(), chosen["unique_id_r"].to_numpy())
+    return pd.concat([chosen.reset_index(drop=True), terms], axis=1)
 
 
 def numbered(keys: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
