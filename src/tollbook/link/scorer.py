@@ -13,13 +13,14 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from tollbook.link.levels import Comparison, Level, ModelSpec, UnknownLevelError, probability_weight
 
-CHUNK = 1_000_000  # pairs scored at a time: a million records' 32.7 million pairs in bounded memory
+CHUNK = 2_000_000  # pairs scored at a time: a million records' 32.7 million pairs in bounded memory
 SIMILARITY_TIE = 1e-9  # rapidfuzz and DuckDB agree to about 1e-16; closer than this to a threshold, DuckDB decides
 WORKERS = 2  # rapidfuzz threads for the distinct pairs of a chunk
 NUMBER_NULL = np.iinfo(np.int64).min  # numbers' null (NaT's own integer)
@@ -100,11 +101,46 @@ class Scorer:
         self.columns = key_columns(keys, spec)
         self.tf_logs = {lv: _tf_logs(self.columns[lv.tf.column], lv.tf.minimum)
                          for c in spec.comparisons for lv in c.levels if lv.tf}
-        self.jw_thresholds = {lv.columns[0]: set() for c in spec.comparisons for lv in c.levels
-                            if lv.kind == "jaro_winkler"}
-        for level in (lv for c in spec.comparisons for lv in c.levels if lv.kind == "jaro_winkler"):
-            self.jw_thresholds[level.columns[0]].add(level.threshold)
-        self.exact_similarity = exact_similarity or duckdb_jaro_winkler
+        self.thresholds: dict[tuple[str, str], list[float]] = {}
+        for level in (lv for c in spec.comparisons for lv in c.levels if lv.kind in STRING_LEVELS):
+            self.thresholds.setdefault((level.kind, level.columns[0]), []).append(level.threshold)
+        self.lengths = {column: np.array([len(v) for v in self.columns[column].vocabulary.tolist()], dtype=np.int64)
+                        for kind, column in self.thresholds if kind == "levenshtein"}
+        self.exact_similarity = exact_similarity or DuckDBJaroWinkler()
+
+    def measure(self, measure: str, column: str, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        """The string measure between the values of each code pair, computed once per distinct unordered pair
+        (both measures are symmetric, DuckDB's too)."""
+        size = np.int64(len(self.columns[column].vocabulary))
+        low, high = np.minimum(left, right).astype(np.int64), np.maximum(left, right).astype(np.int64)
+        pair_codes, distinct = pd.factorize(low * size + high)
+        low, high = distinct // size, distinct % size
+        if measure == "levenshtein":
+            return self._distances(column, low, high)[pair_codes]
+        return self._similarities(column, low, high)[pair_codes]
+
+    def _distances(self, column: str, low: np.ndarray, high: np.ndarray) -> np.ndarray:
+        """Levenshtein distances of code pairs, exact up to the largest threshold (beyond it: that + 1); pairs
+        whose lengths differ by more are not computed."""
+        limit = int(max(self.thresholds[("levenshtein", column)]))
+        lengths, vocabulary = self.lengths[column], self.columns[column].vocabulary
+        distances = np.full(len(low), limit + 1.0)
+        near = np.flatnonzero(np.abs(lengths[low] - lengths[high]) <= limit)
+        distances[near] = string_distances(vocabulary[low[near]], vocabulary[high[near]], limit)
+        return distances
+
+    def _similarities(self, column: str, low: np.ndarray, high: np.ndarray) -> np.ndarray:
+        """Jaro-Winkler similarities of code pairs, exact down to the lowest threshold (below it: 0); within
+        SIMILARITY_TIE of a threshold, DuckDB's own."""
+        thresholds, vocabulary = self.thresholds[("jaro_winkler", column)], self.columns[column].vocabulary
+        strings_l, strings_r = vocabulary[low], vocabulary[high]
+        similar = jaro_winkler(strings_l, strings_r, min(thresholds) - 1e3 * SIMILARITY_TIE)
+        near = np.zeros(len(similar), dtype=bool)
+        for threshold in thresholds:
+            near |= np.abs(similar - threshold) <= SIMILARITY_TIE
+        if near.any():
+            similar[near] = self.exact_similarity(list(strings_l[near]), list(strings_r[near]))
+        return similar
 
     def score(self, left: np.ndarray, right: np.ndarray, lowest: float) -> pd.DataFrame:
         """unique_id_l, unique_id_r, match_probability, match_weight of the pairs scoring at or above `lowest`
@@ -166,15 +202,23 @@ def _chunks(left: np.ndarray, right: np.ndarray) -> Iterator[tuple[np.ndarray, n
         yield left[start:start + CHUNK], right[start:start + CHUNK]
 
 
-def duckdb_jaro_winkler(left: list[str], right: list[str]) -> np.ndarray:
-    """DuckDB's own jaro_winkler_similarity of each pair (decides the pairs that lie on a threshold)."""
-    import duckdb
+class DuckDBJaroWinkler:
+    """DuckDB's own jaro_winkler_similarity of pairs of strings (decides the pairs that lie on a threshold), on
+    one in-memory connection opened at first use."""
 
-    frame = pd.DataFrame({"a": left, "b": right})
-    with duckdb.connect() as connection:
-        connection.register("tollbook_similar", frame)
-        found = connection.execute("select jaro_winkler_similarity(a, b) from tollbook_similar").fetchnumpy()
-    return np.asarray(next(iter(found.values())), dtype=np.float64)
+    def __init__(self) -> None:
+        self._connection: Any = None
+
+    def __call__(self, left: list[str], right: list[str]) -> np.ndarray:
+        if self._connection is None:
+            import duckdb
+
+            self._connection = duckdb.connect()
+        self._connection.register("tollbook_similar", pd.DataFrame({"a": left, "b": right}))
+        found = self._connection.execute("select jaro_winkler_similarity(a, b) as s from tollbook_similar")
+        similar = np.asarray(found.fetchnumpy()["s"], dtype=np.float64)
+        self._connection.unregister("tollbook_similar")
+        return similar
 
 
 class _Chunk:
@@ -186,6 +230,7 @@ class _Chunk:
         self._sides: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._similar: dict[tuple[str, str], np.ndarray] = {}
         self._gammas: dict[str, np.ndarray] = {}
+        self._present: dict[str, np.ndarray] = {}
 
     def side(self, name: str) -> tuple[np.ndarray, np.ndarray]:
         """The column's values of the left and of the right records."""
@@ -196,9 +241,11 @@ class _Chunk:
 
     def present(self, name: str) -> np.ndarray:
         """Pairs where both records give the column."""
-        null = self.scorer.columns[name].null
-        left, right = self.side(name)
-        return (left != null) & (right != null)
+        if name not in self._present:
+            null = self.scorer.columns[name].null
+            left, right = self.side(name)
+            self._present[name] = (left != null) & (right != null)
+        return self._present[name]
 
     def gammas(self, comparison: Comparison) -> np.ndarray:
         """Each pair's comparison vector value: the first level (in order) whose condition holds."""
@@ -231,24 +278,8 @@ class _Chunk:
         todo = np.flatnonzero(wanted & np.isnan(values))
         if len(todo):
             left, right = self.side(column)
-            values[todo] = self.scorer_distinct(measure, column, left[todo], right[todo])
+            values[todo] = self.scorer.measure(measure, column, left[todo], right[todo])
         return values
-
-    def scorer_distinct(self, measure: str, column: str, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-        """The measure of each code pair, computed once per distinct pair."""
-        size = np.int64(len(self.scorer.columns[column].vocabulary))
-        pair_codes, distinct = pd.factorize(left.astype(np.int64) * size + right)
-        vocabulary = self.scorer.columns[column].vocabulary
-        strings_l, strings_r = vocabulary[distinct // size], vocabulary[distinct % size]
-        if measure == "levenshtein":
-            return string_distances(strings_l, strings_r)[pair_codes]
-        similar = jaro_winkler(strings_l, strings_r)
-        near = np.zeros(len(similar), dtype=bool)
-        for threshold in self.scorer.jw_thresholds[column]:
-            near |= np.abs(similar - threshold) <= SIMILARITY_TIE
-        if near.any():
-            similar[near] = self.scorer.exact_similarity(list(strings_l[near]), list(strings_r[near]))
-        return similar[pair_codes]
 
     def weights(self, comparison: Comparison) -> list[np.ndarray]:
         """The comparison's match weight of each pair and, if it has term frequencies, its tf adjustment (the
@@ -277,21 +308,27 @@ class _Chunk:
         return np.where(np.isnan(largest), 0.0, level.tf.weight * (level.tf.log2_u - largest))
 
 
-def jaro_winkler(left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    """Jaro-Winkler similarity of each pair of strings (rapidfuzz; by characters, as DuckDB)."""
+def jaro_winkler(left: np.ndarray, right: np.ndarray, cutoff: float = 0.0) -> np.ndarray:
+    """Jaro-Winkler similarity of each pair of strings (rapidfuzz; by characters, as DuckDB); 0 below `cutoff`."""
     from rapidfuzz import process
     from rapidfuzz.distance import JaroWinkler
 
-    return process.cpdist(list(left), list(right), scorer=JaroWinkler.similarity, dtype=np.float64, workers=WORKERS)
+    if not len(left):
+        return np.zeros(0)
+    return process.cpdist(list(left), list(right), scorer=JaroWinkler.similarity, dtype=np.float64,
+                          score_cutoff=cutoff, workers=WORKERS)
 
 
-def string_distances(left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    """Levenshtein distance of each pair of strings (rapidfuzz; by characters, as DuckDB)."""
+def string_distances(left: np.ndarray, right: np.ndarray, limit: int | None = None) -> np.ndarray:
+    """Levenshtein distance of each pair of strings (rapidfuzz; by characters, as DuckDB); beyond `limit`,
+    limit + 1."""
     from rapidfuzz import process
     from rapidfuzz.distance import Levenshtein
 
+    if not len(left):
+        return np.zeros(0)
     return process.cpdist(list(left), list(right), scorer=Levenshtein.distance, dtype=np.int64,
-                          workers=WORKERS).astype(np.float64)
+                          score_cutoff=limit, workers=WORKERS).astype(np.float64)
 
 
 def _exact(chunk: _Chunk, level: Level) -> np.ndarray:
