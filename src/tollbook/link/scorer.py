@@ -1,165 +1,102 @@
 """Scoring record pairs in NumPy with a saved Splink model: the same gammas, match weights and probabilities as
 Splink's predict on DuckDB, several times faster on tens of millions of blocked pairs.
 
-Every key column becomes integer codes once (a string's code indexes its column group's vocabulary; nulls are a
-sentinel), so exact levels compare integers and string similarities (rapidfuzz) are computed once per distinct
-pair of values in a chunk of pairs, and only for the pairs no earlier level took. Similarities within SIMILARITY_TIE
-of a level's threshold are DuckDB's own (jaro_winkler_similarity), so a float tie falls as it falls in Splink.
-Term frequencies are Splink's: each value's share of the column's non-null values in the whole key table.
+The key table is integers by record rank (:mod:`tollbook.link.codes`), so exact levels compare integers and the
+string levels (:mod:`tollbook.link.similarity`) are computed per distinct pair of values, only for pairs no
+earlier level took. Pairs are scored CHUNK at a time; with a floor (`lowest`), a chunk's pairs are dropped as
+soon as the most their undecided comparisons could give cannot lift them to it, so most string similarities of
+pairs that would score far below it are never computed. The arithmetic is Splink's, in its order: the prior's
+weight plus each comparison's weight and tf adjustment; probability 1 / (1 + 2^−w) (2^w / (1 + 2^w) below 0).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from tollbook.link.levels import Comparison, Level, ModelSpec, UnknownLevelError, probability_weight
+from tollbook.link.codes import GammaTable, KeyColumn, key_columns, profiles
+from tollbook.link.levels import Comparison, Level, ModelSpec, probability_weight
+from tollbook.link.similarity import StringMeasures
 
 CHUNK = 2_000_000  # pairs scored at a time: a million records' 32.7 million pairs in bounded memory
-SIMILARITY_TIE = 1e-9  # rapidfuzz and DuckDB agree to about 1e-16; closer than this to a threshold, DuckDB decides
-WORKERS = 2  # rapidfuzz threads for the distinct pairs of a chunk
-NUMBER_NULL = np.iinfo(np.int64).min  # numbers' null (NaT's own integer)
 STRING_LEVELS = ("jaro_winkler", "levenshtein")
-
-
-@dataclass(frozen=True)
-class KeyColumn:
-    """One key column by record rank: integer values (codes for strings), the value standing for null, and for
-    strings the vocabulary the codes index and each code's term frequency in this column."""
-
-    values: np.ndarray
-    null: int
-    vocabulary: np.ndarray | None = None
-    frequencies: np.ndarray | None = None
-
-
-def _string_groups(spec: ModelSpec) -> list[set[str]]:
-    """Columns that must share a vocabulary: those a columns-reversed level compares with each other."""
-    groups: list[set[str]] = []
-    for level in (lv for c in spec.comparisons for lv in c.levels):
-        linked = set(level.columns) if level.kind == "reversed" else set()
-        for column in (*level.columns, *([level.tf.column] if level.tf else [])):
-            found = [g for g in groups if column in g or g & linked]
-            merged = set().union({column}, linked, *found)
-            groups = [g for g in groups if g not in found] + [merged]
-    return groups
-
-
-def _string_columns(by_rank: pd.DataFrame, group: set[str]) -> dict[str, KeyColumn]:
-    """Codes of a group of text columns over one shared vocabulary, with each column's term frequencies."""
-    names = sorted(group)
-    codes, vocabulary = pd.factorize(pd.concat([by_rank[n] for n in names], ignore_index=True), use_na_sentinel=True)
-    columns, size = {}, len(by_rank)
-    for number, name in enumerate(names):
-        own = codes[number * size:(number + 1) * size].astype(np.int32)
-        counts = np.bincount(own[own >= 0], minlength=len(vocabulary)).astype(np.float64)
-        columns[name] = KeyColumn(own, -1, np.asarray(vocabulary, dtype=object), counts / max(counts.sum(), 1.0))
-    return columns
-
-
-def _number_column(values: pd.Series) -> KeyColumn:
-    """An integer or date column as int64 (dates in nanoseconds), nulls as NUMBER_NULL."""
-    if pd.api.types.is_datetime64_any_dtype(values):
-        return KeyColumn(values.astype("datetime64[ns]").to_numpy().view(np.int64), NUMBER_NULL)
-    if pd.api.types.infer_dtype(values, skipna=True) in ("integer", "mixed-integer-float") or \
-            pd.api.types.is_integer_dtype(values):
-        return KeyColumn(pd.array(values, dtype="Int64").to_numpy(dtype=np.int64, na_value=NUMBER_NULL), NUMBER_NULL)
-    raise UnknownLevelError(f"column {values.name!r} of type {values.dtype} for a numeric level")
-
-
-def key_columns(keys: pd.DataFrame, spec: ModelSpec) -> dict[str, KeyColumn]:
-    """Every column the model's levels read, by record rank (keys' unique_id holds ranks 0..n-1)."""
-    needed = {c for comparison in spec.comparisons for level in comparison.levels
-              for c in (*level.columns, *([level.tf.column] if level.tf else []))}
-    if missing := needed - set(keys.columns):
-        raise UnknownLevelError(f"the key table lacks {sorted(missing)}")
-    order = np.argsort(keys["unique_id"].to_numpy(), kind="stable")
-    by_rank = keys[sorted(needed)].iloc[order].reset_index(drop=True)
-    texts = {c for c in needed if pd.api.types.infer_dtype(by_rank[c], skipna=True) in ("string", "empty")}
-    columns: dict[str, KeyColumn] = {}
-    for group in _string_groups(spec):
-        if group <= texts:
-            columns |= _string_columns(by_rank, group)
-    for name in needed - set(columns):
-        if name in texts:
-            raise UnknownLevelError(f"text column {name!r} in a numeric level")
-        columns[name] = _number_column(by_rank[name])
-    return columns
+BOUND_MARGIN = 1e-6  # bits: a bound summed in another order than the weight still keeps every pair at the floor
+UNDECIDED = -2  # a gamma not yet known
+PRUNE_BELOW = 0.7  # a chunk is narrowed when fewer than this share of its pairs can still reach the floor
+TABLE_LIMIT = 4_000_000  # profile pairs up to which a comparison's gammas are tabled (a byte each)
 
 
 class Scorer:
     """A saved model applied to pairs of record ranks: slim scores (`score`) or each comparison's terms
     (`terms`), in chunks of CHUNK pairs."""
 
-    def __init__(self, keys: pd.DataFrame, spec: ModelSpec, exact_similarity: Callable | None = None) -> None:
+    def __init__(self, keys: pd.DataFrame, spec: ModelSpec,
+                 exact_similarity: Callable[[list[str], list[str]], np.ndarray] | None = None) -> None:
         self.spec = spec
         self.columns = key_columns(keys, spec)
         self.tf_logs = {lv: _tf_logs(self.columns[lv.tf.column], lv.tf.minimum)
-                         for c in spec.comparisons for lv in c.levels if lv.tf}
-        self.thresholds: dict[tuple[str, str], list[float]] = {}
+                        for c in spec.comparisons for lv in c.levels if lv.tf}
+        self.tf_by_code = {lv: lv.tf.weight * (lv.tf.log2_u - logs) for lv, logs in self.tf_logs.items()
+                           if lv.tf and lv.kind == "exact" and lv.columns == (lv.tf.column,)}
+        thresholds: dict[tuple[str, str], list[float]] = {}
         for level in (lv for c in spec.comparisons for lv in c.levels if lv.kind in STRING_LEVELS):
-            self.thresholds.setdefault((level.kind, level.columns[0]), []).append(level.threshold)
-        self.lengths = {column: np.array([len(v) for v in self.columns[column].vocabulary.tolist()], dtype=np.int64)
-                        for kind, column in self.thresholds if kind == "levenshtein"}
-        self.exact_similarity = exact_similarity or DuckDBJaroWinkler()
+            thresholds.setdefault((level.kind, level.columns[0]), []).append(level.threshold)
+        vocabularies = {column: self.columns[column].vocabulary for _, column in thresholds}
+        self.strings = StringMeasures(vocabularies, thresholds, exact_similarity)
+        self.tables: dict[str, GammaTable] = {}
+        for comparison in spec.comparisons:
+            if (table := self._gamma_table(comparison)) is not None:
+                self.tables[comparison.name] = table
 
-    def measure(self, measure: str, column: str, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-        """The string measure between the values of each code pair, computed once per distinct unordered pair
-        (both measures are symmetric, DuckDB's too)."""
-        size = np.int64(len(self.columns[column].vocabulary))
-        low, high = np.minimum(left, right).astype(np.int64), np.maximum(left, right).astype(np.int64)
-        pair_codes, distinct = pd.factorize(low * size + high)
-        low, high = distinct // size, distinct % size
-        if measure == "levenshtein":
-            return self._distances(column, low, high)[pair_codes]
-        return self._similarities(column, low, high)[pair_codes]
-
-    def _distances(self, column: str, low: np.ndarray, high: np.ndarray) -> np.ndarray:
-        """Levenshtein distances of code pairs, exact up to the largest threshold (beyond it: that + 1); pairs
-        whose lengths differ by more are not computed."""
-        limit = int(max(self.thresholds[("levenshtein", column)]))
-        lengths, vocabulary = self.lengths[column], self.columns[column].vocabulary
-        distances = np.full(len(low), limit + 1.0)
-        near = np.flatnonzero(np.abs(lengths[low] - lengths[high]) <= limit)
-        distances[near] = string_distances(vocabulary[low[near]], vocabulary[high[near]], limit)
-        return distances
-
-    def _similarities(self, column: str, low: np.ndarray, high: np.ndarray) -> np.ndarray:
-        """Jaro-Winkler similarities of code pairs, exact down to the lowest threshold (below it: 0); within
-        SIMILARITY_TIE of a threshold, DuckDB's own."""
-        thresholds, vocabulary = self.thresholds[("jaro_winkler", column)], self.columns[column].vocabulary
-        strings_l, strings_r = vocabulary[low], vocabulary[high]
-        similar = jaro_winkler(strings_l, strings_r, min(thresholds) - 1e3 * SIMILARITY_TIE)
-        near = np.zeros(len(similar), dtype=bool)
-        for threshold in thresholds:
-            near |= np.abs(similar - threshold) <= SIMILARITY_TIE
-        if near.any():
-            similar[near] = self.exact_similarity(list(strings_l[near]), list(strings_r[near]))
-        return similar
+    def _gamma_table(self, comparison: Comparison) -> GammaTable | None:
+        """The comparison's gamma for every two distinct profiles (the values of the columns it reads) where
+        there are few (ages, dates, places, sex) and it has no string level: a pair's gamma is then one look-up."""
+        if any(level.kind in STRING_LEVELS for level in comparison.levels):
+            return None
+        read = sorted({c for lv in comparison.levels for c in (*lv.columns, *([lv.tf.column] if lv.tf else []))})
+        codes, first = profiles([self.columns[c].values for c in read])
+        count = len(first)
+        if count * count > TABLE_LIMIT:
+            return None
+        every = _Chunk(self, np.repeat(first, count), np.tile(first, count))
+        return GammaTable(codes, count, every.gammas(comparison))
 
     def score(self, left: np.ndarray, right: np.ndarray, lowest: float) -> pd.DataFrame:
         """unique_id_l, unique_id_r, match_probability, match_weight of the pairs scoring at or above `lowest`
         (all pairs when it is 0), in the pairs' order."""
         floor = probability_weight(lowest) if lowest > 0 else -math.inf
-        parts = []
-        for l_ranks, r_ranks in _chunks(left, right):
-            chunk = _Chunk(self, l_ranks, r_ranks)
-            weight = self.spec.prior_weight
-            for comparison in self.spec.comparisons:
-                for term in chunk.weights(comparison):
-                    weight = weight + term
-            kept = np.flatnonzero(weight >= floor)
-            parts.append((l_ranks[kept], r_ranks[kept], weight[kept]))
+        parts = [self._score_chunk(_Chunk(self, l_ranks, r_ranks), floor) for l_ranks, r_ranks in _chunks(left, right)]
         l_all, r_all, weights = (np.concatenate(p) for p in zip(*parts, strict=True)) if parts else ([],) * 3
         weights = np.asarray(weights, dtype=np.float64)
         return pd.DataFrame({"unique_id_l": np.asarray(l_all, dtype=np.int64),
                              "unique_id_r": np.asarray(r_all, dtype=np.int64),
                              "match_probability": match_probability(weights), "match_weight": weights})
+
+    def _score_chunk(self, chunk: _Chunk, floor: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(left ranks, right ranks, match weights) of the chunk's pairs at or above the floor: every comparison
+        decided up to its first string level, then the string comparisons (most undecided first) level by level,
+        dropping after each step the pairs whose best case stays below the floor."""
+        if not len(chunk.left):
+            return chunk.left, chunk.right, np.zeros(0)
+        decisions = [chunk.decision(c) for c in self.spec.comparisons]
+        for decision in decisions:
+            decision.advance(chunk, to_string=True)
+        chunk = chunk.prune(decisions, floor)
+        for decision in sorted(decisions, key=lambda d: -int(d.pending.sum())):
+            while not decision.done:
+                decision.step(chunk)
+                decision.advance(chunk, to_string=True)
+                chunk = chunk.prune(decisions, floor)
+        weight: np.ndarray | float = self.spec.prior_weight
+        everywhere = np.arange(len(chunk.left))
+        for decision in decisions:
+            for term in chunk.weights_of(decision.comparison, decision.gamma, everywhere):
+                weight = weight + term
+        kept = np.flatnonzero(np.asarray(weight) >= floor)
+        return chunk.left[kept], chunk.right[kept], np.broadcast_to(weight, everywhere.shape)[kept]
 
     def terms(self, left: np.ndarray, right: np.ndarray) -> pd.DataFrame:
         """Each comparison's gamma_ (int8), mw_ and mw_tf_adj_ (float32) of every pair, named and ordered as
@@ -202,35 +139,67 @@ def _chunks(left: np.ndarray, right: np.ndarray) -> Iterator[tuple[np.ndarray, n
         yield left[start:start + CHUNK], right[start:start + CHUNK]
 
 
-class DuckDBJaroWinkler:
-    """DuckDB's own jaro_winkler_similarity of pairs of strings (decides the pairs that lie on a threshold), on
-    one in-memory connection opened at first use."""
+class _Decision:
+    """One comparison decided level by level over a chunk's pairs: the gammas so far (UNDECIDED where no level
+    tested yet holds), which pairs are pending, the next level to test, and each pair's bound: its weight where
+    decided, and where pending the most any untested level could give (infinite if one has term frequencies)."""
 
-    def __init__(self) -> None:
-        self._connection: Any = None
+    def __init__(self, chunk: _Chunk, comparison: Comparison, gamma: np.ndarray | None = None) -> None:
+        size, levels = len(chunk.left), comparison.levels
+        self.comparison = comparison
+        if gamma is None:
+            self.gamma, self.pending, self.next = np.full(size, UNDECIDED, dtype=np.int8), np.ones(size, bool), 0
+            self.bound = np.full(size, self._ceiling())
+        else:
+            self.gamma, self.pending, self.next = gamma, np.zeros(size, bool), len(levels)
+            self.bound = _sum(chunk.weights_of(comparison, gamma, np.arange(size)))
 
-    def __call__(self, left: list[str], right: list[str]) -> np.ndarray:
-        if self._connection is None:
-            import duckdb
+    @property
+    def done(self) -> bool:
+        return self.next >= len(self.comparison.levels)
 
-            self._connection = duckdb.connect()
-        self._connection.register("tollbook_similar", pd.DataFrame({"a": left, "b": right}))
-        found = self._connection.execute("select jaro_winkler_similarity(a, b) as s from tollbook_similar")
-        similar = np.asarray(found.fetchnumpy()["s"], dtype=np.float64)
-        self._connection.unregister("tollbook_similar")
-        return similar
+    def _ceiling(self) -> float:
+        return max((math.inf if lv.tf else lv.weight for lv in self.comparison.levels[self.next:]), default=0.0)
+
+    def step(self, chunk: _Chunk) -> None:
+        """Test the next level on the pending pairs (the else level takes them all)."""
+        level = self.comparison.levels[self.next]
+        hit = self.pending.copy() if level.kind == "else" else chunk.holds(level, self.pending) & self.pending
+        self.gamma[hit] = level.gamma
+        self.pending &= ~hit
+        at = np.flatnonzero(hit)
+        self.bound[at] = level.weight + (chunk.tf_adjustment(level, at) if level.tf else 0.0)
+        self.next = self.next + 1 if self.pending.any() else len(self.comparison.levels)
+        if not self.done:
+            self.bound[self.pending] = self._ceiling()
+
+    def advance(self, chunk: _Chunk, to_string: bool = False) -> None:
+        """Test levels in order until decided (or, with `to_string`, until the next one is a string level)."""
+        while not self.done and not (to_string and self.comparison.levels[self.next].kind in STRING_LEVELS):
+            self.step(chunk)
+
+    def keep(self, kept: np.ndarray) -> None:
+        """Only the pairs at positions `kept`."""
+        self.gamma, self.pending, self.bound = self.gamma[kept], self.pending[kept], self.bound[kept]
+
+
+def _sum(terms: list[np.ndarray]) -> np.ndarray:
+    """Arrays added in order."""
+    total = terms[0].copy()
+    for term in terms[1:]:
+        total += term
+    return total
 
 
 class _Chunk:
-    """One chunk of pairs: each column's values on both sides, gathered once, and the string similarities of
-    the pairs computed so far (a later level reuses what an earlier one computed)."""
+    """One chunk of pairs: each column's values on both sides, gathered once, and the string measures of the
+    pairs computed so far (a later level reuses what an earlier one computed)."""
 
     def __init__(self, scorer: Scorer, left: np.ndarray, right: np.ndarray) -> None:
         self.scorer, self.left, self.right = scorer, left, right
         self._sides: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        self._similar: dict[tuple[str, str], np.ndarray] = {}
-        self._gammas: dict[str, np.ndarray] = {}
         self._present: dict[str, np.ndarray] = {}
+        self._measured: dict[tuple[str, str], np.ndarray] = {}
 
     def side(self, name: str) -> tuple[np.ndarray, np.ndarray]:
         """The column's values of the left and of the right records."""
@@ -247,44 +216,62 @@ class _Chunk:
             self._present[name] = (left != null) & (right != null)
         return self._present[name]
 
+    def decision(self, comparison: Comparison) -> _Decision:
+        """A comparison to decide over these pairs (already decided where it is tabled)."""
+        table = self.scorer.tables.get(comparison.name)
+        return _Decision(self, comparison, None if table is None else table.look_up(self.left, self.right))
+
     def gammas(self, comparison: Comparison) -> np.ndarray:
         """Each pair's comparison vector value: the first level (in order) whose condition holds."""
-        if comparison.name not in self._gammas:
-            gamma = np.full(len(self.left), comparison.levels[-1].gamma, dtype=np.int8)
-            pending = np.ones(len(self.left), dtype=bool)
-            for level in comparison.levels[:-1]:
-                hit = self.holds(level, pending) & pending
-                gamma[hit] = level.gamma
-                pending &= ~hit
-            self._gammas[comparison.name] = gamma
-        return self._gammas[comparison.name]
+        decision = self.decision(comparison)
+        decision.advance(self)
+        return decision.gamma
+
+    def prune(self, decisions: list[_Decision], floor: float) -> _Chunk:
+        """The chunk without the pairs that cannot reach the floor (the decisions kept in step)."""
+        if floor == -math.inf or not len(self.left):
+            return self
+        bound = self.scorer.spec.prior_weight + _sum([d.bound for d in decisions])
+        kept = np.flatnonzero(bound >= floor - BOUND_MARGIN)
+        if len(kept) > PRUNE_BELOW * len(self.left):
+            return self
+        for decision in decisions:
+            decision.keep(kept)
+        smaller = _Chunk(self.scorer, self.left[kept], self.right[kept])
+        smaller._sides = {name: (left[kept], right[kept]) for name, (left, right) in self._sides.items()}
+        smaller._present = {name: present[kept] for name, present in self._present.items()}
+        smaller._measured = {key: values[kept] for key, values in self._measured.items()}
+        return smaller
 
     def holds(self, level: Level, pending: np.ndarray) -> np.ndarray:
         """Where the level's condition is true, as SQL's CASE reads it (a null comparison is not true); string
-        similarities are computed only for `pending` pairs."""
+        measures are computed only for `pending` pairs."""
         if level.kind == "null":
             return ~self.present(level.columns[0])
         if level.kind in STRING_LEVELS:
             column, threshold = level.columns[0], level.threshold
             wanted = pending & self.present(column)
-            values = self.similarity(level.kind, column, wanted)
+            values = self.measured(level.kind, column, wanted)
             return wanted & (values >= threshold if level.kind == "jaro_winkler" else values <= threshold)
         return _TESTS[level.kind](self, level)
 
-    def similarity(self, measure: str, column: str, wanted: np.ndarray) -> np.ndarray:
+    def measured(self, measure: str, column: str, wanted: np.ndarray) -> np.ndarray:
         """The measure between the two records' values, filled in (at least) where `wanted`."""
-        key = (measure, column)
-        values = self._similar.setdefault(key, np.full(len(self.left), np.nan))
+        values = self._measured.setdefault((measure, column), np.full(len(self.left), np.nan))
         todo = np.flatnonzero(wanted & np.isnan(values))
         if len(todo):
             left, right = self.side(column)
-            values[todo] = self.scorer.measure(measure, column, left[todo], right[todo])
+            values[todo] = self.scorer.strings.measure(measure, column, left[todo], right[todo])
         return values
 
     def weights(self, comparison: Comparison) -> list[np.ndarray]:
         """The comparison's match weight of each pair and, if it has term frequencies, its tf adjustment (the
         columns Splink sums, in its order)."""
-        gamma = self.gammas(comparison)
+        return self.weights_of(comparison, self.gammas(comparison), np.arange(len(self.left)))
+
+    def weights_of(self, comparison: Comparison, gamma: np.ndarray, at: np.ndarray) -> list[np.ndarray]:
+        """The weights (and tf adjustments) of the gammas of the pairs at positions `at` (an UNDECIDED gamma
+        gets some weight: the caller overwrites it)."""
         table = np.zeros(max(lv.gamma for lv in comparison.levels) + 2)
         for level in comparison.levels:
             table[level.gamma + 1] = level.weight
@@ -292,43 +279,22 @@ class _Chunk:
         if comparison.has_tf:
             adjustment = np.zeros(len(gamma))
             for level in (lv for lv in comparison.levels if lv.tf):
-                at = np.flatnonzero(gamma == level.gamma)
-                adjustment[at] = self._tf_adjustment(level, at)
+                where = np.flatnonzero(gamma == level.gamma)
+                adjustment[where] = self.tf_adjustment(level, at[where])
             terms.append(adjustment)
         return terms
 
-    def _tf_adjustment(self, level: Level, at: np.ndarray) -> np.ndarray:
+    def tf_adjustment(self, level: Level, at: np.ndarray) -> np.ndarray:
         """w · (log2 u − log2 max(tf_l, tf_r, minimum)) at the given pairs; 0 where neither record has a tf."""
         assert level.tf is not None
+        if level in self.scorer.tf_by_code:  # an exact level on the tf column: both records have one value
+            return self.scorer.tf_by_code[level][self.side(level.tf.column)[0][at]]
         logs = self.scorer.tf_logs[level]
         left, right = (codes[at] for codes in self.side(level.tf.column))
         log_l = np.where(left >= 0, logs[np.maximum(left, 0)], np.nan)
         log_r = np.where(right >= 0, logs[np.maximum(right, 0)], np.nan)
         largest = np.fmax(log_l, log_r)
         return np.where(np.isnan(largest), 0.0, level.tf.weight * (level.tf.log2_u - largest))
-
-
-def jaro_winkler(left: np.ndarray, right: np.ndarray, cutoff: float = 0.0) -> np.ndarray:
-    """Jaro-Winkler similarity of each pair of strings (rapidfuzz; by characters, as DuckDB); 0 below `cutoff`."""
-    from rapidfuzz import process
-    from rapidfuzz.distance import JaroWinkler
-
-    if not len(left):
-        return np.zeros(0)
-    return process.cpdist(list(left), list(right), scorer=JaroWinkler.similarity, dtype=np.float64,
-                          score_cutoff=cutoff, workers=WORKERS)
-
-
-def string_distances(left: np.ndarray, right: np.ndarray, limit: int | None = None) -> np.ndarray:
-    """Levenshtein distance of each pair of strings (rapidfuzz; by characters, as DuckDB); beyond `limit`,
-    limit + 1."""
-    from rapidfuzz import process
-    from rapidfuzz.distance import Levenshtein
-
-    if not len(left):
-        return np.zeros(0)
-    return process.cpdist(list(left), list(right), scorer=Levenshtein.distance, dtype=np.int64,
-                          score_cutoff=limit, workers=WORKERS).astype(np.float64)
 
 
 def _exact(chunk: _Chunk, level: Level) -> np.ndarray:
