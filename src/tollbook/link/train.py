@@ -1,5 +1,9 @@
 """Train the model and score candidate pairs on a backend: u by seeded random sampling, m by EM, then predict.
 
+Splink trains; on DuckDB the trained model is applied by Tollbook's NumPy scorer (:mod:`tollbook.link.scorer`:
+the same gammas and weights as Splink's predict, several times faster on tens of millions of pairs); on Spark, or
+where the model has a level the scorer does not know, Splink's predict scores.
+
 Small tables (fewer than MIN_TRAIN_RECORDS) keep the stated priors of :mod:`tollbook.link.settings`: EM on a few
 dozen pairs would learn noise. A saved model (Splink JSON) can be reused instead of training.
 """
@@ -171,9 +175,10 @@ def slim_model(model: dict[str, Any]) -> dict[str, Any]:
 def predict_slim(linker: Any, lowest: float, keys: pd.DataFrame | None = None,
                  planned: list[blocking.PlannedRule] | None = None,
                  ) -> tuple[pd.DataFrame, int, Callable[..., pd.DataFrame]]:
-    """Pairs scoring at or above `lowest` as ids and scores only, how many pairs were compared, and a function
-    that scores chosen pairs again with their terms. On DuckDB, given the key table and its blocking plan,
-    the pairs to score are generated on integer codes (blocking.blocked_pairs) rather than by Splink."""
+    """Splink's scoring (on Spark, or for a model the NumPy scorer does not know): pairs scoring at or above
+    `lowest` as ids and scores only, how many pairs were compared, and a function that scores chosen pairs
+    again with their terms. On DuckDB, given the key table and its blocking plan, the pairs to score are
+    generated on integer codes (blocking.blocked_pairs) rather than by Splink."""
     model = json.loads(json.dumps(linker.misc.save_model_to_json(), default=str))
     slim = sibling_linker(linker, slim_model(model))
     engine = linker.tollbook_engine
@@ -227,8 +232,8 @@ def score(keys: pd.DataFrame, lowest: float, backend: str = "duckdb", seed: int 
           threads: int | None = None, terms: bool = True) -> ScoredPairs:
     """Train (unless a model is given) and score the key table; pairs below `lowest` are dropped. Blocking
     rules are counted first and split where they would explode (each said through `progress`). With
-    `terms=False` the pairs are ids and scores only (a million records: tens of millions of pairs), and
-    `ScoredPairs.with_terms` scores the few that are kept again with their terms."""
+    `terms=False` the pairs are ids and scores only (a million records: tens of millions of pairs), scored in
+    NumPy on DuckDB, and `ScoredPairs.with_terms` scores the few that are kept again with their terms."""
     trained, planned = False, None
     if model is None:
         planned = blocking.plan(keys)
