@@ -21,7 +21,7 @@ from tollbook.link.codes import GammaTable, KeyColumn, key_columns, profiles
 from tollbook.link.levels import Comparison, Level, ModelSpec, probability_weight
 from tollbook.link.similarity import StringMeasures
 
-CHUNK = 2_000_000  # pairs scored at a time: a million records' 32.7 million pairs in bounded memory
+CHUNK = 1_000_000  # pairs scored at a time: a million records' 32.7 million pairs in bounded memory
 STRING_LEVELS = ("jaro_winkler", "levenshtein")
 BOUND_MARGIN = 1e-6  # bits: a bound summed in another order than the weight still keeps every pair at the floor
 UNDECIDED = -2  # a gamma not yet known
@@ -200,6 +200,8 @@ class _Chunk:
         self._sides: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._present: dict[str, np.ndarray] = {}
         self._measured: dict[tuple[str, str], np.ndarray] = {}
+        self._settled: np.ndarray | float = scorer.spec.prior_weight  # prior + bounds of decided comparisons
+        self._settled_ids: set[int] = set()
 
     def side(self, name: str) -> tuple[np.ndarray, np.ndarray]:
         """The column's values of the left and of the right records."""
@@ -231,16 +233,25 @@ class _Chunk:
         """The chunk without the pairs that cannot reach the floor (the decisions kept in step)."""
         if floor == -math.inf or not len(self.left):
             return self
-        bound = self.scorer.spec.prior_weight + _sum([d.bound for d in decisions])
-        kept = np.flatnonzero(bound >= floor - BOUND_MARGIN)
+        settled = [d for d in decisions if d.done and id(d) not in self._settled_ids]
+        if settled:  # a decided comparison's bound no longer changes: summed once
+            self._settled = self._settled + _sum([d.bound for d in settled])
+            self._settled_ids |= {id(d) for d in settled}
+        pending = [d.bound for d in decisions if not d.done]
+        bound = self._settled + _sum(pending) if pending else np.asarray(self._settled)
+        kept = np.flatnonzero(np.broadcast_to(bound, self.left.shape) >= floor - BOUND_MARGIN)
         if len(kept) > PRUNE_BELOW * len(self.left):
             return self
         for decision in decisions:
             decision.keep(kept)
         smaller = _Chunk(self.scorer, self.left[kept], self.right[kept])
-        smaller._sides = {name: (left[kept], right[kept]) for name, (left, right) in self._sides.items()}
-        smaller._present = {name: present[kept] for name, present in self._present.items()}
-        smaller._measured = {key: values[kept] for key, values in self._measured.items()}
+        smaller._settled = self._settled[kept] if isinstance(self._settled, np.ndarray) else self._settled
+        smaller._settled_ids = self._settled_ids
+        needed = {c for d in decisions if not d.done for lv in d.comparison.levels for c in lv.columns}
+        smaller._sides = {name: (left[kept], right[kept]) for name, (left, right) in self._sides.items()
+                          if name in needed}
+        smaller._present = {name: present[kept] for name, present in self._present.items() if name in needed}
+        smaller._measured = {key: values[kept] for key, values in self._measured.items() if key[1] in needed}
         return smaller
 
     def holds(self, level: Level, pending: np.ndarray) -> np.ndarray:
