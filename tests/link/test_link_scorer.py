@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from tollbook.link import blocking
+from tollbook.link import scorer as scorer_module
 from tollbook.link.keys import KEY_COLUMNS, build_keys
 from tollbook.link.levels import UnknownLevelError, model_spec
 from tollbook.link.scorer import Scorer
@@ -52,7 +53,9 @@ def realistic_records() -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def realistic() -> dict[str, Any]:
     keys = build_keys(realistic_records())
-    scored = score(keys, LOWEST, terms=False)
+    with pytest.MonkeyPatch.context() as patch:  # many chunks, as at a million records
+        patch.setattr(scorer_module, "CHUNK", 7_000)
+        scored = score(keys, LOWEST, terms=False)
     assert scored.trained
     ranked, _ = numbered(keys)
     blocked = blocking.blocked_pairs(ranked, blocking.plan(keys))
