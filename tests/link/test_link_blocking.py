@@ -215,3 +215,10 @@ def test_pairs_of_a_realistic_list_are_those_generated_before() -> None:
     rules = plan(keys, limit=20_000)  # a small budget: most rules split, with residual rules
     assert sum(rule.missing is not None for rule in rules) >= 3
     _same_pairs_as_before(ranked, rules)
+    from blocking_oracle import blocked_pairs as blocked_before
+
+    from tollbook.link.blocking import KeyCodes, blocked_pairs
+
+    codes = KeyCodes(keys)  # the plan's codes, of the text ids' table, reused for the ranked one
+    assert plan(codes, limit=20_000) == rules
+    pd.testing.assert_frame_equal(blocked_pairs(ranked, rules, codes), blocked_before(ranked, rules))
