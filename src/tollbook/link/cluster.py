@@ -53,7 +53,7 @@ class Ranked:
         ranks = np.asarray(order, dtype=np.int64)
         if lists is None:
             return cls(ranks)
-        codes, names = pd.factorize(pd.Series(list(lists), dtype=object))
+        codes, names = pd.factorize(lists if isinstance(lists, pd.Series) else pd.Series(list(lists), dtype=object))
         by_rank = np.empty(len(ranks), dtype=np.int64)
         by_rank[ranks] = codes
         return cls(ranks, by_rank, np.asarray(names, dtype=object))
@@ -211,6 +211,16 @@ class _Named:
         """Record id -> cluster key, in the callers' order."""
         order = self.records.order
         return dict(zip(self.ids[order].tolist(), self.ids[labels[order]].tolist(), strict=True))
+
+
+def ranked_pairs(ids: Iterable[Hashable] | Ranked, lists: Mapping[Hashable, Hashable] | None,
+                 pairs: pd.DataFrame) -> tuple[Ranked, np.ndarray, np.ndarray]:
+    """(the records as Ranked, each pair's left and right rank): `ids` (with `lists`, id -> list) are numbered in
+    sorted order, or are already Ranked, the pairs naming records by rank."""
+    if isinstance(ids, Ranked):
+        return ids, pairs["unique_id_l"].to_numpy(dtype=np.int64), pairs["unique_id_r"].to_numpy(dtype=np.int64)
+    named = _Named.of(ids, lists)
+    return named.records, named.ranks(pairs["unique_id_l"]), named.ranks(pairs["unique_id_r"])
 
 
 def cluster_records(ids: Iterable[Hashable], pairs: pd.DataFrame, threshold: float,
