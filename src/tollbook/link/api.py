@@ -124,7 +124,8 @@ def link_frame(records: pd.DataFrame, threshold: float = DEFAULT_THRESHOLD,
     say(f"{len(scored.pairs):,} of {scored.comparisons:,} compared pairs scored at or above "
         f"{min(review_lower, SCORE_FLOOR) if model is None else review_lower:g}")
     names = scored.ids  # record id by rank; pairs name records by rank
-    records = Ranked.of(pd.Index(names).get_indexer(keys["unique_id"]), keys["source_list"])  # in the records' order
+    number = pd.Index(names)  # rank by record id
+    records = Ranked.of(number.get_indexer(keys["unique_id"]), keys["source_list"])  # in the records' order
     pairs, fitted = scored.pairs, scored.model
     if scored.trained and model is None:  # a table too small to train keeps its stated prior (1 / records)
         pairs, prior = calibrate_prior(records, pairs, fitted["probability_two_random_records_match"],
@@ -137,7 +138,7 @@ def link_frame(records: pd.DataFrame, threshold: float = DEFAULT_THRESHOLD,
     pairs = scored.with_terms(pairs, fitted["probability_two_random_records_match"])
     pairs = pairs.sort_values(["unique_id_l", "unique_id_r"], ignore_index=True)  # stored in one order
     say(f"clustering {len(pairs):,} pairs at threshold {threshold}")
-    decided = Constraints(_numbered_pairs(must_link, names), _numbered_pairs(cannot_link, names))
+    decided = Constraints(_numbered_pairs(must_link, number), _numbered_pairs(cannot_link, number))
     labels = cluster_ranks(records, *_pair_arrays(pairs), threshold, decided)
     labels = _checked_whole(scored, fitted, (records, pairs), labels, threshold, decided, say)
     done = time.perf_counter()
@@ -177,12 +178,11 @@ def _checked_whole(scored: ScoredPairs, model: dict[str, Any], linked: tuple[Ran
     return labels
 
 
-def _numbered_pairs(pairs: list[tuple[Any, Any]] | None, names: np.ndarray) -> np.ndarray:
-    """Reviewers' pairs of record ids as ranks (`names`: id by rank); pairs naming a record not linked here are
-    left out."""
+def _numbered_pairs(pairs: list[tuple[Any, Any]] | None, number: pd.Index) -> np.ndarray:
+    """Reviewers' pairs of record ids as ranks (`number`: the ids by rank); pairs naming a record not linked here
+    are left out."""
     chosen = list(pairs or ())
-    index = pd.Index(names)
-    ranks = np.column_stack([index.get_indexer([a for a, _ in chosen]), index.get_indexer([b for _, b in chosen])])
+    ranks = np.column_stack([number.get_indexer([a for a, _ in chosen]), number.get_indexer([b for _, b in chosen])])
     return ranks[(ranks >= 0).all(axis=1)].astype(np.int64).reshape(-1, 2)
 
 

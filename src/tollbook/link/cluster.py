@@ -5,6 +5,11 @@ unless a cannot-link lies between the two clusters, or (when each record's list 
 put two records of one list in a cluster without those two scoring as one person themselves: a list rarely
 names a person twice, so namesakes do not chain through a third record. Without cannot-links or lists this
 equals connected components.
+
+The linkage numbers its records 0..n-1 (ranks) and clusters arrays (:class:`Ranked`, :func:`cluster_ranks`):
+SciPy's connected components, then the greedy compiled with Numba (:mod:`._cluster_kernel`) inside the
+components where a constraint can bite. :func:`cluster_records` takes any ids, numbers them in sorted order (so
+tied pairs still break by the ids) and maps the clusters back.
 """
 
 from __future__ import annotations
