@@ -7,7 +7,7 @@ names a person twice, so namesakes do not chain through a third record. Without 
 equals connected components.
 
 The linkage numbers its records 0..n-1 (ranks) and clusters arrays (:class:`Ranked`, :func:`cluster_ranks`):
-SciPy's connected components, then the greedy compiled with Numba (:mod:`._cluster_kernel`) inside the
+SciPy's connected components, then the greedy compiled with Numba (:mod:`._kernels`) inside the
 components where a constraint can bite. :func:`cluster_records` takes any ids, numbers them in sorted order (so
 tied pairs still break by the ids) and maps the clusters back.
 """
@@ -21,8 +21,6 @@ from functools import cached_property
 
 import numpy as np
 import pandas as pd
-
-from tollbook.link._cluster_kernel import greedy_labels
 
 Pair = tuple[Hashable, Hashable]
 
@@ -103,6 +101,8 @@ def cluster_ranks(records: Ranked, left: np.ndarray, right: np.ndarray, probabil
     bites = _constrained_components(component, records.lists, np.concatenate([cannot, vetoes]))
     if not bites.any():
         return labels
+    from tollbook.link._kernels import greedy_labels
+
     inside = np.flatnonzero(bites[component])
     local = bites[component[left]]
     ordered = _most_probable_first(left[local], right[local], np.asarray(probability, dtype=np.float64)[strong][local])

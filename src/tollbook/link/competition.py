@@ -21,11 +21,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
-from numba import njit
-from scipy import sparse
 
 from tollbook.link.calibrate import log_odds
 from tollbook.link.cluster import Ranked, cluster_ranks, ranked_pairs
@@ -34,22 +33,6 @@ ROUNDS = 3
 MAX_COVER = 0.95  # a list naming every person of another leaves "neither" some weight
 LABELS = {"lists": ("two records of one list (a list rarely names a person twice)", "records of two lists"),
           "competition": "other candidates on either list"}
-
-
-@njit(cache=True, nogil=True)
-def group_sums(groups: np.ndarray, values: np.ndarray, count: int) -> np.ndarray:
-    """Sum of `values` by group (0..count-1), row by row with Kahan's compensation exactly as pandas' groupby
-    sum adds them, so the scores are the bits they were."""
-    sums, compensation = np.zeros(count), np.zeros(count)
-    for i in range(values.shape[0]):
-        g = groups[i]
-        y = values[i] - compensation[g]
-        t = sums[g] + y
-        compensation[g] = t - sums[g] - y
-        if compensation[g] != compensation[g]:  # an infinite value: pandas drops the compensation
-            compensation[g] = 0.0
-        sums[g] = t
-    return sums
 
 
 def list_codes(records: Ranked, left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, int]:
@@ -65,14 +48,17 @@ def list_codes(records: Ranked, left: np.ndarray, right: np.ndarray) -> tuple[np
     return coded[lists], len(present)
 
 
-def cluster_list_counts(clusters: np.ndarray, lists: np.ndarray, count: int) -> sparse.csr_array:
-    """[cluster key, list]: records of each list in each cluster (records of lists in no pair left out)."""
+def cluster_list_counts(clusters: np.ndarray, lists: np.ndarray, count: int) -> Any:
+    """[cluster key, list]: records of each list in each cluster (records of lists in no pair left out), as a
+    SciPy sparse array."""
+    from scipy import sparse
+
     known = lists >= 0
     entries = (np.ones(int(known.sum()), dtype=np.int64), (clusters[known], lists[known]))
     return sparse.csr_array(sparse.coo_array(entries, shape=(len(clusters), count)))
 
 
-def list_pair_priors(counts: sparse.csr_array) -> np.ndarray:
+def list_pair_priors(counts: Any) -> np.ndarray:
     """[a, b]: matching pairs between lists a and b in the clustering over all pairs between them (within a
     list: its pairs of records); at least one match per pair of lists, so a prior is never zero. `counts`:
     cluster_list_counts."""
@@ -85,7 +71,7 @@ def list_pair_priors(counts: sparse.csr_array) -> np.ndarray:
     return np.maximum(matched, 1.0) / np.maximum(total, 1.0)
 
 
-def coverage(counts: sparse.csr_array) -> np.ndarray:
+def coverage(counts: Any) -> np.ndarray:
     """[a, b]: the share of list a's records whose cluster holds a record of list b (capped at MAX_COVER)."""
     size = np.asarray(counts.sum(axis=0)).astype(float)
     present = counts.copy()
@@ -127,6 +113,8 @@ class Rivals:
 def competition_weights(rivals: Rivals, weight: np.ndarray, cover: np.ndarray) -> np.ndarray:
     """Bits added to each pair's weight from the exclusion of hypotheses above; pairs within one list have no
     competitors and gain nothing."""
+    from tollbook.link._kernels import group_sums
+
     cross = rivals.cross
     odds = np.exp2(np.clip(weight[cross], -60.0, 60.0))
     summed_a = group_sums(rivals.of_left[0], odds, rivals.of_left[1])[rivals.of_left[0]]

@@ -1,10 +1,13 @@
-"""Compiled greedy single linkage under constraints, over records numbered 0..n-1 (ranks).
+"""Compiled loops of the linkage (Numba; imported when first needed, so importing the package stays quick).
 
-Numba code for :func:`tollbook.link.cluster.cluster_ranks`. The state is one int64 array of rows by record:
+The greedy single linkage under constraints of :func:`tollbook.link.cluster.cluster_ranks`, over records
+numbered 0..n-1 (ranks). The state is one int64 array of rows by record:
 union-find parent and size, each cluster's members as a linked list (head, tail, next), a mask of the lists it
 holds (bit list % 63: two clusters whose masks do not meet share no list, the common case), and the number of
 cannot-links and vetoes touching its members. A cannot-link (or veto) forbids two clusters exactly when one of
 its records is in each, so it is checked at each join against the other cluster's root (adjacency as CSR).
+
+And the group sums of :mod:`tollbook.link.competition`, added as pandas' groupby sum adds them.
 """
 
 from __future__ import annotations
@@ -139,3 +142,19 @@ def greedy_labels(inside: np.ndarray, position: np.ndarray, lists: np.ndarray, s
     for k in range(left.shape[0]):
         _join(state, left[k], right[k], False, probability[k], veto_below, lists, strong, cannot, vetoed)
     return _first_members(state, inside, position)
+
+
+@njit(cache=True, nogil=True)
+def group_sums(groups: np.ndarray, values: np.ndarray, count: int) -> np.ndarray:
+    """Sum of `values` by group (0..count-1), row by row with Kahan's compensation exactly as pandas' groupby
+    sum adds them, so the list-aware scores are the bits they were."""
+    sums, compensation = np.zeros(count), np.zeros(count)
+    for i in range(values.shape[0]):
+        g = groups[i]
+        y = values[i] - compensation[g]
+        t = sums[g] + y
+        compensation[g] = t - sums[g] - y
+        if compensation[g] != compensation[g]:  # an infinite value: pandas drops the compensation
+            compensation[g] = 0.0
+        sums[g] = t
+    return sums
