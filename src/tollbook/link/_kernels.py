@@ -1,8 +1,9 @@
 """Compiled loops of the linkage (Numba; imported when first needed, so importing the package stays quick).
 
-The greedy single linkage under constraints of :func:`tollbook.link.cluster.cluster_ranks`, over records
-numbered 0..n-1 (ranks). The state is one int64 array of rows by record:
-union-find parent and size, each cluster's members as a linked list (head, tail, next), a mask of the lists it
+The greedy single linkage under constraints of :func:`tollbook.link.cluster.cluster_ranks`, over the records of
+the components where a constraint bites, numbered 0..k-1 component by component (so a join touches nearby
+memory). The state is one int64 array, a row of eight fields per record (one cache line): union-find parent and
+size, each cluster's members as a linked list (head, tail, next), a mask of the lists it
 holds (bit list % 63: two clusters whose masks do not meet share no list, the common case), and the number of
 cannot-links and vetoes touching its members. A cannot-link (or veto) forbids two clusters exactly when one of
 its records is in each, so it is checked at each join against the other cluster's root (adjacency as CSR).
@@ -16,29 +17,27 @@ import numpy as np
 from numba import njit
 
 PARENT, SIZE, HEAD, TAIL, NEXT, MASK, CANNOT, VETOED = range(8)
-ROWS = 8
+FIELDS = 8  # a record's fields fill one 64-byte cache line
 
 
 @njit(cache=True, nogil=True)
 def _root(state: np.ndarray, i: int) -> int:
     """The cluster root of record `i`, halving the path on the way."""
-    parent = state[PARENT]
-    while parent[i] != i:
-        parent[i] = parent[parent[i]]
-        i = parent[i]
+    while state[i, PARENT] != i:
+        state[i, PARENT] = state[state[i, PARENT], PARENT]
+        i = state[i, PARENT]
     return i
 
 
 @njit(cache=True, nogil=True)
-def _fresh(n: int, inside: np.ndarray, lists: np.ndarray, cannot_ptr: np.ndarray,
-           veto_ptr: np.ndarray) -> np.ndarray:
-    """Every record of `inside` its own cluster (rows of other records are never read)."""
-    state = np.empty((ROWS, n), dtype=np.int64)
-    for r in inside:
-        state[PARENT, r], state[SIZE, r], state[HEAD, r], state[TAIL, r], state[NEXT, r] = r, 1, r, r, -1
-        state[MASK, r] = np.int64(1) << (lists[r] % 63) if lists[r] >= 0 else 0
-        state[CANNOT, r] = cannot_ptr[r + 1] - cannot_ptr[r]
-        state[VETOED, r] = veto_ptr[r + 1] - veto_ptr[r]
+def _fresh(n: int, lists: np.ndarray, cannot_ptr: np.ndarray, veto_ptr: np.ndarray) -> np.ndarray:
+    """Every record its own cluster."""
+    state = np.empty((n, FIELDS), dtype=np.int64)
+    for r in range(n):
+        state[r, PARENT], state[r, SIZE], state[r, HEAD], state[r, TAIL], state[r, NEXT] = r, 1, r, r, -1
+        state[r, MASK] = np.int64(1) << (lists[r] % 63) if lists[r] >= 0 else 0
+        state[r, CANNOT] = cannot_ptr[r + 1] - cannot_ptr[r]
+        state[r, VETOED] = veto_ptr[r + 1] - veto_ptr[r]
     return state
 
 
@@ -46,16 +45,16 @@ def _fresh(n: int, inside: np.ndarray, lists: np.ndarray, cannot_ptr: np.ndarray
 def _crosses(state: np.ndarray, row: int, pointer: np.ndarray, other: np.ndarray, ra: int, rb: int) -> bool:
     """True when some constraint (CSR `pointer`/`other`, counted per cluster in `row`) has one record in the
     cluster of root `ra` and the other in that of `rb`; walks the cluster touching fewer constraints."""
-    if state[row, ra] == 0 or state[row, rb] == 0:
+    if state[ra, row] == 0 or state[rb, row] == 0:
         return False
-    if state[row, ra] > state[row, rb]:
+    if state[ra, row] > state[rb, row]:
         ra, rb = rb, ra
-    member = state[HEAD, ra]
+    member = state[ra, HEAD]
     while member >= 0:
         for k in range(pointer[member], pointer[member + 1]):
             if _root(state, other[k]) == rb:
                 return True
-        member = state[NEXT, member]
+        member = state[member, NEXT]
     return False
 
 
@@ -70,28 +69,28 @@ def _is_strong(strong: np.ndarray, n: int, x: int, y: int) -> bool:
 @njit(cache=True, nogil=True)
 def _lists_clash(state: np.ndarray, lists: np.ndarray, strong: np.ndarray, ra: int, rb: int) -> bool:
     """True when the two clusters hold two records of one list that did not score as a match themselves."""
-    n = state.shape[1]
-    x = state[HEAD, ra]
+    n = state.shape[0]
+    x = state[ra, HEAD]
     while x >= 0:
         if lists[x] >= 0:
-            y = state[HEAD, rb]
+            y = state[rb, HEAD]
             while y >= 0:
                 if lists[y] == lists[x] and not _is_strong(strong, n, x, y):
                     return True
-                y = state[NEXT, y]
-        x = state[NEXT, x]
+                y = state[y, NEXT]
+        x = state[x, NEXT]
     return False
 
 
 @njit(cache=True, nogil=True)
 def _merge(state: np.ndarray, ra: int, rb: int) -> None:
     """Put the cluster of root `rb` under root `ra`."""
-    state[PARENT, rb] = ra
-    state[NEXT, state[TAIL, ra]] = state[HEAD, rb]
-    state[TAIL, ra] = state[TAIL, rb]
+    state[rb, PARENT] = ra
+    state[state[ra, TAIL], NEXT] = state[rb, HEAD]
+    state[ra, TAIL] = state[rb, TAIL]
     for row in (SIZE, CANNOT, VETOED):
-        state[row, ra] += state[row, rb]
-    state[MASK, ra] |= state[MASK, rb]
+        state[ra, row] += state[rb, row]
+    state[ra, MASK] |= state[rb, MASK]
 
 
 @njit(cache=True, nogil=True)
@@ -105,43 +104,42 @@ def _join(state: np.ndarray, a: int, b: int, binding: bool, probability: float, 
     if not binding:
         if probability < veto_below and _crosses(state, VETOED, vetoed[0], vetoed[1], ra, rb):
             return
-        if (state[MASK, ra] & state[MASK, rb]) != 0 and _lists_clash(state, lists, strong, ra, rb):
+        if (state[ra, MASK] & state[rb, MASK]) != 0 and _lists_clash(state, lists, strong, ra, rb):
             return
-    if state[SIZE, ra] < state[SIZE, rb]:
+    if state[ra, SIZE] < state[rb, SIZE]:
         ra, rb = rb, ra
     _merge(state, ra, rb)
 
 
 @njit(cache=True, nogil=True)
-def _first_members(state: np.ndarray, inside: np.ndarray, position: np.ndarray) -> np.ndarray:
+def _first_members(state: np.ndarray, position: np.ndarray) -> np.ndarray:
     """Each record's cluster named by its member first in the callers' order (smallest `position`)."""
-    first = np.empty(state.shape[1], dtype=np.int64)
-    for r in inside:
-        first[_root(state, r)] = -1
-    for r in inside:
+    n = state.shape[0]
+    first = np.full(n, -1, dtype=np.int64)
+    for r in range(n):
         root = _root(state, r)
         if first[root] < 0 or position[r] < position[first[root]]:
             first[root] = r
-    labels = np.empty(inside.shape[0], dtype=np.int64)
-    for k in range(inside.shape[0]):
-        labels[k] = first[_root(state, inside[k])]
+    labels = np.empty(n, dtype=np.int64)
+    for r in range(n):
+        labels[r] = first[_root(state, r)]
     return labels
 
 
 @njit(cache=True, nogil=True)
-def greedy_labels(inside: np.ndarray, position: np.ndarray, lists: np.ndarray, strong: np.ndarray,
-                  cannot: tuple, vetoed: tuple, must: np.ndarray, ordered: tuple,
-                  veto_below: float) -> np.ndarray:
-    """Cluster key (a rank) of each record of `inside`: must-links join first (binding), then the `ordered`
-    pairs (left, right, probability; most probable first). `lists` by rank (-1: none), `strong` the sorted keys
-    of same-list pairs at or above the threshold, `cannot` and `vetoed` CSR adjacency (pointer, other) by rank."""
-    state = _fresh(position.shape[0], inside, lists, cannot[0], vetoed[0])
+def greedy_labels(position: np.ndarray, lists: np.ndarray, strong: np.ndarray, cannot: tuple, vetoed: tuple,
+                  must: np.ndarray, ordered: tuple, veto_below: float) -> np.ndarray:
+    """Cluster key (the number of its first record in the callers' order, `position`) of each record 0..k-1:
+    must-links join first (binding), then the `ordered` pairs (left, right, probability; most probable first).
+    `lists` by record (-1: none), `strong` the sorted keys of same-list pairs at or above the threshold, `cannot`
+    and `vetoed` CSR adjacency (pointer, other) by record."""
+    state = _fresh(position.shape[0], lists, cannot[0], vetoed[0])
     for k in range(must.shape[0]):
         _join(state, must[k, 0], must[k, 1], True, 1.0, veto_below, lists, strong, cannot, vetoed)
     left, right, probability = ordered
     for k in range(left.shape[0]):
         _join(state, left[k], right[k], False, probability[k], veto_below, lists, strong, cannot, vetoed)
-    return _first_members(state, inside, position)
+    return _first_members(state, position)
 
 
 @njit(cache=True, nogil=True)

@@ -101,18 +101,32 @@ def cluster_ranks(records: Ranked, left: np.ndarray, right: np.ndarray, probabil
     bites = _constrained_components(component, records.lists, np.concatenate([cannot, vetoes]))
     if not bites.any():
         return labels
+    inside = np.flatnonzero(bites[component])
+    inside = inside[np.argsort(component[inside], kind="stable")]  # a component's records side by side
+    labels[inside] = inside[_greedy(records, inside, (left, right, np.asarray(probability, dtype=np.float64)[strong]),
+                                    (must, cannot, vetoes), decided.veto_below)]
+    return labels
+
+
+def _greedy(records: Ranked, inside: np.ndarray, strong: tuple[np.ndarray, np.ndarray, np.ndarray],
+            decided: tuple[np.ndarray, ...], veto_below: float) -> np.ndarray:
+    """The greedy over the records `inside` (all of some components, the strong pairs' ends among them; one
+    component's records side by side), renumbered 0..k-1 in that order for the compiled loop; returns each
+    one's cluster key as its place in `inside`. `decided`: (must, cannot, vetoes) as ranks."""
     from tollbook.link._kernels import greedy_labels
 
-    inside = np.flatnonzero(bites[component])
-    local = bites[component[left]]
-    ordered = _most_probable_first(left[local], right[local], np.asarray(probability, dtype=np.float64)[strong][local])
-    lists = records.lists if records.lists is not None else np.full(records.size, -1, dtype=np.int64)
-    labels[inside] = greedy_labels(
-        inside, records.position, lists, _same_list_keys(ordered[0], ordered[1], lists, records.size),
-        _adjacency(records.size, _between(cannot, bites[component])),
-        _adjacency(records.size, _between(vetoes, bites[component])),
-        _between(must, bites[component]), ordered, float(decided.veto_below))
-    return labels
+    number = np.full(records.size, -1, dtype=np.int64)
+    number[inside] = np.arange(len(inside))
+    left, right, probability = strong
+    local = number[left] >= 0
+    by_rank = _most_probable_first(left[local], right[local], probability[local])  # ties by rank, as ever
+    ordered = (number[by_rank[0]], number[by_rank[1]], by_rank[2])
+    lists = records.lists[inside] if records.lists is not None else np.full(len(inside), -1, dtype=np.int64)
+    must, cannot, vetoes = (number[_between(pairs, number >= 0)] for pairs in decided)
+    position = records.position[inside]
+    return greedy_labels(position, lists, _same_list_keys(ordered[0], ordered[1], lists, len(inside)),
+                         _adjacency(len(inside), cannot), _adjacency(len(inside), vetoes), must, ordered,
+                         float(veto_below))
 
 
 def _known(n: int, pairs: np.ndarray) -> np.ndarray:

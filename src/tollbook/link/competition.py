@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tollbook.link.calibrate import log_odds
+from tollbook.link.calibrate import log_odds, probability_of
 from tollbook.link.cluster import Ranked, cluster_ranks, ranked_pairs
 
 ROUNDS = 3
@@ -39,12 +39,11 @@ def list_codes(records: Ranked, left: np.ndarray, right: np.ndarray) -> tuple[np
     """(each rank's list as a code among the lists of the pairs' records, -1 for lists in no pair; the number of
     those lists); lists are named by their text and coded in its sorted order."""
     names = records.list_names if records.list_names is not None else np.empty(0, dtype=object)
-    text = np.array([str(name) for name in names] + ["None"], dtype=object)  # code -1 (no list) reads "None"
+    text = [str(name) for name in names] + ["None"]  # code -1 (no list) is the last, read "None"
     lists = records.lists if records.lists is not None else np.full(records.size, -1, dtype=np.int64)
-    of_rank = text[lists]
-    present = sorted(set(of_rank[left].tolist()) | set(of_rank[right].tolist()))
+    present = sorted({text[code] for code in np.unique(np.concatenate([lists[left], lists[right]])).tolist()})
     index = {name: i for i, name in enumerate(present)}
-    coded = np.array([index.get(name, -1) for name in text.tolist()], dtype=np.int64)
+    coded = np.array([index.get(name, -1) for name in text], dtype=np.int64)
     return coded[lists], len(present)
 
 
@@ -87,7 +86,7 @@ class Rivals:
     record's list (`of_left`) and the right record's on the left's (`of_right`)."""
 
     cross: np.ndarray  # mask over all pairs
-    lists: tuple[np.ndarray, np.ndarray]  # the left and right records' lists, of the cross pairs
+    lists: np.ndarray  # the left and right records' lists of each cross pair, as one index into a flat matrix
     of_left: tuple[np.ndarray, int]  # (group of each cross pair, number of groups)
     of_right: tuple[np.ndarray, int]
 
@@ -100,7 +99,7 @@ class Rivals:
             keys, groups = np.unique(record[cross] * count + other[cross], return_inverse=True)
             return groups.astype(np.int64), len(keys)
 
-        return cls(cross, (la[cross], lb[cross]), grouped(left, lb), grouped(right, la))
+        return cls(cross, la[cross] * count + lb[cross], grouped(left, lb), grouped(right, la))
 
     def counts(self) -> np.ndarray:
         """Competing candidates of each pair (-1 for a pair within one list)."""
@@ -119,8 +118,7 @@ def competition_weights(rivals: Rivals, weight: np.ndarray, cover: np.ndarray) -
     odds = np.exp2(np.clip(weight[cross], -60.0, 60.0))
     summed_a = group_sums(rivals.of_left[0], odds, rivals.of_left[1])[rivals.of_left[0]]
     summed_b = group_sums(rivals.of_right[0], odds, rivals.of_right[1])[rivals.of_right[0]]
-    la, lb = rivals.lists
-    neither = 1.0 - (cover[la, lb] + cover[lb, la]) / 2
+    neither = (1.0 - (cover + cover.T) / 2).ravel()[rivals.lists]
     probability = odds / (neither + summed_a + summed_b - odds)
     new_weight = np.log2(probability) - np.log2(np.maximum(1.0 - probability, 1e-300))
     bits = np.zeros(len(weight))
@@ -138,6 +136,7 @@ def list_aware(ids: Sequence[Hashable] | Ranked, pairs: pd.DataFrame, prior: flo
     records, left, right = ranked_pairs(ids, lists, pairs)
     by_rank, count = list_codes(records, left, right)
     la, lb = by_rank[left], by_rank[right]
+    of_pair = la * count + lb  # each pair's two lists, as an index into a flat matrix
     rivals = Rivals.of(left, right, la, lb, count)
     base = pairs["match_weight"].to_numpy(dtype=float)
     probability = pairs["match_probability"].to_numpy()
@@ -146,13 +145,13 @@ def list_aware(ids: Sequence[Hashable] | Ranked, pairs: pd.DataFrame, prior: flo
         counts = cluster_list_counts(cluster_ranks(records, left, right, probability, threshold), by_rank, count)
         priors = list_pair_priors(counts)
         shift = np.log2(priors / (1 - priors)) - start
-        moved = base + shift[la, lb]
+        moved = base + shift.ravel()[of_pair]
         bits = competition_weights(rivals, moved, coverage(counts))
         weight = moved + bits
-        probability = 1.0 / (1.0 + np.exp2(-weight))
+        probability = probability_of(weight)
         if say:
             say(f"list-aware scores, round {number}: {int((probability >= threshold).sum()):,} "
                 f"pairs at or above {threshold}")
-    return pairs.assign(gamma_lists=(la != lb).astype("int8"), mw_lists=shift[la, lb].astype("float32"),
+    return pairs.assign(gamma_lists=(la != lb).astype("int8"), mw_lists=shift.ravel()[of_pair].astype("float32"),
                         gamma_competition=np.clip(rivals.counts(), -1, 127).astype("int8"),
                         mw_competition=bits.astype("float32"), match_weight=weight, match_probability=probability)
