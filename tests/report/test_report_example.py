@@ -4,12 +4,11 @@ headless Chromium (Debian's package, driven by Playwright) with no console error
 from __future__ import annotations
 
 import html
-import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
+from headless import browser_or_skip
 from sqlalchemy import Engine
 from typer.testing import CliRunner
 
@@ -20,7 +19,6 @@ from tollbook.status import database_status
 from tollbook.store import session_scope
 
 BUILD = Path(__file__).resolve().parents[2] / "build"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.slow
 
 
@@ -67,25 +65,10 @@ def test_cli_report_explain_export_on_the_example(demo: DemoSummary, demo_engine
     assert bad.exit_code == 1 and "unknown language 'de'" in bad.output
 
 
-def _browser_or_skip() -> str:
-    """Debian's chromium with Playwright, or a skip (a failure in CI, where .ci/run installs both)."""
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        missing = "Playwright's Python package is not installed"
-    else:
-        missing = None if CHROMIUM else "no chromium executable (apt-get install chromium)"
-    if missing:
-        if os.environ.get("CI") == "true":
-            pytest.fail(missing)
-        pytest.skip(missing)
-    return CHROMIUM
-
-
 def test_renders_in_headless_chromium_offline(demo: DemoSummary) -> None:
     from playwright.sync_api import sync_playwright
 
-    executable = _browser_or_skip()
+    executable = browser_or_skip()
     BUILD.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])

@@ -8,8 +8,6 @@ Runs when a Chromium is installed (.ci/run installs Debian's); in CI (CI=true) a
 
 from __future__ import annotations
 
-import os
-import shutil
 import socket
 import threading
 import time
@@ -18,6 +16,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
+from headless import browser_or_skip
 
 from tollbook.enums import Role
 from tollbook.web.app import create_app
@@ -26,18 +25,8 @@ from web.web_helpers import PASSWORD, USERS
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "build" / "e2e"
 EXAMPLE = ROOT / "examples" / "iran-2019" / "network_fa.csv"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 pytestmark = pytest.mark.slow
-
-
-def _browser_or_skip() -> str:
-    """The system Chromium's path; skipped outside CI when there is none."""
-    if CHROMIUM:
-        return CHROMIUM
-    if os.environ.get("CI") == "true":
-        pytest.fail("Chromium is required in CI: .ci/run installs Debian's chromium")
-    pytest.skip("no chromium on this machine (apt-get install chromium)")
 
 
 def _free_port() -> int:
@@ -66,7 +55,7 @@ def server(db_path: Path) -> Iterator[str]:
 @pytest.fixture
 def browser():  # noqa: ANN201 - a Playwright Browser
     """Headless Debian Chromium through Playwright (Playwright's own browsers are never downloaded)."""
-    path = _browser_or_skip()
+    path = browser_or_skip()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
