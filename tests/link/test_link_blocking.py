@@ -158,3 +158,67 @@ def test_pairs_generated_on_integer_codes_are_the_rules_pairs_once_each_with_the
     by_rule = [_blocked(keys, [rule]) for rule in rules]
     for key, left, right in found:  # each pair named by the first rule that blocks it
         assert key == str(next(n for n, pairs_of_rule in enumerate(by_rule) if (left, right) in pairs_of_rule))
+
+
+def _same_pairs_as_before(keys: pd.DataFrame, rules: list[PlannedRule]) -> None:
+    """blocked_pairs gives the frame the previous implementation (blocking_oracle) gave: the same pairs, keys,
+    dtypes and order."""
+    from blocking_oracle import blocked_pairs as blocked_before
+
+    from tollbook.link.blocking import blocked_pairs
+
+    pd.testing.assert_frame_equal(blocked_pairs(keys, rules), blocked_before(keys, rules), check_exact=True)
+
+
+def _random_keys(rows: int, seed: int) -> pd.DataFrame:
+    """Keys of few values, many nulls and ids in no particular order (not the row order, with gaps)."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame({
+        "unique_id": rng.permutation(rows * 3)[:rows].astype(np.int64),
+        "names_phon": rng.choice(["mhmd|hsn", "al|krm", "rz|ahmd", None], rows, p=[0.5, 0.3, 0.15, 0.05]),
+        "province_code": rng.choice(["IR-23", "IR-10", None], rows),
+        "dod": pd.to_datetime(rng.choice(["2019-11-16", "2019-11-17", None], rows)),
+        "age": pd.array(rng.choice([23, 24, None], rows), dtype="Int64"),
+        "city_code": rng.choice(["gn:1", None], rows), "sex": rng.choice(["male", "female", None], rows)})
+
+
+def test_pairs_are_those_generated_before_for_split_and_residual_rules() -> None:
+    for seed in range(4):
+        keys = _random_keys(400, seed)
+        rules = plan(keys, (("names_phon",), ("dod", "age"), ("province_code", "sex"), ("names_phon", "age")),
+                     limit=1_500)
+        assert any(rule.missing for rule in rules) and any(rule.split_from for rule in rules)
+        _same_pairs_as_before(keys, rules)
+        _same_pairs_as_before(keys, rules[::-1])  # residual rules first: each pair's first rule changes
+        _same_pairs_as_before(keys, [PlannedRule(("names_phon",), 0, missing="province_code")])
+
+
+def test_pairs_of_edge_cases_are_those_generated_before() -> None:
+    keys = _random_keys(50, 9)
+    _same_pairs_as_before(keys, [])
+    _same_pairs_as_before(keys.iloc[:0], [PlannedRule(("names_phon",), 0)])
+    _same_pairs_as_before(keys.iloc[:1], [PlannedRule(("names_phon",), 0)])
+    _same_pairs_as_before(keys.assign(names_phon=None), [PlannedRule(("names_phon",), 0)])
+    _same_pairs_as_before(keys.assign(names_phon="x"), [PlannedRule(("names_phon",), 0),
+                                                        PlannedRule(("names_phon",), 0, missing="age")])
+
+
+def test_pairs_of_a_realistic_list_are_those_generated_before() -> None:
+    from tollbook.link.keys import build_keys
+    from tollbook.link.train import numbered
+    from tollbook.synth import realistic_lists
+
+    keys = build_keys(realistic_lists(20_000, 4).records)
+    ranked, _ids = numbered(keys)
+    rules = plan(keys, limit=20_000)  # a small budget: most rules split, with residual rules
+    assert sum(rule.missing is not None for rule in rules) >= 3
+    _same_pairs_as_before(ranked, rules)
+    from blocking_oracle import blocked_pairs as blocked_before
+
+    from tollbook.link.blocking import KeyCodes, blocked_pairs
+
+    codes = KeyCodes(keys)  # the plan's codes, of the text ids' table, reused for the ranked one
+    assert plan(codes, limit=20_000) == rules
+    pd.testing.assert_frame_equal(blocked_pairs(ranked, rules, codes), blocked_before(ranked, rules))

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from cluster_reference import _greedy
 
-from tollbook.link.cluster import _greedy, assign_public_ids, cluster_records, fresh_public_id, members
+from tollbook.link.cluster import assign_public_ids, cluster_records, fresh_public_id, members
 
 
 def _pairs(*rows: tuple[int, int, float]) -> pd.DataFrame:

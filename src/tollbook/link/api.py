@@ -7,7 +7,7 @@ import logging
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -19,7 +19,15 @@ from tollbook.errors import TollbookError
 from tollbook.link import store
 from tollbook.link.calibrate import calibrate_prior
 from tollbook.link.clashes import VETO_BELOW, large_clusters, vetoes, within_cluster_pairs
-from tollbook.link.cluster import assign_public_ids, cluster_records, fresh_public_id, members
+from tollbook.link.cluster import (
+    Constraints,
+    Ranked,
+    as_pairs,
+    assign_public_ids,
+    cluster_ranks,
+    fresh_public_id,
+    members,
+)
 from tollbook.link.competition import list_aware
 from tollbook.link.keys import build_keys
 from tollbook.link.lock import hold_link_lock
@@ -116,56 +124,66 @@ def link_frame(records: pd.DataFrame, threshold: float = DEFAULT_THRESHOLD,
     say(f"{len(scored.pairs):,} of {scored.comparisons:,} compared pairs scored at or above "
         f"{min(review_lower, SCORE_FLOOR) if model is None else review_lower:g}")
     names = scored.ids  # record id by rank; pairs name records by rank
-    ranks = pd.Index(names).get_indexer(keys["unique_id"]).tolist()  # each record's rank, in the records' order
-    lists = dict(zip(ranks, keys["source_list"], strict=True))
+    number = pd.Index(names)  # rank by record id
+    records = Ranked.of(number.get_indexer(keys["unique_id"]), keys["source_list"])  # in the records' order
     pairs, fitted = scored.pairs, scored.model
     if scored.trained and model is None:  # a table too small to train keeps its stated prior (1 / records)
-        pairs, prior = calibrate_prior(ranks, pairs, fitted["probability_two_random_records_match"],
-                                       threshold, lists, say)
+        pairs, prior = calibrate_prior(records, pairs, fitted["probability_two_random_records_match"],
+                                       threshold, None, say)
         fitted = fitted | {"probability_two_random_records_match": prior}
         reachable = pairs[pairs["match_probability"] >= review_lower / LIST_AWARE_REACH].reset_index(drop=True)
-        pairs = list_aware(ranks, reachable, prior, threshold, lists, say)
+        pairs = list_aware(records, reachable, prior, threshold, None, say)
     pairs = pairs[pairs["match_probability"] >= review_lower].reset_index(drop=True)
     say(f"reading the comparisons of {len(pairs):,} pairs at or above {review_lower}")
     pairs = scored.with_terms(pairs, fitted["probability_two_random_records_match"])
     pairs = pairs.sort_values(["unique_id_l", "unique_id_r"], ignore_index=True)  # stored in one order
     say(f"clustering {len(pairs):,} pairs at threshold {threshold}")
-    number = dict(zip(keys["unique_id"], ranks, strict=True))
-    must, cannot = _numbered_pairs(must_link, number), _numbered_pairs(cannot_link, number)
-    assignment = cluster_records(ranks, pairs, threshold, must, cannot, lists)
-    assignment = _checked_whole(scored, fitted, (ranks, pairs, lists), assignment, threshold, (must, cannot), say)
+    decided = Constraints(_numbered_pairs(must_link, number), _numbered_pairs(cannot_link, number))
+    labels = cluster_ranks(records, *_pair_arrays(pairs), threshold, decided)
+    labels = _checked_whole(scored, fitted, (records, pairs), labels, threshold, decided, say)
     done = time.perf_counter()
     seconds = {"keys": keyed - started, "model": scored_at - keyed, "cluster": done - scored_at,
                "total": done - started}
-    return Clustering({names[r]: names[c] for r, c in assignment.items()}, named_pairs(pairs, names), fitted,
-                      scored.trained, scored.comparisons, seconds)
+    order = records.order
+    assignment = dict(zip(names[order].tolist(), names[labels[order]].tolist(), strict=True))
+    return Clustering(assignment, named_pairs(pairs, names), fitted, scored.trained, scored.comparisons, seconds)
 
 
-def _checked_whole(scored: ScoredPairs, model: dict[str, Any], linked: tuple[list[int], pd.DataFrame, dict],
-                   assignment: dict[int, int], threshold: float, decided: tuple[list, list],
-                   say: Progress) -> dict[int, int]:
+def _pair_arrays(pairs: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The pairs' left and right ranks and match probabilities."""
+    return (pairs["unique_id_l"].to_numpy(dtype=np.int64), pairs["unique_id_r"].to_numpy(dtype=np.int64),
+            pairs["match_probability"].to_numpy(dtype=np.float64))
+
+
+def _checked_whole(scored: ScoredPairs, model: dict[str, Any], linked: tuple[Ranked, pd.DataFrame],
+                   labels: np.ndarray, threshold: float, decided: Constraints, say: Progress) -> np.ndarray:
     """The clustering again with vetoes between records of one cluster that the model scores as clearly two
     persons (:mod:`tollbook.link.clashes`; they bind joins below VETO_BELOW), until none is new (CLASH_ROUNDS).
-    `linked` is (record ranks, pairs, list by rank), `decided` the reviewers' (must-links, cannot-links)."""
-    ranks, pairs, lists = linked
+    `linked` is (the records by rank, the pairs), `labels` each rank's cluster key, `decided` the reviewers'
+    must- and cannot-links."""
+    records, pairs = linked
+    must = [(int(a), int(b)) for a, b in decided.must.tolist()]
     vetoed: set[tuple[int, int]] = set()
     for _round in range(CLASH_ROUNDS):
-        scored_within = within_cluster_pairs(assignment, scored, model["probability_two_random_records_match"])
-        found = set(vetoes(scored_within, decided[0])) - vetoed
+        scored_within = within_cluster_pairs(labels, scored, model["probability_two_random_records_match"])
+        found = set(vetoes(scored_within, must)) - vetoed
         if not found:
             break
         vetoed |= found
-        say(f"checking clusters whole: {len(found):,} pairs of records in {large_clusters(assignment):,} clusters "
+        say(f"checking clusters whole: {len(found):,} pairs of records in {large_clusters(labels):,} clusters "
             f"of three or more are clearly two persons; clustering again (joins below {VETO_BELOW} may not put "
             "them together)")
-        assignment = cluster_records(ranks, pairs, threshold, decided[0], decided[1], lists, sorted(vetoed),
-                                     VETO_BELOW)
-    return assignment
+        labels = cluster_ranks(records, *_pair_arrays(pairs), threshold,
+                               replace(decided, vetoes=as_pairs(sorted(vetoed)), veto_below=VETO_BELOW))
+    return labels
 
 
-def _numbered_pairs(pairs: list[tuple[Any, Any]] | None, number: dict[Any, int]) -> list[tuple[int, int]]:
-    """Reviewers' pairs of record ids as ranks; pairs naming a record not linked here are left out."""
-    return [(number[a], number[b]) for a, b in pairs or () if a in number and b in number]
+def _numbered_pairs(pairs: list[tuple[Any, Any]] | None, number: pd.Index) -> np.ndarray:
+    """Reviewers' pairs of record ids as ranks (`number`: the ids by rank); pairs naming a record not linked here
+    are left out."""
+    chosen = list(pairs or ())
+    ranks = np.column_stack([number.get_indexer([a for a, _ in chosen]), number.get_indexer([b for _, b in chosen])])
+    return ranks[(ranks >= 0).all(axis=1)].astype(np.int64).reshape(-1, 2)
 
 
 def named_pairs(pairs: pd.DataFrame, names: np.ndarray) -> pd.DataFrame:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Hashable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from tollbook.link.cluster import cluster_records
+from tollbook.link.cluster import Ranked, cluster_ranks, ranked_pairs
 
 MAX_ROUNDS = 6
 SETTLED = 0.02  # |log(new prior / old prior)| below which the prior has settled
@@ -26,34 +26,40 @@ def log_odds(probability: float) -> float:
     return float(np.log2(probability / (1.0 - probability)))
 
 
+def probability_of(weight: np.ndarray) -> np.ndarray:
+    """Match probabilities from match weights (bits)."""
+    return 1.0 / (1.0 + np.exp2(-weight))
+
+
 def shifted(pairs: pd.DataFrame, shift: float) -> pd.DataFrame:
     """Pairs with match weights moved by `shift` bits and probabilities recomputed from them."""
-    out = pairs.copy()
-    out["match_weight"] = pairs["match_weight"].to_numpy() + shift
-    out["match_probability"] = 1.0 / (1.0 + np.exp2(-out["match_weight"].to_numpy()))
-    return out
+    weight = pairs["match_weight"].to_numpy() + shift
+    return pairs.assign(match_weight=weight, match_probability=probability_of(weight))
 
 
-def within_cluster_pairs(assignment: Mapping[Hashable, Hashable]) -> float:
-    """Number of record pairs that share a cluster."""
-    sizes = pd.Series(list(assignment.values()), dtype=object).value_counts().to_numpy(dtype=float)
+def within_cluster_pairs(assignment: Mapping[Hashable, Hashable] | np.ndarray) -> float:
+    """Number of record pairs that share a cluster (`assignment`: id -> cluster key, or cluster keys as ranks)."""
+    keys = assignment if isinstance(assignment, np.ndarray) else pd.factorize(list(assignment.values()))[0]
+    sizes = np.bincount(keys).astype(float)
     return float((sizes * (sizes - 1) / 2).sum())
 
 
-def calibrate_prior(ids: Sequence[Hashable], pairs: pd.DataFrame, prior: float, threshold: float,
+def calibrate_prior(ids: Sequence[Hashable] | Ranked, pairs: pd.DataFrame, prior: float, threshold: float,
                     lists: Mapping[Hashable, Hashable] | None, say: Callable[[str], None] | None = None,
                     ) -> tuple[pd.DataFrame, float]:
-    """(pairs rescored with the settled prior, that prior), starting from the model's `prior`."""
-    n = len(ids)
+    """(pairs rescored with the settled prior, that prior), starting from the model's `prior`. `ids` are the
+    record ids with `lists` (id -> list), or the records as Ranked when the pairs name them by rank."""
+    n = ids.size if isinstance(ids, Ranked) else len(ids)
     total = n * (n - 1) / 2
     if total <= 0 or pairs.empty:
         return pairs, prior
+    records, left, right = ranked_pairs(ids, lists, pairs)
+    weight = pairs["match_weight"].to_numpy()
     start, current = log_odds(prior), prior
-    slim = pairs[["unique_id_l", "unique_id_r", "match_weight"]]  # rounds need no comparison columns
     for number in range(1, MAX_ROUNDS + 1):
-        rescored = shifted(slim, log_odds(current) - start)
-        assignment = cluster_records(ids, rescored, threshold, lists=lists)
-        found = min(max(within_cluster_pairs(assignment) / total, 1e-12), 0.5)
+        probability = probability_of(weight + (log_odds(current) - start))
+        labels = cluster_ranks(records, left, right, probability, threshold)
+        found = min(max(within_cluster_pairs(labels) / total, 1e-12), 0.5)
         if say:
             say(f"calibrating the prior, round {number}: {current:.3g} -> {found:.3g}")
         if abs(np.log(found / current)) < SETTLED:

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from tollbook.link.calibrate import log_odds
-from tollbook.link.cluster import connected_components, members
+from tollbook.link.cluster import connected_components
 
 VETO = 1e-4  # a pair this unlikely under the model (its own evidence, the run's prior) is two persons
 VETO_BELOW = 0.5  # a veto binds joins the model doubts (less likely than not), not those it trusts
@@ -29,17 +29,33 @@ Pair = tuple[Hashable, Hashable]
 
 def pairs_within(assignment: Mapping[Hashable, Hashable]) -> pd.DataFrame:
     """Every two records (smaller id left) of each cluster of MIN_SIZE or more records."""
-    frame = pd.DataFrame({"record": list(assignment), "cluster": list(assignment.values())})
-    frame = frame[frame["cluster"].map(frame["cluster"].value_counts()) >= MIN_SIZE]
-    both = frame.merge(frame, on="cluster")
-    both = both[both["record_x"] < both["record_y"]]
-    return pd.DataFrame({"unique_id_l": both["record_x"].to_numpy(), "unique_id_r": both["record_y"].to_numpy()})
+    records = sorted(assignment)
+    ids = np.empty(len(records), dtype=object)
+    ids[:] = records
+    chosen = pairs_within_ranks(pd.factorize(pd.Series([assignment[r] for r in records], dtype=object))[0])
+    return chosen.assign(unique_id_l=ids[chosen["unique_id_l"].to_numpy()],
+                         unique_id_r=ids[chosen["unique_id_r"].to_numpy()])
 
 
-def within_cluster_pairs(assignment: Mapping[Hashable, Hashable], scored: Any, prior: float) -> pd.DataFrame:
-    """Every two records of each large cluster scored by the run's model (`scored`: train.ScoredPairs, whose
-    linker scores chosen pairs): unique_id_l, unique_id_r, match_probability under `prior`."""
-    chosen = pairs_within(assignment)
+def pairs_within_ranks(labels: np.ndarray) -> pd.DataFrame:
+    """Every two records (smaller rank left) of each cluster of MIN_SIZE or more records, `labels` being the
+    cluster key of each rank; by cluster, then left, then right rank."""
+    sizes = np.bincount(labels, minlength=len(labels))
+    members = np.flatnonzero(sizes[labels] >= MIN_SIZE)
+    members = members[np.lexsort((members, labels[members]))]  # by cluster, then rank
+    size = sizes[labels[members]]
+    start = np.searchsorted(labels[members], labels[members])  # where each member's cluster begins
+    later = start + size - 1 - np.arange(len(members))  # members after each one in its cluster
+    left = np.repeat(np.arange(len(members)), later)
+    right = left + 1 + np.arange(len(left)) - np.repeat(np.cumsum(later) - later, later)
+    return pd.DataFrame({"unique_id_l": members[left], "unique_id_r": members[right]})
+
+
+def within_cluster_pairs(labels: np.ndarray, scored: Any, prior: float) -> pd.DataFrame:
+    """Every two records of each large cluster (`labels`: cluster key by rank) scored by the run's model
+    (`scored`: train.ScoredPairs, whose linker scores chosen pairs): unique_id_l, unique_id_r,
+    match_probability under `prior`."""
+    chosen = pairs_within_ranks(labels)
     if chosen.empty:
         return chosen.assign(match_probability=pd.Series(dtype=float))
     terms = scored.with_terms(chosen, prior)
@@ -59,6 +75,6 @@ def vetoes(scored: pd.DataFrame, must_link: Iterable[Pair] = ()) -> list[Pair]:
     return [(a, b) for a, b in pairs if a not in held or b not in held or held[a] != held[b]]
 
 
-def large_clusters(assignment: Mapping[Hashable, Hashable]) -> int:
-    """Clusters of MIN_SIZE or more records (those checked whole)."""
-    return sum(len(ids) >= MIN_SIZE for ids in members(assignment).values())
+def large_clusters(labels: np.ndarray) -> int:
+    """Clusters of MIN_SIZE or more records (those checked whole), `labels` being the cluster key of each rank."""
+    return int((np.bincount(labels) >= MIN_SIZE).sum())

@@ -5,13 +5,19 @@ unless a cannot-link lies between the two clusters, or (when each record's list 
 put two records of one list in a cluster without those two scoring as one person themselves: a list rarely
 names a person twice, so namesakes do not chain through a third record. Without cannot-links or lists this
 equals connected components.
+
+The linkage numbers its records 0..n-1 (ranks) and clusters arrays (:class:`Ranked`, :func:`cluster_ranks`):
+SciPy's connected components, then the greedy compiled with Numba (:mod:`._kernels`) inside the
+components where a constraint can bite. :func:`cluster_records` takes any ids, numbers them in sorted order (so
+tied pairs still break by the ids) and maps the clusters back.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Hashable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -19,87 +25,221 @@ import pandas as pd
 Pair = tuple[Hashable, Hashable]
 
 
-class _Clusters:
-    """Union-find over record ids that also keeps, per root, the ids it may never join."""
+EMPTY_PAIRS = np.empty((0, 2), dtype=np.int64)
 
-    def __init__(self, ids: Iterable[Hashable], lists: Mapping[Hashable, Hashable] | None = None) -> None:
-        self.parent = {i: i for i in ids}
-        self.size = dict.fromkeys(self.parent, 1)
-        self.forbidden: dict[Hashable, set[Hashable]] = {}
-        self.vetoed: dict[Hashable, set[Hashable]] = {}  # forbidden to joins weaker than veto_below only
-        self.veto_below = 0.0
-        self.lists = lists
-        self.by_list: dict[Hashable, dict[Hashable, list[Hashable]]] = {}  # root -> list -> records (joined only)
-        self.strong: set[Pair] = set()
 
-    def root(self, i: Hashable) -> Hashable:
-        """The cluster root of `i`, compressing the path on the way."""
-        parent = self.parent
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
+@dataclass(frozen=True)
+class Ranked:
+    """Records numbered 0..n-1 (ranks). `order` holds the ranks in the callers' order of records, which names
+    each cluster (by its first record); `lists` each rank's list as a code (-1: none; None: no list constraint)
+    and `list_names` the list of each code."""
 
-    def forbid(self, a: Hashable, b: Hashable, vetoed: bool = False) -> None:
-        """Record that the clusters of `a` and `b` may never join (vetoed: not through a join the model doubts)."""
-        ra, rb = self.root(a), self.root(b)
-        table = self.vetoed if vetoed else self.forbidden
-        table.setdefault(ra, set()).add(rb)
-        table.setdefault(rb, set()).add(ra)
+    order: np.ndarray
+    lists: np.ndarray | None = None
+    list_names: np.ndarray | None = None
 
-    def join(self, a: Hashable, b: Hashable, binding: bool = False, probability: float = 1.0) -> bool:
-        """Merge the clusters of `a` and `b` unless forbidden (a cannot-link, a veto when the pair's probability
-        is below veto_below, or two records of one list that do not score as one person; a binding join ignores
-        the last two); True when they end up together."""
-        ra, rb = self.root(a), self.root(b)
-        if ra == rb:
-            return True
-        if rb in self.forbidden.get(ra, ()):
-            return False
-        if not binding and probability < self.veto_below and rb in self.vetoed.get(ra, ()):
-            return False
-        if not binding and self.lists is not None and self._lists_clash(ra, rb):
-            return False
-        if self.size[ra] < self.size[rb]:
-            ra, rb = rb, ra
-        self.parent[rb] = ra
-        self.size[ra] += self.size[rb]
-        self._merge_forbidden(self.forbidden, ra, rb)
-        self._merge_forbidden(self.vetoed, ra, rb)
-        if self.lists is not None:
-            kept = self.by_list.setdefault(ra, self._of(ra))
-            for source, records in (self.by_list.pop(rb, None) or self._of(rb)).items():
-                kept.setdefault(source, []).extend(records)
-        return True
+    @property
+    def size(self) -> int:
+        """Number of records."""
+        return len(self.order)
 
-    def _of(self, root: Hashable) -> dict[Hashable, list[Hashable]]:
-        """The records of a root by list (a singleton's made on demand: most records never join)."""
-        return self.by_list.get(root) or {self.lists.get(root): [root]}  # type: ignore[union-attr]
+    @cached_property
+    def position(self) -> np.ndarray:
+        """Each rank's place in `order`."""
+        position = np.empty(self.size, dtype=np.int64)
+        position[self.order] = np.arange(self.size)
+        return position
 
-    def _lists_clash(self, ra: Hashable, rb: Hashable) -> bool:
-        """True when both clusters hold a record of one list and some such two records did not score as a
-        match themselves (within-list duplicates that agree may join)."""
-        left, right = self._of(ra), self._of(rb)
-        if len(left) > len(right):
-            left, right = right, left
-        for source, records in left.items():
-            if source is None or source not in right:
-                continue
-            if any((x, y) not in self.strong and (y, x) not in self.strong for x in records for y in right[source]):
-                return True
-        return False
+    @classmethod
+    def of(cls, order: Iterable[int], lists: Iterable[Hashable] | None = None) -> Ranked:
+        """Records by rank from their ranks in the callers' order and (optionally) their lists in that order."""
+        ranks = np.asarray(order, dtype=np.int64)
+        if lists is None:
+            return cls(ranks)
+        codes, names = pd.factorize(lists if isinstance(lists, pd.Series) else pd.Series(list(lists), dtype=object))
+        by_rank = np.empty(len(ranks), dtype=np.int64)
+        by_rank[ranks] = codes
+        return cls(ranks, by_rank, np.asarray(names, dtype=object))
 
-    @staticmethod
-    def _merge_forbidden(table: dict[Hashable, set[Hashable]], keep: Hashable, gone: Hashable) -> None:
-        """Move the cannot-links (or vetoes) of a merged root onto the surviving root."""
-        moved = table.pop(gone, set())
-        if not moved:
-            return
-        table.setdefault(keep, set()).update(moved)
-        for other in moved:
-            peers = table[other]
-            peers.discard(gone)
-            peers.add(keep)
+
+@dataclass(frozen=True)
+class Constraints:
+    """Reviewers' decisions and vetoes as (k, 2) arrays of ranks: must-links join first whatever the scores,
+    cannot-links never join, vetoes bind only joins through pairs below `veto_below`."""
+
+    must: np.ndarray = field(default_factory=lambda: EMPTY_PAIRS)
+    cannot: np.ndarray = field(default_factory=lambda: EMPTY_PAIRS)
+    vetoes: np.ndarray = field(default_factory=lambda: EMPTY_PAIRS)
+    veto_below: float = 0.5
+
+
+def as_pairs(pairs: Iterable[tuple[int, int]] | np.ndarray) -> np.ndarray:
+    """Pairs of ranks as a (k, 2) int64 array."""
+    array = np.asarray(list(pairs) if not isinstance(pairs, np.ndarray) else pairs, dtype=np.int64)
+    return array.reshape(-1, 2)
+
+
+def cluster_ranks(records: Ranked, left: np.ndarray, right: np.ndarray, probability: np.ndarray,
+                  threshold: float, constraints: Constraints | None = None) -> np.ndarray:
+    """The cluster key of each rank (the rank of its cluster's first record in `records.order`): a pair
+    (left[k], right[k]) joins when probability[k] ≥ threshold and no constraint forbids it (see the module).
+
+    Joins never cross connected components of the strong pairs, so the greedy runs only inside components
+    where a constraint can bite (two records of one list, or a cannot-link or veto); the rest are their
+    components."""
+    decided = constraints or Constraints()
+    strong = np.asarray(probability) >= threshold
+    left, right = np.asarray(left, dtype=np.int64)[strong], np.asarray(right, dtype=np.int64)[strong]
+    if len(left) and (min(left.min(), right.min()) < 0 or max(left.max(), right.max()) >= records.size):
+        raise ValueError("a scored pair names a record id that is not among the records")
+    must, cannot, vetoes = (_known(records.size, p) for p in (decided.must, decided.cannot, decided.vetoes))
+    component = _component_of(records.size, np.concatenate([left, must[:, 0]]),
+                              np.concatenate([right, must[:, 1]]))
+    labels = _first_in_order(records, component)
+    if not len(cannot) and not len(vetoes) and records.lists is None:
+        return labels
+    bites = _constrained_components(component, records.lists, np.concatenate([cannot, vetoes]))
+    if not bites.any():
+        return labels
+    inside = np.flatnonzero(bites[component])
+    inside = inside[np.argsort(component[inside], kind="stable")]  # a component's records side by side
+    labels[inside] = inside[_greedy(records, inside, (left, right, np.asarray(probability, dtype=np.float64)[strong]),
+                                    (must, cannot, vetoes), decided.veto_below)]
+    return labels
+
+
+def _greedy(records: Ranked, inside: np.ndarray, strong: tuple[np.ndarray, np.ndarray, np.ndarray],
+            decided: tuple[np.ndarray, ...], veto_below: float) -> np.ndarray:
+    """The greedy over the records `inside` (all of some components, the strong pairs' ends among them; one
+    component's records side by side), renumbered 0..k-1 in that order for the compiled loop; returns each
+    one's cluster key as its place in `inside`. `decided`: (must, cannot, vetoes) as ranks."""
+    from tollbook.link._kernels import greedy_labels
+
+    number = np.full(records.size, -1, dtype=np.int64)
+    number[inside] = np.arange(len(inside))
+    left, right, probability = strong
+    local = number[left] >= 0
+    by_rank = _most_probable_first(left[local], right[local], probability[local])  # ties by rank, as ever
+    ordered = (number[by_rank[0]], number[by_rank[1]], by_rank[2])
+    lists = records.lists[inside] if records.lists is not None else np.full(len(inside), -1, dtype=np.int64)
+    must, cannot, vetoes = (number[_between(pairs, number >= 0)] for pairs in decided)
+    position = records.position[inside]
+    return greedy_labels(position, lists, _same_list_keys(ordered[0], ordered[1], lists, len(inside)),
+                         _adjacency(len(inside), cannot), _adjacency(len(inside), vetoes), must, ordered,
+                         float(veto_below))
+
+
+def _known(n: int, pairs: np.ndarray) -> np.ndarray:
+    """The pairs of ranks whose two records are among the n records."""
+    pairs = as_pairs(pairs)
+    return pairs[((pairs >= 0) & (pairs < n)).all(axis=1)]
+
+
+def _between(pairs: np.ndarray, inside: np.ndarray) -> np.ndarray:
+    """The pairs whose two records are inside (a mask by rank)."""
+    return pairs[inside[pairs[:, 0]] & inside[pairs[:, 1]]]
+
+
+def _component_of(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Connected component number of each rank, the links being (left[k], right[k])."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components as components
+
+    graph = coo_matrix((np.ones(len(left), dtype=np.int8), (left, right)), shape=(n, n))
+    return components(graph, directed=False)[1].astype(np.int64)
+
+
+def _first_in_order(records: Ranked, component: np.ndarray) -> np.ndarray:
+    """Each rank's component named by its first record in the callers' order."""
+    first = np.full(component.max() + 1 if len(component) else 0, records.size, dtype=np.int64)
+    np.minimum.at(first, component, records.position)
+    return records.order[first[component]]
+
+
+def _constrained_components(component: np.ndarray, lists: np.ndarray | None, forbidden: np.ndarray) -> np.ndarray:
+    """By component number: True where it holds two records of one list or both records of a cannot-link (or
+    veto); only there may the greedy clustering differ from the component."""
+    bites = np.zeros(component.max() + 1 if len(component) else 0, dtype=bool)
+    same = component[forbidden[:, 0]] == component[forbidden[:, 1]]
+    bites[component[forbidden[same, 0]]] = True
+    if lists is not None and (lists >= 0).any():
+        known = np.flatnonzero(lists >= 0)
+        width = int(lists.max()) + 1
+        keys = np.sort(component[known] * width + lists[known])
+        repeated = keys[1:][keys[1:] == keys[:-1]]
+        bites[repeated // width] = True
+    return bites
+
+
+def _most_probable_first(left: np.ndarray, right: np.ndarray, probability: np.ndarray) -> tuple:
+    """The pairs from the most to the least probable; ties by left, then right record."""
+    order = np.lexsort((right, left, -probability))
+    return left[order], right[order], probability[order]
+
+
+def _same_list_keys(left: np.ndarray, right: np.ndarray, lists: np.ndarray, n: int) -> np.ndarray:
+    """Sorted keys (min * n + max) of the pairs between two records of one list: such two may share a
+    cluster only where they scored as a match themselves."""
+    same = (lists[left] == lists[right]) & (lists[left] >= 0)
+    low, high = np.minimum(left[same], right[same]), np.maximum(left[same], right[same])
+    return np.unique(low * n + high)
+
+
+def _adjacency(n: int, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Both directions of the pairs as CSR (pointer by rank, the other records)."""
+    source = np.concatenate([pairs[:, 0], pairs[:, 1]])
+    other = np.concatenate([pairs[:, 1], pairs[:, 0]])
+    order = np.argsort(source, kind="stable")
+    pointer = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(source, minlength=n), out=pointer[1:])
+    return pointer, other[order].astype(np.int64)
+
+
+@dataclass(frozen=True)
+class _Named:
+    """Record ids numbered by rank in their sorted order (so ties between pairs break as by the ids)."""
+
+    records: Ranked
+    ids: np.ndarray  # id by rank
+    index: pd.Index
+
+    @classmethod
+    def of(cls, ids: Iterable[Hashable], lists: Mapping[Hashable, Hashable] | None) -> _Named:
+        """The distinct ids, their ranks and (when given) their lists."""
+        distinct = pd.unique(pd.Series(list(ids), dtype=object))
+        try:
+            by_rank = np.sort(distinct)
+        except TypeError:  # ids of mixed types keep their order
+            by_rank = distinct
+        index = pd.Index(by_rank, dtype=object)
+        order = index.get_indexer(distinct)
+        records = Ranked.of(order, None if lists is None else [lists.get(i) for i in distinct])
+        return cls(records, by_rank, index)
+
+    def ranks(self, values: Iterable[Hashable]) -> np.ndarray:
+        """The ranks of ids (-1 where unknown)."""
+        return self.index.get_indexer(pd.Index(list(values) if not isinstance(values, pd.Series) else values,
+                                               dtype=object)).astype(np.int64)
+
+    def pairs(self, pairs: Iterable[Pair]) -> np.ndarray:
+        """Pairs of ids as ranks (-1 where unknown)."""
+        pairs = list(pairs)
+        return np.column_stack([self.ranks([a for a, _ in pairs]), self.ranks([b for _, b in pairs])])
+
+    def assignment(self, labels: np.ndarray) -> dict[Hashable, Hashable]:
+        """Record id -> cluster key, in the callers' order."""
+        order = self.records.order
+        return dict(zip(self.ids[order].tolist(), self.ids[labels[order]].tolist(), strict=True))
+
+
+def ranked_pairs(ids: Iterable[Hashable] | Ranked, lists: Mapping[Hashable, Hashable] | None,
+                 pairs: pd.DataFrame) -> tuple[Ranked, np.ndarray, np.ndarray]:
+    """(the records as Ranked, each pair's left and right rank): `ids` (with `lists`, id -> list) are numbered in
+    sorted order, or are already Ranked, the pairs naming records by rank."""
+    if isinstance(ids, Ranked):
+        return ids, pairs["unique_id_l"].to_numpy(dtype=np.int64), pairs["unique_id_r"].to_numpy(dtype=np.int64)
+    named = _Named.of(ids, lists)
+    return named.records, named.ranks(pairs["unique_id_l"]), named.ranks(pairs["unique_id_r"])
 
 
 def cluster_records(ids: Iterable[Hashable], pairs: pd.DataFrame, threshold: float,
@@ -110,85 +250,21 @@ def cluster_records(ids: Iterable[Hashable], pairs: pd.DataFrame, threshold: flo
     unique_id_l, unique_id_r, match_probability; a pair joins when its probability is ≥ threshold and no
     constraint forbids it. `lists` (record id -> its list) turns on the one-record-per-list constraint;
     `vetoes` are cannot-links that bind only joins through pairs below `veto_below` (the model's doubt).
-
-    Joins never cross connected components of the strong pairs, so the greedy runs only inside components
-    where a constraint can bite (two records of one list, or a cannot-link); the rest are their components."""
-    ids, must_link, cannot_link, vetoes = list(ids), list(must_link), list(cannot_link), list(vetoes)
-    strong = pairs[pairs["match_probability"] >= threshold]
-    components = connected_components(ids, strong, must_link)
-    if not cannot_link and not vetoes and lists is None:
-        return components
-    constrained = _constrained_components(components, lists, cannot_link + vetoes)
-    if not constrained:
-        return components
-    inside = [i for i in ids if components[i] in constrained]
-    local = strong[strong["unique_id_l"].map(components).isin(constrained).to_numpy()]
-    return components | _greedy(inside, local, must_link, cannot_link, lists, (vetoes, veto_below))
-
-
-def _constrained_components(components: Mapping[Hashable, Hashable], lists: Mapping[Hashable, Hashable] | None,
-                            cannot_link: list[Pair]) -> set[Hashable]:
-    """Components holding two records of one list or both records of a cannot-link: only there may the
-    greedy clustering differ from the component."""
-    found = {components[a] for a, b in cannot_link
-             if a in components and b in components and components[a] == components[b]}
-    if lists is not None:
-        frame = pd.DataFrame({"component": pd.Series(components, dtype=object)})
-        frame["list"] = pd.Series(lists, dtype=object).reindex(frame.index)
-        frame = frame[frame["list"].notna()]
-        frame = frame[frame.duplicated(["component", "list"], keep=False)]
-        found |= set(frame["component"])
-    return found
-
-
-def _greedy(ids: list[Hashable], pairs: pd.DataFrame, must_link: list[Pair], cannot_link: list[Pair],
-            lists: Mapping[Hashable, Hashable] | None,
-            vetoes: tuple[list[Pair], float] = ([], 0.0)) -> dict[Hashable, Hashable]:
-    """Greedy single linkage with constraints: must-links first, then pairs from the most to the least probable."""
-    clusters = _Clusters(ids, lists)
-    clusters.veto_below = vetoes[1]
-    for pairs_forbidden, vetoed in ((cannot_link, False), (vetoes[0], True)):
-        for a, b in pairs_forbidden:
-            if a in clusters.parent and b in clusters.parent:
-                clusters.forbid(a, b, vetoed)
-    for a, b in must_link:
-        if a in clusters.parent and b in clusters.parent:
-            clusters.join(a, b, binding=True)
-    ordered = pairs.sort_values(["match_probability", "unique_id_l", "unique_id_r"], ascending=[False, True, True],
-                                kind="stable")
-    joined = list(zip(ordered["unique_id_l"], ordered["unique_id_r"], strict=True))
-    clusters.strong = set(joined)
-    for (a, b), probability in zip(joined, ordered["match_probability"].to_numpy(), strict=True):
-        clusters.join(a, b, probability=float(probability))
-    return _label_by_first(clusters)
+    The ids are numbered and clustered by :func:`cluster_ranks`."""
+    named = _Named.of(ids, lists)
+    decided = Constraints(named.pairs(must_link), named.pairs(cannot_link), named.pairs(vetoes), veto_below)
+    labels = cluster_ranks(named.records, named.ranks(pairs["unique_id_l"]), named.ranks(pairs["unique_id_r"]),
+                           pairs["match_probability"].to_numpy(dtype=np.float64), threshold, decided)
+    return named.assignment(labels)
 
 
 def connected_components(ids: Iterable[Hashable], links: pd.DataFrame, must_link: list[Pair]) -> dict:
-    """Connected components of the links plus must-links (no cannot-links to respect): sparse-graph speed for
-    millions of records, the same clusters and labels as the greedy path."""
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components as components
-
-    nodes = pd.Index(pd.unique(pd.Series(list(ids), dtype=object)))
-    extra = [(a, b) for a, b in must_link if a in nodes and b in nodes]
-    left = np.concatenate([nodes.get_indexer(links["unique_id_l"]), nodes.get_indexer([a for a, _ in extra])])
-    right = np.concatenate([nodes.get_indexer(links["unique_id_r"]), nodes.get_indexer([b for _, b in extra])])
-    if (left < 0).any() or (right < 0).any():
-        raise ValueError("a scored pair names a record id that is not among the records")
-    graph = coo_matrix((np.ones(len(left)), (left, right)), shape=(len(nodes), len(nodes)))
-    count, labels = components(graph, directed=False)
-    first = np.full(count, len(nodes))
-    np.minimum.at(first, labels, np.arange(len(nodes)))
-    return dict(zip(nodes, nodes.to_numpy()[first[labels]], strict=True))
-
-
-def _label_by_first(clusters: _Clusters) -> dict[Hashable, Hashable]:
-    """Name each cluster by its first member in input order, so labels do not depend on merge order."""
-    label: dict[Hashable, Hashable] = {}
-    out = {}
-    for i in clusters.parent:
-        out[i] = label.setdefault(clusters.root(i), i)
-    return out
+    """Connected components of the links plus must-links (no constraints to respect), named as clusters are."""
+    named = _Named.of(ids, None)
+    must = _known(named.records.size, named.pairs(must_link))
+    labels = cluster_ranks(named.records, named.ranks(links["unique_id_l"]), named.ranks(links["unique_id_r"]),
+                           np.ones(len(links)), 0.0, Constraints(must=must))
+    return named.assignment(labels)
 
 
 def members(assignment: Mapping[Hashable, Hashable]) -> dict[Hashable, frozenset]:

@@ -20,12 +20,14 @@ still adds up to the stored weight. They are settled by re-clustering a few roun
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from tollbook.link.calibrate import log_odds
-from tollbook.link.cluster import cluster_records
+from tollbook.link.calibrate import log_odds, probability_of
+from tollbook.link.cluster import Ranked, cluster_ranks, ranked_pairs
 
 ROUNDS = 3
 MAX_COVER = 0.95  # a list naming every person of another leaves "neither" some weight
@@ -33,107 +35,123 @@ LABELS = {"lists": ("two records of one list (a list rarely names a person twice
           "competition": "other candidates on either list"}
 
 
-def _codes(pairs: pd.DataFrame, lists: Mapping[Hashable, Hashable]) -> tuple[np.ndarray, np.ndarray, list]:
-    """Each pair's two lists as integer codes, and the list names."""
-    left = pairs["unique_id_l"].map(lists).to_numpy(dtype=object)
-    right = pairs["unique_id_r"].map(lists).to_numpy(dtype=object)
-    names = sorted({str(v) for v in pd.unique(np.concatenate([left, right]))})
-    def coded(values: np.ndarray) -> np.ndarray:
-        return pd.Categorical(values.astype(str), categories=names).codes.astype(np.int64)
-
-    return coded(left), coded(right), names
-
-
-def _record_lists(ids: Sequence[Hashable], lists: Mapping[Hashable, Hashable], names: list,
-                  assignment: Mapping[Hashable, Hashable]) -> pd.DataFrame:
-    """One row per record: its cluster and its list's code (lists absent from every pair get -1)."""
-    index = {name: i for i, name in enumerate(names)}
-    return pd.DataFrame({"cluster": [assignment[i] for i in ids],
-                         "list": [index.get(str(lists.get(i)), -1) for i in ids]})
+def list_codes(records: Ranked, left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, int]:
+    """(each rank's list as a code among the lists of the pairs' records, -1 for lists in no pair; the number of
+    those lists); lists are named by their text and coded in its sorted order."""
+    names = records.list_names if records.list_names is not None else np.empty(0, dtype=object)
+    text = [str(name) for name in names] + ["None"]  # code -1 (no list) is the last, read "None"
+    lists = records.lists if records.lists is not None else np.full(records.size, -1, dtype=np.int64)
+    present = sorted({text[code] for code in np.unique(np.concatenate([lists[left], lists[right]])).tolist()})
+    index = {name: i for i, name in enumerate(present)}
+    coded = np.array([index.get(name, -1) for name in text], dtype=np.int64)
+    return coded[lists], len(present)
 
 
-def list_pair_priors(frame: pd.DataFrame, lists: int) -> np.ndarray:
+def cluster_list_counts(clusters: np.ndarray, lists: np.ndarray, count: int) -> Any:
+    """[cluster key, list]: records of each list in each cluster (records of lists in no pair left out), as a
+    SciPy sparse array."""
+    from scipy import sparse
+
+    known = lists >= 0
+    entries = (np.ones(int(known.sum()), dtype=np.int64), (clusters[known], lists[known]))
+    return sparse.csr_array(sparse.coo_array(entries, shape=(len(clusters), count)))
+
+
+def list_pair_priors(counts: Any) -> np.ndarray:
     """[a, b]: matching pairs between lists a and b in the clustering over all pairs between them (within a
-    list: its pairs of records); at least one match per pair of lists, so a prior is never zero."""
-    size = np.bincount(frame["list"][frame["list"] >= 0], minlength=lists).astype(float)
-    counts = frame[frame["list"] >= 0].groupby(["cluster", "list"]).size().rename("n").reset_index()
-    both = counts.merge(counts, on="cluster")
-    both["pairs"] = np.where(both["list_x"] == both["list_y"], both["n_x"] * (both["n_y"] - 1) / 2,
-                             both["n_x"] * both["n_y"])
-    matched = np.zeros((lists, lists))
-    summed = both.groupby(["list_x", "list_y"])["pairs"].sum()
-    for (a, b), value in summed.items():
-        matched[int(a), int(b)] = value
+    list: its pairs of records); at least one match per pair of lists, so a prior is never zero. `counts`:
+    cluster_list_counts."""
+    size = np.asarray(counts.sum(axis=0)).astype(float)
+    matched = (counts.T @ counts).toarray().astype(float)
+    np.fill_diagonal(matched, np.bincount(counts.indices, weights=counts.data * (counts.data - 1) / 2,
+                                          minlength=counts.shape[1]))
     total = np.outer(size, size)
     np.fill_diagonal(total, size * (size - 1) / 2)
     return np.maximum(matched, 1.0) / np.maximum(total, 1.0)
 
 
-def coverage(frame: pd.DataFrame, lists: int) -> np.ndarray:
+def coverage(counts: Any) -> np.ndarray:
     """[a, b]: the share of list a's records whose cluster holds a record of list b (capped at MAX_COVER)."""
-    known = frame[frame["list"] >= 0]
-    present = known[["cluster", "list"]].drop_duplicates()
-    joined = known.merge(present, on="cluster", suffixes=("", "_other"))
-    shared = joined.groupby(["list", "list_other"]).size()
-    size = np.bincount(known["list"], minlength=lists).astype(float)
-    cover = np.zeros((lists, lists))
-    for (a, b), value in shared.items():
-        cover[int(a), int(b)] = value / max(size[int(a)], 1.0)
+    size = np.asarray(counts.sum(axis=0)).astype(float)
+    present = counts.copy()
+    present.data = np.ones_like(present.data)
+    cover = (counts.T @ present).toarray() / np.maximum(size, 1.0)[:, None]
     np.fill_diagonal(cover, 0.0)
     return np.minimum(cover, MAX_COVER)
 
 
-def competition_weights(pairs: pd.DataFrame, left: np.ndarray, right: np.ndarray, weight: np.ndarray,
-                        cover: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(bits added to each pair's weight, competing candidates of each pair) from the exclusion of
-    hypotheses above; pairs within one list have no competitors and gain nothing."""
-    cross = left != right
-    odds = np.exp2(np.clip(weight, -60.0, 60.0))
-    frame = pd.DataFrame({"a": pairs["unique_id_l"].to_numpy(), "b": pairs["unique_id_r"].to_numpy(),
-                          "la": left, "lb": right, "odds": odds})[cross]
-    summed_a = frame.groupby(["a", "lb"])["odds"].transform("sum").to_numpy()
-    summed_b = frame.groupby(["b", "la"])["odds"].transform("sum").to_numpy()
-    rivals_a = frame.groupby(["a", "lb"])["odds"].transform("size").to_numpy()
-    rivals_b = frame.groupby(["b", "la"])["odds"].transform("size").to_numpy()
-    neither = 1.0 - (cover[frame["la"], frame["lb"]] + cover[frame["lb"], frame["la"]]) / 2
-    o = frame["odds"].to_numpy()
-    probability = o / (neither + summed_a + summed_b - o)
+@dataclass(frozen=True)
+class Rivals:
+    """The pairs between two lists, each with its group of candidates: the left record's on the right
+    record's list (`of_left`) and the right record's on the left's (`of_right`)."""
+
+    cross: np.ndarray  # mask over all pairs
+    lists: np.ndarray  # the left and right records' lists of each cross pair, as one index into a flat matrix
+    of_left: tuple[np.ndarray, int]  # (group of each cross pair, number of groups)
+    of_right: tuple[np.ndarray, int]
+
+    @classmethod
+    def of(cls, left: np.ndarray, right: np.ndarray, la: np.ndarray, lb: np.ndarray, count: int) -> Rivals:
+        """Group the cross-list pairs (left[k], right[k]) of lists (la[k], lb[k]) by record and other list."""
+        cross = la != lb
+
+        def grouped(record: np.ndarray, other: np.ndarray) -> tuple[np.ndarray, int]:
+            keys, groups = np.unique(record[cross] * count + other[cross], return_inverse=True)
+            return groups.astype(np.int64), len(keys)
+
+        return cls(cross, la[cross] * count + lb[cross], grouped(left, lb), grouped(right, la))
+
+    def counts(self) -> np.ndarray:
+        """Competing candidates of each pair (-1 for a pair within one list)."""
+        rivals = np.full(len(self.cross), -1, dtype=np.int64)
+        rivals[self.cross] = (np.bincount(self.of_left[0])[self.of_left[0]]
+                              + np.bincount(self.of_right[0])[self.of_right[0]] - 2)
+        return rivals
+
+
+def competition_weights(rivals: Rivals, weight: np.ndarray, cover: np.ndarray) -> np.ndarray:
+    """Bits added to each pair's weight from the exclusion of hypotheses above; pairs within one list have no
+    competitors and gain nothing."""
+    from tollbook.link._kernels import group_sums
+
+    cross = rivals.cross
+    odds = np.exp2(np.clip(weight[cross], -60.0, 60.0))
+    summed_a = group_sums(rivals.of_left[0], odds, rivals.of_left[1])[rivals.of_left[0]]
+    summed_b = group_sums(rivals.of_right[0], odds, rivals.of_right[1])[rivals.of_right[0]]
+    neither = (1.0 - (cover + cover.T) / 2).ravel()[rivals.lists]
+    probability = odds / (neither + summed_a + summed_b - odds)
     new_weight = np.log2(probability) - np.log2(np.maximum(1.0 - probability, 1e-300))
-    bits, rivals = np.zeros(len(pairs)), np.full(len(pairs), -1, dtype=np.int64)
+    bits = np.zeros(len(weight))
     bits[cross] = new_weight - weight[cross]
-    rivals[cross] = rivals_a + rivals_b - 2
-    return bits, rivals
+    return bits
 
 
-def list_aware(ids: Sequence[Hashable], pairs: pd.DataFrame, prior: float, threshold: float,
-               lists: Mapping[Hashable, Hashable], say: Callable[[str], None] | None = None) -> pd.DataFrame:
+def list_aware(ids: Sequence[Hashable] | Ranked, pairs: pd.DataFrame, prior: float, threshold: float,
+               lists: Mapping[Hashable, Hashable] | None, say: Callable[[str], None] | None = None) -> pd.DataFrame:
     """Pairs with the two list-aware terms added (gamma_/mw_ lists and competition) and match weight and
-    probability recomputed; `pairs` carry weights under the global `prior`, settled by re-clustering."""
+    probability recomputed; `pairs` carry weights under the global `prior`, settled by re-clustering. `ids` are
+    the record ids with `lists` (id -> list), or the records as Ranked when the pairs name them by rank."""
     if pairs.empty:
         return pairs
-    ids = list(ids)
-    left, right, names = _codes(pairs, lists)
+    records, left, right = ranked_pairs(ids, lists, pairs)
+    by_rank, count = list_codes(records, left, right)
+    la, lb = by_rank[left], by_rank[right]
+    of_pair = la * count + lb  # each pair's two lists, as an index into a flat matrix
+    rivals = Rivals.of(left, right, la, lb, count)
     base = pairs["match_weight"].to_numpy(dtype=float)
-    slim = pairs[["unique_id_l", "unique_id_r"]].copy()
-    slim["match_probability"] = pairs["match_probability"].to_numpy()
+    probability = pairs["match_probability"].to_numpy()
     start = log_odds(prior)
     for number in range(1, ROUNDS + 1):
-        assignment = cluster_records(ids, slim, threshold, lists=lists)
-        frame = _record_lists(ids, lists, names, assignment)
-        priors = list_pair_priors(frame, len(names))
+        counts = cluster_list_counts(cluster_ranks(records, left, right, probability, threshold), by_rank, count)
+        priors = list_pair_priors(counts)
         shift = np.log2(priors / (1 - priors)) - start
-        moved = base + shift[left, right]
-        bits, rivals = competition_weights(pairs, left, right, moved, coverage(frame, len(names)))
+        moved = base + shift.ravel()[of_pair]
+        bits = competition_weights(rivals, moved, coverage(counts))
         weight = moved + bits
-        slim["match_probability"] = 1.0 / (1.0 + np.exp2(-weight))
+        probability = probability_of(weight)
         if say:
-            say(f"list-aware scores, round {number}: {int((slim['match_probability'] >= threshold).sum()):,} "
+            say(f"list-aware scores, round {number}: {int((probability >= threshold).sum()):,} "
                 f"pairs at or above {threshold}")
-    out = pairs.copy()
-    out["gamma_lists"] = (left != right).astype("int8")
-    out["mw_lists"] = shift[left, right].astype("float32")
-    out["gamma_competition"] = np.clip(rivals, -1, 127).astype("int8")
-    out["mw_competition"] = bits.astype("float32")
-    out["match_weight"] = weight
-    out["match_probability"] = slim["match_probability"].to_numpy()
-    return out
+    return pairs.assign(gamma_lists=(la != lb).astype("int8"), mw_lists=shift.ravel()[of_pair].astype("float32"),
+                        gamma_competition=np.clip(rivals.counts(), -1, 127).astype("int8"),
+                        mw_competition=bits.astype("float32"), match_weight=weight, match_probability=probability)

@@ -7,8 +7,8 @@ Known names (the package's name-variant data) map to one canonical spelling: Moh
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from tollbook.text.name_data import name_index, persian_lookup_key
 from tollbook.text.normalize import fold_latin, is_persian, normalize_persian, to_ascii_digits
@@ -16,6 +16,10 @@ from tollbook.text.translit import latin_skeleton, loose_latin_key, persian_skel
 
 _SPLIT = re.compile(r"[^\w\u200c]+|_+")  # anything but letters, digits and ZWNJ separates words
 _NON_LETTERS = re.compile(r"[^a-z]")
+# Words of ASCII letters or of the Persian alphabet's letters (none of which normalisation rewrites), between
+# spaces, or a single ZWNJ within a word: what most names are, and what _words can split without normalising.
+_PLAIN_LETTERS = "A-Za-zآابپتثجچحخدذرزژسشصضطظعغفقکگلمنوهی"
+_PLAIN_NAME = re.compile(f"[{_PLAIN_LETTERS}]+(?:(?: +|\u200c)[{_PLAIN_LETTERS}]+)*")
 # First parts of Persian compound given names: "Mohammad Hassan" is one name, "Mohammadhassan".
 _COMPOUND_HEADS = {"mohammad", "amir", "ali", "gholam", "mir", "abol", "abdol", "abdul", "abul", "hossein"}
 _ARTICLES = {"ol", "al", "ul", "el", "od", "ad", "or", "os"}  # the Arabic article in Abd-ol-Reza, Nasr-ol-lah
@@ -27,11 +31,23 @@ _SUFFIXES_PERSIAN = {"زاده": "zadeh", "پور": "pour", "نژاد": "nejad",
                      "وند": "vand", "لو": "lou"}  # fmt: skip
 
 
-@dataclass(frozen=True)
-class _Part:
+class _Part(NamedTuple):
+    """One word of a name (or words fused into one): a tuple, so parts hash in C and fusing them can be cached."""
+
     canonical: str
     known: bool
     persian: str  # the Persian source spelling, "" when the part was written in Latin
+    skeleton: str  # its consonant skeleton, computed once per distinct part
+
+
+def _part(canonical: str, known: bool, persian: str) -> _Part:
+    """A part with its skeleton: the Latin one of a known or Latin-written part, else the Persian spelling's."""
+    skeleton = _latin_skeleton(canonical) if known or not persian else _persian_skeleton(persian)
+    return _Part(canonical, known, persian, skeleton)
+
+
+_latin_skeleton = lru_cache(maxsize=1 << 18)(latin_skeleton)
+_persian_skeleton = lru_cache(maxsize=1 << 18)(persian_skeleton)
 
 
 def _split_compound(key: str, lookup: dict[str, str], suffixes: dict[str, str]) -> str | None:
@@ -65,9 +81,9 @@ def _persian_part(token: str) -> _Part:
     index = name_index()
     key = persian_lookup_key(token)
     if key in index.by_persian:
-        return _Part(index.by_persian[key], True, key)
+        return _part(index.by_persian[key], True, key)
     split = _split_compound(key, index.by_persian, _SUFFIXES_PERSIAN)
-    return _Part(split, True, key) if split else _Part(rule_transliterate(key), False, key)
+    return _part(split, True, key) if split else _part(rule_transliterate(key), False, key)
 
 
 @lru_cache(maxsize=1 << 18)
@@ -75,12 +91,12 @@ def _latin_part(token: str) -> _Part:
     index = name_index()
     word = _NON_LETTERS.sub("", token)
     if word in index.by_latin:
-        return _Part(index.by_latin[word], True, "")
+        return _part(index.by_latin[word], True, "")
     loose = index.by_loose.get(loose_latin_key(word), frozenset())
     if len(loose) == 1:
-        return _Part(next(iter(loose)), True, "")
+        return _part(next(iter(loose)), True, "")
     split = _split_compound(word, index.by_latin, _SUFFIXES_LATIN)
-    return _Part(split, True, "") if split else _Part(word, False, "")
+    return _part(split, True, "") if split else _part(word, False, "")
 
 
 def _fuse(first: _Part, second: _Part) -> _Part | None:
@@ -95,7 +111,7 @@ def _fuse(first: _Part, second: _Part) -> _Part | None:
         return None
     canonical = known or (first.canonical + suffix if suffix else joined)
     is_known = known is not None or (first.known and (second.known or bool(suffix)))
-    return _Part(canonical, is_known, first.persian + second.persian)
+    return _part(canonical, is_known, first.persian + second.persian)
 
 
 def _is_given(canonical: str) -> bool:
@@ -104,19 +120,36 @@ def _is_given(canonical: str) -> bool:
 
 
 @lru_cache(maxsize=1 << 18)
-def _parts(s: str) -> tuple[_Part, ...]:
-    text = fold_latin(normalize_persian(to_ascii_digits(s)))
-    tokens = [t for t in _SPLIT.split(text) if t.strip("\u200c")]
-    parts = [_latin_part(t) if t.isascii() or not is_persian(t) else _persian_part(t) for t in tokens]
-    parts = [p for p in parts if p.canonical]
-    fused: list[_Part] = []
-    for part in parts:
-        joined = _fuse(fused[-1], part) if fused else None
-        if joined:
+def _token_part(token: str) -> _Part:
+    """The part of one normalised word, by the script it is mainly written in."""
+    return _latin_part(token) if token.isascii() or not is_persian(token) else _persian_part(token)
+
+
+def _parse(s: str) -> tuple[_Part, ...]:
+    """The parts of a name: its words looked up, and words that form one name fused."""
+    parts = [part for word in _words(s) if (part := _token_part(word)).canonical]
+    if len(parts) < 2:
+        return tuple(parts)
+    fused = [parts[0]]
+    for part in parts[1:]:
+        if joined := _fuse(fused[-1], part):
             fused[-1] = joined
         else:
             fused.append(part)
     return tuple(fused)
+
+
+def _words(s: str) -> list[str]:
+    """The normalised words of a name. Most names are plain words of letters that normalisation leaves as they
+    are, split at spaces, and only need lower-casing; other Latin text is only folded (its whitespace, which
+    normalisation would tidy, separates words anyway, and it has no Persian digits to rewrite)."""
+    if _PLAIN_NAME.fullmatch(s):
+        return s.lower().split()
+    text = fold_latin(s) if s.isascii() else fold_latin(normalize_persian(to_ascii_digits(s)))
+    return [word for word in _SPLIT.split(text) if word.strip("\u200c")]
+
+
+_parts = lru_cache(maxsize=1 << 18)(_parse)
 
 
 @lru_cache(maxsize=1 << 18)
@@ -126,22 +159,20 @@ def canonical_name(s: str) -> str:
     return " ".join(p.canonical for p in _parts(s))
 
 
-def _part_skeleton(part: _Part) -> str:
-    if part.known or not part.persian:
-        return latin_skeleton(part.canonical)
-    return persian_skeleton(part.persian)
-
-
 @lru_cache(maxsize=1 << 18)
 def phonetic_key(s: str) -> str:
     """Script-independent consonant skeleton of a name (vowels dropped; q/gh, kh, sh, zh/j, ou/u folded), so
     حسینی, Hosseini and Husseini share "hsn". Coarser than `canonical_name`: Hassan and Hossein collide too."""
-    return "".join(_part_skeleton(p) for p in _parts(s))
+    return "".join(p.skeleton for p in _parts(s))
 
 
 def name_variant_id(s: str) -> str | None:
     """Id of the known given or family name that `s` spells ("given:mohammad", "family:hosseini"), else None."""
-    parts = _parts(s)
+    return _variant_id(_parts(s))
+
+
+def _variant_id(parts: tuple[_Part, ...]) -> str | None:
+    """Id of the known name a name's parts spell, if they are one known part."""
     if len(parts) != 1 or not parts[0].known:
         return None
     name = name_index().names.get(parts[0].canonical)
@@ -155,8 +186,7 @@ def transliterate(s: str) -> str:
     return " ".join(_persian_part(w).canonical if is_persian(w) else w for w in words if w)
 
 
-@dataclass(frozen=True)
-class NamePartKeys:
+class NamePartKeys(NamedTuple):
     """Linkage keys of one name part (given, family or father's name)."""
 
     canonical: str
@@ -165,10 +195,12 @@ class NamePartKeys:
 
 
 def name_part_keys(s: str | None) -> NamePartKeys:
-    """All keys of one name part at once; empty/None input gives empty keys."""
+    """All keys of one name part at once, from one parse of it; empty/None input gives empty keys. Not memoised:
+    linkage calls it once per distinct name."""
     if not s or not s.strip():
         return NamePartKeys("", "", None)
-    return NamePartKeys(canonical_name(s), phonetic_key(s), name_variant_id(s))
+    parts = _parse(s)
+    return NamePartKeys(" ".join(p.canonical for p in parts), "".join(p.skeleton for p in parts), _variant_id(parts))
 
 
 def name_key(given: str, family: str) -> str:

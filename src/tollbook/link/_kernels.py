@@ -1,0 +1,158 @@
+"""Compiled loops of the linkage (Numba; imported when first needed, so importing the package stays quick).
+
+The greedy single linkage under constraints of :func:`tollbook.link.cluster.cluster_ranks`, over the records of
+the components where a constraint bites, numbered 0..k-1 component by component (so a join touches nearby
+memory). The state is one int64 array, a row of eight fields per record (one cache line): union-find parent and
+size, each cluster's members as a linked list (head, tail, next), a mask of the lists it
+holds (bit list % 63: two clusters whose masks do not meet share no list, the common case), and the number of
+cannot-links and vetoes touching its members. A cannot-link (or veto) forbids two clusters exactly when one of
+its records is in each, so it is checked at each join against the other cluster's root (adjacency as CSR).
+
+And the group sums of :mod:`tollbook.link.competition`, added as pandas' groupby sum adds them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+PARENT, SIZE, HEAD, TAIL, NEXT, MASK, CANNOT, VETOED = range(8)
+FIELDS = 8  # a record's fields fill one 64-byte cache line
+
+
+@njit(cache=True, nogil=True)
+def _root(state: np.ndarray, i: int) -> int:
+    """The cluster root of record `i`, halving the path on the way."""
+    while state[i, PARENT] != i:
+        state[i, PARENT] = state[state[i, PARENT], PARENT]
+        i = state[i, PARENT]
+    return i
+
+
+@njit(cache=True, nogil=True)
+def _fresh(n: int, lists: np.ndarray, cannot_ptr: np.ndarray, veto_ptr: np.ndarray) -> np.ndarray:
+    """Every record its own cluster."""
+    state = np.empty((n, FIELDS), dtype=np.int64)
+    for r in range(n):
+        state[r, PARENT], state[r, SIZE], state[r, HEAD], state[r, TAIL], state[r, NEXT] = r, 1, r, r, -1
+        state[r, MASK] = np.int64(1) << (lists[r] % 63) if lists[r] >= 0 else 0
+        state[r, CANNOT] = cannot_ptr[r + 1] - cannot_ptr[r]
+        state[r, VETOED] = veto_ptr[r + 1] - veto_ptr[r]
+    return state
+
+
+@njit(cache=True, nogil=True)
+def _crosses(state: np.ndarray, row: int, pointer: np.ndarray, other: np.ndarray, ra: int, rb: int) -> bool:
+    """True when some constraint (CSR `pointer`/`other`, counted per cluster in `row`) has one record in the
+    cluster of root `ra` and the other in that of `rb`; walks the cluster touching fewer constraints."""
+    if state[ra, row] == 0 or state[rb, row] == 0:
+        return False
+    if state[ra, row] > state[rb, row]:
+        ra, rb = rb, ra
+    member = state[ra, HEAD]
+    while member >= 0:
+        for k in range(pointer[member], pointer[member + 1]):
+            if _root(state, other[k]) == rb:
+                return True
+        member = state[member, NEXT]
+    return False
+
+
+@njit(cache=True, nogil=True)
+def _is_strong(strong: np.ndarray, n: int, x: int, y: int) -> bool:
+    """True when x and y are a pair at or above the threshold (`strong`: sorted keys min * n + max)."""
+    key = min(x, y) * n + max(x, y)
+    at = np.searchsorted(strong, key)
+    return at < strong.shape[0] and strong[at] == key
+
+
+@njit(cache=True, nogil=True)
+def _lists_clash(state: np.ndarray, lists: np.ndarray, strong: np.ndarray, ra: int, rb: int) -> bool:
+    """True when the two clusters hold two records of one list that did not score as a match themselves."""
+    n = state.shape[0]
+    x = state[ra, HEAD]
+    while x >= 0:
+        if lists[x] >= 0:
+            y = state[rb, HEAD]
+            while y >= 0:
+                if lists[y] == lists[x] and not _is_strong(strong, n, x, y):
+                    return True
+                y = state[y, NEXT]
+        x = state[x, NEXT]
+    return False
+
+
+@njit(cache=True, nogil=True)
+def _merge(state: np.ndarray, ra: int, rb: int) -> None:
+    """Put the cluster of root `rb` under root `ra`."""
+    state[rb, PARENT] = ra
+    state[state[ra, TAIL], NEXT] = state[rb, HEAD]
+    state[ra, TAIL] = state[rb, TAIL]
+    for row in (SIZE, CANNOT, VETOED):
+        state[ra, row] += state[rb, row]
+    state[ra, MASK] |= state[rb, MASK]
+
+
+@njit(cache=True, nogil=True)
+def _join(state: np.ndarray, a: int, b: int, binding: bool, probability: float, veto_below: float,
+          lists: np.ndarray, strong: np.ndarray, cannot: tuple, vetoed: tuple) -> None:
+    """Merge the clusters of a and b unless a cannot-link lies between them, or (not binding) a veto does and
+    the pair is below veto_below, or the join would put two records of one list together that did not match."""
+    ra, rb = _root(state, a), _root(state, b)
+    if ra == rb or _crosses(state, CANNOT, cannot[0], cannot[1], ra, rb):
+        return
+    if not binding:
+        if probability < veto_below and _crosses(state, VETOED, vetoed[0], vetoed[1], ra, rb):
+            return
+        if (state[ra, MASK] & state[rb, MASK]) != 0 and _lists_clash(state, lists, strong, ra, rb):
+            return
+    if state[ra, SIZE] < state[rb, SIZE]:
+        ra, rb = rb, ra
+    _merge(state, ra, rb)
+
+
+@njit(cache=True, nogil=True)
+def _first_members(state: np.ndarray, position: np.ndarray) -> np.ndarray:
+    """Each record's cluster named by its member first in the callers' order (smallest `position`)."""
+    n = state.shape[0]
+    first = np.full(n, -1, dtype=np.int64)
+    for r in range(n):
+        root = _root(state, r)
+        if first[root] < 0 or position[r] < position[first[root]]:
+            first[root] = r
+    labels = np.empty(n, dtype=np.int64)
+    for r in range(n):
+        labels[r] = first[_root(state, r)]
+    return labels
+
+
+@njit(cache=True, nogil=True)
+def greedy_labels(position: np.ndarray, lists: np.ndarray, strong: np.ndarray, cannot: tuple, vetoed: tuple,
+                  must: np.ndarray, ordered: tuple, veto_below: float) -> np.ndarray:
+    """Cluster key (the number of its first record in the callers' order, `position`) of each record 0..k-1:
+    must-links join first (binding), then the `ordered` pairs (left, right, probability; most probable first).
+    `lists` by record (-1: none), `strong` the sorted keys of same-list pairs at or above the threshold, `cannot`
+    and `vetoed` CSR adjacency (pointer, other) by record."""
+    state = _fresh(position.shape[0], lists, cannot[0], vetoed[0])
+    for k in range(must.shape[0]):
+        _join(state, must[k, 0], must[k, 1], True, 1.0, veto_below, lists, strong, cannot, vetoed)
+    left, right, probability = ordered
+    for k in range(left.shape[0]):
+        _join(state, left[k], right[k], False, probability[k], veto_below, lists, strong, cannot, vetoed)
+    return _first_members(state, position)
+
+
+@njit(cache=True, nogil=True)
+def group_sums(groups: np.ndarray, values: np.ndarray, count: int) -> np.ndarray:
+    """Sum of `values` by group (0..count-1), row by row with Kahan's compensation exactly as pandas' groupby
+    sum adds them, so the list-aware scores are the bits they were."""
+    sums, compensation = np.zeros(count), np.zeros(count)
+    for i in range(values.shape[0]):
+        g = groups[i]
+        y = values[i] - compensation[g]
+        t = sums[g] + y
+        compensation[g] = t - sums[g] - y
+        if compensation[g] != compensation[g]:  # an infinite value: pandas drops the compensation
+            compensation[g] = 0.0
+        sums[g] = t
+    return sums
