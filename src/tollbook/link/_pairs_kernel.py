@@ -12,23 +12,32 @@ one record's partners (a few dozen) are sorted at a time. Everything here is Num
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 
 @njit(cache=True)
+def _group_firsts(group_counts: np.ndarray) -> np.ndarray:
+    """Where each rule's groups start in the flat lists of all rules' groups (one empty slot before each rule)."""
+    rules = len(group_counts)
+    first = np.zeros(rules + 1, dtype=np.int64)
+    for rule in range(rules):
+        first[rule + 1] = first[rule] + group_counts[rule] + 1
+    return first
+
+
+@njit(cache=True, parallel=True)
 def group_lists(coded: np.ndarray, residual: np.ndarray, group_counts: np.ndarray,
                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Every rule's groups as lists of positions in ascending order, in one flat array: (members, starts,
     lacking_members, lacking_starts, slots). Group g of rule r is members[starts[first[r] + g]:starts[first[r] +
     g + 1]] with first[r] the sum of the earlier rules' group counts plus r; the lacking lists hold the members
-    that lack a residual rule's missing column; slots[p, r] is p's index in members (-1: in no group)."""
+    that lack a residual rule's missing column; slots[p, r] is p's index in members (-1: in no group). Rules
+    are listed in parallel: each writes its own stretch of the arrays."""
     count, rules = coded.shape
-    first = np.zeros(rules + 1, dtype=np.int64)
-    for rule in range(rules):
-        first[rule + 1] = first[rule] + group_counts[rule] + 1
+    first = _group_firsts(group_counts)
     starts = np.zeros(first[rules], dtype=np.int64)
     lacking_starts = np.zeros(first[rules], dtype=np.int64)
-    for rule in range(rules):  # group sizes, then where each group starts
+    for rule in prange(rules):  # group sizes, then where each group starts
         for p in range(count):
             value = coded[p, rule]
             if value >= 0:
@@ -46,7 +55,7 @@ def group_lists(coded: np.ndarray, residual: np.ndarray, group_counts: np.ndarra
     slots = np.full((count, rules), -1, dtype=np.int64)
     filled = starts.copy()
     lacking_filled = lacking_starts.copy()
-    for rule in range(rules):  # positions in ascending order: each list comes out sorted
+    for rule in prange(rules):  # positions in ascending order: each list comes out sorted
         for p in range(count):
             value = coded[p, rule]
             if value >= 0:
@@ -85,47 +94,97 @@ def _first_after(members: np.ndarray, low: int, high: int, p: int) -> int:
 
 
 @njit(cache=True)
+def _candidates(coded: np.ndarray, residual: np.ndarray, lists: tuple, first: np.ndarray, p: int,
+                rule: int) -> tuple[np.ndarray, int, int]:
+    """The members of p's group under `rule` that p is compared with: (list, low, high), the later members, or
+    for a residual rule whose missing column p gives, the later members that lack it."""
+    members, starts, lacking_members, lacking_starts, slots = lists
+    at = first[rule] + (coded[p, rule] >> 1)
+    if residual[rule] and not coded[p, rule] & 1:
+        high = lacking_starts[at + 1]
+        return lacking_members, _first_after(lacking_members, lacking_starts[at], high, p), high
+    return members, slots[p, rule] + 1, starts[at + 1]
+
+
+@njit(cache=True, parallel=True)
+def _candidate_counts(coded: np.ndarray, residual: np.ndarray, lists: tuple, first: np.ndarray) -> np.ndarray:
+    """Each position's candidates over all rules (before earlier rules are checked): a bound on its pairs."""
+    count, rules = coded.shape
+    counts = np.zeros(count, dtype=np.int64)
+    for p in prange(count):
+        for rule in range(rules):
+            if coded[p, rule] >= 0:
+                _, low, high = _candidates(coded, residual, lists, first, p, rule)
+                counts[p] += high - low
+    return counts
+
+
+@njit(cache=True)
+def _position_pairs(coded: np.ndarray, residual: np.ndarray, lists: tuple, first: np.ndarray, ids: np.ndarray,
+                    p: int, found: np.ndarray, found_rule: np.ndarray, key: np.ndarray, left: np.ndarray,
+                    right: np.ndarray, kept: int) -> int:
+    """Write position p's pairs (each kept by its first rule) from index `kept`, its partners in ascending
+    order; returns the index after them."""
+    found_count = 0
+    for rule in range(coded.shape[1]):
+        if coded[p, rule] < 0:
+            continue
+        source, low, high = _candidates(coded, residual, lists, first, p, rule)
+        for index in range(low, high):
+            q = source[index]
+            if not _blocked_before(coded, residual, p, q, rule):
+                found[found_count] = q
+                found_rule[found_count] = rule
+                found_count += 1
+    order = np.argsort(found[:found_count])
+    for index in order:
+        left[kept] = ids[p]
+        right[kept] = ids[found[index]]
+        key[kept] = found_rule[index]
+        kept += 1
+    return kept
+
+
+@njit(cache=True)
+def _move_down(arrays: tuple, source: int, target: int, length: int) -> None:
+    """Move `length` entries of each array from `source` down to `target` (target <= source: in place)."""
+    key, left, right = arrays
+    for index in range(length):
+        key[target + index] = key[source + index]
+        left[target + index] = left[source + index]
+        right[target + index] = right[source + index]
+
+
+@njit(cache=True, parallel=True)
 def rule_pairs_in_order(coded: np.ndarray, residual: np.ndarray, group_counts: np.ndarray, ids: np.ndarray,
-                        capacity: int, partners: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                        capacity: int, partners: int, blocks: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(rule, left id, right id) of every blocked pair once, ids[left] < ids[right] (`ids` ascending, by
     position), in (left, right) order. `capacity` bounds the pairs kept, `partners` one position's partners.
-    The arrays returned are the first pairs of arrays of `capacity`: the rest were never written, so they take
-    no memory, and copying them shorter would write every pair again."""
-    members, starts, lacking_members, lacking_starts, slots = group_lists(coded, residual, group_counts)
-    count, rules = coded.shape
-    first = np.zeros(rules + 1, dtype=np.int64)
-    for rule in range(rules):
-        first[rule + 1] = first[rule] + group_counts[rule] + 1
+    The positions are cut into `blocks` runs of about equal candidates, generated in parallel, each into its own
+    stretch of the output (its candidates' count), then moved down in block order: the same pairs in the same
+    order whatever the number of threads. The arrays returned are the first pairs of arrays of `capacity`: the
+    rest were never written or were moved, and copying them shorter would write every pair again."""
+    lists = group_lists(coded, residual, group_counts)
+    first = _group_firsts(group_counts)
+    ends = np.cumsum(_candidate_counts(coded, residual, lists, first))  # where each position's stretch ends
+    total = ends[-1] if len(ends) else 0
+    cuts = np.searchsorted(ends, np.arange(1, blocks) * (total // blocks + 1), side="right")
+    bounds = np.concatenate((np.zeros(1, np.int64), cuts.astype(np.int64), np.full(1, len(ends), np.int64)))
+    left = np.empty(max(capacity, total), dtype=np.int64)
+    right = np.empty(max(capacity, total), dtype=np.int64)
+    key = np.empty(max(capacity, total), dtype=np.int16)
+    written = np.zeros(blocks, dtype=np.int64)
+    for block in prange(blocks):
+        start = ends[bounds[block] - 1] if bounds[block] > 0 else 0
+        found = np.empty(partners, dtype=np.int32)
+        found_rule = np.empty(partners, dtype=np.int16)
+        kept = start
+        for p in range(bounds[block], bounds[block + 1]):
+            kept = _position_pairs(coded, residual, lists, first, ids, p, found, found_rule, key, left, right, kept)
+        written[block] = kept - start
     kept = 0
-    left = np.empty(capacity, dtype=np.int64)
-    right = np.empty(capacity, dtype=np.int64)
-    key = np.empty(capacity, dtype=np.int16)
-    found = np.empty(partners, dtype=np.int32)
-    found_rule = np.empty(partners, dtype=np.int16)
-    for p in range(count):
-        found_count = 0
-        for rule in range(rules):
-            value = coded[p, rule]
-            if value < 0:
-                continue
-            at = first[rule] + (value >> 1)
-            if residual[rule] and not value & 1:  # p gives the missing column: only partners that lack it
-                source = lacking_members
-                high = lacking_starts[at + 1]
-                low = _first_after(lacking_members, lacking_starts[at], high, p)
-            else:
-                source = members
-                low, high = slots[p, rule] + 1, starts[at + 1]
-            for index in range(low, high):
-                q = source[index]
-                if not _blocked_before(coded, residual, p, q, rule):
-                    found[found_count] = q
-                    found_rule[found_count] = rule
-                    found_count += 1
-        order = np.argsort(found[:found_count])
-        for index in order:
-            left[kept] = ids[p]
-            right[kept] = ids[found[index]]
-            key[kept] = found_rule[index]
-            kept += 1
+    for block in range(blocks):
+        start = ends[bounds[block] - 1] if bounds[block] > 0 else 0
+        _move_down((key, left, right), start, kept, written[block])
+        kept += written[block]
     return key[:kept], left[:kept], right[:kept]

@@ -33,6 +33,7 @@ BASE_RULES: tuple[Rule, ...] = (
 REFINEMENTS: tuple[str, ...] = ("province_code", "dod", "age", "city_code", "sex")
 PAIRS_PER_RECORD = 8  # a rule's budget: this many comparisons per record, at least MIN_BUDGET
 MIN_BUDGET = 2_000_000
+PAIR_BLOCKS = 256  # runs of records whose pairs are generated in parallel (the output does not depend on it)
 
 
 class KeyCodes:
@@ -197,5 +198,6 @@ def blocked_pairs(keys: pd.DataFrame, planned: list[PlannedRule], codes: KeyCode
     codes, ids = codes or KeyCodes(keys), keys["unique_id"].to_numpy(dtype=np.int64)
     order = np.argsort(ids, kind="stable")
     coded, residual, group_counts, capacity, partners = _coded(codes, planned, order)
-    key, left, right = rule_pairs_in_order(coded, residual, group_counts, ids[order], capacity, partners)
+    key, left, right = rule_pairs_in_order(coded, residual, group_counts, ids[order], capacity, partners,
+                                           PAIR_BLOCKS)
     return pd.DataFrame({"match_key": key, "join_key_l": left, "join_key_r": right}, copy=False)

@@ -12,7 +12,9 @@ weight plus each comparison's weight and tf adjustment; probability 1 / (1 + 2^â
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -27,6 +29,13 @@ BOUND_MARGIN = 1e-6  # bits: a bound summed in another order than the weight sti
 UNDECIDED = -2  # a gamma not yet known
 PRUNE_BELOW = 0.7  # a chunk is narrowed when fewer than this share of its pairs can still reach the floor
 TABLE_LIMIT = 4_000_000  # profile pairs up to which a comparison's gammas are tabled (a byte each)
+MAX_WORKERS = 4  # chunks scored at once (threads: NumPy, pandas' hashing and rapidfuzz release the GIL)
+
+
+def default_workers() -> int:
+    """Threads scoring chunks at once: the cores this process may use, at most MAX_WORKERS."""
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, min(MAX_WORKERS, usable))
 
 
 class Scorer:
@@ -64,11 +73,13 @@ class Scorer:
         every = _Chunk(self, np.repeat(first, count), np.tile(first, count))
         return GammaTable(codes, count, every.gammas(comparison))
 
-    def score(self, left: np.ndarray, right: np.ndarray, lowest: float) -> pd.DataFrame:
+    def score(self, left: np.ndarray, right: np.ndarray, lowest: float, workers: int | None = None) -> pd.DataFrame:
         """unique_id_l, unique_id_r, match_probability, match_weight of the pairs scoring at or above `lowest`
-        (all pairs when it is 0), in the pairs' order."""
+        (all pairs when it is 0), in the pairs' order. Chunks are scored by `workers` threads (default: one per
+        core) and joined in chunk order; a pair's score does not depend on its chunk, so neither does the result."""
         floor = probability_weight(lowest) if lowest > 0 else -math.inf
-        parts = [self._score_chunk(_Chunk(self, l_ranks, r_ranks), floor) for l_ranks, r_ranks in _chunks(left, right)]
+        with ThreadPoolExecutor(workers or default_workers()) as pool:
+            parts = list(pool.map(lambda ranks: self._score_chunk(_Chunk(self, *ranks), floor), _chunks(left, right)))
         l_all, r_all, weights = (np.concatenate(p) for p in zip(*parts, strict=True)) if parts else ([],) * 3
         weights = np.asarray(weights, dtype=np.float64)
         return pd.DataFrame({"unique_id_l": np.asarray(l_all, dtype=np.int64),

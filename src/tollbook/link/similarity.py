@@ -9,6 +9,7 @@ of codes (both are symmetric, in DuckDB too).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -42,21 +43,24 @@ def levenshtein(left: np.ndarray, right: np.ndarray, limit: int | None = None) -
 
 
 class DuckDBJaroWinkler:
-    """DuckDB's own jaro_winkler_similarity of pairs of strings, on one in-memory connection opened at first use."""
+    """DuckDB's own jaro_winkler_similarity of pairs of strings, on one in-memory connection opened at first use
+    (one thread at a time: chunks are scored by several)."""
 
     def __init__(self) -> None:
         self._connection: Any = None
+        self._lock = threading.Lock()
 
     def __call__(self, left: list[str], right: list[str]) -> np.ndarray:
-        if self._connection is None:
-            import duckdb
+        with self._lock:
+            if self._connection is None:
+                import duckdb
 
-            self._connection = duckdb.connect()
-        self._connection.register("tollbook_similar", pd.DataFrame({"a": left, "b": right}, dtype=object))
-        found = self._connection.execute("select jaro_winkler_similarity(a, b) as s from tollbook_similar")
-        similar = np.asarray(found.fetchnumpy()["s"], dtype=np.float64)
-        self._connection.unregister("tollbook_similar")
-        return similar
+                self._connection = duckdb.connect()
+            self._connection.register("tollbook_similar", pd.DataFrame({"a": left, "b": right}, dtype=object))
+            found = self._connection.execute("select jaro_winkler_similarity(a, b) as s from tollbook_similar")
+            similar = np.asarray(found.fetchnumpy()["s"], dtype=np.float64)
+            self._connection.unregister("tollbook_similar")
+            return similar
 
 
 class StringMeasures:
