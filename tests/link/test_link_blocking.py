@@ -222,3 +222,19 @@ def test_pairs_of_a_realistic_list_are_those_generated_before() -> None:
     codes = KeyCodes(keys)  # the plan's codes, of the text ids' table, reused for the ranked one
     assert plan(codes, limit=20_000) == rules
     pd.testing.assert_frame_equal(blocked_pairs(ranked, rules, codes), blocked_before(ranked, rules))
+
+
+def test_pairs_are_the_same_whatever_the_runs_and_threads_generating_them(monkeypatch) -> None:
+    import numba
+
+    import tollbook.link.blocking as blocking
+
+    keys = _random_keys(3_000, 11)
+    rules = plan(keys, (("names_phon",), ("dod", "age"), ("province_code", "sex"), ("names_phon", "age")),
+                 limit=200_000)
+    for blocks in (1, 2, 7, 5_000):  # one run, a few, more runs than records
+        monkeypatch.setattr(blocking, "PAIR_BLOCKS", blocks)
+        for threads in {1, numba.config.NUMBA_NUM_THREADS}:
+            numba.set_num_threads(threads)
+            _same_pairs_as_before(keys, rules)
+    numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)

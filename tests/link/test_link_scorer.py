@@ -101,6 +101,23 @@ def test_slim_scores_are_splinks_pairs_at_or_above_the_lowest(realistic: dict[st
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("workers", [1, 2, 3])
+def test_chunks_scored_by_several_threads_are_splinks_pairs_in_order(realistic: dict[str, Any], workers: int,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    splink, model = realistic["splink"], realistic["scored"].model
+    monkeypatch.setattr(scorer_module, "CHUNK", 5_003)  # many chunks, boundaries at no round number
+    ours = Scorer(realistic["ranked"], model_spec(model)).score(realistic["left"], realistic["right"], LOWEST,
+                                                                 workers=workers)
+    theirs = splink[splink["match_weight"] >= np.log2(LOWEST / (1 - LOWEST))]
+    assert (ours["unique_id_l"].to_numpy() == theirs["unique_id_l"].to_numpy()).all()
+    assert (ours["unique_id_r"].to_numpy() == theirs["unique_id_r"].to_numpy()).all()
+    assert np.abs(ours["match_weight"].to_numpy() - theirs["match_weight"].to_numpy()).max() <= 1e-9
+    serial = Scorer(realistic["ranked"], model_spec(model)).score(realistic["left"], realistic["right"], LOWEST,
+                                                                   workers=1)
+    pd.testing.assert_frame_equal(ours, serial, check_exact=True)
+
+
+@pytest.mark.slow
 def test_terms_of_chosen_pairs_have_splinks_names_types_and_values(realistic: dict[str, Any]) -> None:
     scored, ranked = realistic["scored"], realistic["ranked"]
     rng = np.random.default_rng(3)
