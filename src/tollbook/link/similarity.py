@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 SIMILARITY_TIE = 1e-9
-WORKERS = 2  # rapidfuzz threads
+WORKERS = 1  # rapidfuzz threads per call (chunks are scored by one thread per core: scorer.default_workers)
 
 
 def jaro_winkler(left: np.ndarray, right: np.ndarray, cutoff: float = 0.0) -> np.ndarray:
