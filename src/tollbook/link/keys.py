@@ -119,10 +119,11 @@ def _key_stride(start: int, step: int) -> list[tuple[str | None, str | None, str
 
 def keyed_names(names: list[str], workers: int = 1,
                 least: int | None = None) -> dict[str, tuple[str | None, str | None, str | None]]:
-    """Each name's keys (name_keys), by name. With `workers` > 1 and at least `least` names, forked processes
-    key every workers-th name each while this one keys its own share (`least`: default POOL_NAMES): the keys of a name do not depend on
-    which process computes them, so the table is the same. (Where fork is not available, one process.)"""
-    if workers < 2 or len(names) < (POOL_NAMES if least is None else least) or "fork" not in multiprocessing.get_all_start_methods():
+    """Each name's keys (name_keys), by name. With `workers` > 1 and at least `least` (default POOL_NAMES)
+    names, forked processes key every workers-th name each while this one keys its own share: the keys of a
+    name do not depend on which process computes them, so the table is the same. (Without fork, one process.)"""
+    least = POOL_NAMES if least is None else least
+    if workers < 2 or len(names) < least or "fork" not in multiprocessing.get_all_start_methods():
         return {name: name_keys(name) for name in names}
     global _TO_KEY
     _TO_KEY = names
