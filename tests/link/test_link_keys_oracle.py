@@ -125,3 +125,13 @@ def test_swap_free_key_is_the_one_it_was() -> None:
     family_keys = pd.Series(["hsn", "mhmd", "hsn", "x", "a", None, "hsn"], index=list("abcdefg"))
     new, old = swap_free_key(given_keys, family_keys), keys_oracle.swap_free_key(given_keys, family_keys)
     assert new.index.equals(old.index) and new.tolist() == old.tolist()
+
+
+def test_names_keyed_on_processes_from_two_threads_at_once_are_each_threads_own() -> None:
+    """Two linkages in one process (a server's threads) each get the keys of their own names."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    lists = [HAND_WRITTEN[:30], HAND_WRITTEN[30:] + ["Ali", "Reza"]]
+    with ThreadPoolExecutor(2) as threads:
+        found = list(threads.map(lambda names: keyed_names(names, 2, least=0), lists))
+    assert found == [{name: keys_module.name_keys(name) for name in names} for names in lists]  # one process

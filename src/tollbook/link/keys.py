@@ -12,6 +12,7 @@ import datetime as dt
 import multiprocessing
 import os
 import re
+import threading
 from collections.abc import Callable, Iterable
 
 import numpy as np
@@ -110,6 +111,7 @@ def key_workers() -> int:
 
 
 _TO_KEY: list[str] = []  # the names a forked worker keys (it inherits them instead of receiving them pickled)
+_TO_KEY_LOCK = threading.Lock()  # two linkages in one process (threads of a server) fork one at a time
 
 
 def _key_stride(start: int, step: int) -> list[tuple[str | None, str | None, str | None]]:
@@ -126,17 +128,18 @@ def keyed_names(names: list[str], workers: int = 1,
     if workers < 2 or len(names) < least or "fork" not in multiprocessing.get_all_start_methods():
         return {name: name_keys(name) for name in names}
     global _TO_KEY
-    _TO_KEY = names
-    try:
-        pool = multiprocessing.get_context("fork").Pool(workers - 1)
+    with _TO_KEY_LOCK:
+        _TO_KEY = names
         try:
-            theirs = pool.starmap_async(_key_stride, [(start, workers) for start in range(1, workers)])
-            shares = [_key_stride(0, workers), *theirs.get()]
+            pool = multiprocessing.get_context("fork").Pool(workers - 1)
+            try:
+                theirs = pool.starmap_async(_key_stride, [(start, workers) for start in range(1, workers)])
+                shares = [_key_stride(0, workers), *theirs.get()]
+            finally:
+                pool.close()
+                pool.join()  # reaped: their CPU time counts in this process's RUSAGE_CHILDREN
         finally:
-            pool.close()
-            pool.join()  # reaped: their CPU time counts in this process's RUSAGE_CHILDREN
-    finally:
-        _TO_KEY = []
+            _TO_KEY = []
     keyed = [None] * len(names)
     for start, share in enumerate(shares):
         keyed[start::workers] = share
