@@ -11,7 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tollbook.link.keys import build_keys, records_frame, swap_free_key
+from tollbook.link import keys as keys_module
+from tollbook.link.keys import build_keys, distinct_names, keyed_names, records_frame, swap_free_key
 from tollbook.synth import realistic_lists
 from tollbook.text import canonical_name, name_part_keys, name_variant_id, phonetic_key
 
@@ -91,7 +92,20 @@ def test_build_keys_of_a_realistic_list_are_the_keys_it_gave_before() -> None:
     _assert_identical(build_keys(records), keys_oracle.build_keys(records))
 
 
-def test_build_keys_of_adversarial_names_are_the_keys_they_had_before() -> None:
+def test_names_keyed_on_several_processes_are_the_keys_of_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pool (forced on 5,000 records: it starts at POOL_NAMES distinct names) gives the oracle's keys, and
+    keyed_names gives each name the keys one process gives it, for any number of workers."""
+    records = realistic_lists(5_000, 3).records.drop(columns=["truth"])
+    names = distinct_names([records[f"{part}_name"].unique() for part in ("given", "family", "father")])
+    alone = keyed_names(names)
+    for workers in (2, 3):
+        pooled = keyed_names(names, workers, least=0)
+        assert list(pooled) == names and pooled == alone
+    monkeypatch.setattr(keys_module, "POOL_NAMES", 0)
+    _assert_identical(build_keys(records, workers=2), keys_oracle.build_keys(records))
+
+
+def test_build_keys_of_adversarial_names_are_the_keys_they_had_before(monkeypatch: pytest.MonkeyPatch) -> None:
     rng = np.random.default_rng(3)
     names = HAND_WRITTEN + [None, float("nan"), 7, "  محمد  "]
     rows = [{"unique_id": i, "source": "a", "given_name": names[rng.integers(len(names))],
@@ -102,6 +116,8 @@ def test_build_keys_of_adversarial_names_are_the_keys_they_had_before() -> None:
             for i in range(600)]
     records = records_frame(rows).set_index(pd.Index(range(1000, 1600)))  # not the default index
     _assert_identical(build_keys(records), keys_oracle.build_keys(records))
+    monkeypatch.setattr(keys_module, "POOL_NAMES", 0)  # and on two processes
+    _assert_identical(build_keys(records, workers=2), keys_oracle.build_keys(records))
 
 
 def test_swap_free_key_is_the_one_it_was() -> None:
@@ -109,3 +125,13 @@ def test_swap_free_key_is_the_one_it_was() -> None:
     family_keys = pd.Series(["hsn", "mhmd", "hsn", "x", "a", None, "hsn"], index=list("abcdefg"))
     new, old = swap_free_key(given_keys, family_keys), keys_oracle.swap_free_key(given_keys, family_keys)
     assert new.index.equals(old.index) and new.tolist() == old.tolist()
+
+
+def test_names_keyed_on_processes_from_two_threads_at_once_are_each_threads_own() -> None:
+    """Two linkages in one process (a server's threads) each get the keys of their own names."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    lists = [HAND_WRITTEN[:30], HAND_WRITTEN[30:] + ["Ali", "Reza"]]
+    with ThreadPoolExecutor(2) as threads:
+        found = list(threads.map(lambda names: keyed_names(names, 2, least=0), lists))
+    assert found == [{name: keys_module.name_keys(name) for name in names} for names in lists]  # one process

@@ -9,7 +9,10 @@ Keys are computed once per distinct value, so a million records with a few thous
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
+import os
 import re
+import threading
 from collections.abc import Callable, Iterable
 
 import numpy as np
@@ -29,6 +32,8 @@ INPUT_COLUMNS = ("unique_id", "source", "given_name", "family_name", "father_nam
                  "date_precision", "province_code", "city_code")  # fmt: skip
 OPTIONAL_COLUMNS = ("date_of_death_end",)  # the last day of a partial date's period (a database record has it)
 KNOWN_SEXES = {"male", "female"}
+POOL_NAMES = 100_000  # distinct names from which they are keyed on several processes (at a million records: 388,678)
+MAX_KEY_WORKERS = 4
 HEAD = 4  # letters of the family name that block with the given name: a typo late in a long name still blocks
 TAIL = 4  # and its last letters: a typo early in the name (Soltanifar, oSltanifar) still blocks
 
@@ -79,12 +84,66 @@ def name_table(names: pd.Series, keyed: dict[str, tuple[str | None, ...]] | None
     """Each record's row in a table of the column's distinct names' keys (canonical, phonetic, variant id; the
     last row, of nulls, for blanks). `keyed` holds keys already computed, by stripped name: the three name parts
     share most names, and each is keyed once."""
-    keyed = {} if keyed is None else keyed
-    codes, uniques = pd.factorize(names, use_na_sentinel=True)
+    return _name_table(pd.factorize(names, use_na_sentinel=True), {} if keyed is None else keyed)
+
+
+def _name_table(factorized: tuple[np.ndarray, np.ndarray], keyed: dict[str, tuple[str | None, ...]]) -> NameTable:
+    """name_table of a column already factorised (codes, distinct values)."""
+    codes, uniques = factorized
     rows = [_BLANK_NAME if (v := _blank_to_none(u)) is None else keyed.get(v) or keyed.setdefault(v, name_keys(v))
             for u in uniques]
     table = np.array([*rows, _BLANK_NAME], dtype=object)
     return np.where(codes < 0, len(rows), codes), table
+
+
+def distinct_names(distinct: Iterable[Iterable[object]]) -> list[str]:
+    """The stripped non-blank names among each column's distinct values, each once, in the order first seen."""
+    seen: dict[str, None] = {}
+    for values in distinct:
+        seen.update((v, None) for u in values if (v := _blank_to_none(u)) is not None)
+    return list(seen)
+
+
+def key_workers() -> int:
+    """Processes that key names: the CPUs this process may use, at most MAX_KEY_WORKERS."""
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, min(MAX_KEY_WORKERS, usable))
+
+
+_TO_KEY: list[str] = []  # the names a forked worker keys (it inherits them instead of receiving them pickled)
+_TO_KEY_LOCK = threading.Lock()  # two linkages in one process (threads of a server) fork one at a time
+
+
+def _key_stride(start: int, step: int) -> list[tuple[str | None, str | None, str | None]]:
+    """Keys of every `step`-th name to key from `start` (in a worker: the names it inherited)."""
+    return [name_keys(name) for name in _TO_KEY[start::step]]
+
+
+def keyed_names(names: list[str], workers: int = 1,
+                least: int | None = None) -> dict[str, tuple[str | None, str | None, str | None]]:
+    """Each name's keys (name_keys), by name. With `workers` > 1 and at least `least` (default POOL_NAMES)
+    names, forked processes key every workers-th name each while this one keys its own share: the keys of a
+    name do not depend on which process computes them, so the table is the same. (Without fork, one process.)"""
+    least = POOL_NAMES if least is None else least
+    if workers < 2 or len(names) < least or "fork" not in multiprocessing.get_all_start_methods():
+        return {name: name_keys(name) for name in names}
+    global _TO_KEY
+    with _TO_KEY_LOCK:
+        _TO_KEY = names
+        try:
+            pool = multiprocessing.get_context("fork").Pool(workers - 1)
+            try:
+                theirs = pool.starmap_async(_key_stride, [(start, workers) for start in range(1, workers)])
+                shares = [_key_stride(0, workers), *theirs.get()]
+            finally:
+                pool.close()
+                pool.join()  # reaped: their CPU time counts in this process's RUSAGE_CHILDREN
+        finally:
+            _TO_KEY = []
+    keyed = [None] * len(names)
+    for start, share in enumerate(shares):
+        keyed[start::workers] = share
+    return dict(zip(names, keyed, strict=True))
 
 
 def name_columns(names: pd.Series, part: str) -> pd.DataFrame:
@@ -194,15 +253,18 @@ def _city(city: str, province_code: str | None) -> tuple[str | None, str | None]
     return str(match.city.id), match.city.province_code
 
 
-def build_keys(records: pd.DataFrame) -> pd.DataFrame:
-    """The linkage table (KEY_COLUMNS) of a frame with INPUT_COLUMNS; raises ValueError naming missing columns."""
+def build_keys(records: pd.DataFrame, workers: int | None = None) -> pd.DataFrame:
+    """The linkage table (KEY_COLUMNS) of a frame with INPUT_COLUMNS; raises ValueError naming missing columns.
+    Names are keyed once each, on `workers` processes (default: key_workers()) when there are many."""
     missing = [c for c in INPUT_COLUMNS if c not in records.columns]
     if missing:
         raise ValueError(f"records lack column(s) {missing}; expected {list(INPUT_COLUMNS)}")
     columns: dict[str, object] = {"unique_id": records["unique_id"].astype(str).to_numpy(),
                                   "source_list": records["source"].to_numpy()}
-    keyed: dict[str, tuple[str | None, ...]] = {}
-    tables = {part: name_table(records[f"{part}_name"], keyed) for part in NAME_PARTS}
+    factorized = [pd.factorize(records[f"{part}_name"], use_na_sentinel=True) for part in NAME_PARTS]
+    keyed = keyed_names(distinct_names(uniques for _codes, uniques in factorized),
+                        key_workers() if workers is None else workers)
+    tables = {part: _name_table(coded, keyed) for part, coded in zip(NAME_PARTS, factorized, strict=True)}
     for part, (rows, table) in tables.items():
         for i, suffix in enumerate(("canon", "phon", "var")):
             columns[f"{part}_{suffix}"] = table[rows, i]

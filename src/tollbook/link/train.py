@@ -234,9 +234,10 @@ def score(keys: pd.DataFrame, lowest: float, backend: str = "duckdb", seed: int 
     rules are counted first and split where they would explode (each said through `progress`). With
     `terms=False` the pairs are ids and scores only (a million records: tens of millions of pairs), scored in
     NumPy on DuckDB, and `ScoredPairs.with_terms` scores the few that are kept again with their terms."""
-    trained, planned = False, None
+    trained, planned, codes = False, None, None
     if model is None:
-        planned = blocking.plan(keys)
+        codes = blocking.KeyCodes(keys)  # factorised once: for the plan's counts and then the pairs
+        planned = blocking.plan(codes)
         for rule in planned:
             if progress:
                 progress(rule.describe())
@@ -251,7 +252,7 @@ def score(keys: pd.DataFrame, lowest: float, backend: str = "duckdb", seed: int 
     ranked, ids = numbered(keys)
     scorer = numpy_scorer(ranked, model, progress) if backend == "duckdb" else None
     if scorer is not None:
-        blocked = blocking.blocked_pairs(ranked, planned) if planned else splink_blocked_pairs(
+        blocked = blocking.blocked_pairs(ranked, planned, codes) if planned else splink_blocked_pairs(
             build_linker(ranked, backend, model, threads))
         pairs = scorer.score(blocked["join_key_l"].to_numpy(), blocked["join_key_r"].to_numpy(), lowest)
         return ScoredPairs(pairs, model, trained, len(blocked), partial(_with_scored_terms, scorer), ids)
@@ -292,6 +293,26 @@ def numbered(keys: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
     """The key table with each record id replaced by its rank among the ids in sorted order, and the ids by
     rank: integers join, group and cluster faster than text at every later stage, and sorted ranks keep each
     pair's left and right record (the smaller id left) as with the text ids. (Training keeps the text ids:
-    Splink samples pairs for u by a hash of the id.)"""
-    ids = np.sort(keys["unique_id"].to_numpy(dtype=object))
-    return keys.assign(unique_id=pd.Index(ids).get_indexer(keys["unique_id"]).astype(np.int64)), ids
+    Splink samples pairs for u by a hash of the id.) The other columns are shared, not copied: copying
+    consolidates the key table's object columns (about a second at a million records)."""
+    ids = keys["unique_id"].to_numpy(dtype=object)
+    order = _sorted_order(ids)
+    if order is None:  # ids NumPy cannot order as Python does, or repeated ones: pandas decides (and raises)
+        ids = np.sort(ids)
+        ranks = pd.Index(ids).get_indexer(keys["unique_id"]).astype(np.int64)
+    else:
+        ids, ranks = ids[order], np.empty(len(order), dtype=np.int64)
+        ranks[order] = np.arange(len(order), dtype=np.int64)
+    columns = {c: ranks if c == "unique_id" else keys[c] for c in keys.columns}
+    return pd.DataFrame(columns, index=keys.index, copy=False), ids
+
+
+def _sorted_order(ids: np.ndarray) -> np.ndarray | None:
+    """Positions of the text ids in sorted order, sorted as fixed-width NumPy text (C comparisons, about five
+    times faster than sorting Python strings), or None unless every id is text and the sorted ids strictly
+    increase by Python's own comparison (NumPy text drops trailing NULs; repeated ids have no rank)."""
+    if not all(isinstance(i, str) for i in ids):
+        return None
+    order = np.argsort(np.array(ids, dtype=str), kind="stable")
+    ordered = ids[order]
+    return order if all(a < b for a, b in zip(ordered[:-1], ordered[1:], strict=True)) else None
