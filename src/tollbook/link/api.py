@@ -8,6 +8,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session
 from tollbook.audit import record_event
 from tollbook.errors import TollbookError
 from tollbook.link import store
-from tollbook.link.calibrate import calibrate_prior
+from tollbook.link.calibrate import log_odds, probability_of, settled_prior
 from tollbook.link.clashes import VETO_BELOW, large_clusters, vetoes, within_cluster_pairs
 from tollbook.link.cluster import (
     Constraints,
@@ -28,7 +29,7 @@ from tollbook.link.cluster import (
     fresh_public_id,
     members,
 )
-from tollbook.link.competition import list_aware
+from tollbook.link.competition import list_aware_terms
 from tollbook.link.keys import build_keys
 from tollbook.link.lock import hold_link_lock
 from tollbook.link.review import constraints
@@ -59,17 +60,23 @@ def _announcer(progress: Progress | None) -> Progress:
 class Clustering:
     """The result of linking a frame of records: a cluster key per record and what it took."""
 
-    assignment: dict[Any, Any]  # record id -> cluster key (first record of the cluster)
+    record_ids: np.ndarray = field(repr=False)  # the records' ids, in the order they were given
+    cluster_keys: np.ndarray = field(repr=False)  # each one's cluster key (the id of its cluster's first record)
     pairs: pd.DataFrame  # scored pairs at or above the review threshold
     model: dict[str, Any]
     trained: bool
     comparisons: int
     seconds: dict[str, float] = field(default_factory=dict)
 
+    @cached_property
+    def assignment(self) -> dict[Any, Any]:
+        """Record id -> cluster key, in the records' order (built when first asked: a million entries)."""
+        return dict(zip(self.record_ids.tolist(), self.cluster_keys.tolist(), strict=True))
+
     @property
     def clusters(self) -> int:
         """Number of clusters (persons)."""
-        return len(set(self.assignment.values()))
+        return len(pd.unique(self.cluster_keys))
 
 
 @dataclass(frozen=True)
@@ -123,30 +130,72 @@ def link_frame(records: pd.DataFrame, threshold: float = DEFAULT_THRESHOLD,
     scored_at = time.perf_counter()
     say(f"{len(scored.pairs):,} of {scored.comparisons:,} compared pairs scored at or above "
         f"{min(review_lower, SCORE_FLOOR) if model is None else review_lower:g}")
+    found = _after_scoring(keys, scored, threshold, review_lower, model, must_link, cannot_link, say)
+    done = time.perf_counter()
+    seconds = {"keys": keyed - started, "model": scored_at - keyed, "cluster": done - scored_at,
+               "total": done - started}
+    return replace(found, seconds=seconds)
+
+
+def _after_scoring(keys: pd.DataFrame, scored: ScoredPairs, threshold: float, review_lower: float,
+                   model: dict[str, Any] | None, must_link: list[tuple[Any, Any]] | None,
+                   cannot_link: list[tuple[Any, Any]] | None, say: Progress) -> Clustering:
+    """link_frame's stages after scoring: the prior calibrated and the list-aware terms added (a fresh model),
+    the kept pairs' terms read, the records clustered and the clusters checked whole."""
     names = scored.ids  # record id by rank; pairs name records by rank
     number = pd.Index(names)  # rank by record id
     records = Ranked.of(number.get_indexer(keys["unique_id"]), keys["source_list"])  # in the records' order
-    pairs, fitted = scored.pairs, scored.model
+    fitted = scored.model
     if scored.trained and model is None:  # a table too small to train keeps its stated prior (1 / records)
-        pairs, prior = calibrate_prior(records, pairs, fitted["probability_two_random_records_match"],
-                                       threshold, None, say)
+        pairs, prior = _list_aware_pairs(records, scored.pairs, fitted["probability_two_random_records_match"],
+                                         (threshold, review_lower), say)
         fitted = fitted | {"probability_two_random_records_match": prior}
-        reachable = pairs[pairs["match_probability"] >= review_lower / LIST_AWARE_REACH].reset_index(drop=True)
-        pairs = list_aware(records, reachable, prior, threshold, None, say)
-    pairs = pairs[pairs["match_probability"] >= review_lower].reset_index(drop=True)
+    else:
+        pairs = _kept(scored.pairs, scored.pairs["match_probability"].to_numpy() >= review_lower)
     say(f"reading the comparisons of {len(pairs):,} pairs at or above {review_lower}")
     pairs = scored.with_terms(pairs, fitted["probability_two_random_records_match"])
-    pairs = pairs.sort_values(["unique_id_l", "unique_id_r"], ignore_index=True)  # stored in one order
     say(f"clustering {len(pairs):,} pairs at threshold {threshold}")
     decided = Constraints(_numbered_pairs(must_link, number), _numbered_pairs(cannot_link, number))
     labels = cluster_ranks(records, *_pair_arrays(pairs), threshold, decided)
     labels = _checked_whole(scored, fitted, (records, pairs), labels, threshold, decided, say)
-    done = time.perf_counter()
-    seconds = {"keys": keyed - started, "model": scored_at - keyed, "cluster": done - scored_at,
-               "total": done - started}
     order = records.order
-    assignment = dict(zip(names[order].tolist(), names[labels[order]].tolist(), strict=True))
-    return Clustering(assignment, named_pairs(pairs, names), fitted, scored.trained, scored.comparisons, seconds)
+    return Clustering(names[order], names[labels[order]], named_pairs(pairs, names), fitted, scored.trained,
+                      scored.comparisons)
+
+
+def _list_aware_pairs(records: Ranked, scored: pd.DataFrame, prior: float, thresholds: tuple[float, float],
+                      say: Progress) -> tuple[pd.DataFrame, float]:
+    """(the pairs at or above the review threshold with the prior calibrated and the list-aware terms added, the
+    calibrated prior), as calibrate_prior and list_aware on the pairs that can reach the review band, computed
+    on arrays: only the kept pairs become a frame. `thresholds`: (match threshold, review_lower)."""
+    threshold, review_lower = thresholds
+    left, right = scored["unique_id_l"].to_numpy(dtype=np.int64), scored["unique_id_r"].to_numpy(dtype=np.int64)
+    weight, probability = scored["match_weight"].to_numpy(), scored["match_probability"].to_numpy()
+    settled = prior
+    if records.size >= 2 and len(scored):
+        settled = settled_prior(records, (left, right, weight), prior, threshold, say)
+        weight = weight + (log_odds(settled) - log_odds(prior))  # as calibrate.shifted: the same bits
+        probability = probability_of(weight)
+    reach = np.flatnonzero(probability >= review_lower / LIST_AWARE_REACH)
+    if not len(reach):
+        return _kept(scored, reach), settled
+    terms = list_aware_terms(records, (left[reach], right[reach]), (weight[reach], probability[reach]), settled,
+                             threshold, say)
+    kept = _in_order(left[reach], right[reach], terms["match_probability"] >= review_lower)
+    return _kept(scored, reach[kept]).assign(**{name: column[kept] for name, column in terms.items()}), settled
+
+
+def _in_order(left: np.ndarray, right: np.ndarray, chosen: np.ndarray) -> np.ndarray:
+    """The places of the chosen pairs (a mask) by left, then right rank: the order pairs are stored in."""
+    places = np.flatnonzero(chosen)
+    return places[np.lexsort((right[places], left[places]))]
+
+
+def _kept(pairs: pd.DataFrame, places: np.ndarray) -> pd.DataFrame:
+    """The pairs at these places, indexed 0..k-1; a mask chooses them in the stored order (left, right rank)."""
+    if places.dtype == bool:
+        places = _in_order(*_pair_arrays(pairs)[:2], places)
+    return pairs.take(places).reset_index(drop=True)
 
 
 def _pair_arrays(pairs: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -28,7 +28,9 @@ def log_odds(probability: float) -> float:
 
 def probability_of(weight: np.ndarray) -> np.ndarray:
     """Match probabilities from match weights (bits)."""
-    return 1.0 / (1.0 + np.exp2(-weight))
+    odds_against = np.negative(weight)
+    np.exp2(odds_against, out=odds_against)
+    return np.divide(1.0, np.add(1.0, odds_against, out=odds_against), out=odds_against)  # in place: 3 passes
 
 
 def shifted(pairs: pd.DataFrame, shift: float) -> pd.DataFrame:
@@ -50,11 +52,19 @@ def calibrate_prior(ids: Sequence[Hashable] | Ranked, pairs: pd.DataFrame, prior
     """(pairs rescored with the settled prior, that prior), starting from the model's `prior`. `ids` are the
     record ids with `lists` (id -> list), or the records as Ranked when the pairs name them by rank."""
     n = ids.size if isinstance(ids, Ranked) else len(ids)
-    total = n * (n - 1) / 2
-    if total <= 0 or pairs.empty:
+    if n < 2 or pairs.empty:
         return pairs, prior
     records, left, right = ranked_pairs(ids, lists, pairs)
-    weight = pairs["match_weight"].to_numpy()
+    current = settled_prior(records, (left, right, pairs["match_weight"].to_numpy()), prior, threshold, say)
+    return shifted(pairs, log_odds(current) - log_odds(prior)), current
+
+
+def settled_prior(records: Ranked, pairs: tuple[np.ndarray, np.ndarray, np.ndarray], prior: float,
+                  threshold: float, say: Callable[[str], None] | None = None) -> float:
+    """The prior at its fixed point (see the module), starting from `prior`; `pairs` are (left rank, right rank,
+    match weight under `prior`) arrays, at least one pair among at least two records."""
+    left, right, weight = pairs
+    total = records.size * (records.size - 1) / 2
     start, current = log_odds(prior), prior
     for number in range(1, MAX_ROUNDS + 1):
         probability = probability_of(weight + (log_odds(current) - start))
@@ -65,4 +75,4 @@ def calibrate_prior(ids: Sequence[Hashable] | Ranked, pairs: pd.DataFrame, prior
         if abs(np.log(found / current)) < SETTLED:
             break
         current = found
-    return shifted(pairs, log_odds(current) - start), current
+    return current

@@ -41,7 +41,8 @@ def list_codes(records: Ranked, left: np.ndarray, right: np.ndarray) -> tuple[np
     names = records.list_names if records.list_names is not None else np.empty(0, dtype=object)
     text = [str(name) for name in names] + ["None"]  # code -1 (no list) is the last, read "None"
     lists = records.lists if records.lists is not None else np.full(records.size, -1, dtype=np.int64)
-    present = sorted({text[code] for code in np.unique(np.concatenate([lists[left], lists[right]])).tolist()})
+    seen = np.bincount(lists[left] + 1, minlength=len(text)) + np.bincount(lists[right] + 1, minlength=len(text))
+    present = sorted({text[code - 1] for code in np.flatnonzero(seen).tolist()})  # code -1 at 0, read "None"
     index = {name: i for i, name in enumerate(present)}
     coded = np.array([index.get(name, -1) for name in text], dtype=np.int64)
     return coded[lists], len(present)
@@ -115,15 +116,19 @@ def competition_weights(rivals: Rivals, weight: np.ndarray, cover: np.ndarray) -
     from tollbook.link._kernels import group_sums
 
     cross = rivals.cross
-    odds = np.exp2(np.clip(weight[cross], -60.0, 60.0))
-    summed_a = group_sums(rivals.of_left[0], odds, rivals.of_left[1])[rivals.of_left[0]]
-    summed_b = group_sums(rivals.of_right[0], odds, rivals.of_right[1])[rivals.of_right[0]]
-    neither = (1.0 - (cover + cover.T) / 2).ravel()[rivals.lists]
-    probability = odds / (neither + summed_a + summed_b - odds)
-    new_weight = np.log2(probability) - np.log2(np.maximum(1.0 - probability, 1e-300))
+    crossing = weight[cross]
+    odds = np.exp2(np.clip(crossing, -60.0, 60.0))
+    rest = (1.0 - (cover + cover.T) / 2).ravel()[rivals.lists]  # "neither"; the sums below added in place,
+    rest += group_sums(rivals.of_left[0], odds, rivals.of_left[1])[rivals.of_left[0]]  # in the same order
+    rest += group_sums(rivals.of_right[0], odds, rivals.of_right[1])[rivals.of_right[0]]
+    rest -= odds
+    probability = np.divide(odds, rest, out=rest)
+    against = np.maximum(np.subtract(1.0, probability, out=odds), 1e-300, out=odds)
+    new_weight = np.subtract(np.log2(probability, out=probability), np.log2(against, out=against), out=against)
     bits = np.zeros(len(weight))
-    bits[cross] = new_weight - weight[cross]
+    bits[cross] = np.subtract(new_weight, crossing, out=new_weight)
     return bits
+
 
 
 def list_aware(ids: Sequence[Hashable] | Ranked, pairs: pd.DataFrame, prior: float, threshold: float,
@@ -134,12 +139,21 @@ def list_aware(ids: Sequence[Hashable] | Ranked, pairs: pd.DataFrame, prior: flo
     if pairs.empty:
         return pairs
     records, left, right = ranked_pairs(ids, lists, pairs)
+    scores = pairs["match_weight"].to_numpy(dtype=float), pairs["match_probability"].to_numpy()
+    return pairs.assign(**list_aware_terms(records, (left, right), scores, prior, threshold, say))
+
+
+def list_aware_terms(records: Ranked, ends: tuple[np.ndarray, np.ndarray], scores: tuple[np.ndarray, np.ndarray],
+                     prior: float, threshold: float, say: Callable[[str], None] | None = None,
+                     ) -> dict[str, np.ndarray]:
+    """The columns :func:`list_aware` sets, as arrays over the pairs (`ends`: left and right ranks; `scores`:
+    match weight and probability under the global `prior`; at least one pair)."""
+    left, right = ends
     by_rank, count = list_codes(records, left, right)
     la, lb = by_rank[left], by_rank[right]
     of_pair = la * count + lb  # each pair's two lists, as an index into a flat matrix
     rivals = Rivals.of(left, right, la, lb, count)
-    base = pairs["match_weight"].to_numpy(dtype=float)
-    probability = pairs["match_probability"].to_numpy()
+    base, probability = scores
     start = log_odds(prior)
     for number in range(1, ROUNDS + 1):
         counts = cluster_list_counts(cluster_ranks(records, left, right, probability, threshold), by_rank, count)
@@ -152,6 +166,6 @@ def list_aware(ids: Sequence[Hashable] | Ranked, pairs: pd.DataFrame, prior: flo
         if say:
             say(f"list-aware scores, round {number}: {int((probability >= threshold).sum()):,} "
                 f"pairs at or above {threshold}")
-    return pairs.assign(gamma_lists=(la != lb).astype("int8"), mw_lists=shift.ravel()[of_pair].astype("float32"),
-                        gamma_competition=np.clip(rivals.counts(), -1, 127).astype("int8"),
-                        mw_competition=bits.astype("float32"), match_weight=weight, match_probability=probability)
+    return {"gamma_lists": (la != lb).astype("int8"), "mw_lists": shift.ravel()[of_pair].astype("float32"),
+            "gamma_competition": np.clip(rivals.counts(), -1, 127).astype("int8"),
+            "mw_competition": bits.astype("float32"), "match_weight": weight, "match_probability": probability}
