@@ -242,3 +242,22 @@ def test_a_level_the_scorer_does_not_know_falls_back_to_splink_and_says_so() -> 
                    progress=messages.append, terms=False)
     assert any("Splink's predict" in m and "jaro_similarity" in m for m in messages)
     assert len(scored.pairs) > 0 and "gamma_given_name" in scored.with_terms(scored.pairs.head(5)).columns
+
+
+def test_a_level_not_observed_in_training_is_scored_as_splinks_predict_reads_it() -> None:
+    keys = boundary_keys().pipe(lambda k: k.assign(unique_id=k["unique_id"].astype(str)))
+    model = json.loads(json.dumps(build_linker(keys, "duckdb").misc.save_model_to_json(), default=str))
+    level = model["comparisons"][0]["comparison_levels"][1]  # the given name's exact level: hit by the pairs
+    level["m_probability"] = "level not observed in training dataset"
+    with pytest.raises(UnknownLevelError, match="not observed"):
+        model_spec(model)
+    messages: list[str] = []
+    scored = score(keys, 1e-9, model=model, progress=messages.append, terms=False)
+    oracle = score(keys, 1e-9, model=model, terms=True).pairs  # Splink's own predict
+    assert any("Splink's predict" in m for m in messages)
+    found = scored.pairs.assign(unique_id_l=scored.ids[scored.pairs["unique_id_l"]],
+                                unique_id_r=scored.ids[scored.pairs["unique_id_r"]])
+    merged = oracle.merge(found, on=["unique_id_l", "unique_id_r"], how="outer", validate="one_to_one",
+                          indicator=True)
+    assert len(merged) > 0 and (merged["_merge"] == "both").all()
+    assert np.allclose(merged["match_weight_x"], merged["match_weight_y"], rtol=0, atol=1e-9)

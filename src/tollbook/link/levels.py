@@ -17,8 +17,9 @@ from typing import Any
 from tollbook.link.settings import PERIODS_OVERLAP
 
 M_U_CLAMP_MIN = 1e-300  # Splink's floor for m and u before taking log2 (comparison_level.py)
-LEVEL_NOT_OBSERVED = "level not observed in training dataset"  # Splink reads such an m or u as 1e-6
-NOT_OBSERVED_VALUE = 1e-6
+# An m or u a saved model can hold; Splink on loading drops it for the level's default m (or u), which the NumPy
+# scorer does not reproduce: such a level is unknown to it, and Splink's predict scores the model.
+LEVEL_NOT_OBSERVED = "level not observed in training dataset"
 _COLUMN = r'"(\w+)_l"'
 SHAPES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("null", re.compile(rf'^{_COLUMN} IS NULL OR "\1_r" IS NULL$')),
@@ -103,10 +104,10 @@ def parse_condition(sql: str) -> tuple[str, tuple[str, ...], float]:
 
 
 def _probability(level: dict[str, Any], key: str) -> float:
-    """A level's m or u as Splink reads it (not observed: 1e-6); a missing one is not reproduced."""
+    """A level's m or u; a missing one, or one not observed in training (LEVEL_NOT_OBSERVED), is not reproduced."""
     value = level.get(key)
     if value == LEVEL_NOT_OBSERVED:
-        return NOT_OBSERVED_VALUE
+        raise UnknownLevelError(f"level {level.get('sql_condition')!r} has a {key} {LEVEL_NOT_OBSERVED!r}")
     if not isinstance(value, int | float) or isinstance(value, bool):
         raise UnknownLevelError(f"level {level.get('sql_condition')!r} has no {key}")
     return float(value)
