@@ -9,6 +9,7 @@ import pytest
 
 from tollbook.link.keys import (
     KEY_COLUMNS,
+    age_column,
     build_keys,
     death_date_column,
     name_columns,
@@ -62,6 +63,14 @@ def test_death_date_kept_only_when_known_to_the_day() -> None:
     kept = death_date_column(dates, pd.Series(["day", "month", None]))
     assert kept.iloc[0] == pd.Timestamp("2019-11-16")
     assert pd.isna(kept.iloc[1]) and pd.isna(kept.iloc[2])
+
+
+@pytest.mark.parametrize("ages", [
+    ["31.5", "31", "0.4", "-1", "131", "130", "x", None],
+    [31.5, 31, 0.4, -1, 131, 130, float("nan"), None],
+])
+def test_ages_are_completed_years_and_impossible_ones_missing(ages: list[object]) -> None:
+    assert age_column(pd.Series(ages, dtype=object)).tolist() == [31, 31, 0, pd.NA, pd.NA, 130, pd.NA, pd.NA]
 
 
 def test_unknown_sex_is_null() -> None:

@@ -28,6 +28,7 @@ KEY_COLUMNS = (
     "father_canon", "father_phon", "father_var", "names_phon", "names_canon", "family_head", "family_tail",
     "sex", "age", "dod", "dod_from", "dod_to", "province_code", "city_code",
 )  # fmt: skip
+MAX_AGE = 130  # years: an age above it is an error in the source, not a person
 INPUT_COLUMNS = ("unique_id", "source", "given_name", "family_name", "father_name", "sex", "age", "date_of_death",
                  "date_precision", "province_code", "city_code")  # fmt: skip
 OPTIONAL_COLUMNS = ("date_of_death_end",)  # the last day of a partial date's period (a database record has it)
@@ -199,8 +200,10 @@ def sex_column(values: pd.Series) -> pd.Series:
 
 
 def age_column(values: pd.Series) -> pd.Series:
-    """Age as a nullable integer."""
-    return pd.to_numeric(values, errors="coerce").astype("Int64")
+    """Age in completed years as a nullable integer: a fractional age floored (31.5 is 31), a negative or absurd
+    one (over MAX_AGE) or one that is not a number missing."""
+    years = pd.to_numeric(values, errors="coerce").astype("float64")
+    return np.floor(years).where((years >= 0) & (years <= MAX_AGE)).astype("Int64")
 
 
 def death_date_column(dates: pd.Series, precision: pd.Series | None = None) -> pd.Series:
