@@ -110,6 +110,15 @@ def _check_thresholds(threshold: float, review_lower: float) -> None:
         raise TollbookError(f"thresholds must satisfy 0 < review_lower ({review_lower}) ≤ threshold ({threshold}) ≤ 1")
 
 
+def _check_unique_ids(ids: pd.Series) -> None:
+    """Record ids must be unique as text (the form keys give them): 0 and "0", or NaN and "nan", are one id."""
+    as_text = ids.astype(str)
+    repeated = as_text.duplicated(keep=False)
+    if repeated.any():
+        clashing = ", ".join(f"{value!r}" for value in ids[repeated].head(6).tolist())
+        raise TollbookError(f"record ids must be unique within a linkage (compared as text): {clashing} repeat")
+
+
 def link_frame(records: pd.DataFrame, threshold: float = DEFAULT_THRESHOLD,
                review_lower: float = DEFAULT_REVIEW_LOWER, backend: str = "duckdb", seed: int = 2019,
                must_link: list[tuple[Any, Any]] | None = None, cannot_link: list[tuple[Any, Any]] | None = None,
@@ -117,9 +126,7 @@ def link_frame(records: pd.DataFrame, threshold: float = DEFAULT_THRESHOLD,
                threads: int | None = None) -> Clustering:
     """Key, train, score and cluster a frame of records (keys.INPUT_COLUMNS; unique_id unique text)."""
     _check_thresholds(threshold, review_lower)
-    if records["unique_id"].duplicated().any():
-        raise TollbookError("record ids must be unique within a linkage: found duplicates of "
-                            f"{records.loc[records['unique_id'].duplicated(), 'unique_id'].head(3).tolist()}")
+    _check_unique_ids(records["unique_id"])
     say = _announcer(progress)
     started = time.perf_counter()
     say(f"building keys for {len(records):,} records")
