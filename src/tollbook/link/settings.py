@@ -135,13 +135,16 @@ def prediction_blocking_rules(planned: list[PlannedRule] | None = None) -> list[
     return [CustomRule(rule.sql) if rule.missing else block_on(*rule.columns) for rule in planned]
 
 
+TRAINING_BLOCKS = (("given_canon", "family_canon", "father_canon", "age"),
+                   ("given_canon", "family_canon", "dod", "city_code"), ("dod", "city_code", "age"))
+
+
 def training_blocking_rules() -> list[Any]:
     """EM passes on blocks where namesakes do not dominate (on a national list thousands of Mohammad Hosseinis
     share a father's name Ali, and EM then reads namesakes' disagreeing ages and dates as matches'): the same
     three names and age train date, place and sex; the same two names, date and city train age, father's name
     and sex; the same date, city and age train the names."""
-    return [block_on("given_canon", "family_canon", "father_canon", "age"),
-            block_on("given_canon", "family_canon", "dod", "city_code"), block_on("dod", "city_code", "age")]
+    return [block_on(*columns) for columns in TRAINING_BLOCKS]
 
 
 def deterministic_rules() -> list[Any]:

@@ -105,15 +105,42 @@ def estimate_u(linker: Any, records: int, seed: int, say: Progress) -> None:
 
 
 def estimate_m(linker: Any, records: int, say: Progress) -> None:
-    """m by EM on each training blocking rule; raises EMUnderflowError when a level's m underflows."""
-    for number, rule in enumerate(model_settings.training_blocking_rules(), start=1):
+    """m by EM on each training blocking rule. A rule no two records agree on (a list without fathers' names,
+    say) is skipped: its comparisons keep the m of the other passes, or their stated m. Raises EMUnderflowError
+    when a level's m underflows."""
+    rules = model_settings.training_blocking_rules()
+    trained = 0
+    for number, (rule, columns) in enumerate(zip(rules, model_settings.TRAINING_BLOCKS, strict=True), start=1):
         say(f"training: m by expectation maximisation, pass {number}")
-        try:
-            linker.training.estimate_parameters_using_expectation_maximisation(rule, max_pairs=_em_pairs(records))
-        except ValueError as exc:
-            if "m_probability" not in str(exc):
-                raise
-            raise EMUnderflowError(str(exc)) from exc
+        if _em_pass(linker, rule, records):
+            trained += 1
+        else:
+            say(f"training: skipped EM pass {number}: no two records agree on {', '.join(columns)}; its "
+                "comparisons keep the m of the other passes or their stated m")
+    if not trained:
+        say("training: every EM pass was skipped; the model uses the stated m with the estimated u")
+
+
+def _em_pass(linker: Any, rule: Any, records: int) -> bool:
+    """One EM pass on a training blocking rule; False where the rule finds no record pairs (Splink's
+    EMTrainingException), raising EMUnderflowError when a level's m underflows. Splink's session drops the
+    rule's comparisons and changes the prior in the linker's settings before it finds no pairs: a skipped pass
+    puts them back."""
+    from splink.internals.exceptions import EMTrainingException
+
+    before = linker._settings_obj.core_model_settings.copy()
+    try:
+        linker.training.estimate_parameters_using_expectation_maximisation(rule, max_pairs=_em_pairs(records))
+    except EMTrainingException as exc:
+        if "resulted in no record pairs" not in str(exc):
+            raise
+        linker._settings_obj.core_model_settings = before
+        return False
+    except ValueError as exc:
+        if "m_probability" not in str(exc):
+            raise
+        raise EMUnderflowError(str(exc)) from exc
+    return True
 
 
 def _u_pairs(records: int) -> float:
