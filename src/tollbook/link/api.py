@@ -33,7 +33,7 @@ from tollbook.link.competition import list_aware_terms
 from tollbook.link.keys import build_keys
 from tollbook.link.lock import hold_link_lock
 from tollbook.link.review import constraints
-from tollbook.link.train import ScoredPairs, score
+from tollbook.link.train import ScoredPairs, score, scorer_choice
 
 DEFAULT_THRESHOLD = 0.1  # with list-aware scores, errors nearest balance on realistic lists and the example (bench)
 DEFAULT_REVIEW_LOWER = 0.05
@@ -67,6 +67,8 @@ class Clustering:
     trained: bool
     comparisons: int
     seconds: dict[str, float] = field(default_factory=dict)
+    scorer: str = "numpy"  # what scored the pairs: "numpy" (Tollbook's scorer) or "splink" (Splink's predict)
+    scorer_reason: str | None = None  # why Splink's predict scored them (the level NumPy does not reproduce)
 
     @cached_property
     def assignment(self) -> dict[Any, Any]:
@@ -98,6 +100,8 @@ class LinkRun:
     trained: bool
     seconds: float
     model: dict[str, Any] = field(repr=False, default_factory=dict)
+    scorer: str = "numpy"  # as Clustering.scorer
+    scorer_reason: str | None = None
 
     def summary(self) -> dict[str, Any]:
         """The run's figures without the model, for printing and audit."""
@@ -141,7 +145,8 @@ def link_frame(records: pd.DataFrame, threshold: float = DEFAULT_THRESHOLD,
     done = time.perf_counter()
     seconds = {"keys": keyed - started, "model": scored_at - keyed, "cluster": done - scored_at,
                "total": done - started}
-    return replace(found, seconds=seconds)
+    scorer, reason = scorer_choice(scored.model, backend)
+    return replace(found, seconds=seconds, scorer=scorer, scorer_reason=reason)
 
 
 def _after_scoring(keys: pd.DataFrame, scored: ScoredPairs, threshold: float, review_lower: float,
@@ -269,7 +274,7 @@ def link_database(session: Session, threshold: float = DEFAULT_THRESHOLD,
     stored, queued = store.write_links(session, run_id, result.pairs, review_lower, threshold)
     run = LinkRun(run_id, backend, threshold, review_lower, len(frame), len(clusters), result.comparisons, stored,
                   queued, ids.kept, ids.inherited, ids.new, result.trained, time.perf_counter() - started,
-                  result.model)
+                  result.model, result.scorer, result.scorer_reason)
     after = store.written_by_linkage(session, run_id)
     record_event(session, actor, "link.run", "link_run", run_id, run.summary() | {"model": run.model},
                  wrote={"records": frame["record_id"].tolist(), "persons": after["persons"],

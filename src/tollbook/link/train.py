@@ -287,6 +287,18 @@ def score(keys: pd.DataFrame, lowest: float, backend: str = "duckdb", seed: int 
     return ScoredPairs(pairs, model, trained, compared, terms_of, ids)
 
 
+def scorer_choice(model: dict[str, Any], backend: str) -> tuple[str, str | None]:
+    """Which scorer scores the model's pairs when `score` is asked for no terms: ("numpy", None) on DuckDB for a
+    model the NumPy scorer reproduces, else ("splink", why), Splink's predict then scoring (numpy_scorer)."""
+    if backend != "duckdb":
+        return "splink", f"the {backend} backend"
+    try:
+        model_spec(model)
+    except UnknownLevelError as exc:
+        return "splink", str(exc)
+    return "numpy", None
+
+
 def numpy_scorer(ranked: pd.DataFrame, model: dict[str, Any], progress: Progress | None) -> Scorer | None:
     """The NumPy scorer of the model over the ranked key table, or None (said through `progress`) where the
     model has a level it does not reproduce: Splink's predict scores then."""
