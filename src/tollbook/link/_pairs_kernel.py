@@ -15,7 +15,7 @@ import numpy as np
 from numba import njit, prange
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _group_firsts(group_counts: np.ndarray) -> np.ndarray:
     """Where each rule's groups start in the flat lists of all rules' groups (one empty slot before each rule)."""
     rules = len(group_counts)
@@ -25,7 +25,7 @@ def _group_firsts(group_counts: np.ndarray) -> np.ndarray:
     return first
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, nogil=True, parallel=True)
 def group_lists(coded: np.ndarray, residual: np.ndarray, group_counts: np.ndarray,
                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Every rule's groups as lists of positions in ascending order, in one flat array: (members, starts,
@@ -69,7 +69,7 @@ def group_lists(coded: np.ndarray, residual: np.ndarray, group_counts: np.ndarra
     return members, starts, lacking_members, lacking_starts, slots
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _blocked_before(coded: np.ndarray, residual: np.ndarray, p: int, q: int, rule: int) -> bool:
     """Whether a rule before `rule` blocks the pair (p, q): both give its columns alike (and, for a residual
     rule, one of them lacks its missing column)."""
@@ -81,7 +81,7 @@ def _blocked_before(coded: np.ndarray, residual: np.ndarray, p: int, q: int, rul
     return False
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _first_after(members: np.ndarray, low: int, high: int, p: int) -> int:
     """Index of the first member after position p in members[low:high] (ascending): a binary search."""
     while low < high:
@@ -93,7 +93,7 @@ def _first_after(members: np.ndarray, low: int, high: int, p: int) -> int:
     return low
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _candidates(coded: np.ndarray, residual: np.ndarray, lists: tuple, first: np.ndarray, p: int,
                 rule: int) -> tuple[np.ndarray, int, int]:
     """The members of p's group under `rule` that p is compared with: (list, low, high), the later members, or
@@ -106,7 +106,7 @@ def _candidates(coded: np.ndarray, residual: np.ndarray, lists: tuple, first: np
     return members, slots[p, rule] + 1, starts[at + 1]
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, nogil=True, parallel=True)
 def _candidate_counts(coded: np.ndarray, residual: np.ndarray, lists: tuple, first: np.ndarray) -> np.ndarray:
     """Each position's candidates over all rules (before earlier rules are checked): a bound on its pairs."""
     count, rules = coded.shape
@@ -119,7 +119,7 @@ def _candidate_counts(coded: np.ndarray, residual: np.ndarray, lists: tuple, fir
     return counts
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _position_pairs(coded: np.ndarray, residual: np.ndarray, lists: tuple, first: np.ndarray, ids: np.ndarray,
                     p: int, found: np.ndarray, found_rule: np.ndarray, key: np.ndarray, left: np.ndarray,
                     right: np.ndarray, kept: int) -> int:
@@ -145,7 +145,7 @@ def _position_pairs(coded: np.ndarray, residual: np.ndarray, lists: tuple, first
     return kept
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _move_down(arrays: tuple, source: int, target: int, length: int) -> None:
     """Move `length` entries of each array from `source` down to `target` (target <= source: in place)."""
     key, left, right = arrays
@@ -155,7 +155,7 @@ def _move_down(arrays: tuple, source: int, target: int, length: int) -> None:
         right[target + index] = right[source + index]
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, nogil=True, parallel=True)
 def rule_pairs_in_order(coded: np.ndarray, residual: np.ndarray, group_counts: np.ndarray, ids: np.ndarray,
                         capacity: int, partners: int, blocks: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(rule, left id, right id) of every blocked pair once, ids[left] < ids[right] (`ids` ascending, by

@@ -14,6 +14,7 @@ import itertools
 import json
 import logging
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -261,13 +262,16 @@ def score(keys: pd.DataFrame, lowest: float, backend: str = "duckdb", seed: int 
     rules are counted first and split where they would explode (each said through `progress`). With
     `terms=False` the pairs are ids and scores only (a million records: tens of millions of pairs), scored in
     NumPy on DuckDB, and `ScoredPairs.with_terms` scores the few that are kept again with their terms."""
-    trained, planned, codes = False, None, None
+    trained, planned, codes, ranked, pending = False, None, None, None, None
     if model is None:
         codes = blocking.KeyCodes(keys)  # factorised once: for the plan's counts and then the pairs
         planned = blocking.plan(codes)
         for rule in planned:
             if progress:
                 progress(rule.describe())
+        if backend == "duckdb" and not terms:
+            ranked, ids = numbered(keys)
+            pending = pairs_meanwhile(ranked, planned, codes)
         trainer, trained = trained_linker(keys, backend, seed, progress, threads, planned)
         model = json.loads(json.dumps(trainer.misc.save_model_to_json(), default=str))
         del trainer  # its database goes; scoring starts a fresh one
@@ -276,11 +280,15 @@ def score(keys: pd.DataFrame, lowest: float, backend: str = "duckdb", seed: int 
     if terms:
         pairs, compared = predict(build_linker(keys, backend, model, threads), lowest)
         return ScoredPairs(pairs, model, trained, compared)
-    ranked, ids = numbered(keys)
+    if ranked is None:
+        ranked, ids = numbered(keys)
     scorer = numpy_scorer(ranked, model, progress) if backend == "duckdb" else None
     if scorer is not None:
-        blocked = blocking.blocked_pairs(ranked, planned, codes) if planned else splink_blocked_pairs(
-            build_linker(ranked, backend, model, threads))
+        if pending is not None:
+            blocked = pending.result()
+        else:
+            blocked = blocking.blocked_pairs(ranked, planned, codes) if planned else splink_blocked_pairs(
+                build_linker(ranked, backend, model, threads))
         pairs = scorer.score(blocked["join_key_l"].to_numpy(), blocked["join_key_r"].to_numpy(), lowest)
         return ScoredPairs(pairs, model, trained, len(blocked), partial(_with_scored_terms, scorer), ids)
     pairs, compared, terms_of = predict_slim(build_linker(ranked, backend, model, threads), lowest, ranked, planned)
@@ -297,6 +305,15 @@ def scorer_choice(model: dict[str, Any], backend: str) -> tuple[str, str | None]
     except UnknownLevelError as exc:
         return "splink", str(exc)
     return "numpy", None
+
+
+def pairs_meanwhile(ranked: pd.DataFrame, planned: list[blocking.PlannedRule], codes: blocking.KeyCodes) -> Future:
+    """The plan's pairs generated on another thread while Splink trains: the pair kernels release the GIL and
+    DuckDB does too, so a million records' 32 million pairs cost no wall time of their own."""
+    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tollbook-pairs")
+    future = executor.submit(blocking.blocked_pairs, ranked, planned, codes)
+    executor.shutdown(wait=False)  # the thread ends with its one task
+    return future
 
 
 def numpy_scorer(ranked: pd.DataFrame, model: dict[str, Any], progress: Progress | None) -> Scorer | None:
