@@ -104,8 +104,10 @@ class LinkRun:
     scorer_reason: str | None = None
 
     def summary(self) -> dict[str, Any]:
-        """The run's figures without the model, for printing and audit."""
-        return {k: v for k, v in self.__dict__.items() if k != "model"}
+        """The run's figures without the model, for printing and audit (the scorer's reason only when Splink's
+        predict scored, so a NumPy run's table shows no empty row)."""
+        return {k: v for k, v in self.__dict__.items()
+                if k != "model" and not (k == "scorer_reason" and v is None)}
 
 
 def _check_thresholds(threshold: float, review_lower: float) -> None:
