@@ -1,6 +1,6 @@
 """What is made while Splink trains (train.meanwhile): the ranked key table, the plan's pairs and the NumPy
-scorer's key columns, each as the main thread would make it after training, on keys with awkward names; and how
-DuckDB's threads are chosen for training beside the pairs."""
+scorer's key columns, each as the main thread would make it after training, on keys with awkward names; and the
+cores the pair kernels take beside training."""
 
 from __future__ import annotations
 
@@ -115,11 +115,8 @@ def test_repeated_ids_fail_as_they_would_on_the_main_thread(awkward: dict[str, A
             future.result()
 
 
-@pytest.mark.parametrize(("cores", "pairs", "duckdb"), [(1, 1, 1), (2, 1, 1), (3, 1, 2), (8, 4, 4)])
-def test_training_shares_the_cores_with_the_pair_kernels(monkeypatch: pytest.MonkeyPatch, cores: int, pairs: int,
-                                                         duckdb: int) -> None:
+@pytest.mark.parametrize(("cores", "pairs"), [(1, 1), (2, 1), (3, 1), (8, 4)])
+def test_the_pair_kernels_take_half_the_cores_beside_training(monkeypatch: pytest.MonkeyPatch, cores: int,
+                                                               pairs: int) -> None:
     monkeypatch.setattr(train, "_usable_cores", lambda: cores)
     assert train._pair_cores() == pairs
-    assert train.training_threads(None, pairs_meanwhile=True) == duckdb
-    assert train.training_threads(None, pairs_meanwhile=False) is None  # DuckDB's own choice
-    assert train.training_threads(3, pairs_meanwhile=True) == 3  # as asked

@@ -272,8 +272,7 @@ def score(keys: pd.DataFrame, lowest: float, backend: str = "duckdb", seed: int 
             if progress:
                 progress(rule.describe())
         early = meanwhile(keys, planned, codes) if backend == "duckdb" and not terms else None
-        trainer, trained = trained_linker(keys, backend, seed, progress, training_threads(threads, bool(early)),
-                                          planned)
+        trainer, trained = trained_linker(keys, backend, seed, progress, threads, planned)
         model = json.loads(json.dumps(trainer.misc.save_model_to_json(), default=str))
         del trainer  # its database goes; scoring starts a fresh one
     if progress:
@@ -347,16 +346,9 @@ def _usable_cores() -> int:
 
 
 def _pair_cores() -> int:
-    """Cores for the pair kernels while Splink trains: half of them (at least one)."""
+    """Cores for the pair kernels while Splink trains: half of them (at least one). Training keeps about one
+    busy, and DuckDB's threads take the others when its queries are large."""
     return max(1, _usable_cores() // 2)
-
-
-def training_threads(threads: int | None, pairs_meanwhile: bool) -> int | None:
-    """DuckDB's threads for training: as asked, else, with the pairs made meanwhile, the cores the pair kernels
-    leave (on two cores one each: a second DuckDB thread would only take turns with the pairs' one)."""
-    if threads or not pairs_meanwhile:
-        return threads
-    return max(1, _usable_cores() - _pair_cores())
 
 
 def untrained_model(records: int) -> dict[str, Any]:
