@@ -10,7 +10,7 @@ import pytest
 from tollbook.link.calibrate import log_odds
 from tollbook.link.clashes import pairs_within, vetoes
 from tollbook.link.cluster import cluster_records
-from tollbook.link.competition import list_aware
+from tollbook.link.competition import dense_codes, list_aware
 from tollbook.link.waterfall import level_label, waterfall, weights_of
 
 THRESHOLD = 0.1
@@ -102,3 +102,12 @@ def test_a_cluster_is_checked_whole_only_where_it_holds_three_records_and_a_revi
                            "match_probability": [0.9, 1e-6, 0.5]})
     assert vetoes(scored) == [("a", "c")]
     assert vetoes(scored, must_link=[("a", "b"), ("b", "c")]) == []
+
+
+@pytest.mark.parametrize("keys", [np.zeros(0, dtype=np.int64), np.array([7, 7, 7]), np.array([5, -3, 5, 0]),
+                                  np.array([2**40, 3, 2**40, 9]), np.random.default_rng(3).integers(0, 500, 2000)])
+def test_dense_codes_number_the_keys_as_their_sorted_order_does(keys: np.ndarray) -> None:
+    codes, count = dense_codes(keys)
+    distinct, inverse = np.unique(keys, return_inverse=True)
+    assert codes.dtype == np.int64 and count == len(distinct)
+    assert np.array_equal(codes, inverse.reshape(-1))
