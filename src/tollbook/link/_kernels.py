@@ -12,7 +12,8 @@ Around it, the passes of :func:`~tollbook.link.cluster.cluster_ranks` that see e
 connected components of the strong pairs (a union-find), each named by its first record, the components where a
 constraint can bite, and the strong pairs inside those. One pass each instead of a sparse graph and sorts.
 
-And the group sums of :mod:`tollbook.link.competition`, added as pandas' groupby sum adds them.
+And for :mod:`tollbook.link.competition`: a clustering's records tallied by list, cluster by cluster, and the
+group sums, added as pandas' groupby sum adds them.
 """
 
 from __future__ import annotations
@@ -249,3 +250,49 @@ def in_pair_order(left: np.ndarray, right: np.ndarray) -> bool:
         if left[k] < left[k - 1] or (left[k] == left[k - 1] and right[k] < right[k - 1]):
             return False
     return True
+
+
+@njit(cache=True, nogil=True)
+def _members_by_cluster(clusters: np.ndarray, lists: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(pointer by cluster key, the records with a list) as CSR: each cluster's listed records together."""
+    n = clusters.shape[0]
+    start = np.zeros(n + 1, dtype=np.int64)
+    for r in range(n):
+        if lists[r] >= 0:
+            start[clusters[r] + 1] += 1
+    for c in range(n):
+        start[c + 1] += start[c]
+    members, fill = np.empty(start[n], dtype=np.int64), start[:-1].copy()
+    for r in range(n):
+        if lists[r] >= 0:
+            members[fill[clusters[r]]] = r
+            fill[clusters[r]] += 1
+    return start, members
+
+
+@njit(cache=True, nogil=True)
+def list_tallies(clusters: np.ndarray, lists: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Summed over the clusters (`clusters`: cluster key by record, `lists`: list 0..count-1 by record, -1 left
+    out), with k[a] a cluster's records of list a: (k[a]; k[a] * k[b], on the diagonal k[a] * (k[a] - 1) / 2;
+    k[a] where k[b] > 0), as integers."""
+    start, members = _members_by_cluster(clusters, lists)
+    size, tally, present = np.zeros(count, np.int64), np.zeros(count, np.int64), np.empty(count, np.int64)
+    matched, covered = np.zeros((count, count), np.int64), np.zeros((count, count), np.int64)
+    for c in range(clusters.shape[0]):
+        m = 0
+        for k in range(start[c], start[c + 1]):
+            a = lists[members[k]]
+            if tally[a] == 0:
+                present[m] = a
+                m += 1
+            tally[a] += 1
+        for i in range(m):
+            a = present[i]
+            size[a] += tally[a]
+            for j in range(m):
+                b = present[j]
+                covered[a, b] += tally[a]
+                matched[a, b] += tally[a] * (tally[a] - 1) // 2 if a == b else tally[a] * tally[b]
+        for i in range(m):
+            tally[present[i]] = 0
+    return size, matched, covered

@@ -22,7 +22,6 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -49,35 +48,36 @@ def list_codes(records: Ranked, left: np.ndarray, right: np.ndarray) -> tuple[np
     return coded[lists], len(present)
 
 
-def cluster_list_counts(clusters: np.ndarray, lists: np.ndarray, count: int) -> Any:
-    """[cluster key, list]: records of each list in each cluster (records of lists in no pair left out), as a
-    SciPy sparse array."""
-    from scipy import sparse
+@dataclass(frozen=True)
+class ListTallies:
+    """A clustering's records counted by list, summed over its clusters ([a, b] arrays over lists a, b)."""
 
-    known = lists >= 0
-    entries = (np.ones(int(known.sum()), dtype=np.int64), (clusters[known], lists[known]))
-    return sparse.csr_array(sparse.coo_array(entries, shape=(len(clusters), count)))
+    size: np.ndarray  # records of each list
+    matched: np.ndarray  # pairs of a record of a and one of b sharing a cluster (a = b: two records of a)
+    covered: np.ndarray  # records of a whose cluster holds a record of b
 
 
-def list_pair_priors(counts: Any) -> np.ndarray:
+def list_tallies(clusters: np.ndarray, lists: np.ndarray, count: int) -> ListTallies:
+    """The tallies of the clustering (`clusters`: cluster key by rank; `lists` by rank, of `count` lists; records
+    of lists in no pair, -1, left out), counted cluster by cluster in one compiled pass."""
+    from tollbook.link import _kernels
+
+    size, matched, covered = _kernels.list_tallies(clusters, lists, count)
+    return ListTallies(size.astype(float), matched.astype(float), covered)
+
+
+def list_pair_priors(tallies: ListTallies) -> np.ndarray:
     """[a, b]: matching pairs between lists a and b in the clustering over all pairs between them (within a
-    list: its pairs of records); at least one match per pair of lists, so a prior is never zero. `counts`:
-    cluster_list_counts."""
-    size = np.asarray(counts.sum(axis=0)).astype(float)
-    matched = (counts.T @ counts).toarray().astype(float)
-    np.fill_diagonal(matched, np.bincount(counts.indices, weights=counts.data * (counts.data - 1) / 2,
-                                          minlength=counts.shape[1]))
+    list: its pairs of records); at least one match per pair of lists, so a prior is never zero."""
+    size = tallies.size
     total = np.outer(size, size)
     np.fill_diagonal(total, size * (size - 1) / 2)
-    return np.maximum(matched, 1.0) / np.maximum(total, 1.0)
+    return np.maximum(tallies.matched, 1.0) / np.maximum(total, 1.0)
 
 
-def coverage(counts: Any) -> np.ndarray:
+def coverage(tallies: ListTallies) -> np.ndarray:
     """[a, b]: the share of list a's records whose cluster holds a record of list b (capped at MAX_COVER)."""
-    size = np.asarray(counts.sum(axis=0)).astype(float)
-    present = counts.copy()
-    present.data = np.ones_like(present.data)
-    cover = (counts.T @ present).toarray() / np.maximum(size, 1.0)[:, None]
+    cover = tallies.covered / np.maximum(tallies.size, 1.0)[:, None]
     np.fill_diagonal(cover, 0.0)
     return np.minimum(cover, MAX_COVER)
 
@@ -158,10 +158,10 @@ def list_aware(ids: Sequence[Hashable] | Ranked, pairs: pd.DataFrame, prior: flo
     return pairs.assign(**list_aware_terms(records, (left, right), scores, prior, threshold, say))
 
 
-def _round_terms(counts: Any, base: np.ndarray, of_pair: np.ndarray, rivals: Rivals, start: float,
+def _round_terms(counts: ListTallies, base: np.ndarray, of_pair: np.ndarray, rivals: Rivals, start: float,
                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """One round's (bits of each pair's lists, its weight moved by them, bits of its competition) from the
-    clustering's cluster_list_counts; `base` the weights under the global prior, of log-odds `start`."""
+    clustering's list tallies; `base` the weights under the global prior, of log-odds `start`."""
     priors = list_pair_priors(counts)
     lists_bits = (np.log2(priors / (1 - priors)) - start).ravel()[of_pair]
     moved = base + lists_bits
@@ -181,7 +181,7 @@ def list_aware_terms(records: Ranked, ends: tuple[np.ndarray, np.ndarray], score
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="tollbook-rivals") as pool:
         grouping = pool.submit(Rivals.of, left, right, la, lb, count)  # grouped while the first round clusters
         for number in range(1, ROUNDS + 1):
-            counts = cluster_list_counts(cluster_ranks(records, left, right, probability, threshold), by_rank, count)
+            counts = list_tallies(cluster_ranks(records, left, right, probability, threshold), by_rank, count)
             lists_bits, moved, bits = _round_terms(counts, base, of_pair, grouping.result(), log_odds(prior))
             weight = moved + bits
             probability = probability_of(weight)
