@@ -215,22 +215,21 @@ def _swap_free(first: NameTable, second: NameTable) -> np.ndarray:
     low, high = np.minimum(first_ranks[both], second_ranks[both]), np.maximum(first_ranks[both], second_ranks[both])
     codes = np.full(len(first_ranks), -1, dtype=np.int64)
     codes[both], pairs = pd.factorize(low.astype(np.int64) * width + high)
-    words = vocabulary.tolist()
-    joined = list(map("|".join, zip([words[r] for r in (pairs // width).tolist()],
-                                    [words[r] for r in (pairs % width).tolist()], strict=True)))
-    return np.array([*joined, None], dtype=object)[codes]
+    return np.array([*_joined(vocabulary[pairs // width], vocabulary[pairs % width]), None], dtype=object)[codes]
+
+
+def _joined(low: np.ndarray, high: np.ndarray) -> list[str]:
+    """"low|high" of each pair of text keys (keys are text: other values raise TypeError, as they always did)."""
+    return list(map("|".join, zip(low.tolist(), high.tolist(), strict=True)))
 
 
 def _ranked(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """pandas.factorize(values, sort=True): the distinct values in sorted order and each value's rank among
-    them (-1 for null), the distinct values found by hashing and only they sorted (by Python's sort, several
-    times faster on text than pandas' sort of object arrays)."""
+    """pandas.factorize(values, sort=True) of text: the distinct values in sorted order and each value's rank
+    among them (-1 for null), the distinct values found by hashing and only they sorted (by Python's sort,
+    faster on text than pandas' sort of object arrays)."""
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     distinct = uniques.tolist()
-    try:
-        order = sorted(range(len(distinct)), key=distinct.__getitem__)
-    except TypeError:  # keys that Python does not order among themselves (text and numbers): pandas orders them
-        return pd.factorize(values, sort=True, use_na_sentinel=True)
+    order = sorted(range(len(distinct)), key=distinct.__getitem__)
     rank = np.empty(len(uniques) + 1, dtype=np.int64)
     rank[order], rank[-1] = np.arange(len(uniques)), -1
     return rank[codes], np.asarray(uniques, dtype=object)[order]
