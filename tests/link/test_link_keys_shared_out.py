@@ -3,6 +3,8 @@ one process gives; swap-free keys ranked by Python's sort are ranked as pandas r
 
 from __future__ import annotations
 
+import os
+
 import keys_oracle
 import numpy as np
 import pandas as pd
@@ -37,6 +39,21 @@ def test_work_done_meanwhile_is_done_once_and_its_error_raised() -> None:
     with pytest.raises(RuntimeError, match="meanwhile failed"):
         keyed_names_meanwhile(["Ali", "علی"], 2, 0, fails)
     assert keyed_names(["Ali"], 2, least=0) == {"Ali": keys_module.name_keys("Ali")}  # the lock was let go
+
+
+def test_names_a_dying_worker_claimed_are_keyed_by_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker that dies (killed for memory, say) leaves its chunks to this process: the same keys, no hang."""
+    parent, name_keys = os.getpid(), keys_module.name_keys
+
+    def dies_in_a_worker(name: str) -> tuple[str | None, str | None, str | None]:
+        if os.getpid() != parent:
+            os._exit(1)
+        return name_keys(name)
+
+    names = [name for name in dict.fromkeys(n.strip() for n in HAND_WRITTEN) if name]
+    monkeypatch.setattr(keys_module, "CHUNK_NAMES", 3)
+    monkeypatch.setattr(keys_module, "name_keys", dies_in_a_worker)
+    assert keyed_names(names, 3, least=0) == {name: name_keys(name) for name in names}
 
 
 def test_build_keys_calls_meanwhile_and_gives_the_keys_it_gave_before(monkeypatch: pytest.MonkeyPatch) -> None:

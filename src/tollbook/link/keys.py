@@ -14,6 +14,8 @@ import os
 import re
 import threading
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from functools import partial
 from typing import Any, TypeVar
 
@@ -144,6 +146,14 @@ def _key_claimed() -> dict[int, list[NameKeys]]:
         done[chunk] = [name_keys(name) for name in _TO_KEY[chunk * CHUNK_NAMES:(chunk + 1) * CHUNK_NAMES]]
 
 
+def _share(future: Future) -> dict[int, list[NameKeys]]:
+    """A worker's chunks, or none if it died (its chunks are then keyed in this process)."""
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        return {}
+
+
 def keyed_names(names: list[str], workers: int = 1, least: int | None = None) -> dict[str, NameKeys]:
     """Each name's keys (name_keys), by name. With `workers` > 1 and at least `least` (default POOL_NAMES)
     names, forked processes and this one key chunks of them, each the next chunk not yet claimed: the keys of a
@@ -164,20 +174,22 @@ def keyed_names_meanwhile(names: list[str], workers: int, least: int | None,
         context = multiprocessing.get_context("fork")
         _TO_KEY, _CLAIMED = names, context.Value("q", 0)
         try:
-            pool = context.Pool(workers - 1)
-            try:
-                theirs = pool.starmap_async(_key_claimed, [()] * (workers - 1))
-                done = meanwhile()
-                chunks = [_key_claimed(), *theirs.get()]
-            finally:
-                pool.close()
-                pool.join()  # reaped: their CPU time counts in this process's RUSAGE_CHILDREN
+            with ProcessPoolExecutor(workers - 1, mp_context=context) as pool:  # leaving it reaps the workers: their
+                theirs = [pool.submit(_key_claimed) for _ in range(workers - 1)]  # CPU time is RUSAGE_CHILDREN's
+                try:
+                    done = meanwhile()
+                except BaseException:
+                    with _CLAIMED.get_lock():  # the workers stop at their next claim
+                        _CLAIMED.value = len(names)
+                    raise
+                shares = [_key_claimed(), *map(_share, theirs)]
         finally:
             _TO_KEY, _CLAIMED = [], None
-    keyed: list[NameKeys] = [_BLANK_NAME] * len(names)
-    for share in chunks:
+    keyed: list[NameKeys | None] = [None] * len(names)
+    for share in shares:
         for chunk, found in share.items():
             keyed[chunk * CHUNK_NAMES:chunk * CHUNK_NAMES + len(found)] = found
+    keyed = [name_keys(name) if keys is None else keys for name, keys in zip(names, keyed, strict=True)]
     return dict(zip(names, keyed, strict=True)), done
 
 
