@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from tollbook.audit import record_event
 from tollbook.errors import TollbookError
 from tollbook.link import store
+from tollbook.link.blocking import load_kernels
 from tollbook.link.calibrate import log_odds, probability_of, settled_prior
 from tollbook.link.clashes import VETO_BELOW, large_clusters, vetoes, within_cluster_pairs
 from tollbook.link.cluster import (
@@ -138,7 +139,7 @@ def link_frame(records: pd.DataFrame, threshold: float = DEFAULT_THRESHOLD,
     say = _announcer(progress)
     started = time.perf_counter()
     say(f"building keys for {len(records):,} records")
-    keys = build_keys(records)
+    keys = build_keys(records, meanwhile=load_kernels)  # the plan's kernels load while names are keyed
     keyed = time.perf_counter()
     scored = score(keys, min(review_lower, SCORE_FLOOR) if model is None else review_lower, backend, seed, model,
                    say, threads, terms=False)
