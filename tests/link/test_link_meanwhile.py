@@ -1,6 +1,5 @@
 """What is made while Splink trains (train.meanwhile): the ranked key table, the plan's pairs and the NumPy
-scorer's key columns, each as the main thread would make it after training, on keys with awkward names; and the
-cores the pair kernels take beside training."""
+scorer's key columns, each as the main thread would make it after training, on keys with awkward names."""
 
 from __future__ import annotations
 
@@ -68,7 +67,7 @@ def test_meanwhile_makes_what_the_main_thread_would(awkward: dict[str, Any]) -> 
     spec = model_spec(train.untrained_model(len(keys)))
     assert layout == train.column_layout(spec)
     same_columns(columns, key_columns(ranked, spec))
-    assert numba.get_num_threads() == threads_here  # the pair kernels' thread count was that thread's own
+    assert numba.get_num_threads() == threads_here
 
 
 def test_scores_with_early_columns_are_those_of_a_scorer_made_after_training(awkward: dict[str, Any]) -> None:
@@ -113,10 +112,3 @@ def test_repeated_ids_fail_as_they_would_on_the_main_thread(awkward: dict[str, A
     for future in (made.numbered, made.pairs, made.columns):
         with pytest.raises(here.type):
             future.result()
-
-
-@pytest.mark.parametrize(("cores", "pairs"), [(1, 1), (2, 1), (3, 1), (8, 4)])
-def test_the_pair_kernels_take_half_the_cores_beside_training(monkeypatch: pytest.MonkeyPatch, cores: int,
-                                                               pairs: int) -> None:
-    monkeypatch.setattr(train, "_usable_cores", lambda: cores)
-    assert train._pair_cores() == pairs

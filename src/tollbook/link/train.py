@@ -13,7 +13,6 @@ from __future__ import annotations
 import itertools
 import json
 import logging
-import os
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -321,35 +320,14 @@ class Meanwhile:
 
 def meanwhile(keys: pd.DataFrame, planned: list[blocking.PlannedRule], codes: blocking.KeyCodes) -> Meanwhile:
     """Start making the scorer's inputs on another thread: the pair kernels and DuckDB release the GIL, so a
-    million records' 32 million pairs cost no wall time of their own, and Splink's training, mostly one busy core
-    (Python and small queries), leaves the other free."""
+    million records' 32 million pairs cost no wall time of their own, and the columns fill the end of training,
+    where Splink's EM keeps about one core busy (Python and small queries)."""
     executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tollbook-meanwhile")
     ranked = executor.submit(numbered, keys)
     columns = executor.submit(lambda: early_columns(ranked.result()[0]))
-    pairs = executor.submit(lambda: _pairs_beside_training(ranked.result()[0], planned, codes))
+    pairs = executor.submit(lambda: blocking.blocked_pairs(ranked.result()[0], planned, codes))
     executor.shutdown(wait=False)  # the thread ends with its tasks
     return Meanwhile(ranked, pairs, columns)
-
-
-def _pairs_beside_training(ranked: pd.DataFrame, planned: list[blocking.PlannedRule],
-                           codes: blocking.KeyCodes) -> pd.DataFrame:
-    """The plan's pairs with the pair kernels on half the cores: on all of them they would slow training down as
-    much as they gain."""
-    import numba
-
-    numba.set_num_threads(min(_pair_cores(), numba.config.NUMBA_NUM_THREADS))  # for this thread only
-    return blocking.blocked_pairs(ranked, planned, codes)
-
-
-def _usable_cores() -> int:
-    """The cores this process may run on."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
-def _pair_cores() -> int:
-    """Cores for the pair kernels while Splink trains: half of them (at least one). Training keeps about one
-    busy, and DuckDB's threads take the others when its queries are large."""
-    return max(1, _usable_cores() // 2)
 
 
 def untrained_model(records: int) -> dict[str, Any]:
