@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tollbook.link import cluster
 from tollbook.link.cluster import Constraints, Ranked, cluster_ranks, cluster_records, connected_components
 
 
@@ -77,3 +78,30 @@ def test_components_name_each_cluster_by_its_first_record_and_a_pair_naming_an_u
     with pytest.raises(ValueError, match="not among the records"):
         cluster_records(["a", "b"], pd.DataFrame({"unique_id_l": ["a"], "unique_id_r": ["z"],
                                                   "match_probability": [0.9]}), 0.5)
+
+
+@pytest.mark.parametrize("seed", range(0, 400, 3))
+def test_the_greedy_on_two_threads_over_halves_of_the_components_equals_the_previous_implementation(
+        seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cluster, "SPLIT_AT", 0)
+    case = _random_case(seed)
+    assert cluster_records(**case) == reference.cluster_records(**case)
+
+
+@pytest.mark.parametrize("split_at", [0, 10**9])
+def test_pairs_stored_by_left_then_right_record_with_tied_probabilities_cluster_as_before(
+        split_at: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    # ids in mixed scripts (Persian, combining marks, an astral emoji, the empty string): ranks follow their sort
+    monkeypatch.setattr(cluster, "SPLIT_AT", split_at)
+    rng = np.random.default_rng(11)
+    ids = ["", "a", "ب", "e\u0301", "😀", "محمد", "ζ", "Z" * 500] + [f"r{i}" for i in range(300)]
+    n, m = len(ids), 1500
+    ranks = np.unique(np.sort(rng.integers(0, n, (m, 2)), axis=1), axis=0)  # by left, then right rank
+    ranks = ranks[ranks[:, 0] != ranks[:, 1]]
+    named = np.array(sorted(ids), dtype=object)
+    pairs = pd.DataFrame({"unique_id_l": named[ranks[:, 0]], "unique_id_r": named[ranks[:, 1]],
+                          "match_probability": rng.choice([0.4, 0.6, 0.6, 0.9], len(ranks))})
+    lists = {i: "ABC"[int(rng.integers(3))] for i in ids}
+    vetoes = [(named[a], named[b]) for a, b in rng.integers(0, n, (30, 2))]
+    found = cluster_records(ids, pairs, 0.5, lists=lists, vetoes=vetoes, veto_below=0.7)
+    assert found == reference.cluster_records(ids, pairs, 0.5, lists=lists, vetoes=vetoes, veto_below=0.7)

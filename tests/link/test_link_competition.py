@@ -10,7 +10,7 @@ import pytest
 from tollbook.link.calibrate import log_odds
 from tollbook.link.clashes import pairs_within, vetoes
 from tollbook.link.cluster import cluster_records
-from tollbook.link.competition import list_aware
+from tollbook.link.competition import dense_codes, list_aware, list_tallies
 from tollbook.link.waterfall import level_label, waterfall, weights_of
 
 THRESHOLD = 0.1
@@ -102,3 +102,27 @@ def test_a_cluster_is_checked_whole_only_where_it_holds_three_records_and_a_revi
                            "match_probability": [0.9, 1e-6, 0.5]})
     assert vetoes(scored) == [("a", "c")]
     assert vetoes(scored, must_link=[("a", "b"), ("b", "c")]) == []
+
+
+@pytest.mark.parametrize("keys", [np.zeros(0, dtype=np.int64), np.array([7, 7, 7]), np.array([5, -3, 5, 0]),
+                                  np.array([2**40, 3, 2**40, 9]), np.random.default_rng(3).integers(0, 500, 2000)])
+def test_dense_codes_number_the_keys_as_their_sorted_order_does(keys: np.ndarray) -> None:
+    codes, count = dense_codes(keys)
+    distinct, inverse = np.unique(keys, return_inverse=True)
+    assert codes.dtype == np.int64 and count == len(distinct)
+    assert np.array_equal(codes, inverse.reshape(-1))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_list_tallies_count_each_clusters_records_by_list(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n, count = int(rng.integers(1, 400)), int(rng.integers(1, 6))
+    clusters = rng.integers(0, max(1, n // 3), n)
+    lists = rng.integers(-1, count, n)  # -1: a list in no pair, left out
+    tallies = list_tallies(clusters, lists, count)
+    k = np.zeros((n, count), dtype=np.int64)
+    np.add.at(k, (clusters[lists >= 0], lists[lists >= 0]), 1)
+    matched = k.T @ k
+    np.fill_diagonal(matched, (k * (k - 1) // 2).sum(axis=0))
+    assert np.array_equal(tallies.size, k.sum(axis=0)) and np.array_equal(tallies.matched, matched)
+    assert np.array_equal(tallies.covered, k.T @ (k > 0).astype(np.int64))

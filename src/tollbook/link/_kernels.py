@@ -8,7 +8,12 @@ holds (bit list % 63: two clusters whose masks do not meet share no list, the co
 cannot-links and vetoes touching its members. A cannot-link (or veto) forbids two clusters exactly when one of
 its records is in each, so it is checked at each join against the other cluster's root (adjacency as CSR).
 
-And the group sums of :mod:`tollbook.link.competition`, added as pandas' groupby sum adds them.
+Around it, the passes of :func:`~tollbook.link.cluster.cluster_ranks` that see every record or pair: the
+connected components of the strong pairs (a union-find), each named by its first record, the components where a
+constraint can bite, and the strong pairs inside those. One pass each instead of a sparse graph and sorts.
+
+And for :mod:`tollbook.link.competition`: a clustering's records tallied by list, cluster by cluster, and the
+group sums, added as pandas' groupby sum adds them.
 """
 
 from __future__ import annotations
@@ -156,3 +161,138 @@ def group_sums(groups: np.ndarray, values: np.ndarray, count: int) -> np.ndarray
             compensation[g] = 0.0
         sums[g] = t
     return sums
+
+
+@njit(cache=True, nogil=True)
+def _find(parent: np.ndarray, i: int) -> int:
+    """The root of `i` in a plain union-find, halving the path on the way."""
+    while parent[i] != i:
+        parent[i] = parent[parent[i]]
+        i = parent[i]
+    return i
+
+
+@njit(cache=True, nogil=True)
+def _unite(parent: np.ndarray, a: int, b: int) -> None:
+    """Join the sets of a and b under the smaller root (any root names a component as well)."""
+    ra, rb = _find(parent, a), _find(parent, b)
+    if ra < rb:
+        parent[rb] = ra
+    elif rb < ra:
+        parent[ra] = rb
+
+
+@njit(cache=True, nogil=True)
+def component_roots(n: int, left: np.ndarray, right: np.ndarray, strong: np.ndarray,
+                    must: np.ndarray) -> tuple[np.ndarray, bool]:
+    """(each of the n records' connected component as its root record, the links being the pairs
+    (left[k], right[k]) where strong[k] and the must-links; False when a strong pair names a record outside
+    0..n-1, the caller's error)."""
+    parent = np.arange(n)
+    for k in range(left.shape[0]):
+        if strong[k]:
+            if min(left[k], right[k]) < 0 or max(left[k], right[k]) >= n:
+                return parent, False
+            _unite(parent, left[k], right[k])
+    for k in range(must.shape[0]):
+        _unite(parent, must[k, 0], must[k, 1])
+    for r in range(n):
+        parent[r] = _find(parent, r)
+    return parent, True
+
+
+@njit(cache=True, nogil=True)
+def first_in_order(component: np.ndarray, order: np.ndarray, position: np.ndarray) -> np.ndarray:
+    """Each record's component named by its first record in the callers' order (`order`, `position`: the
+    records in that order and each one's place in it; `component` a root record per record)."""
+    n = component.shape[0]
+    first = np.full(n, n, dtype=np.int64)
+    for r in range(n):
+        first[component[r]] = min(first[component[r]], position[r])
+    labels = np.empty(n, dtype=np.int64)
+    for r in range(n):
+        labels[r] = order[first[component[r]]]
+    return labels
+
+
+@njit(cache=True, nogil=True)
+def repeated_lists(component: np.ndarray, lists: np.ndarray, by_list: np.ndarray, bites: np.ndarray) -> None:
+    """Mark in `bites` (by root record) the components holding two records of one list; `by_list` holds the
+    records with a list, ordered by list, so each list's records come together."""
+    seen = np.full(component.shape[0], -1, dtype=np.int64)
+    for r in by_list:
+        c = component[r]
+        if seen[c] == lists[r]:
+            bites[c] = True
+        seen[c] = lists[r]
+
+
+@njit(cache=True, nogil=True)
+def pairs_inside(left: np.ndarray, strong: np.ndarray, component: np.ndarray, bites: np.ndarray) -> np.ndarray:
+    """The places of the strong pairs whose component bites (a pair's two records share one), in order."""
+    count = 0
+    for k in range(left.shape[0]):
+        if strong[k] and bites[component[left[k]]]:
+            count += 1
+    places = np.empty(count, dtype=np.int64)
+    count = 0
+    for k in range(left.shape[0]):
+        if strong[k] and bites[component[left[k]]]:
+            places[count] = k
+            count += 1
+    return places
+
+
+@njit(cache=True, nogil=True)
+def in_pair_order(left: np.ndarray, right: np.ndarray) -> bool:
+    """True when the pairs are sorted by left, then right record (ties allowed)."""
+    for k in range(1, left.shape[0]):
+        if left[k] < left[k - 1] or (left[k] == left[k - 1] and right[k] < right[k - 1]):
+            return False
+    return True
+
+
+@njit(cache=True, nogil=True)
+def _members_by_cluster(clusters: np.ndarray, lists: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(pointer by cluster key, the records with a list) as CSR: each cluster's listed records together."""
+    n = clusters.shape[0]
+    start = np.zeros(n + 1, dtype=np.int64)
+    for r in range(n):
+        if lists[r] >= 0:
+            start[clusters[r] + 1] += 1
+    for c in range(n):
+        start[c + 1] += start[c]
+    members, fill = np.empty(start[n], dtype=np.int64), start[:-1].copy()
+    for r in range(n):
+        if lists[r] >= 0:
+            members[fill[clusters[r]]] = r
+            fill[clusters[r]] += 1
+    return start, members
+
+
+@njit(cache=True, nogil=True)
+def list_tallies(clusters: np.ndarray, lists: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Summed over the clusters (`clusters`: cluster key by record, `lists`: list 0..count-1 by record, -1 left
+    out), with k[a] a cluster's records of list a: (k[a]; k[a] * k[b], on the diagonal k[a] * (k[a] - 1) / 2;
+    k[a] where k[b] > 0), as integers."""
+    start, members = _members_by_cluster(clusters, lists)
+    size, tally, present = np.zeros(count, np.int64), np.zeros(count, np.int64), np.empty(count, np.int64)
+    matched, covered = np.zeros((count, count), np.int64), np.zeros((count, count), np.int64)
+    for c in range(clusters.shape[0]):
+        m = 0
+        for k in range(start[c], start[c + 1]):
+            a = lists[members[k]]
+            if tally[a] == 0:
+                present[m] = a
+                m += 1
+            tally[a] += 1
+        for i in range(m):
+            a = present[i]
+            size[a] += tally[a]
+            for j in range(m):
+                b = present[j]
+                covered[a, b] += tally[a]
+                matched[a, b] += tally[a] * (tally[a] - 1) // 2 if a == b else tally[a] * tally[b]
+        for i in range(m):
+            tally[present[i]] = 0
+    return size, matched, covered

@@ -6,13 +6,95 @@ Records are numbered by position in id order. `coded[p, r]` holds position p's g
 lacks rule r's missing column, in one integer (2 * group + lacking; -1 where a column of the rule is null), so
 checking the earlier rules of a pair reads one row per record. Each rule's groups are lists of positions in
 ascending order (`members`, cut by `starts`), so a record's partners come out in ascending order per rule and only
-one record's partners (a few dozen) are sorted at a time. Everything here is Numba ``nopython`` code.
+one record's partners (a few dozen) are sorted at a time. Everything here is Numba ``nopython`` code, the
+plan's counting helpers too (codes first seen, combined codes, pairs within groups): they release the GIL, so
+rules are counted on several threads.
 """
 
 from __future__ import annotations
 
 import numpy as np
 from numba import njit, prange
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing: the high bits of value * 2^64 / phi
+_SMALL_SPAN = 4  # combined codes spanning at most this many per record (plus 1,024) are renumbered by a table
+
+
+@njit(cache=True, nogil=True)
+def first_seen_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes 0, 1, 2, ... of values >= 0 in the order each value is first seen (negative values: -1), and where
+    each code is first seen: pandas.factorize's codes, found by open addressing in one pass without the GIL."""
+    bits = 1
+    while (1 << bits) < 2 * len(values) + 2:
+        bits += 1
+    table_values = np.full(1 << bits, -1, dtype=np.int64)
+    table_codes = np.empty(1 << bits, dtype=np.int64)
+    codes = np.empty(len(values), dtype=np.int64)
+    firsts = np.empty(len(values), dtype=np.int64)
+    shift, mask, count = np.uint64(64 - bits), np.int64((1 << bits) - 1), 0
+    for index in range(len(values)):
+        value = values[index]
+        if value < 0:
+            codes[index] = -1
+            continue
+        slot = np.int64((np.uint64(value) * _GOLDEN) >> shift)
+        while table_values[slot] >= 0 and table_values[slot] != value:
+            slot = np.int64((slot + 1) & mask)
+        if table_values[slot] < 0:
+            table_values[slot], table_codes[slot], firsts[count] = value, count, index
+            count += 1
+        codes[index] = table_codes[slot]
+    return codes, firsts[:count]
+
+
+@njit(cache=True, nogil=True)
+def combined_codes(head: np.ndarray, last: np.ndarray) -> np.ndarray:
+    """Dense codes of the pairs (head, last) where both are >= 0 (-1 elsewhere), numbered as
+    blocking.KeyCodes numbered them in NumPy: through a table by the combined value where the values span
+    little (a province, date or age added to a name), else in the order the pairs are first seen."""
+    width = max(0, np.max(last) + 1) if len(last) else 0
+    combined = np.full(len(head), -1, dtype=np.int64)
+    span = 0
+    for index in range(len(head)):
+        if head[index] >= 0 and last[index] >= 0:
+            combined[index] = head[index] * width + last[index]
+            span = max(span, combined[index] + 1)
+    if span > _SMALL_SPAN * len(head) + 1024:
+        return first_seen_codes(combined)[0]
+    renumbered = np.zeros(span, dtype=np.int64)
+    for value in combined:
+        if value >= 0:
+            renumbered[value] = 1
+    total = 0
+    for value in range(span):
+        total += renumbered[value]
+        renumbered[value] = total - 1
+    for index in range(len(combined)):
+        if combined[index] >= 0:
+            combined[index] = renumbered[combined[index]]
+    return combined
+
+
+@njit(cache=True, nogil=True)
+def pairs_within(groups: np.ndarray, lacking: np.ndarray) -> int:
+    """Pairs of records sharing a group (codes >= 0, dense); given `lacking` (a flag per record, for a residual
+    rule), only the pairs in which one record or both lack the column (all pairs less those of the others)."""
+    if not len(groups):
+        return 0
+    count = max(0, np.max(groups) + 1)
+    sizes = np.zeros(count, dtype=np.int64)
+    giving = np.zeros(count, dtype=np.int64)
+    residual = len(lacking) > 0
+    for index in range(len(groups)):
+        group = groups[index]
+        if group >= 0:
+            sizes[group] += 1
+            if residual and not lacking[index]:
+                giving[group] += 1
+    pairs = 0
+    for group in range(count):
+        pairs += sizes[group] * (sizes[group] - 1) // 2 - giving[group] * (giving[group] - 1) // 2
+    return pairs
 
 
 @njit(cache=True, nogil=True)

@@ -4,9 +4,11 @@ cluster a frame of records without a database (what `link-files` and the benchma
 from __future__ import annotations
 
 import logging
+import threading
 import time
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
@@ -18,6 +20,7 @@ from sqlalchemy.orm import Session
 from tollbook.audit import record_event
 from tollbook.errors import TollbookError
 from tollbook.link import store
+from tollbook.link.blocking import load_kernels
 from tollbook.link.calibrate import log_odds, probability_of, settled_prior
 from tollbook.link.clashes import VETO_BELOW, large_clusters, vetoes, within_cluster_pairs
 from tollbook.link.cluster import (
@@ -136,7 +139,7 @@ def link_frame(records: pd.DataFrame, threshold: float = DEFAULT_THRESHOLD,
     say = _announcer(progress)
     started = time.perf_counter()
     say(f"building keys for {len(records):,} records")
-    keys = build_keys(records)
+    keys = build_keys(records, meanwhile=load_kernels)  # the plan's kernels load while names are keyed
     keyed = time.perf_counter()
     scored = score(keys, min(review_lower, SCORE_FLOOR) if model is None else review_lower, backend, seed, model,
                    say, threads, terms=False)
@@ -167,14 +170,31 @@ def _after_scoring(keys: pd.DataFrame, scored: ScoredPairs, threshold: float, re
     else:
         pairs = _kept(scored.pairs, scored.pairs["match_probability"].to_numpy() >= review_lower)
     say(f"reading the comparisons of {len(pairs):,} pairs at or above {review_lower}")
-    pairs = scored.with_terms(pairs, fitted["probability_two_random_records_match"])
-    say(f"clustering {len(pairs):,} pairs at threshold {threshold}")
-    decided = Constraints(_numbered_pairs(must_link, number), _numbered_pairs(cannot_link, number))
-    labels = cluster_ranks(records, *_pair_arrays(pairs), threshold, decided)
-    labels = _checked_whole(scored, fitted, (records, pairs), labels, threshold, decided, say)
+    serial = _one_at_a_time(scored)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="tollbook-terms") as pool:
+        with_terms = pool.submit(serial.with_terms, pairs, fitted["probability_two_random_records_match"])
+        say(f"clustering {len(pairs):,} pairs at threshold {threshold}")  # while the terms are read
+        decided = Constraints(_numbered_pairs(must_link, number), _numbered_pairs(cannot_link, number))
+        labels = cluster_ranks(records, *_pair_arrays(pairs), threshold, decided)
+        labels = _checked_whole(serial, fitted, (records, pairs), labels, threshold, decided, say)
+        pairs = with_terms.result()
     order = records.order
     return Clustering(names[order], names[labels[order]], named_pairs(pairs, names), fitted, scored.trained,
                       scored.comparisons)
+
+
+def _one_at_a_time(scored: ScoredPairs) -> ScoredPairs:
+    """The scored pairs with their terms read by one thread at a time: clustering runs beside the reading, and a
+    Splink linker's database (the scorer on other backends) takes one query at a time."""
+    if scored.terms_of is None:
+        return scored
+    lock, terms_of = threading.Lock(), scored.terms_of
+
+    def one_at_a_time(pairs: pd.DataFrame, prior: float) -> pd.DataFrame:
+        with lock:
+            return terms_of(pairs, prior)
+
+    return replace(scored, terms_of=one_at_a_time)
 
 
 def _list_aware_pairs(records: Ranked, scored: pd.DataFrame, prior: float, thresholds: tuple[float, float],
@@ -200,8 +220,13 @@ def _list_aware_pairs(records: Ranked, scored: pd.DataFrame, prior: float, thres
 
 
 def _in_order(left: np.ndarray, right: np.ndarray, chosen: np.ndarray) -> np.ndarray:
-    """The places of the chosen pairs (a mask) by left, then right rank: the order pairs are stored in."""
+    """The places of the chosen pairs (a mask) by left, then right rank: the order pairs are stored in (pairs
+    already in it need no sort)."""
+    from tollbook.link._kernels import in_pair_order
+
     places = np.flatnonzero(chosen)
+    if in_pair_order(left[places], right[places]):
+        return places
     return places[np.lexsort((right[places], left[places]))]
 
 

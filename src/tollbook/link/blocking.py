@@ -11,7 +11,12 @@ true pairs no other rule finds at 50k records and 158 of 659,142 at 1M, where, s
 
 from __future__ import annotations
 
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
+from types import ModuleType
 
 import numpy as np
 import pandas as pd
@@ -34,66 +39,73 @@ REFINEMENTS: tuple[str, ...] = ("province_code", "dod", "age", "city_code", "sex
 PAIRS_PER_RECORD = 8  # a rule's budget: this many comparisons per record, at least MIN_BUDGET
 MIN_BUDGET = 2_000_000
 PAIR_BLOCKS = 256  # runs of records whose pairs are generated in parallel (the output does not depend on it)
+PLAN_THREADS = 4  # most threads counting rules (a rule's counts, splits and residuals stay on one thread)
 
 
 class KeyCodes:
     """The key table's columns as integer codes (-1 for null), each factorised once, and the group codes of
     column combinations cached: planning counts about forty combinations of a million rows, and grouping
-    integer codes takes milliseconds where grouping the text columns took seconds each."""
+    integer codes takes milliseconds where grouping the text columns took seconds each. Safe to share between
+    threads: a column is factorised by the first thread that asks for it, the others wait for it."""
 
     def __init__(self, keys: pd.DataFrame) -> None:
         self.keys = keys
         self._columns: dict[str, np.ndarray] = {}
         self._groups: dict[Rule, np.ndarray] = {}
+        self._locks: dict[str, threading.Lock] = {}
 
     def column(self, name: str) -> np.ndarray:
-        """Codes of one column: equal values share a code, nulls are -1."""
+        """Codes of one column: equal values share a code, nulls are -1 (pandas.factorize's codes)."""
         if name not in self._columns:
-            self._columns[name] = pd.factorize(self.keys[name], use_na_sentinel=True)[0].astype(np.int64)
+            with self._locks.setdefault(name, threading.Lock()):  # setdefault is atomic: one lock per column
+                if name not in self._columns:
+                    self._columns[name] = column_codes(self.keys[name].to_numpy())
         return self._columns[name]
 
     def groups(self, rule: Rule) -> np.ndarray:
-        """Dense group codes of the records giving every column of the rule (-1 where one is null)."""
+        """Dense group codes of the records giving every column of the rule (-1 where one is null). Two threads
+        asking for the same combination at once may both compute it: the codes are the same."""
         if rule not in self._groups:
-            last = self.column(rule[-1])
             if len(rule) == 1:
-                self._groups[rule] = last
+                self._groups[rule] = self.column(rule[0])
             else:
-                head = self.groups(rule[:-1])
-                valid = (head >= 0) & (last >= 0)
-                combined = np.full(len(last), -1, dtype=np.int64)
-                combined[valid] = _dense(head[valid] * (int(last.max()) + 1) + last[valid], len(last))
-                self._groups[rule] = combined
+                self._groups[rule] = _kernels().combined_codes(self.groups(rule[:-1]), self.column(rule[-1]))
         return self._groups[rule]
 
 
-def _dense(codes: np.ndarray, records: int) -> np.ndarray:
-    """Codes (>= 0) renumbered 0, 1, 2, ... with equal codes alike: through a table over their range where it
-    is small (a province, date or age added to a name), else by hashing."""
-    span = int(codes.max(initial=-1)) + 1
-    if span > 4 * records + 1024:
-        return pd.factorize(codes)[0]
-    used = np.zeros(span, dtype=np.bool_)
-    used[codes] = True
-    return (np.cumsum(used) - 1)[codes]
+def _kernels() -> ModuleType:
+    """The compiled counting and pair kernels (Numba loads when a plan is first counted)."""
+    from tollbook.link import _pairs_kernel
+
+    return _pairs_kernel
 
 
-def _within(groups: np.ndarray) -> np.ndarray:
-    """Pairs within each group code (codes >= 0), indexed by code."""
-    sizes = np.bincount(groups[groups >= 0]).astype(np.int64)
-    return sizes * (sizes - 1) // 2
+def load_kernels() -> None:
+    """Load the compiled counting kernels (Numba and their cached machine code: about a second), so that a
+    caller can load them while it waits for other work (link_frame: while names are keyed on other processes)."""
+    keys = pd.DataFrame({"name": np.array(["a", "a", None], dtype=object), "age": [30, 30, 31]})
+    rule_pairs(KeyCodes(keys), ("name", "age"), missing="name")
+
+
+def column_codes(values: np.ndarray) -> np.ndarray:
+    """pandas.factorize's codes of a column (nulls -1). Text is coded by identity first, without the GIL: a key
+    table's text columns repeat the same few hundred thousand string objects (one per distinct name's key), so
+    only those are hashed as text, and equal objects cannot get different codes (nor the order of first
+    appearance change)."""
+    if values.dtype != object:
+        return pd.factorize(values, use_na_sentinel=True)[0].astype(np.int64)
+    values = np.ascontiguousarray(values)
+    identities, firsts = _kernels().first_seen_codes(np.frombuffer(values, dtype=np.intp).astype(np.int64, copy=False))
+    distinct = pd.factorize(values[firsts], use_na_sentinel=True)[0].astype(np.int64)
+    return distinct[identities]
 
 
 def rule_pairs(keys: pd.DataFrame | KeyCodes, rule: Rule, missing: str | None = None) -> int:
     """Comparisons a rule generates before de-duplication against other rules: pairs of records that give
     every column of the rule and agree on all of them (and, with `missing`, where one or both lack that column)."""
     codes = keys if isinstance(keys, KeyCodes) else KeyCodes(keys)
-    groups = codes.groups(tuple(rule))
-    pairs = _within(groups)
-    if missing is None:
-        return int(pairs.sum())
-    given = _within(np.where(codes.column(missing) >= 0, groups, -1))  # pairs where both give the column
-    return int(pairs.sum() - given.sum())
+    lacking = np.empty(0, dtype=np.bool_) if missing is None else codes.column(missing) < 0
+    return int(_kernels().pairs_within(codes.groups(tuple(rule)), lacking))
 
 
 @dataclass(frozen=True)
@@ -147,22 +159,32 @@ def plan(keys: pd.DataFrame | KeyCodes, rules: tuple[Rule, ...] = BASE_RULES,
          limit: int | None = None) -> list[PlannedRule]:
     """Each rule counted and, when over `limit` (default: `budget`), split by the first refinements that bring
     it under (the most refined version if none does), each split followed by residual rules for the pairs
-    where one record lacks an added column. Given KeyCodes, it keeps the group codes for blocked_pairs."""
-    codes, planned = keys if isinstance(keys, KeyCodes) else KeyCodes(keys), []
-    limit = budget(len(codes.keys)) if limit is None else limit
-    for rule in rules:
-        count = rule_pairs(codes, rule)
-        if count <= limit:
-            planned.append(PlannedRule(rule, count))
-            continue
-        refined, refined_count = _refine(codes, rule, limit)
-        planned.append(PlannedRule(refined, refined_count, rule, count))
-        added = refined[len(rule):]
-        for number, extra in enumerate(added):
-            base = (*rule, *added[:number])
-            residual, residual_count = _refine(codes, base, limit, missing=extra)
-            if residual_count:
-                planned.append(PlannedRule(residual, residual_count, rule, count, missing=extra))
+    where one record lacks an added column. Given KeyCodes, it keeps the group codes for blocked_pairs. Rules
+    are planned on one thread per core (the counting kernels release the GIL), listed in the rules' order."""
+    codes = keys if isinstance(keys, KeyCodes) else KeyCodes(keys)
+    planner = partial(_planned_rule, codes, budget(len(codes.keys)) if limit is None else limit)
+    with ThreadPoolExecutor(max_workers=plan_threads(), thread_name_prefix="tollbook-plan") as pool:
+        return [planned for rule_plan in pool.map(planner, rules) for planned in rule_plan]
+
+
+def plan_threads() -> int:
+    """Threads that plan rules: the CPUs this process may use, at most PLAN_THREADS."""
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, min(PLAN_THREADS, usable))
+
+
+def _planned_rule(codes: KeyCodes, limit: int, rule: Rule) -> list[PlannedRule]:
+    """One rule as planned: itself if it fits `limit`, else its split and the split's residual rules."""
+    count = rule_pairs(codes, rule)
+    if count <= limit:
+        return [PlannedRule(rule, count)]
+    refined, refined_count = _refine(codes, rule, limit)
+    planned = [PlannedRule(refined, refined_count, rule, count)]
+    added = refined[len(rule):]
+    for number, extra in enumerate(added):
+        residual, residual_count = _refine(codes, (*rule, *added[:number]), limit, missing=extra)
+        if residual_count:
+            planned.append(PlannedRule(residual, residual_count, rule, count, missing=extra))
     return planned
 
 
@@ -193,11 +215,9 @@ def blocked_pairs(keys: pd.DataFrame, planned: list[PlannedRule], codes: KeyCode
     only by the first rule that blocks it, checked on both records' group codes, so no duplicate is generated.
     `codes` may be the KeyCodes the plan was counted on (the same records in the same order, with other ids):
     the columns are then not factorised again (about 2.5 s at a million records)."""
-    from tollbook.link._pairs_kernel import rule_pairs_in_order  # Numba loads only when pairs are generated
-
     codes, ids = codes or KeyCodes(keys), keys["unique_id"].to_numpy(dtype=np.int64)
     order = np.argsort(ids, kind="stable")
     coded, residual, group_counts, capacity, partners = _coded(codes, planned, order)
-    key, left, right = rule_pairs_in_order(coded, residual, group_counts, ids[order], capacity, partners,
+    key, left, right = _kernels().rule_pairs_in_order(coded, residual, group_counts, ids[order], capacity, partners,
                                            PAIR_BLOCKS)
     return pd.DataFrame({"match_key": key, "join_key_l": left, "join_key_r": right}, copy=False)

@@ -7,8 +7,8 @@ names a person twice, so namesakes do not chain through a third record. Without 
 equals connected components.
 
 The linkage numbers its records 0..n-1 (ranks) and clusters arrays (:class:`Ranked`, :func:`cluster_ranks`):
-SciPy's connected components, then the greedy compiled with Numba (:mod:`._kernels`) inside the
-components where a constraint can bite. :func:`cluster_records` takes any ids, numbers them in sorted order (so
+connected components, then the greedy inside the components where a constraint can bite, both compiled with
+Numba (:mod:`._kernels`). :func:`cluster_records` takes any ids, numbers them in sorted order (so
 tied pairs still break by the ids) and maps the clusters back.
 """
 
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Hashable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -26,6 +27,7 @@ Pair = tuple[Hashable, Hashable]
 
 
 EMPTY_PAIRS = np.empty((0, 2), dtype=np.int64)
+SPLIT_AT = 50_000  # records in constrained components from which the greedy runs on two threads
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,14 @@ class Ranked:
         position = np.empty(self.size, dtype=np.int64)
         position[self.order] = np.arange(self.size)
         return position
+
+    @cached_property
+    def by_list(self) -> np.ndarray:
+        """The ranks with a list, ordered by list (each list's records together); empty without lists."""
+        if self.lists is None:
+            return np.empty(0, dtype=np.int64)
+        listed = np.flatnonzero(self.lists >= 0)
+        return listed[np.argsort(self.lists[listed], kind="stable")]
 
     @classmethod
     def of(cls, order: Iterable[int], lists: Iterable[Hashable] | None = None) -> Ranked:
@@ -87,39 +97,60 @@ def cluster_ranks(records: Ranked, left: np.ndarray, right: np.ndarray, probabil
     Joins never cross connected components of the strong pairs, so the greedy runs only inside components
     where a constraint can bite (two records of one list, or a cannot-link or veto); the rest are their
     components."""
+    from tollbook.link._kernels import component_roots, first_in_order, pairs_inside
+
     decided = constraints or Constraints()
     strong = np.asarray(probability) >= threshold
-    left, right = np.asarray(left, dtype=np.int64)[strong], np.asarray(right, dtype=np.int64)[strong]
-    if len(left) and (min(left.min(), right.min()) < 0 or max(left.max(), right.max()) >= records.size):
-        raise ValueError("a scored pair names a record id that is not among the records")
+    left, right = np.asarray(left, dtype=np.int64), np.asarray(right, dtype=np.int64)
     must, cannot, vetoes = (_known(records.size, p) for p in (decided.must, decided.cannot, decided.vetoes))
-    component = _component_of(records.size, np.concatenate([left, must[:, 0]]),
-                              np.concatenate([right, must[:, 1]]))
-    labels = _first_in_order(records, component)
+    component, known = component_roots(records.size, left, right, strong, must)
+    if not known:
+        raise ValueError("a scored pair names a record id that is not among the records")
+    labels = first_in_order(component, records.order, records.position)
     if not len(cannot) and not len(vetoes) and records.lists is None:
         return labels
-    bites = _constrained_components(component, records.lists, np.concatenate([cannot, vetoes]))
+    bites = _constrained_components(component, records, np.concatenate([cannot, vetoes]))
     if not bites.any():
         return labels
     inside = np.flatnonzero(bites[component])
     inside = inside[np.argsort(component[inside], kind="stable")]  # a component's records side by side
-    labels[inside] = inside[_greedy(records, inside, (left, right, np.asarray(probability, dtype=np.float64)[strong]),
-                                    (must, cannot, vetoes), decided.veto_below)]
+    at = pairs_inside(left, strong, component, bites)
+    strong_inside = (left[at], right[at], np.asarray(probability, np.float64)[at])
+    for part, keys in _greedy_in_halves(records, component, inside, strong_inside, (must, cannot, vetoes),
+                                        decided.veto_below):
+        labels[part] = part[keys]
     return labels
+
+
+def _greedy_in_halves(records: Ranked, component: np.ndarray, inside: np.ndarray,
+                      strong: tuple[np.ndarray, np.ndarray, np.ndarray], decided: tuple[np.ndarray, ...],
+                      veto_below: float) -> list[tuple[np.ndarray, np.ndarray]]:
+    """[(records, each one's cluster key as its place among them)] of the greedy over the records `inside` (by
+    component) and the strong pairs among them: with SPLIT_AT records or more, over two halves of the
+    components on two threads (the compiled loop releases the GIL; no join crosses a component, so the halves
+    cluster as the whole would)."""
+    roots = component[inside]
+    cut = int(np.searchsorted(roots, roots[len(inside) // 2]))  # where the middle record's component starts
+    if len(inside) < SPLIT_AT or cut == 0:
+        return [(inside, _greedy(records, inside, strong, decided, veto_below))]
+    first = component[strong[0]] < roots[cut]
+    halves = [(inside[:cut], tuple(a[first] for a in strong)), (inside[cut:], tuple(a[~first] for a in strong))]
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="tollbook-greedy") as pool:
+        later = pool.submit(_greedy, records, *halves[1], decided, veto_below)
+        keys = _greedy(records, *halves[0], decided, veto_below)
+        return [(halves[0][0], keys), (halves[1][0], later.result())]
 
 
 def _greedy(records: Ranked, inside: np.ndarray, strong: tuple[np.ndarray, np.ndarray, np.ndarray],
             decided: tuple[np.ndarray, ...], veto_below: float) -> np.ndarray:
-    """The greedy over the records `inside` (all of some components, the strong pairs' ends among them; one
-    component's records side by side), renumbered 0..k-1 in that order for the compiled loop; returns each
-    one's cluster key as its place in `inside`. `decided`: (must, cannot, vetoes) as ranks."""
+    """The greedy over the records `inside` (all of some components, one component's records side by side) and
+    the strong pairs among them, renumbered 0..k-1 in that order for the compiled loop; returns each one's
+    cluster key as its place in `inside`. `decided`: (must, cannot, vetoes) as ranks."""
     from tollbook.link._kernels import greedy_labels
 
     number = np.full(records.size, -1, dtype=np.int64)
     number[inside] = np.arange(len(inside))
-    left, right, probability = strong
-    local = number[left] >= 0
-    by_rank = _most_probable_first(left[local], right[local], probability[local])  # ties by rank, as ever
+    by_rank = _most_probable_first(*strong)  # ties by rank, as ever
     ordered = (number[by_rank[0]], number[by_rank[1]], by_rank[2])
     lists = records.lists[inside] if records.lists is not None else np.full(len(inside), -1, dtype=np.int64)
     must, cannot, vetoes = (number[_between(pairs, number >= 0)] for pairs in decided)
@@ -140,40 +171,29 @@ def _between(pairs: np.ndarray, inside: np.ndarray) -> np.ndarray:
     return pairs[inside[pairs[:, 0]] & inside[pairs[:, 1]]]
 
 
-def _component_of(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    """Connected component number of each rank, the links being (left[k], right[k])."""
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components as components
+def _constrained_components(component: np.ndarray, records: Ranked, forbidden: np.ndarray) -> np.ndarray:
+    """By component (its root record, `component` giving each record's): True where it holds two records of
+    one list or both records of a cannot-link (or veto); only there may the greedy clustering differ from the
+    component."""
+    from tollbook.link._kernels import repeated_lists
 
-    graph = coo_matrix((np.ones(len(left), dtype=np.int8), (left, right)), shape=(n, n))
-    return components(graph, directed=False)[1].astype(np.int64)
-
-
-def _first_in_order(records: Ranked, component: np.ndarray) -> np.ndarray:
-    """Each rank's component named by its first record in the callers' order."""
-    first = np.full(component.max() + 1 if len(component) else 0, records.size, dtype=np.int64)
-    np.minimum.at(first, component, records.position)
-    return records.order[first[component]]
-
-
-def _constrained_components(component: np.ndarray, lists: np.ndarray | None, forbidden: np.ndarray) -> np.ndarray:
-    """By component number: True where it holds two records of one list or both records of a cannot-link (or
-    veto); only there may the greedy clustering differ from the component."""
-    bites = np.zeros(component.max() + 1 if len(component) else 0, dtype=bool)
+    bites = np.zeros(len(component), dtype=bool)
     same = component[forbidden[:, 0]] == component[forbidden[:, 1]]
     bites[component[forbidden[same, 0]]] = True
-    if lists is not None and (lists >= 0).any():
-        known = np.flatnonzero(lists >= 0)
-        width = int(lists.max()) + 1
-        keys = np.sort(component[known] * width + lists[known])
-        repeated = keys[1:][keys[1:] == keys[:-1]]
-        bites[repeated // width] = True
+    if records.lists is not None:
+        repeated_lists(component, records.lists, records.by_list, bites)
     return bites
 
 
 def _most_probable_first(left: np.ndarray, right: np.ndarray, probability: np.ndarray) -> tuple:
-    """The pairs from the most to the least probable; ties by left, then right record."""
-    order = np.lexsort((right, left, -probability))
+    """The pairs from the most to the least probable; ties by left, then right record (pairs already in that
+    order need only a stable sort by probability)."""
+    from tollbook.link._kernels import in_pair_order
+
+    if in_pair_order(left, right):
+        order = np.argsort(np.negative(probability), kind="stable")
+    else:
+        order = np.lexsort((right, left, -probability))
     return left[order], right[order], probability[order]
 
 

@@ -20,8 +20,8 @@ still adds up to the stored weight. They are settled by re-clustering a few roun
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -48,37 +48,53 @@ def list_codes(records: Ranked, left: np.ndarray, right: np.ndarray) -> tuple[np
     return coded[lists], len(present)
 
 
-def cluster_list_counts(clusters: np.ndarray, lists: np.ndarray, count: int) -> Any:
-    """[cluster key, list]: records of each list in each cluster (records of lists in no pair left out), as a
-    SciPy sparse array."""
-    from scipy import sparse
+@dataclass(frozen=True)
+class ListTallies:
+    """A clustering's records counted by list, summed over its clusters ([a, b] arrays over lists a, b)."""
 
-    known = lists >= 0
-    entries = (np.ones(int(known.sum()), dtype=np.int64), (clusters[known], lists[known]))
-    return sparse.csr_array(sparse.coo_array(entries, shape=(len(clusters), count)))
+    size: np.ndarray  # records of each list
+    matched: np.ndarray  # pairs of a record of a and one of b sharing a cluster (a = b: two records of a)
+    covered: np.ndarray  # records of a whose cluster holds a record of b
 
 
-def list_pair_priors(counts: Any) -> np.ndarray:
+def list_tallies(clusters: np.ndarray, lists: np.ndarray, count: int) -> ListTallies:
+    """The tallies of the clustering (`clusters`: cluster key by rank; `lists` by rank, of `count` lists; records
+    of lists in no pair, -1, left out), counted cluster by cluster in one compiled pass."""
+    from tollbook.link import _kernels
+
+    size, matched, covered = _kernels.list_tallies(clusters, lists, count)
+    return ListTallies(size.astype(float), matched.astype(float), covered)
+
+
+def list_pair_priors(tallies: ListTallies) -> np.ndarray:
     """[a, b]: matching pairs between lists a and b in the clustering over all pairs between them (within a
-    list: its pairs of records); at least one match per pair of lists, so a prior is never zero. `counts`:
-    cluster_list_counts."""
-    size = np.asarray(counts.sum(axis=0)).astype(float)
-    matched = (counts.T @ counts).toarray().astype(float)
-    np.fill_diagonal(matched, np.bincount(counts.indices, weights=counts.data * (counts.data - 1) / 2,
-                                          minlength=counts.shape[1]))
+    list: its pairs of records); at least one match per pair of lists, so a prior is never zero."""
+    size = tallies.size
     total = np.outer(size, size)
     np.fill_diagonal(total, size * (size - 1) / 2)
-    return np.maximum(matched, 1.0) / np.maximum(total, 1.0)
+    return np.maximum(tallies.matched, 1.0) / np.maximum(total, 1.0)
 
 
-def coverage(counts: Any) -> np.ndarray:
+def coverage(tallies: ListTallies) -> np.ndarray:
     """[a, b]: the share of list a's records whose cluster holds a record of list b (capped at MAX_COVER)."""
-    size = np.asarray(counts.sum(axis=0)).astype(float)
-    present = counts.copy()
-    present.data = np.ones_like(present.data)
-    cover = (counts.T @ present).toarray() / np.maximum(size, 1.0)[:, None]
+    cover = tallies.covered / np.maximum(tallies.size, 1.0)[:, None]
     np.fill_diagonal(cover, 0.0)
     return np.minimum(cover, MAX_COVER)
+
+
+DENSE_SLACK = 1 << 22  # keys up to 4 million past the number of keys are coded through a table of them all
+
+
+def dense_codes(keys: np.ndarray) -> tuple[np.ndarray, int]:
+    """(the code of each key, the number of distinct keys): codes 0..k-1 in the keys' sorted order, as
+    np.unique's inverse; small non-negative keys (record * lists + list) are coded by a table, without a sort."""
+    if not len(keys) or keys.min() < 0 or keys.max() >= 4 * len(keys) + DENSE_SLACK:
+        distinct, codes = np.unique(keys, return_inverse=True)
+        return codes.reshape(-1).astype(np.int64), len(distinct)
+    present = np.zeros(int(keys.max()) + 1, dtype=bool)
+    present[keys] = True
+    code = np.cumsum(present, dtype=np.int32 if len(present) < 2**31 else np.int64)  # half the memory to gather
+    return code[keys].astype(np.int64) - 1, int(code[-1])
 
 
 @dataclass(frozen=True)
@@ -97,8 +113,7 @@ class Rivals:
         cross = la != lb
 
         def grouped(record: np.ndarray, other: np.ndarray) -> tuple[np.ndarray, int]:
-            keys, groups = np.unique(record[cross] * count + other[cross], return_inverse=True)
-            return groups.astype(np.int64), len(keys)
+            return dense_codes(record[cross] * count + other[cross])
 
         return cls(cross, la[cross] * count + lb[cross], grouped(left, lb), grouped(right, la))
 
@@ -143,6 +158,16 @@ def list_aware(ids: Sequence[Hashable] | Ranked, pairs: pd.DataFrame, prior: flo
     return pairs.assign(**list_aware_terms(records, (left, right), scores, prior, threshold, say))
 
 
+def _round_terms(counts: ListTallies, base: np.ndarray, of_pair: np.ndarray, rivals: Rivals, start: float,
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One round's (bits of each pair's lists, its weight moved by them, bits of its competition) from the
+    clustering's list tallies; `base` the weights under the global prior, of log-odds `start`."""
+    priors = list_pair_priors(counts)
+    lists_bits = (np.log2(priors / (1 - priors)) - start).ravel()[of_pair]
+    moved = base + lists_bits
+    return lists_bits, moved, competition_weights(rivals, moved, coverage(counts))
+
+
 def list_aware_terms(records: Ranked, ends: tuple[np.ndarray, np.ndarray], scores: tuple[np.ndarray, np.ndarray],
                      prior: float, threshold: float, say: Callable[[str], None] | None = None,
                      ) -> dict[str, np.ndarray]:
@@ -152,20 +177,18 @@ def list_aware_terms(records: Ranked, ends: tuple[np.ndarray, np.ndarray], score
     by_rank, count = list_codes(records, left, right)
     la, lb = by_rank[left], by_rank[right]
     of_pair = la * count + lb  # each pair's two lists, as an index into a flat matrix
-    rivals = Rivals.of(left, right, la, lb, count)
     base, probability = scores
-    start = log_odds(prior)
-    for number in range(1, ROUNDS + 1):
-        counts = cluster_list_counts(cluster_ranks(records, left, right, probability, threshold), by_rank, count)
-        priors = list_pair_priors(counts)
-        shift = np.log2(priors / (1 - priors)) - start
-        moved = base + shift.ravel()[of_pair]
-        bits = competition_weights(rivals, moved, coverage(counts))
-        weight = moved + bits
-        probability = probability_of(weight)
-        if say:
-            say(f"list-aware scores, round {number}: {int((probability >= threshold).sum()):,} "
-                f"pairs at or above {threshold}")
-    return {"gamma_lists": (la != lb).astype("int8"), "mw_lists": shift.ravel()[of_pair].astype("float32"),
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="tollbook-rivals") as pool:
+        grouping = pool.submit(Rivals.of, left, right, la, lb, count)  # grouped while the first round clusters
+        for number in range(1, ROUNDS + 1):
+            counts = list_tallies(cluster_ranks(records, left, right, probability, threshold), by_rank, count)
+            lists_bits, moved, bits = _round_terms(counts, base, of_pair, grouping.result(), log_odds(prior))
+            weight = moved + bits
+            probability = probability_of(weight)
+            if say:
+                say(f"list-aware scores, round {number}: {int((probability >= threshold).sum()):,} "
+                    f"pairs at or above {threshold}")
+    rivals = grouping.result()
+    return {"gamma_lists": (la != lb).astype("int8"), "mw_lists": lists_bits.astype("float32"),
             "gamma_competition": np.clip(rivals.counts(), -1, 127).astype("int8"),
             "mw_competition": bits.astype("float32"), "match_weight": weight, "match_probability": probability}

@@ -14,6 +14,10 @@ import os
 import re
 import threading
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from functools import partial
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -69,6 +73,7 @@ def collapsed(phonetic: str) -> str:
     return _REPEATS.sub(r"\1", phonetic)
 
 
+Done = TypeVar("Done")
 NameTable = tuple[np.ndarray, np.ndarray]  # each record's row in a table of distinct names' keys, and that table
 _BLANK_NAME = (None, None, None)
 
@@ -85,23 +90,34 @@ def name_table(names: pd.Series, keyed: dict[str, tuple[str | None, ...]] | None
     """Each record's row in a table of the column's distinct names' keys (canonical, phonetic, variant id; the
     last row, of nulls, for blanks). `keyed` holds keys already computed, by stripped name: the three name parts
     share most names, and each is keyed once."""
-    return _name_table(pd.factorize(names, use_na_sentinel=True), {} if keyed is None else keyed)
+    codes, uniques = pd.factorize(names, use_na_sentinel=True)
+    return _name_table((codes, _stripped(uniques)), {} if keyed is None else keyed)
 
 
-def _name_table(factorized: tuple[np.ndarray, np.ndarray], keyed: dict[str, tuple[str | None, ...]]) -> NameTable:
-    """name_table of a column already factorised (codes, distinct values)."""
-    codes, uniques = factorized
-    rows = [_BLANK_NAME if (v := _blank_to_none(u)) is None else keyed.get(v) or keyed.setdefault(v, name_keys(v))
-            for u in uniques]
+def _name_table(factorized: tuple[np.ndarray, list[str | None]],
+                keyed: dict[str, tuple[str | None, ...]]) -> NameTable:
+    """name_table of a column already factorised (codes, distinct values stripped)."""
+    codes, stripped = factorized
+    rows = [_BLANK_NAME if v is None else keyed.get(v) or keyed.setdefault(v, name_keys(v)) for v in stripped]
     table = np.array([*rows, _BLANK_NAME], dtype=object)
     return np.where(codes < 0, len(rows), codes), table
 
 
+def _stripped(values: Iterable[object]) -> list[str | None]:
+    """Each value stripped, blanks as None (_blank_to_none)."""
+    return [_blank_to_none(value) for value in values]
+
+
 def distinct_names(distinct: Iterable[Iterable[object]]) -> list[str]:
     """The stripped non-blank names among each column's distinct values, each once, in the order first seen."""
+    return _first_seen(_stripped(values) for values in distinct)
+
+
+def _first_seen(columns: Iterable[list[str | None]]) -> list[str]:
+    """The non-null names of columns already stripped, each once, in the order first seen."""
     seen: dict[str, None] = {}
-    for values in distinct:
-        seen.update((v, None) for u in values if (v := _blank_to_none(u)) is not None)
+    for names in columns:
+        seen.update((name, None) for name in names if name is not None)
     return list(seen)
 
 
@@ -112,39 +128,69 @@ def key_workers() -> int:
 
 
 _TO_KEY: list[str] = []  # the names a forked worker keys (it inherits them instead of receiving them pickled)
+_CLAIMED: Any = None  # the next chunk of _TO_KEY to key, in memory the forked workers share with this process
 _TO_KEY_LOCK = threading.Lock()  # two linkages in one process (threads of a server) fork one at a time
+CHUNK_NAMES = 2_048  # names a process claims at a time: whichever process is free keys the next chunk
+NameKeys = tuple[str | None, str | None, str | None]
 
 
-def _key_stride(start: int, step: int) -> list[tuple[str | None, str | None, str | None]]:
-    """Keys of every `step`-th name to key from `start` (in a worker: the names it inherited)."""
-    return [name_keys(name) for name in _TO_KEY[start::step]]
+def _key_claimed() -> dict[int, list[NameKeys]]:
+    """Keys of the chunks of _TO_KEY this process claims, by chunk, until none is left (in a worker: the
+    names it inherited)."""
+    done: dict[int, list[NameKeys]] = {}
+    while True:
+        with _CLAIMED.get_lock():
+            chunk, _CLAIMED.value = _CLAIMED.value, _CLAIMED.value + 1
+        if chunk * CHUNK_NAMES >= len(_TO_KEY):
+            return done
+        done[chunk] = [name_keys(name) for name in _TO_KEY[chunk * CHUNK_NAMES:(chunk + 1) * CHUNK_NAMES]]
 
 
-def keyed_names(names: list[str], workers: int = 1,
-                least: int | None = None) -> dict[str, tuple[str | None, str | None, str | None]]:
+def _share(future: Future) -> dict[int, list[NameKeys]]:
+    """A worker's chunks, or none if it died (its chunks are then keyed in this process)."""
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        return {}
+
+
+def keyed_names(names: list[str], workers: int = 1, least: int | None = None) -> dict[str, NameKeys]:
     """Each name's keys (name_keys), by name. With `workers` > 1 and at least `least` (default POOL_NAMES)
-    names, forked processes key every workers-th name each while this one keys its own share: the keys of a
+    names, forked processes and this one key chunks of them, each the next chunk not yet claimed: the keys of a
     name do not depend on which process computes them, so the table is the same. (Without fork, one process.)"""
+    return keyed_names_meanwhile(names, workers, least, lambda: None)[0]
+
+
+def keyed_names_meanwhile(names: list[str], workers: int, least: int | None,
+                          meanwhile: Callable[[], Done]) -> tuple[dict[str, NameKeys], Done]:
+    """keyed_names, and what `meanwhile` returns, called in this process while the forked ones start keying
+    (the names' chunks are shared out as processes come free, so the work it does costs no wall time)."""
     least = POOL_NAMES if least is None else least
     if workers < 2 or len(names) < least or "fork" not in multiprocessing.get_all_start_methods():
-        return {name: name_keys(name) for name in names}
-    global _TO_KEY
+        done = meanwhile()
+        return {name: name_keys(name) for name in names}, done
+    global _TO_KEY, _CLAIMED
     with _TO_KEY_LOCK:
-        _TO_KEY = names
+        context = multiprocessing.get_context("fork")
+        _TO_KEY, _CLAIMED = names, context.Value("q", 0)
         try:
-            pool = multiprocessing.get_context("fork").Pool(workers - 1)
-            try:
-                theirs = pool.starmap_async(_key_stride, [(start, workers) for start in range(1, workers)])
-                shares = [_key_stride(0, workers), *theirs.get()]
-            finally:
-                pool.close()
-                pool.join()  # reaped: their CPU time counts in this process's RUSAGE_CHILDREN
+            with ProcessPoolExecutor(workers - 1, mp_context=context) as pool:  # leaving it reaps the workers: their
+                theirs = [pool.submit(_key_claimed) for _ in range(workers - 1)]  # CPU time is RUSAGE_CHILDREN's
+                try:
+                    done = meanwhile()
+                except BaseException:
+                    with _CLAIMED.get_lock():  # the workers stop at their next claim
+                        _CLAIMED.value = len(names)
+                    raise
+                shares = [_key_claimed(), *map(_share, theirs)]
         finally:
-            _TO_KEY = []
-    keyed = [None] * len(names)
-    for start, share in enumerate(shares):
-        keyed[start::workers] = share
-    return dict(zip(names, keyed, strict=True))
+            _TO_KEY, _CLAIMED = [], None
+    keyed: list[NameKeys | None] = [None] * len(names)
+    for share in shares:
+        for chunk, found in share.items():
+            keyed[chunk * CHUNK_NAMES:chunk * CHUNK_NAMES + len(found)] = found
+    keyed = [name_keys(name) if keys is None else keys for name, keys in zip(names, keyed, strict=True)]
+    return dict(zip(names, keyed, strict=True)), done
 
 
 def name_columns(names: pd.Series, part: str) -> pd.DataFrame:
@@ -174,16 +220,31 @@ def _swap_free(first: NameTable, second: NameTable) -> np.ndarray:
     """The swap-free key of each record ("low|high" of its two keys, null unless both are given), joined once
     per distinct pair of keys rather than once per record, and ordered by the keys' ranks."""
     (first_rows, first_values), (second_rows, second_values) = first, second
-    ranks, vocabulary = pd.factorize(np.concatenate([first_values, second_values]), sort=True, use_na_sentinel=True)
+    ranks, vocabulary = _ranked(np.concatenate([first_values, second_values]))
     first_ranks, second_ranks = ranks[:len(first_values)][first_rows], ranks[len(first_values):][second_rows]
     width = len(vocabulary) + 1
     both = (first_ranks >= 0) & (second_ranks >= 0)
     low, high = np.minimum(first_ranks[both], second_ranks[both]), np.maximum(first_ranks[both], second_ranks[both])
     codes = np.full(len(first_ranks), -1, dtype=np.int64)
     codes[both], pairs = pd.factorize(low.astype(np.int64) * width + high)
-    words = np.asarray(vocabulary, dtype=object)
-    joined = words[pairs // width] + "|" + words[pairs % width]  # object arrays: str + str element by element
-    return np.append(joined, None)[codes]
+    return np.array([*_joined(vocabulary[pairs // width], vocabulary[pairs % width]), None], dtype=object)[codes]
+
+
+def _joined(low: np.ndarray, high: np.ndarray) -> list[str]:
+    """"low|high" of each pair of text keys (keys are text: other values raise TypeError, as they always did)."""
+    return list(map("|".join, zip(low.tolist(), high.tolist(), strict=True)))
+
+
+def _ranked(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """pandas.factorize(values, sort=True) of text: the distinct values in sorted order and each value's rank
+    among them (-1 for null), the distinct values found by hashing and only they sorted (by Python's sort,
+    faster on text than pandas' sort of object arrays)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    distinct = uniques.tolist()
+    order = sorted(range(len(distinct)), key=distinct.__getitem__)
+    rank = np.empty(len(uniques) + 1, dtype=np.int64)
+    rank[order], rank[-1] = np.arange(len(uniques)), -1
+    return rank[codes], np.asarray(uniques, dtype=object)[order]
 
 
 def _family_ends(rows: NameTable) -> tuple[np.ndarray, np.ndarray]:
@@ -220,13 +281,19 @@ def death_period_columns(dates: pd.Series, ends: pd.Series | None,
                          precision: pd.Series | None) -> tuple[pd.Series, pd.Series]:
     """(first day, last day) of the period a date of death names: the day itself for a full date, the source's
     whole month for "Aban 1398"; null without a date, or for a partial date whose last day is not known."""
-    first = death_date_column(dates)
+    return _death_columns(dates, ends, precision)[1]
+
+
+def _death_columns(dates: pd.Series, ends: pd.Series | None,
+                   precision: pd.Series | None) -> tuple[pd.Series, tuple[pd.Series, pd.Series]]:
+    """The date of death to the day (death_date_column) and its period (death_period_columns), the day parsed
+    once for both."""
     day = death_date_column(dates, precision)
     if ends is None:
-        return day, day
-    last = death_date_column(ends)
+        return day, (day, day)
+    first, last = death_date_column(dates), death_date_column(ends)
     known = day.notna().to_numpy() | last.notna().to_numpy()
-    return first.where(known), last.where(day.isna().to_numpy(), day).where(known)
+    return day, (first.where(known), last.where(day.isna().to_numpy(), day).where(known))
 
 
 def _iso_or_none(value: object) -> str | None:
@@ -256,40 +323,48 @@ def _city(city: str, province_code: str | None) -> tuple[str | None, str | None]
     return str(match.city.id), match.city.province_code
 
 
-def build_keys(records: pd.DataFrame, workers: int | None = None) -> pd.DataFrame:
+def build_keys(records: pd.DataFrame, workers: int | None = None,
+               meanwhile: Callable[[], object] | None = None) -> pd.DataFrame:
     """The linkage table (KEY_COLUMNS) of a frame with INPUT_COLUMNS; raises ValueError naming missing columns.
-    Names are keyed once each, on `workers` processes (default: key_workers()) when there are many."""
+    Names are keyed once each, on `workers` processes (default: key_workers()) when there are many; this process
+    computes the other columns, and calls `meanwhile` (if given), while the other processes start keying."""
     missing = [c for c in INPUT_COLUMNS if c not in records.columns]
     if missing:
         raise ValueError(f"records lack column(s) {missing}; expected {list(INPUT_COLUMNS)}")
-    columns: dict[str, object] = {"unique_id": records["unique_id"].astype(str).to_numpy(),
-                                  "source_list": records["source"].to_numpy()}
-    factorized = [pd.factorize(records[f"{part}_name"], use_na_sentinel=True) for part in NAME_PARTS]
-    keyed = keyed_names(distinct_names(uniques for _codes, uniques in factorized),
-                        key_workers() if workers is None else workers)
+    factorized = [(codes, _stripped(uniques)) for codes, uniques in
+                  (pd.factorize(records[f"{part}_name"], use_na_sentinel=True) for part in NAME_PARTS)]
+    keyed, columns = keyed_names_meanwhile(_first_seen(stripped for _codes, stripped in factorized),
+                                           key_workers() if workers is None else workers, None,
+                                           partial(_columns_meanwhile, records, meanwhile))
     tables = {part: _name_table(coded, keyed) for part, coded in zip(NAME_PARTS, factorized, strict=True)}
     for part, (rows, table) in tables.items():
         for i, suffix in enumerate(("canon", "phon", "var")):
-            columns[f"{part}_{suffix}"] = table[rows, i]
+            columns[f"{part}_{suffix}"] = table[:, i][rows]
     (given_rows, given), (family_rows, family) = tables["given"], tables["family"]
     columns["names_phon"] = _swap_free((given_rows, given[:, 1]), (family_rows, family[:, 1]))
     columns["names_canon"] = _swap_free((given_rows, given[:, 0]), (family_rows, family[:, 0]))
     columns["family_head"], columns["family_tail"] = _family_ends((family_rows, family[:, 0]))
-    columns.update(_other_columns(records))
     return pd.DataFrame({c: columns[c] for c in KEY_COLUMNS}, copy=False)  # not consolidated: copying 17 object
     # columns touches every name object once more (1.6 s at a million records)
 
 
+def _columns_meanwhile(records: pd.DataFrame, meanwhile: Callable[[], object] | None) -> dict[str, object]:
+    """The columns that are not names (_other_columns), after calling `meanwhile` if one is given."""
+    if meanwhile is not None:
+        meanwhile()
+    return _other_columns(records)
+
+
 def _other_columns(records: pd.DataFrame) -> dict[str, object]:
-    """Sex, age, dates of death and place codes, as arrays in the records' order."""
+    """Record ids and sources, sex, age, dates of death and place codes, as arrays in the records' order."""
     ends = records["date_of_death_end"] if "date_of_death_end" in records.columns else None
-    dod_from, dod_to = death_period_columns(records["date_of_death"], ends, records["date_precision"])
-    columns = {"sex": sex_column(records["sex"]), "age": age_column(records["age"]),
-               "dod": death_date_column(records["date_of_death"], records["date_precision"]),
+    dod, (dod_from, dod_to) = _death_columns(records["date_of_death"], ends, records["date_precision"])
+    columns = {"sex": sex_column(records["sex"]), "age": age_column(records["age"]), "dod": dod.copy(),
                "dod_from": dod_from, "dod_to": dod_to,
                "province_code": _map_distinct(records["province_code"], str),
                "city_code": _map_distinct(records["city_code"], str)}
-    return {name: column.array for name, column in columns.items()}
+    return {"unique_id": records["unique_id"].astype(str).to_numpy(), "source_list": records["source"].to_numpy(),
+            **{name: column.array for name, column in columns.items()}}
 
 
 def records_frame(rows: Iterable[dict[str, object]]) -> pd.DataFrame:
