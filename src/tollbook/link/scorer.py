@@ -43,9 +43,10 @@ class Scorer:
     (`terms`), in chunks of CHUNK pairs."""
 
     def __init__(self, keys: pd.DataFrame, spec: ModelSpec,
-                 exact_similarity: Callable[[list[str], list[str]], np.ndarray] | None = None) -> None:
+                 exact_similarity: Callable[[list[str], list[str]], np.ndarray] | None = None,
+                 columns: dict[str, KeyColumn] | None = None) -> None:
         self.spec = spec
-        self.columns = key_columns(keys, spec)
+        self.columns = key_columns(keys, spec) if columns is None else columns  # given: made while training
         self.tf_logs = {lv: _tf_logs(self.columns[lv.tf.column], lv.tf.minimum)
                         for c in spec.comparisons for lv in c.levels if lv.tf}
         self.tf_by_code = {lv: lv.tf.weight * (lv.tf.log2_u - logs) for lv, logs in self.tf_logs.items()

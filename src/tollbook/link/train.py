@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 import json
 import logging
+import os
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -25,7 +26,8 @@ import pandas as pd
 from tollbook.link import blocking
 from tollbook.link import settings as model_settings
 from tollbook.link.backend import make_backend
-from tollbook.link.levels import UnknownLevelError, model_spec
+from tollbook.link.codes import KeyColumn, key_columns
+from tollbook.link.levels import ModelSpec, UnknownLevelError, model_spec
 from tollbook.link.scorer import Scorer
 
 MIN_TRAIN_RECORDS = 1_000
@@ -262,16 +264,14 @@ def score(keys: pd.DataFrame, lowest: float, backend: str = "duckdb", seed: int 
     rules are counted first and split where they would explode (each said through `progress`). With
     `terms=False` the pairs are ids and scores only (a million records: tens of millions of pairs), scored in
     NumPy on DuckDB, and `ScoredPairs.with_terms` scores the few that are kept again with their terms."""
-    trained, planned, codes, ranked, pending = False, None, None, None, None
+    trained, planned, codes, early = False, None, None, None
     if model is None:
         codes = blocking.KeyCodes(keys)  # factorised once: for the plan's counts and then the pairs
         planned = blocking.plan(codes)
         for rule in planned:
             if progress:
                 progress(rule.describe())
-        if backend == "duckdb" and not terms:
-            ranked, ids = numbered(keys)
-            pending = pairs_meanwhile(ranked, planned, codes)
+        early = meanwhile(keys, planned, codes) if backend == "duckdb" and not terms else None
         trainer, trained = trained_linker(keys, backend, seed, progress, threads, planned)
         model = json.loads(json.dumps(trainer.misc.save_model_to_json(), default=str))
         del trainer  # its database goes; scoring starts a fresh one
@@ -280,12 +280,12 @@ def score(keys: pd.DataFrame, lowest: float, backend: str = "duckdb", seed: int 
     if terms:
         pairs, compared = predict(build_linker(keys, backend, model, threads), lowest)
         return ScoredPairs(pairs, model, trained, compared)
-    if ranked is None:
-        ranked, ids = numbered(keys)
-    scorer = numpy_scorer(ranked, model, progress) if backend == "duckdb" else None
+    ranked, ids = early.numbered.result() if early else numbered(keys)
+    scorer = numpy_scorer(ranked, model, progress, early.columns.result() if early else None) \
+        if backend == "duckdb" else None
     if scorer is not None:
-        if pending is not None:
-            blocked = pending.result()
+        if early is not None:
+            blocked = early.pairs.result()
         else:
             blocked = blocking.blocked_pairs(ranked, planned, codes) if planned else splink_blocked_pairs(
                 build_linker(ranked, backend, model, threads))
@@ -307,20 +307,80 @@ def scorer_choice(model: dict[str, Any], backend: str) -> tuple[str, str | None]
     return "numpy", None
 
 
-def pairs_meanwhile(ranked: pd.DataFrame, planned: list[blocking.PlannedRule], codes: blocking.KeyCodes) -> Future:
-    """The plan's pairs generated on another thread while Splink trains: the pair kernels release the GIL and
-    DuckDB does too, so a million records' 32 million pairs cost no wall time of their own."""
-    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tollbook-pairs")
-    future = executor.submit(blocking.blocked_pairs, ranked, planned, codes)
-    executor.shutdown(wait=False)  # the thread ends with its one task
-    return future
+@dataclass(frozen=True)
+class Meanwhile:
+    """The NumPy scorer's model-independent inputs, made on one other thread while Splink trains, in this order:
+    the key table by rank (`numbered`), the plan's pairs, and the key columns the scorer reads (their codes,
+    vocabularies and term frequencies depend on the model's comparisons, not on its trained m and u)."""
+
+    numbered: Future  # (ranked key table, record id by rank)
+    pairs: Future  # the plan's pairs (blocking.blocked_pairs)
+    columns: Future  # (column layout, KeyColumn by name), or None where the untrained model is unknown to it
 
 
-def numpy_scorer(ranked: pd.DataFrame, model: dict[str, Any], progress: Progress | None) -> Scorer | None:
-    """The NumPy scorer of the model over the ranked key table, or None (said through `progress`) where the
-    model has a level it does not reproduce: Splink's predict scores then."""
+def meanwhile(keys: pd.DataFrame, planned: list[blocking.PlannedRule], codes: blocking.KeyCodes) -> Meanwhile:
+    """Start making the scorer's inputs on another thread: the pair kernels and DuckDB release the GIL, so a
+    million records' 32 million pairs cost no wall time of their own, and Splink's training, mostly one busy core
+    (Python and small queries), leaves the other free."""
+    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tollbook-meanwhile")
+    ranked = executor.submit(numbered, keys)
+    pairs = executor.submit(lambda: _pairs_beside_training(ranked.result()[0], planned, codes))
+    columns = executor.submit(lambda: early_columns(ranked.result()[0]))
+    executor.shutdown(wait=False)  # the thread ends with its tasks
+    return Meanwhile(ranked, pairs, columns)
+
+
+def _pairs_beside_training(ranked: pd.DataFrame, planned: list[blocking.PlannedRule],
+                           codes: blocking.KeyCodes) -> pd.DataFrame:
+    """The plan's pairs with the pair kernels on half the cores: on all of them they would slow training down as
+    much as they gain."""
+    import numba
+
+    numba.set_num_threads(min(_pair_cores(), numba.config.NUMBA_NUM_THREADS))  # for this thread only
+    return blocking.blocked_pairs(ranked, planned, codes)
+
+
+def _usable_cores() -> int:
+    """The cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _pair_cores() -> int:
+    """Cores for the pair kernels while Splink trains: half of them (at least one). Training keeps about one
+    busy, and DuckDB's threads take the others when its queries are large."""
+    return max(1, _usable_cores() // 2)
+
+
+def untrained_model(records: int) -> dict[str, Any]:
+    """The default settings as a saved model (DuckDB's dialect), before training sets m and u."""
+    return model_settings.settings(untrained_prior(records)).get_settings("duckdb").as_dict()
+
+
+def column_layout(spec: ModelSpec) -> tuple[tuple[str, tuple[str, ...], str | None], ...]:
+    """What codes.key_columns reads of a model: each level's kind and columns, and its term-frequency column."""
+    return tuple((level.kind, level.columns, level.tf.column if level.tf else None)
+                 for comparison in spec.comparisons for level in comparison.levels)
+
+
+def early_columns(ranked: pd.DataFrame) -> tuple[tuple[Any, ...], dict[str, KeyColumn]] | None:
+    """The key columns the NumPy scorer reads for the untrained model, with its column layout (training changes
+    m and u only); None where the scorer does not know that model or the key table."""
     try:
-        return Scorer(ranked, model_spec(model))
+        spec = model_spec(untrained_model(len(ranked)))
+        return column_layout(spec), key_columns(ranked, spec)
+    except UnknownLevelError:
+        return None
+
+
+def numpy_scorer(ranked: pd.DataFrame, model: dict[str, Any], progress: Progress | None,
+                 early: tuple[tuple[Any, ...], dict[str, KeyColumn]] | None = None) -> Scorer | None:
+    """The NumPy scorer of the model over the ranked key table, or None (said through `progress`) where the
+    model has a level it does not reproduce: Splink's predict scores then. `early` (early_columns) gives the key
+    columns where its layout is the model's."""
+    try:
+        spec = model_spec(model)
+        columns = early[1] if early is not None and early[0] == column_layout(spec) else None
+        return Scorer(ranked, spec, columns=columns)
     except UnknownLevelError as exc:
         if progress:
             progress(f"scoring with Splink's predict instead of NumPy: {exc}")
