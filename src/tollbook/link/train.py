@@ -310,8 +310,9 @@ def scorer_choice(model: dict[str, Any], backend: str) -> tuple[str, str | None]
 @dataclass(frozen=True)
 class Meanwhile:
     """The NumPy scorer's model-independent inputs, made on one other thread while Splink trains, in this order:
-    the key table by rank (`numbered`), the plan's pairs, and the key columns the scorer reads (their codes,
-    vocabularies and term frequencies depend on the model's comparisons, not on its trained m and u)."""
+    the key table by rank (`numbered`), the key columns the scorer reads (their codes, vocabularies and term
+    frequencies depend on the model's comparisons, not on its trained m and u), and the plan's pairs, last: where
+    training ends first, the scorer is built while they are finished."""
 
     numbered: Future  # (ranked key table, record id by rank)
     pairs: Future  # the plan's pairs (blocking.blocked_pairs)
@@ -324,8 +325,8 @@ def meanwhile(keys: pd.DataFrame, planned: list[blocking.PlannedRule], codes: bl
     (Python and small queries), leaves the other free."""
     executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tollbook-meanwhile")
     ranked = executor.submit(numbered, keys)
-    pairs = executor.submit(lambda: _pairs_beside_training(ranked.result()[0], planned, codes))
     columns = executor.submit(lambda: early_columns(ranked.result()[0]))
+    pairs = executor.submit(lambda: _pairs_beside_training(ranked.result()[0], planned, codes))
     executor.shutdown(wait=False)  # the thread ends with its tasks
     return Meanwhile(ranked, pairs, columns)
 
