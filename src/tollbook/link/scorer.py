@@ -29,7 +29,7 @@ BOUND_MARGIN = 1e-6  # bits: a bound summed in another order than the weight sti
 UNDECIDED = -2  # a gamma not yet known
 PRUNE_BELOW = 0.7  # a chunk is narrowed when fewer than this share of its pairs can still reach the floor
 TABLE_LIMIT = 4_000_000  # profile pairs up to which a comparison's gammas are tabled (a byte each)
-MAX_WORKERS = 4  # chunks scored at once (threads: NumPy, pandas' hashing and rapidfuzz release the GIL)
+MAX_WORKERS = 4  # chunks scored at once (threads: NumPy, pandas' hashing and the string kernels release the GIL)
 
 
 def default_workers() -> int:

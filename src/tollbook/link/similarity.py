@@ -1,10 +1,11 @@
 """String measures of the NumPy scorer as DuckDB computes them: Jaro-Winkler similarity and Levenshtein distance
-by characters (DuckDB's functions count characters, not bytes, as rapidfuzz does on Python strings).
+by characters (code points, as DuckDB counts them), in compiled loops (:mod:`tollbook.link._strings_kernel`) over
+each column's vocabulary encoded once, so chunks scored on several threads measure strings at once.
 
-rapidfuzz and DuckDB compute Jaro-Winkler in different orders and differ in the last bits (about 1e-16); many name
-pairs lie on a threshold exactly (two five-letter names one letter apart score 0.92), so a similarity within
-SIMILARITY_TIE of a threshold is asked of DuckDB itself. Each measure is computed once per distinct unordered pair
-of codes (both are symmetric, in DuckDB too).
+The compiled Jaro-Winkler sums as rapidfuzz does, and DuckDB in another order: they differ in the last bits (about
+1e-16), and many name pairs lie on a threshold exactly (two five-letter names one letter apart score 0.92), so a
+similarity within SIMILARITY_TIE of a threshold is asked of DuckDB itself. Each measure is computed once per
+distinct unordered pair of codes in a call (both are symmetric, in DuckDB too).
 """
 
 from __future__ import annotations
@@ -16,30 +17,36 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from tollbook.link import _strings_kernel as kernel
+
 SIMILARITY_TIE = 1e-9
-WORKERS = 1  # rapidfuzz threads per call (chunks are scored by one thread per core: scorer.default_workers)
 
 
 def jaro_winkler(left: np.ndarray, right: np.ndarray, cutoff: float = 0.0) -> np.ndarray:
-    """Jaro-Winkler similarity of each pair of strings (rapidfuzz); 0 below `cutoff`."""
-    from rapidfuzz import process
-    from rapidfuzz.distance import JaroWinkler
-
-    if not len(left):
-        return np.zeros(0)
-    return process.cpdist(list(left), list(right), scorer=JaroWinkler.similarity, dtype=np.float64,
-                          score_cutoff=cutoff, workers=WORKERS)
+    """Jaro-Winkler similarity of each pair of strings; 0 below `cutoff`."""
+    (symbols, offsets, alphabet), codes = _encoded_pairs(left, right)
+    return kernel.jaro_winkler_pairs(symbols, offsets, alphabet, codes[:len(left)], codes[len(left):], cutoff)
 
 
 def levenshtein(left: np.ndarray, right: np.ndarray, limit: int | None = None) -> np.ndarray:
-    """Levenshtein distance of each pair of strings (rapidfuzz); beyond `limit`, limit + 1."""
-    from rapidfuzz import process
-    from rapidfuzz.distance import Levenshtein
+    """Levenshtein distance of each pair of strings; beyond `limit`, limit + 1."""
+    (symbols, offsets, _), codes = _encoded_pairs(left, right)
+    longest = int(np.max(offsets[1:] - offsets[:-1], initial=0))
+    return kernel.levenshtein_pairs(symbols, offsets, codes[:len(left)], codes[len(left):],
+                                    longest if limit is None else limit)
 
-    if not len(left):
-        return np.zeros(0)
-    return process.cpdist(list(left), list(right), scorer=Levenshtein.distance, dtype=np.int64,
-                          score_cutoff=limit, workers=WORKERS).astype(np.float64)
+
+def encoded(vocabulary: list[str]) -> tuple[np.ndarray, np.ndarray, int]:
+    """A vocabulary as the kernels read it: (symbols, offsets, alphabet size)."""
+    points, offsets = kernel.code_points(vocabulary)
+    symbols, alphabet = kernel.symbols_of(points)
+    return symbols, offsets, alphabet
+
+
+def _encoded_pairs(left: np.ndarray, right: np.ndarray) -> tuple[tuple[np.ndarray, np.ndarray, int], np.ndarray]:
+    """The strings of both sides as one encoded vocabulary and each string's code in it."""
+    codes, vocabulary = pd.factorize(np.concatenate([np.asarray(left, dtype=object), np.asarray(right, dtype=object)]))
+    return encoded(list(vocabulary)), codes.astype(np.int64)
 
 
 class DuckDBJaroWinkler:
@@ -65,13 +72,13 @@ class DuckDBJaroWinkler:
 
 class StringMeasures:
     """The string measures a model's levels take of its text columns: the vocabulary of each column's codes and
-    the thresholds its levels test, so each measure is exact where a threshold can be decided by it."""
+    the thresholds its levels test, so each measure is exact where a threshold can be decided by it. Each
+    column's vocabulary is encoded once for the kernels (`encoded`: symbols, offsets, alphabet size)."""
 
     def __init__(self, vocabularies: dict[str, np.ndarray], thresholds: dict[tuple[str, str], list[float]],
                  exact_similarity: Callable[[list[str], list[str]], np.ndarray] | None = None) -> None:
         self.vocabularies, self.thresholds = vocabularies, thresholds
-        self.lengths = {column: np.array([len(v) for v in vocabularies[column].tolist()], dtype=np.int64)
-                        for measure, column in thresholds if measure == "levenshtein"}
+        self.encoded = {column: encoded(vocabularies[column].tolist()) for _, column in thresholds}
         self.exact_similarity = exact_similarity or DuckDBJaroWinkler()
 
     def measure(self, measure: str, column: str, left: np.ndarray, right: np.ndarray) -> np.ndarray:
@@ -80,30 +87,34 @@ class StringMeasures:
         Jaro-Winkler similarities are exact down to the lowest threshold (below it: 0)."""
         if measure == "levenshtein":
             limit = int(max(self.thresholds[(measure, column)]))
-            lengths = self.lengths[column]
+            symbols, offsets, _ = self.encoded[column]
+            lengths = offsets[1:] - offsets[:-1]
             distances = np.full(len(left), limit + 1.0)
             near = np.flatnonzero(np.abs(lengths[left] - lengths[right]) <= limit)
-            distances[near] = self._distinct(column, left[near], right[near],
-                                             lambda a, b: levenshtein(a, b, limit))
+            distances[near] = self._distinct(left[near], right[near],
+                                             lambda a, b: kernel.levenshtein_pairs(symbols, offsets, a, b, limit))
             return distances
-        return self._distinct(column, left, right, lambda a, b: self._similarities(column, a, b))
+        return self._distinct(left, right, lambda a, b: self._similarities(column, a, b))
 
-    def _distinct(self, column: str, left: np.ndarray, right: np.ndarray,
+    @staticmethod
+    def _distinct(left: np.ndarray, right: np.ndarray,
                   measure: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> np.ndarray:
-        """`measure` of the strings of each pair of codes, called once per distinct unordered pair."""
-        vocabulary = self.vocabularies[column]
-        size = np.int64(len(vocabulary))
+        """`measure` of each pair of codes, called once per distinct unordered pair (on int64 codes)."""
         low, high = np.minimum(left, right).astype(np.int64), np.maximum(left, right).astype(np.int64)
+        size = np.int64(high.max(initial=0) + 1)
         pair_codes, distinct = pd.factorize(low * size + high)
-        return measure(vocabulary[distinct // size], vocabulary[distinct % size])[pair_codes]
+        return measure(distinct // size, distinct % size)[pair_codes]
 
     def _similarities(self, column: str, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-        """Jaro-Winkler similarities of pairs of strings; within SIMILARITY_TIE of a threshold, DuckDB's own."""
+        """Jaro-Winkler similarities of pairs of codes; within SIMILARITY_TIE of a threshold, DuckDB's own."""
         thresholds = self.thresholds[("jaro_winkler", column)]
-        similar = jaro_winkler(left, right, min(thresholds) - 1e3 * SIMILARITY_TIE)
+        symbols, offsets, alphabet = self.encoded[column]
+        cutoff = min(thresholds) - 1e3 * SIMILARITY_TIE
+        similar = kernel.jaro_winkler_pairs(symbols, offsets, alphabet, left, right, cutoff)
         near = np.zeros(len(similar), dtype=bool)
         for threshold in thresholds:
             near |= np.abs(similar - threshold) <= SIMILARITY_TIE
         if near.any():
-            similar[near] = self.exact_similarity(list(left[near]), list(right[near]))
+            vocabulary = self.vocabularies[column]
+            similar[near] = self.exact_similarity(list(vocabulary[left[near]]), list(vocabulary[right[near]]))
         return similar
